@@ -1,0 +1,171 @@
+// Domain snapshots: what main pushes to the UI and answers commands with.
+// Amounts are integer minor units of the ticket's currency. Times are ISO 8601
+// strings in UTC. Nothing here can hold a full card number.
+
+import type { CardBrand, EntryMode } from './card.ts';
+import type { ApprovalSource, AttemptState, DoubtReason } from './payment-state-machine.ts';
+
+/** An item that can be rung up. */
+export interface CatalogItem {
+  id: string;
+  name: string;
+  /** Unit price in minor units. */
+  price: number;
+  currency: string;
+  category: string;
+  /** Single key that rings it on the register screen. */
+  hotkey?: string;
+}
+
+/** A line on a ticket. Removed lines stay in the journal, marked voided. */
+export interface TicketLine {
+  id: string;
+  itemId: string | null;
+  description: string;
+  quantity: number;
+  /** Minor units. */
+  unitPrice: number;
+  /** quantity × unitPrice, minor units. */
+  lineTotal: number;
+  voided: boolean;
+}
+
+/** Life of a ticket. */
+export type TicketStatus = 'open' | 'paid' | 'voided';
+
+/** Money applied to a ticket. */
+export interface TenderSnapshot {
+  id: string;
+  kind: 'cash' | 'card';
+  /** Amount applied to the ticket, minor units. */
+  amount: number;
+  /** Cash handed over, minor units (cash only). */
+  tendered?: number;
+  /** Change given back, minor units (cash only). */
+  change?: number;
+  /** Payment attempt behind a card tender. */
+  attemptId?: string;
+  maskedPan?: string;
+  cardBrand?: CardBrand;
+  authCode?: string;
+  createdAt: string;
+}
+
+/** A whole ticket as the register shows it. */
+export interface TicketSnapshot {
+  id: string;
+  registerId: string;
+  /** Per-register ticket number, shown to people. */
+  number: number;
+  status: TicketStatus;
+  currency: string;
+  lines: TicketLine[];
+  /** Sum of the lines not voided. */
+  total: number;
+  /** Sum of the tenders. */
+  paid: number;
+  /** total − paid, never below zero. */
+  due: number;
+  tenders: TenderSnapshot[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row of the open-ticket list. */
+export interface TicketSummary {
+  id: string;
+  number: number;
+  status: TicketStatus;
+  currency: string;
+  total: number;
+  due: number;
+  lineCount: number;
+  updatedAt: string;
+}
+
+/** A card payment attempt as the payment screen shows it. */
+export interface AttemptSnapshot {
+  id: string;
+  ticketId: string;
+  /** Payment slot on the ticket; the ECR reference is derived from it. */
+  slot: number;
+  ecrRef: string;
+  terminalId: string;
+  state: AttemptState;
+  /** Minor units asked for. */
+  amountRequested: number;
+  /** Minor units approved (0 until approved; may be less: partial approval). */
+  amountApproved: number;
+  currency: string;
+  authCode?: string;
+  maskedPan?: string;
+  cardBrand?: CardBrand;
+  entryMode?: EntryMode;
+  resultCode?: string;
+  resultText?: string;
+  approvalSource?: ApprovalSource;
+  doubtReason?: DoubtReason;
+  /** Plain words for the cashier: what is happening or what happened, and what to do. */
+  message: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Health of the journal for the status bar. */
+export interface JournalHealth {
+  healthy: boolean;
+  path: string;
+  schemaVersion: number;
+  message?: string;
+}
+
+/** State of one device for the status bar. */
+export interface DeviceHealth {
+  configured: boolean;
+  id?: string;
+  name?: string;
+  state: 'none' | 'connected' | 'busy' | 'disconnected' | 'error';
+  /** Plain words: what the device is doing or what is wrong. */
+  detail?: string;
+}
+
+/** Everything the status bar shows. */
+export interface StatusSnapshot {
+  trainingMode: boolean;
+  registerId: string;
+  registerName: string;
+  journal: JournalHealth;
+  terminal: DeviceHealth;
+}
+
+/** Who this app is. */
+export interface AppInfo {
+  name: string;
+  version: string;
+  registerId: string;
+  registerName: string;
+  currency: string;
+  trainingMode: boolean;
+  /** Seconds before Cancel appears on "Please Complete Payment". */
+  cancelAfterSeconds: number;
+}
+
+/** One break found by journal verification. */
+export interface JournalBreak {
+  /** Sequence number where the break was found. */
+  seq: number;
+  kind: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'truncated' | 'head_mismatch';
+  detail: string;
+}
+
+/** Result of `journal verify`. */
+export interface JournalVerifyReport {
+  ok: boolean;
+  /** Events checked. */
+  events: number;
+  /** Sequence number of the last event. */
+  lastSeq: number;
+  /** SQLite integrity_check answered "ok". */
+  integrityOk: boolean;
+  breaks: JournalBreak[];
+}

@@ -1,0 +1,69 @@
+// Typed error codes shared by both processes. Every error a person can see
+// carries a message that says what happened and what to do next.
+
+/** Every error code the host answers with. */
+export const ERROR_CODES = [
+  // IPC boundary
+  'bad_envelope',
+  'unknown_method',
+  'invalid_request',
+  'payload_too_large',
+  'unauthorised',
+  // domain
+  'not_found',
+  'conflict',
+  'ticket_closed',
+  'amount_exceeds_due',
+  'attempt_unresolved',
+  'terminal_not_configured',
+  'terminal_unavailable',
+  'device_error',
+  'gateway_unavailable',
+  // journal
+  'journal_newer_than_code',
+  'journal_corrupt',
+  'journal_unavailable',
+  // anything else
+  'internal',
+] as const;
+
+/** An error code. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The wire form of an error. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  /** For people: what happened and what to do. */
+  message: string;
+  /** For programs and support: structured detail (never card data). */
+  details?: Record<string, unknown>;
+}
+
+/** An error with a code, thrown by services and turned into an ErrorPayload at the IPC boundary. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.code = code;
+    this.details = details;
+  }
+  /** The wire form. */
+  toPayload(): ErrorPayload {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** True when a value is an error payload from the other side. */
+export function isErrorPayload(v: unknown): v is ErrorPayload {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ErrorPayload).code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes((v as ErrorPayload).code) &&
+    typeof (v as ErrorPayload).message === 'string'
+  );
+}

@@ -1,0 +1,135 @@
+// The IPC contract: every command the UI can send to main and every event main
+// pushes, in one place. Read it as the index of the app.
+//
+// Commands are named `domain.verb`. Each has a request schema (validated at the
+// boundary: unknown fields, wrong types and non-integer or negative amounts are
+// refused) and a result type. The main side implements `Handlers`, a mapped type
+// over this table, so a missing handler is a compile error.
+//
+// The same JSON envelopes travel over Electron IPC and over the loopback
+// WebSocket (browser mode).
+
+import { z } from 'zod';
+import { MAX_AMOUNT } from './money.ts';
+import type { ErrorPayload } from './errors.ts';
+import type {
+  AppInfo,
+  AttemptSnapshot,
+  CatalogItem,
+  JournalVerifyReport,
+  StatusSnapshot,
+  TicketSnapshot,
+  TicketSummary,
+} from './domain.ts';
+
+/** Largest envelope accepted on any transport, in bytes of JSON. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** An id: letters, digits, '_' and '-', at most 64 characters. */
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, _ or -');
+/** An amount in integer minor units. */
+export const Amount = z.number().int('must be a whole number of minor units').min(0).max(MAX_AMOUNT);
+/** A strictly positive amount in integer minor units. */
+export const PositiveAmount = Amount.min(1, 'must be more than zero');
+
+const Empty = z.strictObject({});
+
+/** Declares one command: its request schema, its result type (a phantom) and one line of doc. */
+const command =
+  <Res>() =>
+  <Req extends z.ZodType>(request: Req, doc: string) =>
+    ({ request, doc }) as { request: Req; doc: string; result?: Res };
+
+/** Every command the UI can send. */
+export const commands = {
+  'app.info': command<AppInfo>()(Empty, 'Who this app is: version, register, training mode.'),
+  'status.get': command<StatusSnapshot>()(Empty, 'Journal, device and training status for the status bar.'),
+  'catalog.list': command<CatalogItem[]>()(Empty, 'The items that can be rung up.'),
+
+  'ticket.create': command<TicketSnapshot>()(Empty, 'Opens a new ticket, journaled at once.'),
+  'ticket.get': command<TicketSnapshot>()(z.strictObject({ ticketId: Id }), 'One ticket with its lines and tenders.'),
+  'ticket.listOpen': command<TicketSummary[]>()(Empty, 'Tickets still open on this register, newest first.'),
+  'ticket.addLine': command<TicketSnapshot>()(
+    z.strictObject({ ticketId: Id, itemId: Id, quantity: z.number().int().min(1).max(999).default(1) }),
+    'Rings an item from the catalogue onto an open ticket.',
+  ),
+  'ticket.removeLine': command<TicketSnapshot>()(
+    z.strictObject({ ticketId: Id, lineId: Id }),
+    'Voids a line on an open ticket (it stays in the journal).',
+  ),
+
+  'tender.cash': command<{ ticket: TicketSnapshot; change: number }>()(
+    z.strictObject({ ticketId: Id, amountTendered: PositiveAmount }),
+    'Takes cash; applies up to the amount due and answers the change.',
+  ),
+
+  'payment.start': command<AttemptSnapshot>()(
+    z.strictObject({ ticketId: Id, amount: PositiveAmount, terminalId: Id.optional() }),
+    'Starts a card payment for part or all of what is due, on a PIN pad.',
+  ),
+
+  'journal.verify': command<JournalVerifyReport>()(
+    Empty,
+    'Checks SQLite integrity and the event hash chain; reports any break or truncation.',
+  ),
+} as const;
+
+/** Every command name. */
+export type CommandName = keyof typeof commands;
+/** The request type of a command, after defaults are applied. */
+export type RequestOf<M extends CommandName> = z.output<(typeof commands)[M]['request']>;
+/** The request type of a command as the caller writes it (defaults optional). */
+export type RequestInputOf<M extends CommandName> = z.input<(typeof commands)[M]['request']>;
+/** The result type of a command. */
+export type ResultOf<M extends CommandName> = NonNullable<(typeof commands)[M]['result']>;
+
+/** Every event main pushes, with its payload. */
+export interface Events {
+  'status.changed': StatusSnapshot;
+  'ticket.changed': TicketSnapshot;
+  'payment.changed': AttemptSnapshot;
+}
+/** Every event name. */
+export type EventName = keyof Events;
+/** Every event name, at run time. */
+export const EVENT_NAMES: readonly EventName[] = ['status.changed', 'ticket.changed', 'payment.changed'];
+
+/** Context a handler gets: which connection sent the request. */
+export interface HandlerContext {
+  /** Transport-specific id of the sending connection. */
+  connectionId: string;
+}
+
+/** What the main side must implement: one handler per command (missing = compile error). */
+export type Handlers = {
+  [M in CommandName]: (request: RequestOf<M>, ctx: HandlerContext) => ResultOf<M> | Promise<ResultOf<M>>;
+};
+
+/** A request from the UI. */
+export interface RequestEnvelope {
+  kind: 'request';
+  /** Chosen by the client, echoed in the response. */
+  id: number;
+  method: string;
+  params: unknown;
+}
+
+/** The answer to a request. */
+export type ResponseEnvelope =
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number | null; ok: false; error: ErrorPayload };
+
+/** An event pushed by main. */
+export interface EventEnvelope<E extends EventName = EventName> {
+  kind: 'event';
+  name: E;
+  payload: Events[E];
+}
+
+/** Anything main sends. */
+export type ServerMessage = ResponseEnvelope | EventEnvelope;
+
+/** True when a string names a command. */
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
