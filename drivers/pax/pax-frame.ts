@@ -1,0 +1,188 @@
+// PAX POSLink framing: STX body ETX LRC, fields separated by FS, subfields by US
+// (protocols.md, PAX section). Pure byte work, shared by the driver and the
+// simulator; it knows nothing of commands.
+
+/** Start of a frame. */
+export const STX = 0x02;
+/** End of a frame; the LRC byte follows. */
+export const ETX = 0x03;
+/** Terminal refused the message (also the answer to a cancelled command). */
+export const EOT = 0x04;
+/** Frame received with a good LRC. */
+export const ACK = 0x06;
+/** Frame received damaged: please resend. */
+export const NAK = 0x15;
+/** Between fields. */
+export const FS = 0x1c;
+/** Between subfields inside a field. */
+export const US = 0x1f;
+
+/** Largest frame accepted or produced, STX to LRC inclusive. Bounds the decoder's memory. */
+export const MAX_FRAME_BYTES = 8192;
+
+/** A field to encode: a plain value, or subfields joined by US. */
+export type Field = string | string[];
+
+/** Why a frame was refused. */
+export type PaxFrameErrorCode = 'bad_lrc' | 'too_long' | 'malformed' | 'truncated';
+
+/** A frame that could not be encoded or decoded; never carries frame contents (they may hold card data). */
+export class PaxFrameError extends Error {
+  override readonly name = 'PaxFrameError';
+  readonly code: PaxFrameErrorCode;
+  constructor(code: PaxFrameErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** One thing read off the link. */
+export type DecodedItem =
+  | { type: 'frame'; fields: string[][] }
+  | { type: 'ack' }
+  | { type: 'nak' }
+  | { type: 'eot' }
+  | { type: 'error'; error: PaxFrameError };
+
+/** XOR of the given bytes (the caller passes everything after STX up to and including ETX). */
+export function lrc(bytes: Uint8Array): number {
+  let x = 0;
+  for (let i = 0; i < bytes.length; i++) x ^= bytes[i];
+  return x;
+}
+
+function trimTrailingEmpty(sub: string[]): string[] {
+  let end = sub.length;
+  while (end > 0 && sub[end - 1] === '') end--;
+  return sub.slice(0, end);
+}
+
+/**
+ * Encodes fields into one frame. Throws PaxFrameError 'malformed' when a value
+ * holds a control byte or a non-Latin-1 character (it would break the framing),
+ * 'too_long' above MAX_FRAME_BYTES.
+ */
+export function encodeFrame(fields: Field[]): Buffer {
+  const parts = fields.map((f) => (typeof f === 'string' ? f : trimTrailingEmpty(f).join('\x1f')));
+  for (const f of fields) {
+    const values = typeof f === 'string' ? [f] : f;
+    for (const v of values) {
+      // eslint-disable-next-line no-control-regex
+      if (/[\x00-\x1f\x7f]|[^\x00-\xff]/.test(v)) {
+        throw new PaxFrameError('malformed', 'A PAX field holds a control byte or a character outside Latin-1; refusing to send it');
+      }
+    }
+  }
+  const body = Buffer.from(parts.join('\x1c'), 'latin1');
+  const total = body.length + 3;
+  if (total > MAX_FRAME_BYTES) {
+    throw new PaxFrameError('too_long', `PAX frame of ${total} bytes is longer than the ${MAX_FRAME_BYTES}-byte limit`);
+  }
+  const out = Buffer.allocUnsafe(total);
+  out[0] = STX;
+  body.copy(out, 1);
+  out[total - 2] = ETX;
+  out[total - 1] = lrc(out.subarray(1, total - 1));
+  return out;
+}
+
+/** Splits a frame body (between STX and ETX) into fields and subfields. */
+export function splitBody(body: Buffer): string[][] {
+  return body
+    .toString('latin1')
+    .split('\x1c')
+    .map((f) => f.split('\x1f'));
+}
+
+/** Decodes exactly one whole frame (STX … ETX LRC); throws PaxFrameError otherwise. */
+export function decodeFrame(frame: Buffer): string[][] {
+  const items = new FrameDecoder().push(frame);
+  const first = items[0];
+  if (items.length !== 1 || first === undefined) {
+    throw new PaxFrameError('malformed', 'Expected exactly one PAX frame');
+  }
+  if (first.type === 'error') throw first.error;
+  if (first.type !== 'frame') throw new PaxFrameError('malformed', `Expected a PAX frame, got ${first.type.toUpperCase()}`);
+  return first.fields;
+}
+
+type DecoderState = 'idle' | 'body' | 'lrc' | 'discard';
+
+/**
+ * Stream decoder: feed it whatever the link delivered, get back whole frames and
+ * control bytes. Frames may be split across reads or packed several to a read.
+ * Bytes outside a frame other than ACK/NAK/EOT are skipped. A bad LRC, an
+ * oversized frame or a frame cut short by a new STX yields an error item, and
+ * decoding resumes at the next STX. Never throws; holds at most MAX_FRAME_BYTES.
+ */
+export class FrameDecoder {
+  private readonly buf = Buffer.allocUnsafe(MAX_FRAME_BYTES);
+  private len = 0;
+  private state: DecoderState = 'idle';
+
+  /** Bytes currently held for an incomplete frame. */
+  get bufferedBytes(): number {
+    return this.len;
+  }
+
+  /** Forgets any partial frame (e.g. after the link was reset). */
+  reset(): void {
+    this.len = 0;
+    this.state = 'idle';
+  }
+
+  /** Consumes a chunk; returns everything it completed. */
+  push(chunk: Uint8Array): DecodedItem[] {
+    const out: DecodedItem[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      switch (this.state) {
+        case 'idle':
+          if (b === STX) this.startFrame();
+          else if (b === ACK) out.push({ type: 'ack' });
+          else if (b === NAK) out.push({ type: 'nak' });
+          else if (b === EOT) out.push({ type: 'eot' });
+          break;
+        case 'discard':
+          if (b === STX) this.startFrame();
+          break;
+        case 'body':
+          if (b === STX) {
+            // A new frame began before this one ended: the sender restarted (or the
+            // link reset mid-frame). Report the loss and follow the new frame.
+            out.push({ type: 'error', error: new PaxFrameError('truncated', 'PAX frame cut short by the start of another frame') });
+            this.startFrame();
+          } else if (this.len >= MAX_FRAME_BYTES - 2) {
+            // Room must remain for ETX and LRC.
+            out.push({ type: 'error', error: new PaxFrameError('too_long', `PAX frame longer than ${MAX_FRAME_BYTES} bytes; skipped`) });
+            this.len = 0;
+            this.state = 'discard';
+          } else {
+            this.buf[this.len++] = b;
+            if (b === ETX) this.state = 'lrc';
+          }
+          break;
+        case 'lrc':
+          out.push(this.finishFrame(b));
+          this.len = 0;
+          this.state = 'idle';
+          break;
+      }
+    }
+    return out;
+  }
+
+  private startFrame(): void {
+    this.buf[0] = STX;
+    this.len = 1;
+    this.state = 'body';
+  }
+
+  private finishFrame(check: number): DecodedItem {
+    const afterStx = this.buf.subarray(1, this.len);
+    if (lrc(afterStx) !== check) {
+      return { type: 'error', error: new PaxFrameError('bad_lrc', 'PAX frame failed its LRC check') };
+    }
+    return { type: 'frame', fields: splitBody(this.buf.subarray(1, this.len - 1)) };
+  }
+}

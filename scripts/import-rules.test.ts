@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkProject, checkFile } from './import-rules.ts';
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'imports-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+test('a tree that keeps the boundaries has no violation', () => {
+  const root = tree({
+    'src-shared/a.ts': "import { z } from 'zod'; export const a = 1;",
+    'drivers/pax/x.ts': "import { a } from '../../src-shared/a.ts'; import net from 'node:net';",
+    'src-main/host.ts': "import '../drivers/pax/x.ts'; import '../src-shared/a.ts';",
+    'src-main/electron/main.ts': "import { app } from 'electron'; import '../host.ts';",
+    'src-renderer/app.tsx': "import { a } from '../src-shared/a.ts'; import React from 'react';",
+  });
+  try {
+    assert.deepEqual(checkProject(root), []);
+  } finally {
+    rmSync(root, { recursive: true });
+  }
+});
+
+test('each forbidden import is reported with its rule', () => {
+  const root = tree({
+    'src-renderer/bad.ts': "import '../src-main/host.ts'; import fs from 'node:fs';",
+    'drivers/bad.ts': "export * from '../src-main/host.ts';",
+    'src-main/host.ts': "const { app } = require('electron');",
+    'src-shared/bad.ts': "const m = await import('../drivers/bad.ts'); import 'crypto';",
+    'src-main/sneaky.ts': 'import { x } from "../src-renderer/app.ts";',
+  });
+  try {
+    const found = checkProject(root).map((v) => `${v.file} -> ${v.specifier}`).sort();
+    assert.deepEqual(found, [
+      'drivers/bad.ts -> ../src-main/host.ts',
+      'src-main/host.ts -> electron',
+      'src-main/sneaky.ts -> "…"',
+      'src-renderer/bad.ts -> ../src-main/host.ts',
+      'src-renderer/bad.ts -> node:fs',
+      'src-shared/bad.ts -> ../drivers/bad.ts',
+      'src-shared/bad.ts -> crypto',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true });
+  }
+});
+
+test('the real project keeps its boundaries', () => {
+  const root = new URL('..', import.meta.url).pathname;
+  assert.deepEqual(checkProject(root), []);
+});
+
+test('files outside the layers are not checked', () => {
+  assert.deepEqual(checkFile('/p', '/p/other/x.ts', "import 'electron';"), []);
+});

@@ -1,0 +1,130 @@
+// The import boundaries of DESIGN §2, checked on every source file:
+// - src-shared imports nothing of ours but itself, and nothing Node-specific
+//   (it runs in the renderer too);
+// - drivers imports only drivers and src-shared;
+// - src-renderer imports only src-renderer and src-shared, and no Node built-in;
+// - only src-main/electron/ imports 'electron'.
+// This is what lets everything but the thin Electron shell run in plain Node.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/** One import that breaks a boundary. */
+export interface ImportViolation {
+  file: string;
+  specifier: string;
+  rule: string;
+}
+
+const LAYERS = ['src-shared', 'src-main', 'drivers', 'src-renderer', 'e2e', 'scripts', 'bench'] as const;
+type Layer = (typeof LAYERS)[number];
+
+/** Which of our layers each layer may import. */
+const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  'src-shared': ['src-shared'],
+  drivers: ['drivers', 'src-shared'],
+  'src-renderer': ['src-renderer', 'src-shared'],
+  'src-main': ['src-main', 'src-shared', 'drivers'],
+  e2e: ['e2e', 'src-shared', 'src-main', 'drivers'],
+  scripts: ['scripts', 'src-shared', 'src-main', 'drivers'],
+  bench: ['bench', 'src-shared', 'src-main', 'drivers'],
+};
+
+/** Layers that run in a browser and so may not use Node built-ins. */
+const BROWSER_LAYERS: readonly Layer[] = ['src-shared', 'src-renderer'];
+
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+function layerOf(root: string, file: string): Layer | null {
+  const top = relative(root, file).split(sep)[0];
+  return (LAYERS as readonly string[]).includes(top) ? (top as Layer) : null;
+}
+
+/**
+ * Module specifiers a file imports: static, dynamic, re-exports and require().
+ * Specifiers are written in single quotes (the project style, checked below), so
+ * double-quoted and template strings are blanked first: text about imports in
+ * a message or a test fixture is not an import.
+ */
+export function importsOf(source: string): string[] {
+  const code = source
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
+    .replace(/`(?:[^`\\]|\\.)*`/g, '``');
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\bfrom\s*'([^']+)'/g,
+    /\bimport\s*'([^']+)'/g,
+    /\bimport\s*\(\s*'([^']+)'\s*\)/g,
+    /\brequire\s*\(\s*'([^']+)'\s*\)/g,
+  ];
+  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]));
+}
+
+/** True when a line imports with a double-quoted specifier (which the scan would miss). */
+export function hasDoubleQuotedImport(source: string): boolean {
+  return /^\s*(?:import|export)\b[^\n]*\bfrom\s*"|^\s*import\s*"|\brequire\(\s*"|\bimport\(\s*"/m.test(source);
+}
+
+/** Checks one file's imports against the rules. */
+export function checkFile(root: string, file: string, source: string): ImportViolation[] {
+  const layer = layerOf(root, file);
+  if (!layer) return [];
+  const rel = relative(root, file);
+  const out: ImportViolation[] = [];
+  if (hasDoubleQuotedImport(source)) {
+    out.push({ file: rel, specifier: '"…"', rule: 'write import specifiers in single quotes' });
+  }
+  for (const spec of importsOf(source)) {
+    const bare = spec.split('/')[0];
+    if (spec === 'electron' || spec.startsWith('electron/')) {
+      if (!rel.startsWith(`src-main${sep}electron${sep}`)) {
+        out.push({ file: rel, specifier: spec, rule: "only src-main/electron/ may import 'electron'" });
+      }
+      continue;
+    }
+    if (spec.startsWith('.')) {
+      const target = resolve(dirname(file), spec);
+      const targetLayer = layerOf(root, target);
+      if (!targetLayer || !MAY_IMPORT[layer].includes(targetLayer)) {
+        out.push({
+          file: rel,
+          specifier: spec,
+          rule: `${layer} may import only ${MAY_IMPORT[layer].join(', ')}`,
+        });
+      }
+      continue;
+    }
+    if (BROWSER_LAYERS.includes(layer) && (BUILTINS.has(spec) || BUILTINS.has(bare))) {
+      out.push({ file: rel, specifier: spec, rule: `${layer} runs in the browser: no Node built-ins` });
+    }
+  }
+  return out;
+}
+
+/** Every .ts/.tsx file below the layer folders of a project root. */
+export function sourceFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name === 'node_modules' || name.startsWith('dist')) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(ts|tsx|mts|cts)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
+    }
+  };
+  for (const layer of LAYERS) walk(join(root, layer));
+  return out;
+}
+
+/** Checks a whole project. */
+export function checkProject(root: string): ImportViolation[] {
+  return sourceFiles(root).flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
+}

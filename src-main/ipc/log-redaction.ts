@@ -1,0 +1,22 @@
+// Last guard before text reaches a log or an error message: anything that looks
+// like a full card number or magnetic track is masked (invariant 6).
+
+import { luhnValid, maskPan } from '../../src-shared/card.ts';
+
+// Track 1 (%B...^NAME^...?) and track 2 (;PAN=...?) sentinels, matched loosely on purpose.
+const TRACK_1 = /%B\d{12,19}\^[^?]*\??/g;
+const TRACK_2 = /;\d{12,19}=[^?]*\??/g;
+
+/** Masks card numbers (Luhn-valid 13-19 digit runs) and track data in a string. */
+export function redactText(text: string): string {
+  return text
+    .replace(TRACK_1, '[track data removed]')
+    .replace(TRACK_2, '[track data removed]')
+    .replace(/\d{13,19}/g, (run) => (luhnValid(run) ? maskPan(run) : run));
+}
+
+/** A log-safe one-line description of a thrown value. */
+export function redactForLog(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return redactText(text);
+}

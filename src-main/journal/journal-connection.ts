@@ -1,0 +1,180 @@
+// Opening the journal file safely. The rules (DESIGN §4):
+// - a missing file is created complete (schema and all) under a temporary name
+//   and linked into place, so a crash during creation never leaves a
+//   half-made journal behind and an existing file is never replaced;
+// - an existing file is first inspected read-only: not ours, corrupt, or
+//   written by newer code → refused, and the file is not touched;
+// - only then is it opened for writing, with the durability pragmas, and any
+//   pending migrations run in one transaction.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { AppError } from '../../src-shared/errors.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
+
+/** PRAGMA application_id stamped on every journal ("CDjl"), so a foreign SQLite file is recognised. */
+export const JOURNAL_APPLICATION_ID = 0x43446a6c;
+
+/** How long a writer waits for another connection's lock before giving up. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+type Db = BetterSqlite3.Database;
+
+/** Applies the pragmas every journal connection runs with. */
+export function applyJournalPragmas(db: Db): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before the call returns (invariant 1).
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+}
+
+/** Runs every migration newer than the file's user_version, all in one transaction. */
+export function migrate(db: Db, filePath: string): number {
+  const run = db.transaction(() => {
+    // Re-read under the write lock: a newer app may have migrated since we looked.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > LATEST_SCHEMA_VERSION) throw newerThanCode(filePath, current);
+    for (const m of MIGRATIONS) if (m.version > current) m.up(db);
+    if (current < LATEST_SCHEMA_VERSION) db.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`);
+    return LATEST_SCHEMA_VERSION;
+  });
+  return run.immediate();
+}
+
+/** Opens (creating if missing) the journal file for writing, or throws an AppError saying what to do. */
+export function openJournalDatabase(filePath: string): { db: Db; schemaVersion: number } {
+  const abs = path.resolve(filePath);
+  if (!fs.existsSync(abs)) createJournalFile(abs);
+  inspectExisting(abs);
+  let db: Db | undefined;
+  try {
+    db = new BetterSqlite3(abs, { fileMustExist: true });
+    applyJournalPragmas(db);
+    const schemaVersion = migrate(db, abs);
+    return { db, schemaVersion };
+  } catch (err) {
+    db?.close();
+    throw toJournalError(err, abs);
+  }
+}
+
+/** Builds a complete, migrated journal beside the target and links it into place without clobbering. */
+function createJournalFile(abs: string): void {
+  const tmp = `${abs}.creating-${process.pid}-${Date.now()}`;
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    const db = new BetterSqlite3(tmp);
+    try {
+      applyJournalPragmas(db);
+      db.pragma(`application_id = ${JOURNAL_APPLICATION_ID}`);
+      migrate(db, abs);
+    } finally {
+      db.close(); // checkpoints the WAL into the main file and removes it
+    }
+    fsyncPath(tmp);
+    try {
+      fs.linkSync(tmp, abs); // fails with EEXIST instead of replacing a file that appeared meanwhile
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    fsyncPath(path.dirname(abs));
+  } catch (err) {
+    throw toJournalError(err, abs);
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
+  }
+}
+
+/** Read-only look at an existing file: must be a SQLite journal of ours, intact, not newer than this code. */
+function inspectExisting(abs: string): void {
+  let header: Buffer;
+  try {
+    const fd = fs.openSync(abs, 'r');
+    try {
+      header = Buffer.alloc(100);
+      const n = fs.readSync(fd, header, 0, 100, 0);
+      header = header.subarray(0, n);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    throw toJournalError(err, abs);
+  }
+  if (header.length < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) throw notAJournal(abs);
+
+  let ro: Db | undefined;
+  try {
+    ro = new BetterSqlite3(abs, { readonly: true, fileMustExist: true });
+    ro.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const appId = ro.pragma('application_id', { simple: true }) as number;
+    if (appId !== JOURNAL_APPLICATION_ID) throw notAJournal(abs);
+    const version = ro.pragma('user_version', { simple: true }) as number;
+    if (version > LATEST_SCHEMA_VERSION) throw newerThanCode(abs, version);
+    const problems = integrityProblems(ro);
+    if (problems.length > 0) throw corrupt(abs, problems);
+  } catch (err) {
+    throw toJournalError(err, abs);
+  } finally {
+    ro?.close();
+  }
+}
+
+/** Rows of PRAGMA integrity_check other than "ok" (empty when the file is intact). */
+export function integrityProblems(db: Db): string[] {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  return rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
+}
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function notAJournal(abs: string): AppError {
+  return new AppError(
+    'journal_corrupt',
+    `The file ${abs} is not a Cashier Desk journal, so it was not opened and was left untouched. ` +
+      'Move it aside or set a different journal path, then start the app again.',
+    { path: abs, reason: 'not_a_journal' },
+  );
+}
+
+function newerThanCode(abs: string, version: number): AppError {
+  return new AppError(
+    'journal_newer_than_code',
+    `The journal ${abs} was written by a newer version of Cashier Desk (schema ${version}; this version knows up to ${LATEST_SCHEMA_VERSION}). ` +
+      'It was not opened and was not changed. Install the newer version of the app, or point this one at another journal file.',
+    { path: abs, fileVersion: version, codeVersion: LATEST_SCHEMA_VERSION },
+  );
+}
+
+function corrupt(abs: string, problems: string[]): AppError {
+  return new AppError(
+    'journal_corrupt',
+    `The journal ${abs} failed its integrity check (${problems[0]}), so it was not opened and was left untouched. ` +
+      'Do not delete it: it holds payment records. Restore it from a backup or contact support.',
+    { path: abs, reason: 'integrity_check', problems: problems.slice(0, 10) },
+  );
+}
+
+/** Maps anything thrown while opening to a journal AppError; AppErrors pass through. */
+function toJournalError(err: unknown, abs: string): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return corrupt(abs, [message]);
+  return new AppError(
+    'journal_unavailable',
+    `The journal ${abs} cannot be opened (${message}). Check that the folder exists and is writable and that no other copy of the app holds it, then start again.`,
+    { path: abs, cause: code || undefined },
+    { cause: err },
+  );
+}

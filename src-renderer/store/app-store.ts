@@ -1,0 +1,58 @@
+// The renderer's one zustand store, assembled from slices. Main is the source of
+// truth: slices hold snapshots main pushed or answered, never optimistic guesses.
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionState } from '../api/client-transport.ts';
+import type { HostApi } from './host-api.ts';
+import { createCatalogSlice, type CatalogSlice } from './catalog-slice.ts';
+import { createStatusSlice, type StatusSlice } from './status-slice.ts';
+import { createTicketSlice, type TicketSlice } from './ticket-slice.ts';
+import { createPaymentSlice, type PaymentSlice } from './payment-slice.ts';
+import { createNoticeSlice, type NoticeSlice } from './notice-slice.ts';
+
+/** Everything the UI reads. */
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & {
+  /** Loads everything from main (start-up and after a reconnect). */
+  refreshAll(): Promise<void>;
+};
+
+/** A slice creator: gets the store's set/get and the host API. */
+export type SliceCreator<T> = (
+  set: StoreApi<AppState>['setState'],
+  get: StoreApi<AppState>['getState'],
+  api: HostApi,
+) => T;
+
+/** Builds the store and subscribes it to main's events; `dispose` unsubscribes. */
+export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispose: () => void } {
+  const store = createStore<AppState>()((set, get) => ({
+    ...createCatalogSlice(set, get, api),
+    ...createStatusSlice(set, get, api),
+    ...createTicketSlice(set, get, api),
+    ...createPaymentSlice(set, get, api),
+    ...createNoticeSlice(set, get, api),
+    async refreshAll() {
+      const s = get();
+      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets()]);
+    },
+  }));
+  const offs = [
+    api.on('status.changed', (snap) => store.getState().statusChanged(snap)),
+    api.on('ticket.changed', (snap) => store.getState().ticketChanged(snap)),
+    api.on('payment.changed', (snap) => store.getState().paymentChanged(snap)),
+  ];
+  return { store, dispose: () => offs.forEach((off) => off()) };
+}
+
+/** Feeds transport state into the store and refreshes after every (re)connect. */
+export function followConnection(
+  store: StoreApi<AppState>,
+  transport: { state: ConnectionState; onState(cb: (s: ConnectionState) => void): () => void },
+): () => void {
+  const apply = (state: ConnectionState) => {
+    store.getState().setConnection(state);
+    if (state === 'open') void store.getState().refreshAll();
+  };
+  apply(transport.state);
+  return transport.onState(apply);
+}
