@@ -21,6 +21,7 @@ test('a tree that keeps the boundaries has no violation', () => {
     'src-main/host.ts': "import '../drivers/pax/x.ts'; import '../src-shared/a.ts';",
     'src-main/electron/main.ts': "import { app } from 'electron'; import '../host.ts';",
     'src-renderer/app.tsx': "import { a } from '../src-shared/a.ts'; import React from 'react';",
+    'src-renderer/app.test.ts': "import assert from 'node:assert/strict'; import '../src-shared/a.ts';",
   });
   try {
     assert.deepEqual(checkProject(root), []);

@@ -7,9 +7,10 @@
 //    resultCode FS resultText`, status "0". A01 then carries serial number,
 //    model name, OS/app version. B01 carries host (same subfields as T01),
 //    total count, total amount, timestamp, terminal id, merchant id.
-// 3. Cancel (A14): the terminal answers it with an A15 frame (resultCode 000000
-//    when something was aborted, 100002... never: any non-000000 code means
-//    nothing was aborted). The aborted T00 itself is answered with T01 100002.
+// 3. Cancel (A14): the terminal answers it with an A15 frame: resultCode 000000
+//    when a transaction in progress was aborted, any other code when nothing
+//    was (idle, or too late: already sent to the host). The aborted T00 itself
+//    is answered with T01 100002.
 //    Over TCP the A14 goes on its own connection; over serial on the same port,
 //    and the driver routes A15 and T01 by command. Over HTTP cancel is impossible.
 // 4. Result code 100001 ("timeout on the terminal") maps to outcome 'error'
@@ -36,6 +37,10 @@
 // 11. The host reference of the original (for void, adjust, post-auth) travels
 //    in request additional info HREF=; the original terminal reference in trace
 //    subfield 4; the original ECR ref in trace subfield 7.
+// 12. EOT in answer to a T00 means the terminal refused it unprocessed (also
+//    what a cancel may produce): the driver reports outcome 'aborted' with
+//    resultCode "EOT". EOT to any other request is an error of that request.
+// 13. A lookup pages through at most 50 records of one ECR reference.
 
 /** Protocol version the driver speaks. */
 export const PAX_PROTOCOL_VERSION = '1.28';

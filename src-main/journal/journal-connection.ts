@@ -85,7 +85,13 @@ function createJournalFile(abs: string): void {
   } catch (err) {
     throw toJournalError(err, abs);
   } finally {
-    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) {
+      try {
+        fs.rmSync(f, { force: true });
+      } catch {
+        // Nothing was created there (e.g. the folder could not be made); the real error is already on its way.
+      }
+    }
   }
 }
 

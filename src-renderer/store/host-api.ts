@@ -8,6 +8,7 @@ export type HostApi = Pick<IpcClient, 'call' | 'on'>;
 
 /** Plain words for a failed command: the host's ErrorPayload message, or the error's own. */
 export function errorMessage(err: unknown): string {
+  if (typeof err === 'string' && err) return err;
   if (err instanceof Error && err.message) return err.message;
   if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
     return (err as { message: string }).message;

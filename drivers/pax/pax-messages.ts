@@ -1,0 +1,718 @@
+// PAX POSLink messages in both directions: the driver encodes requests and
+// decodes responses, the simulator does the reverse. Field layouts follow
+// protocols.md; the unconfirmed parts are chosen in pax-protocol-choices.ts.
+//
+// Card data rule (DESIGN §1.6): requests never carry card data, and every
+// decoded or encoded response has its account number masked to first 6 / last 4
+// and any card number in free text masked, whatever the device sent.
+
+import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
+import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
+import type { TerminalOutcome } from '../terminal.ts';
+import { PaxFrameError, type Field } from './pax-frame.ts';
+import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
+
+// ---------------------------------------------------------------------------
+// Codes
+
+/** T00 transaction types. */
+export type PaxTransType =
+  | 'sale'
+  | 'return'
+  | 'auth'
+  | 'post_auth'
+  | 'forced'
+  | 'adjust'
+  | 'void'
+  | 'balance'
+  | 'verify'
+  | 'tokenize'
+  | 'reversal';
+
+/** Wire code of each transaction type. */
+export const PAX_TRANS_TYPE_CODES: Readonly<Record<PaxTransType, string>> = {
+  sale: '01',
+  return: '02',
+  auth: '03',
+  post_auth: '04',
+  forced: '05',
+  adjust: '06',
+  void: '16',
+  balance: '23',
+  verify: '24',
+  tokenize: '32',
+  reversal: '99',
+};
+
+const CARD_TYPE_CODES: Readonly<Record<CardBrand, string>> = {
+  visa: '01',
+  mastercard: '02',
+  amex: '03',
+  discover: '04',
+  diners: '05',
+  jcb: '07',
+  other: '99',
+};
+
+const ENTRY_MODE_CODES: Readonly<Record<Exclude<EntryMode, 'unknown'>, string>> = {
+  manual: '0',
+  swipe: '1',
+  contactless: '2',
+  scanner: '3',
+  chip: '4',
+  fallback_swipe: '5',
+};
+
+function reverse<K extends string>(map: Readonly<Record<K, string>>): Map<string, K> {
+  return new Map(Object.entries(map).map(([k, v]) => [v as string, k as K]));
+}
+const TRANS_TYPE_BY_CODE = reverse(PAX_TRANS_TYPE_CODES);
+const BRAND_BY_CODE = reverse(CARD_TYPE_CODES);
+const ENTRY_MODE_BY_CODE = reverse(ENTRY_MODE_CODES);
+
+/** Card brand of a PAX card type code; unknown codes are 'other'. */
+export function cardBrandFromCode(code: string): CardBrand | undefined {
+  if (code === '') return undefined;
+  return BRAND_BY_CODE.get(code) ?? 'other';
+}
+
+/** PAX card type code of a brand. */
+export function cardBrandToCode(brand: CardBrand): string {
+  return CARD_TYPE_CODES[brand];
+}
+
+/** Entry mode of a PAX entry mode digit; unknown digits are 'unknown'. */
+export function entryModeFromCode(code: string): EntryMode | undefined {
+  if (code === '') return undefined;
+  return ENTRY_MODE_BY_CODE.get(code) ?? 'unknown';
+}
+
+/** PAX entry mode digit of an entry mode ('' for unknown). */
+export function entryModeToCode(mode: EntryMode): string {
+  return mode === 'unknown' ? '' : ENTRY_MODE_CODES[mode];
+}
+
+/** Result codes this driver knows by name. */
+export const PAX_RESULT = {
+  approved: '000000',
+  approvedOffline: '000001',
+  partiallyApproved: '000002',
+  declined: '000100',
+  terminalTimeout: '100001',
+  aborted: '100002',
+  formatError: '100003',
+  duplicate: '100011',
+} as const;
+
+/**
+ * The one mapping from a PAX result code to an outcome. 'error' means the
+ * driver cannot tell whether the card was charged from the code alone: the
+ * coordinator resolves it by lookup (see pax-protocol-choices.ts, item 4).
+ */
+export function outcomeForResultCode(code: string): TerminalOutcome {
+  switch (code) {
+    case PAX_RESULT.approved:
+      return 'approved';
+    case PAX_RESULT.approvedOffline:
+      return 'approved_offline';
+    case PAX_RESULT.partiallyApproved:
+      return 'partially_approved';
+    case PAX_RESULT.declined:
+      return 'declined';
+    case PAX_RESULT.aborted:
+      return 'aborted';
+    case PAX_RESULT.duplicate:
+      return 'duplicate';
+    default:
+      // 100001 terminal timeout, 100003 format error and every unknown code.
+      return 'error';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Message types
+
+/** A00: who are you (also a link test). */
+export interface PaxInitializeRequest {
+  command: 'A00';
+  version?: string;
+}
+
+/** A14: abort the transaction in progress. */
+export interface PaxCancelRequest {
+  command: 'A14';
+  version?: string;
+}
+
+/** T00 DoCredit. Never carries card data: the device reads the card. */
+export interface PaxCreditRequest {
+  command: 'T00';
+  version?: string;
+  transType: PaxTransType;
+  /** Minor units; required (> 0) except for void and tokenize. */
+  amount?: number;
+  /** ≤16 letters and digits. */
+  ecrRef: string;
+  invoice?: string;
+  /** Auth code of the original (post-auth of a voice authorisation). */
+  authCode?: string;
+  /** Original terminal transaction number (follow-ups). */
+  origRef?: string;
+  /** Original ECR reference (follow-ups). */
+  origEcrRef?: string;
+  /** Host reference of the original (additional info HREF). */
+  hostRef?: string;
+  clerkId?: string;
+  /** Duplicate override flag: accept a deliberate repeat. */
+  allowDuplicate?: boolean;
+  /** YYYYMMDDhhmmss. */
+  timestamp?: string;
+  /** Ask for a reusable card token (additional info TOKENREQUEST=1). */
+  tokenRequest?: boolean;
+}
+
+/** R02 local detail report, one record per request. */
+export interface PaxReportRequest {
+  command: 'R02';
+  version?: string;
+  /** Filter: ECR reference. */
+  ecrRef?: string;
+  /** Filter: transaction type. */
+  transType?: PaxTransType;
+  /** Which matching record to return, from 0. */
+  recordNumber?: number;
+}
+
+/** B00 batch close. */
+export interface PaxBatchCloseRequest {
+  command: 'B00';
+  version?: string;
+  /** YYYYMMDDhhmmss. */
+  timestamp: string;
+}
+
+/** Every request the driver sends. */
+export type PaxRequest = PaxInitializeRequest | PaxCancelRequest | PaxCreditRequest | PaxReportRequest | PaxBatchCloseRequest;
+
+/** Fields every response starts with. */
+export interface PaxResponseHead {
+  /** Leading status field, "0" normally. */
+  status?: string;
+  version?: string;
+  /** Six digits, e.g. "000000". */
+  resultCode: string;
+  resultText: string;
+}
+
+/** Host subfields of T01, R03 and B01. */
+export interface PaxHostInfo {
+  code?: string;
+  message?: string;
+  authCode?: string;
+  hostRef?: string;
+  traceNumber?: string;
+  batchNumber?: string;
+}
+
+/** Account subfields; the number is always masked. */
+export interface PaxAccountInfo {
+  maskedPan?: string;
+  entryMode?: EntryMode;
+  cardBrand?: CardBrand;
+}
+
+/** Trace subfields of a response. */
+export interface PaxTraceInfo {
+  terminalRef?: string;
+  ecrRef?: string;
+  timestamp?: string;
+}
+
+/** The transaction part shared by T01 and an R03 record. */
+export interface PaxTransactionBody {
+  transType?: PaxTransType;
+  host: PaxHostInfo;
+  /** Minor units. */
+  amountApproved: number;
+  /** Minor units still due after a partial approval. */
+  amountDue: number;
+  account: PaxAccountInfo;
+  trace: PaxTraceInfo;
+  /** Additional info KEY=VALUE pairs (TOKEN, HREF…). */
+  additional: Record<string, string>;
+}
+
+/** A01: identity. */
+export interface PaxInitializeResponse extends PaxResponseHead {
+  command: 'A01';
+  serialNumber: string;
+  model: string;
+  appVersion: string;
+}
+
+/** A15: answer to a cancel (see pax-protocol-choices.ts, item 3). */
+export interface PaxCancelResponse extends PaxResponseHead {
+  command: 'A15';
+}
+
+/** T01: answer to T00. */
+export interface PaxCreditResponse extends PaxResponseHead, PaxTransactionBody {
+  command: 'T01';
+}
+
+/** One record of the local detail report. */
+export interface PaxReportRecord extends PaxTransactionBody {
+  /** The recorded transaction's own result (additional info RESULTCODE, default 000000). */
+  resultCode: string;
+  resultText: string;
+  origTransType?: PaxTransType;
+  clerkId?: string;
+}
+
+/** R03: one record of the local detail report. */
+export interface PaxReportResponse extends PaxResponseHead {
+  command: 'R03';
+  totalRecords: number;
+  recordNumber: number;
+  /** Absent when totalRecords is 0. */
+  record?: PaxReportRecord;
+}
+
+/** B01: batch closed. */
+export interface PaxBatchCloseResponse extends PaxResponseHead {
+  command: 'B01';
+  host: PaxHostInfo;
+  totalCount: number;
+  /** Minor units. */
+  totalAmount: number;
+  timestamp?: string;
+  terminalId?: string;
+  merchantId?: string;
+}
+
+/** Every response a terminal sends. */
+export type PaxResponse =
+  | PaxInitializeResponse
+  | PaxCancelResponse
+  | PaxCreditResponse
+  | PaxReportResponse
+  | PaxBatchCloseResponse;
+
+/** Why a message's content was refused. */
+export type PaxMessageErrorCode = 'format_error' | 'unknown_command' | 'bad_response';
+
+/**
+ * A well-framed message with bad content. For a request the simulator answers
+ * `resultCode` (100003 format error); for a response the driver treats it as an
+ * undecodable answer. Never carries card data.
+ */
+export class PaxMessageError extends Error {
+  override readonly name = 'PaxMessageError';
+  readonly code: PaxMessageErrorCode;
+  /** The result code a terminal answers this request with. */
+  readonly resultCode: string = PAX_RESULT.formatError;
+  constructor(code: PaxMessageErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Validation helpers
+
+const DIGITS = /^\d{1,12}$/;
+const TIMESTAMP = /^\d{14}$/;
+
+function opt(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Throws format_error unless the amount is a positive safe integer of minor units. */
+function checkAmount(amount: number | undefined, required: boolean): void {
+  if (amount === undefined) {
+    if (required) throw new PaxMessageError('format_error', 'Amount is missing; give it in whole minor units, e.g. 1250 for 12.50');
+    return;
+  }
+  if (!Number.isSafeInteger(amount) || amount <= 0 || String(amount).length > 12) {
+    throw new PaxMessageError('format_error', `Amount ${String(amount)} is not a positive whole number of minor units (at most 12 digits)`);
+  }
+}
+
+function checkEcrRef(ref: string, what = 'ECR reference'): void {
+  if (!isValidEcrRef(ref)) {
+    throw new PaxMessageError('format_error', `${what} must be 1-16 letters and digits, got ${ref.length} characters`);
+  }
+}
+
+function checkTimestamp(ts: string | undefined): void {
+  if (ts !== undefined && !TIMESTAMP.test(ts)) {
+    throw new PaxMessageError('format_error', 'Timestamp must be YYYYMMDDhhmmss');
+  }
+}
+
+/** Amounts that need a positive amount on a T00. */
+const AMOUNT_REQUIRED: ReadonlySet<PaxTransType> = new Set<PaxTransType>(['sale', 'return', 'auth', 'post_auth', 'forced', 'adjust']);
+
+function validateCredit(req: PaxCreditRequest): void {
+  if (!(req.transType in PAX_TRANS_TYPE_CODES)) {
+    throw new PaxMessageError('format_error', `Unknown transaction type "${String(req.transType)}"`);
+  }
+  checkAmount(req.amount, AMOUNT_REQUIRED.has(req.transType));
+  checkEcrRef(req.ecrRef);
+  if (req.origEcrRef !== undefined) checkEcrRef(req.origEcrRef, 'Original ECR reference');
+  checkTimestamp(req.timestamp);
+}
+
+/** Parses a digit string into minor units; '' is 0. */
+function parseAmount(s: string | undefined, what: string, errCode: PaxMessageErrorCode): number {
+  if (s === undefined || s === '') return 0;
+  if (!DIGITS.test(s)) {
+    throw new PaxMessageError(errCode, `${what} must be whole minor units, digits only (no sign, no decimal point)`);
+  }
+  return Number(s);
+}
+
+function parseCount(s: string | undefined, what: string): number {
+  return parseAmount(s, what, 'bad_response');
+}
+
+function parseTransType(code: string | undefined, errCode: PaxMessageErrorCode): PaxTransType | undefined {
+  if (code === undefined || code === '') return undefined;
+  const t = TRANS_TYPE_BY_CODE.get(code);
+  if (t === undefined) throw new PaxMessageError(errCode, `Unknown transaction type code "${code.slice(0, 4)}"`);
+  return t;
+}
+
+// ---------------------------------------------------------------------------
+// Card-number guard
+
+/** Masks the account field when it holds more real digits than a masked number may. */
+function guardAccountNumber(n: string | undefined): string | undefined {
+  if (n === undefined || n === '') return undefined;
+  const digits = n.replace(/\D/g, '').length;
+  return digits > 10 || luhnValid(n) ? maskPan(n) : n;
+}
+
+/** Masks every card-number-like run (13-19 Luhn-valid digits) in free text. */
+export function redactPans(text: string): string {
+  return text.replace(/\d{13,19}/g, (run) => (luhnValid(run) ? maskPan(run) : run));
+}
+
+function redactOpt(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : redactPans(v);
+}
+
+// ---------------------------------------------------------------------------
+// Additional info
+
+function encodeAdditional(pairs: Record<string, string | undefined>): string[] {
+  return Object.entries(pairs)
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .map(([k, v]) => `${k}=${v}`);
+}
+
+const UNREDACTED_KEYS: ReadonlySet<string> = new Set(['HREF', 'TOKEN']);
+
+function decodeAdditional(sub: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sub ?? []) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) continue;
+    const key = s.slice(0, eq);
+    // References and tokens are not card data and must survive intact for follow-ups.
+    out[key] = UNREDACTED_KEYS.has(key) ? s.slice(eq + 1) : redactPans(s.slice(eq + 1));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+
+function sf(fields: string[][], i: number, j = 0): string {
+  return fields[i]?.[j] ?? '';
+}
+
+/** Fields of a request; validates it first (throws PaxMessageError 'format_error'). */
+export function encodeRequest(req: PaxRequest): Field[] {
+  const v = req.version ?? PAX_PROTOCOL_VERSION;
+  switch (req.command) {
+    case 'A00':
+    case 'A14':
+      return [req.command, v];
+    case 'B00':
+      checkTimestamp(req.timestamp);
+      return ['B00', v, req.timestamp];
+    case 'R02': {
+      if (req.ecrRef !== undefined) checkEcrRef(req.ecrRef);
+      const rn = req.recordNumber ?? 0;
+      if (!Number.isSafeInteger(rn) || rn < 0) throw new PaxMessageError('format_error', 'Record number must be a whole number from 0');
+      const tt = req.transType === undefined ? '' : PAX_TRANS_TYPE_CODES[req.transType];
+      return ['R02', v, '00', tt, '', String(rn), '', '', req.ecrRef ?? ''];
+    }
+    case 'T00': {
+      validateCredit(req);
+      return [
+        'T00',
+        v,
+        PAX_TRANS_TYPE_CODES[req.transType],
+        [req.amount === undefined ? '' : String(req.amount)],
+        ['', '', '', '', '', req.allowDuplicate ? '1' : ''],
+        [req.ecrRef, req.invoice ?? '', req.authCode ?? '', req.origRef ?? '', req.timestamp ?? '', '', req.origEcrRef ?? ''],
+        '',
+        [req.clerkId ?? ''],
+        '',
+        '',
+        encodeAdditional({ HREF: req.hostRef, TOKENREQUEST: req.tokenRequest ? '1' : undefined }),
+      ];
+    }
+  }
+}
+
+/**
+ * A request from its fields (simulator side). Throws PaxFrameError 'malformed'
+ * for a frame that is no request at all, PaxMessageError 'unknown_command' or
+ * 'format_error' for bad content (the terminal answers 100003).
+ */
+export function decodeRequest(fields: string[][]): PaxRequest {
+  const command = sf(fields, 0);
+  if (!/^[A-Z]\d\d$/.test(command)) throw new PaxFrameError('malformed', 'PAX request does not start with a command code');
+  const version = sf(fields, 1);
+  switch (command) {
+    case 'A00':
+    case 'A14':
+      return { command, version };
+    case 'B00': {
+      const timestamp = sf(fields, 2);
+      checkTimestamp(timestamp);
+      return { command, version, timestamp };
+    }
+    case 'R02': {
+      const ecrRef = opt(sf(fields, 8));
+      if (ecrRef !== undefined) checkEcrRef(ecrRef);
+      const rn = sf(fields, 5);
+      if (rn !== '' && !DIGITS.test(rn)) throw new PaxMessageError('format_error', 'Record number must be digits');
+      return {
+        command,
+        version,
+        ecrRef,
+        transType: parseTransType(sf(fields, 3), 'format_error'),
+        recordNumber: rn === '' ? 0 : Number(rn),
+      };
+    }
+    case 'T00': {
+      const transType = parseTransType(sf(fields, 2), 'format_error');
+      if (transType === undefined) throw new PaxMessageError('format_error', 'Transaction type is missing');
+      const amountText = sf(fields, 3);
+      const req: PaxCreditRequest = {
+        command,
+        version,
+        transType,
+        amount: amountText === '' ? undefined : parseAmount(amountText, 'Amount', 'format_error'),
+        ecrRef: sf(fields, 5, 0),
+        invoice: opt(sf(fields, 5, 1)),
+        authCode: opt(sf(fields, 5, 2)),
+        origRef: opt(sf(fields, 5, 3)),
+        timestamp: opt(sf(fields, 5, 4)),
+        origEcrRef: opt(sf(fields, 5, 6)),
+        clerkId: opt(sf(fields, 7, 0)),
+        allowDuplicate: sf(fields, 4, 5) === '1',
+      };
+      // Card data never travels in a request from this ECR; a request carrying
+      // an account number is refused rather than processed or echoed.
+      if (sf(fields, 4, 0) !== '' || sf(fields, 4, 2) !== '') {
+        throw new PaxMessageError('format_error', 'Request carries card data in the account field; the card must be read by the terminal');
+      }
+      const add = decodeAdditional(fields[10]);
+      if (add.HREF !== undefined) req.hostRef = add.HREF;
+      if (add.TOKENREQUEST === '1') req.tokenRequest = true;
+      validateCredit(req);
+      return req;
+    }
+    default:
+      throw new PaxMessageError('unknown_command', `Unsupported PAX command ${command}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Responses
+
+function head(res: PaxResponseHead, command: string): string[] {
+  return [res.status ?? '0', command, res.version ?? PAX_PROTOCOL_VERSION, res.resultCode, redactPans(res.resultText)];
+}
+
+function encodeHost(h: PaxHostInfo): string[] {
+  return [h.code ?? '', redactPans(h.message ?? ''), h.authCode ?? '', h.hostRef ?? '', h.traceNumber ?? '', h.batchNumber ?? ''];
+}
+
+function encodeAccount(a: PaxAccountInfo): string[] {
+  const out = ['', '', '', '', '', '', ''];
+  out[0] = guardAccountNumber(a.maskedPan) ?? '';
+  out[1] = a.entryMode === undefined ? '' : entryModeToCode(a.entryMode);
+  out[6] = a.cardBrand === undefined ? '' : cardBrandToCode(a.cardBrand);
+  return out;
+}
+
+function encodeTrace(t: PaxTraceInfo): string[] {
+  return [t.terminalRef ?? '', t.ecrRef ?? '', t.timestamp ?? ''];
+}
+
+function amountText(n: number, what: string): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new PaxMessageError('bad_response', `${what} must be a whole, non-negative number of minor units`);
+  return n === 0 ? '0' : String(n);
+}
+
+/** Fields of a response (simulator side). Masks any account number. */
+export function encodeResponse(res: PaxResponse): Field[] {
+  if (!/^\d{6}$/.test(res.resultCode)) throw new PaxMessageError('bad_response', 'Result code must be six digits');
+  switch (res.command) {
+    case 'A01':
+      return [...head(res, 'A01'), res.serialNumber, res.model, res.appVersion];
+    case 'A15':
+      return head(res, 'A15');
+    case 'T01':
+      return [
+        ...head(res, 'T01'),
+        encodeHost(res.host),
+        res.transType === undefined ? '' : PAX_TRANS_TYPE_CODES[res.transType],
+        [amountText(res.amountApproved, 'Approved amount'), amountText(res.amountDue, 'Amount due')],
+        encodeAccount(res.account),
+        encodeTrace(res.trace),
+        '',
+        '',
+        '',
+        encodeAdditional(res.additional),
+      ];
+    case 'R03': {
+      const r = res.record;
+      const tail: Field[] = r
+        ? [
+            encodeHost(r.host),
+            '00',
+            r.transType === undefined ? '' : PAX_TRANS_TYPE_CODES[r.transType],
+            r.origTransType === undefined ? '' : PAX_TRANS_TYPE_CODES[r.origTransType],
+            [amountText(r.amountApproved, 'Approved amount'), amountText(r.amountDue, 'Amount due')],
+            encodeAccount(r.account),
+            encodeTrace(r.trace),
+            [r.clerkId ?? ''],
+            '',
+            encodeAdditional({ ...r.additional, RESULTCODE: r.resultCode, RESULTTEXT: r.resultText }),
+          ]
+        : [];
+      return [...head(res, 'R03'), String(res.totalRecords), String(res.recordNumber), ...tail];
+    }
+    case 'B01':
+      return [
+        ...head(res, 'B01'),
+        encodeHost(res.host),
+        String(res.totalCount),
+        amountText(res.totalAmount, 'Total amount'),
+        res.timestamp ?? '',
+        res.terminalId ?? '',
+        res.merchantId ?? '',
+      ];
+  }
+}
+
+function decodeHost(sub: string[] | undefined): PaxHostInfo {
+  const s = sub ?? [];
+  return {
+    code: opt(s[0]),
+    message: redactOpt(opt(s[1])),
+    authCode: opt(s[2]),
+    hostRef: opt(s[3]),
+    traceNumber: opt(s[4]),
+    batchNumber: opt(s[5]),
+  };
+}
+
+function decodeAccount(sub: string[] | undefined): PaxAccountInfo {
+  const s = sub ?? [];
+  return {
+    maskedPan: guardAccountNumber(opt(s[0])),
+    entryMode: entryModeFromCode(s[1] ?? ''),
+    cardBrand: cardBrandFromCode(s[6] ?? ''),
+  };
+}
+
+function decodeTrace(sub: string[] | undefined): PaxTraceInfo {
+  const s = sub ?? [];
+  return { terminalRef: opt(s[0]), ecrRef: opt(s[1]), timestamp: opt(s[2]) };
+}
+
+function decodeAmounts(sub: string[] | undefined): { amountApproved: number; amountDue: number } {
+  return {
+    amountApproved: parseAmount(sub?.[0], 'Approved amount', 'bad_response'),
+    amountDue: parseAmount(sub?.[1], 'Amount due', 'bad_response'),
+  };
+}
+
+/**
+ * A response from its fields (driver side). Throws PaxFrameError 'malformed'
+ * when it is no response at all, PaxMessageError 'bad_response' for bad content.
+ * Account numbers and card numbers in free text come out masked.
+ */
+export function decodeResponse(fields: string[][]): PaxResponse {
+  const command = sf(fields, 1);
+  if (!/^[A-Z]\d\d$/.test(command)) throw new PaxFrameError('malformed', 'PAX response has no command code in its second field');
+  const resultCode = sf(fields, 3);
+  if (!/^\d{6}$/.test(resultCode)) throw new PaxMessageError('bad_response', `PAX ${command} response has no six-digit result code`);
+  const h: PaxResponseHead = {
+    status: sf(fields, 0),
+    version: sf(fields, 2),
+    resultCode,
+    resultText: redactPans(sf(fields, 4)),
+  };
+  switch (command) {
+    case 'A01':
+      return { ...h, command, serialNumber: sf(fields, 5), model: sf(fields, 6), appVersion: sf(fields, 7) };
+    case 'A15':
+      return { ...h, command };
+    case 'T01':
+      return {
+        ...h,
+        command,
+        host: decodeHost(fields[5]),
+        transType: parseTransType(sf(fields, 6), 'bad_response'),
+        ...decodeAmounts(fields[7]),
+        account: decodeAccount(fields[8]),
+        trace: decodeTrace(fields[9]),
+        additional: decodeAdditional(fields[13]),
+      };
+    case 'R03': {
+      const totalRecords = parseCount(sf(fields, 5), 'Total records');
+      const recordNumber = parseCount(sf(fields, 6), 'Record number');
+      const res: PaxReportResponse = { ...h, command, totalRecords, recordNumber };
+      if (resultCode === PAX_RESULT_NOT_FOUND) return { ...res, totalRecords: 0 };
+      if (totalRecords > 0 && fields.length > 7) {
+        const additional = decodeAdditional(fields[16]);
+        const { RESULTCODE, RESULTTEXT, ...rest } = additional;
+        res.record = {
+          host: decodeHost(fields[7]),
+          transType: parseTransType(sf(fields, 9), 'bad_response'),
+          origTransType: parseTransType(sf(fields, 10), 'bad_response'),
+          ...decodeAmounts(fields[11]),
+          account: decodeAccount(fields[12]),
+          trace: decodeTrace(fields[13]),
+          clerkId: opt(sf(fields, 14)),
+          resultCode: RESULTCODE !== undefined && /^\d{6}$/.test(RESULTCODE) ? RESULTCODE : PAX_RESULT.approved,
+          resultText: RESULTTEXT ?? 'APPROVED',
+          additional: rest,
+        };
+      }
+      return res;
+    }
+    case 'B01':
+      return {
+        ...h,
+        command,
+        host: decodeHost(fields[5]),
+        totalCount: parseCount(sf(fields, 6), 'Total count'),
+        totalAmount: parseAmount(sf(fields, 7), 'Total amount', 'bad_response'),
+        timestamp: opt(sf(fields, 8)),
+        terminalId: opt(sf(fields, 9)),
+        merchantId: opt(sf(fields, 10)),
+      };
+    default:
+      throw new PaxMessageError('bad_response', `Unexpected PAX response command ${command}`);
+  }
+}

@@ -1,0 +1,164 @@
+// PAX over RS-232 (serialport): one port kept open, one request at a time, and
+// the A14 cancel written on the same port while a transaction waits. Frames are
+// routed by what each exchange accepts: the A15 to the cancel, the T01 to the
+// transaction; anything else (a late answer to a request that already timed
+// out) is acknowledged and dropped.
+
+import { SerialPort } from 'serialport';
+import { TerminalUnavailableError } from '../terminal.ts';
+import { ACK, FrameDecoder } from './pax-frame.ts';
+import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
+import { PaxExchangeSession, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
+
+/** Which port and how fast. */
+export interface PaxSerialOptions {
+  path: string;
+  /** Default 9600 (8N1, pax-protocol-choices.ts item 7). */
+  baudRate?: number;
+  /** Give up opening the port after this many ms. */
+  openTimeoutMs?: number;
+}
+
+/** PAX POSLink over a serial port. */
+export class PaxSerialTransport implements PaxTransport {
+  readonly kind = 'serial' as const;
+  private port: SerialPort | undefined;
+  private opening: Promise<SerialPort> | undefined;
+  private readonly decoder = new FrameDecoder();
+  private main: PaxExchangeSession | undefined;
+  private cancelSession: PaxExchangeSession | undefined;
+  /** Whichever session wrote last: a NAK from the terminal is about its frame. */
+  private lastWriter: PaxExchangeSession | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly opts: PaxSerialOptions) {}
+
+  /** Runs one exchange once every earlier one has finished. */
+  exchange(frame: Buffer, opts: PaxExchangeOptions): Promise<string[][]> {
+    const run = this.queue.then(() => this.run(frame, opts, 'main'));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes the A14 now, alongside the exchange in flight. */
+  cancel(frame: Buffer, opts: PaxExchangeOptions): Promise<string[][]> {
+    if (this.cancelSession && !this.cancelSession.finished) {
+      return Promise.reject(new TerminalUnavailableError('A cancel is already waiting for the terminal'));
+    }
+    return this.run(frame, opts, 'cancel');
+  }
+
+  /** Closes the port; pending exchanges fail with OutcomeUnknownError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const port = this.port ?? (await this.opening?.catch(() => undefined));
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    this.dropAll();
+  }
+
+  private async run(frame: Buffer, opts: PaxExchangeOptions, slot: 'main' | 'cancel'): Promise<string[][]> {
+    const port = await this.open(opts.label);
+    const session: PaxExchangeSession = new PaxExchangeSession(
+      (b) => {
+        this.lastWriter = session;
+        port.write(b);
+      },
+      frame,
+      opts,
+    );
+    if (slot === 'main') this.main = session;
+    else this.cancelSession = session;
+    session.start();
+    try {
+      return await session.done;
+    } finally {
+      if (this.main === session) this.main = undefined;
+      if (this.cancelSession === session) this.cancelSession = undefined;
+    }
+  }
+
+  private open(label: string): Promise<SerialPort> {
+    if (this.closed) return Promise.reject(new TerminalUnavailableError('The PAX serial link is closed'));
+    if (this.port?.isOpen) return Promise.resolve(this.port);
+    if (this.opening) return this.opening;
+    const timeoutMs = this.opts.openTimeoutMs ?? 3000;
+    this.opening = new Promise<SerialPort>((resolve, reject) => {
+      const port = new SerialPort({
+        path: this.opts.path,
+        baudRate: this.opts.baudRate ?? PAX_DEFAULT_BAUD,
+        dataBits: 8,
+        parity: 'none',
+        stopBits: 1,
+        autoOpen: false,
+      });
+      const timer = setTimeout(() => {
+        reject(new TerminalUnavailableError(`Could not open serial port ${this.opts.path} within ${timeoutMs} ms; the ${label} request was not sent`));
+        if (port.isOpen) port.close();
+      }, timeoutMs);
+      port.open((err) => {
+        clearTimeout(timer);
+        if (err) {
+          reject(
+            new TerminalUnavailableError(`Could not open serial port ${this.opts.path} (${err.message}); the ${label} request was not sent. Check the cable and the port name.`, {
+              cause: err,
+            }),
+          );
+          return;
+        }
+        this.attach(port);
+        resolve(port);
+      });
+    }).finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private attach(port: SerialPort): void {
+    this.port = port;
+    this.decoder.reset();
+    port.on('data', (chunk: Buffer) => this.onData(port, chunk));
+    port.on('error', (err) => this.onLost(port, err));
+    port.on('close', () => this.onLost(port));
+  }
+
+  private onData(port: SerialPort, chunk: Buffer): void {
+    for (const item of this.decoder.push(chunk)) {
+      const main = this.main;
+      const cancel = this.cancelSession;
+      switch (item.type) {
+        case 'frame':
+          if (cancel?.onItem(item)) break;
+          if (main?.onItem(item)) break;
+          // A late answer nobody waits for: acknowledge it so the terminal stops resending.
+          port.write(Buffer.from([ACK]));
+          break;
+        case 'nak':
+          (this.lastWriter && !this.lastWriter.finished ? this.lastWriter : (main ?? cancel))?.onItem(item);
+          break;
+        case 'ack':
+          main?.onItem(item);
+          cancel?.onItem(item);
+          break;
+        case 'eot':
+        case 'error':
+          (main ?? cancel)?.onItem(item);
+          break;
+      }
+    }
+  }
+
+  private onLost(port: SerialPort, cause?: unknown): void {
+    if (this.port === port) this.port = undefined;
+    this.decoder.reset();
+    this.main?.onLinkLost(cause);
+    this.cancelSession?.onLinkLost(cause);
+  }
+
+  private dropAll(): void {
+    this.main?.onLinkLost();
+    this.cancelSession?.onLinkLost();
+  }
+}

@@ -1,0 +1,82 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SerialPort } from 'serialport';
+import { InMemoryProcessor } from './in-memory-processor.ts';
+import { encodeFrame } from './pax-frame.ts';
+import { decodeResponse } from './pax-messages.ts';
+import { PaxSimulator } from './pax-simulator.ts';
+import { RawLink } from './pax-simulator-test-client.ts';
+
+describe('PAX simulator over a serial line (socat pty pair)', () => {
+  let socat: ChildProcess;
+  let dir: string;
+  let ecrPort: SerialPort;
+  let link: RawLink;
+  let sim: PaxSimulator;
+  const processor = new InMemoryProcessor();
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pax-serial-'));
+    const a = path.join(dir, 'A');
+    const b = path.join(dir, 'B');
+    socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
+    const end = Date.now() + 5000;
+    while (!(fs.existsSync(a) && fs.existsSync(b))) {
+      if (Date.now() > end) throw new Error('socat did not create the pty pair');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    sim = new PaxSimulator({ deviceId: 'SER1', processor, cardTimeMs: 400 });
+    await sim.attachSerial(a);
+    ecrPort = new SerialPort({ path: b, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => ecrPort.open((e) => (e ? reject(e) : resolve())));
+    link = new RawLink((buf) => void ecrPort.write(buf));
+    ecrPort.on('data', (c: Buffer) => link.onData(c));
+  });
+
+  after(async () => {
+    await new Promise<void>((resolve) => (ecrPort?.isOpen ? ecrPort.close(() => resolve()) : resolve()));
+    await sim?.close();
+    socat?.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a sale is approved over the serial line', async () => {
+    const res = await link.request({ command: 'T00', transType: 'sale', amount: 3100, ecrRef: 'S1' }, 3000);
+    assert.equal(res.command, 'T01');
+    assert.equal(res.resultCode, '000000');
+    assert.equal(processor.charges().length, 1);
+  });
+
+  test('A14 on the same line aborts the sale waiting for the card: A15 then T01 100002', async () => {
+    link.send({ command: 'T00', transType: 'sale', amount: 3200, ecrRef: 'S2' });
+    assert.equal((await link.next()).type, 'ack');
+    await new Promise((r) => setTimeout(r, 100));
+    link.send({ command: 'A14' });
+    const seen = new Map<string, string>();
+    while (seen.size < 2) {
+      const item = await link.nextResponse(3000);
+      assert.equal(item.type, 'frame');
+      if (item.type === 'frame') {
+        const res = decodeResponse(item.fields);
+        seen.set(res.command, res.resultCode);
+      }
+    }
+    assert.equal(seen.get('A15'), '000000');
+    assert.equal(seen.get('T01'), '100002');
+    assert.equal(processor.charges().length, 1, 'the aborted sale was not charged');
+  });
+
+  test('garbage and a bad LRC get NAK; the line keeps working', async () => {
+    link.write(Buffer.from('\x00\x7fjunk', 'latin1'));
+    const frame = encodeFrame(['A00', '1.28']);
+    frame[frame.length - 1] ^= 0x0f;
+    link.write(frame);
+    assert.equal((await link.next()).type, 'nak');
+    const res = await link.request({ command: 'A00' });
+    assert.equal(res.command, 'A01');
+  });
+});

@@ -1,0 +1,93 @@
+// PAX over TCP: one connection per request (protocols.md). A cancel is just
+// another connection carrying A14 while the transaction's connection waits.
+
+import net from 'node:net';
+import { TerminalUnavailableError } from '../terminal.ts';
+import { FrameDecoder } from './pax-frame.ts';
+import { PaxExchangeSession, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
+
+/** Where the terminal listens. */
+export interface PaxTcpOptions {
+  host: string;
+  port: number;
+  /** Give up connecting after this many ms (nothing is sent before connecting). */
+  connectTimeoutMs?: number;
+}
+
+/** PAX POSLink over TCP. */
+export class PaxTcpTransport implements PaxTransport {
+  readonly kind = 'tcp' as const;
+  private readonly sockets = new Set<net.Socket>();
+  private closed = false;
+
+  constructor(private readonly opts: PaxTcpOptions) {}
+
+  /** Opens a connection, runs one exchange, closes the connection. */
+  async exchange(frame: Buffer, opts: PaxExchangeOptions): Promise<string[][]> {
+    if (this.closed) throw new TerminalUnavailableError('The PAX TCP link is closed');
+    const socket = await this.connect(opts.label);
+    const decoder = new FrameDecoder();
+    const session = new PaxExchangeSession((b) => void socket.write(b), frame, opts);
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of decoder.push(chunk)) session.onItem(item);
+    });
+    socket.on('error', (err) => session.onLinkLost(err));
+    socket.on('close', () => session.onLinkLost());
+    socket.on('end', () => session.onLinkLost());
+    session.start();
+    try {
+      return await session.done;
+    } finally {
+      // After our ACK there is nothing more to say; end lets the ACK reach the terminal.
+      socket.end();
+      socket.destroySoon();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    }
+  }
+
+  /** A14 on its own connection. */
+  cancel(frame: Buffer, opts: PaxExchangeOptions): Promise<string[][]> {
+    return this.exchange(frame, opts);
+  }
+
+  /** Destroys every open connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    // Pending exchanges see 'close' and fail as link_lost (OutcomeUnknownError).
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  private connect(label: string): Promise<net.Socket> {
+    const timeoutMs = this.opts.connectTimeoutMs ?? 3000;
+    return new Promise((resolve, reject) => {
+      const socket = net.createConnection({ host: this.opts.host, port: this.opts.port });
+      socket.setNoDelay(true);
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new TerminalUnavailableError(`Could not connect to the terminal at ${this.where()} within ${timeoutMs} ms; the ${label} request was not sent`));
+      }, timeoutMs);
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(
+          new TerminalUnavailableError(`Could not connect to the terminal at ${this.where()} (${(err as NodeJS.ErrnoException).code ?? err.message}); the ${label} request was not sent. Check that it is on and on the network.`, {
+            cause: err,
+          }),
+        );
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        resolve(socket);
+      });
+    });
+  }
+
+  private where(): string {
+    return `${this.opts.host}:${this.opts.port}`;
+  }
+}

@@ -1,0 +1,380 @@
+// The PaymentTerminal for PAX POSLink devices, over any PaxTransport.
+//
+// Every request is validated before a byte is written (TerminalRequestError),
+// every wait has a timeout, and a request is never written twice after a
+// timeout: an answer that did not come is an OutcomeUnknownError for the
+// coordinator to resolve by lookup (DESIGN §1.5, protocols.md hazard).
+
+import { isValidAmount } from '../../src-shared/money.ts';
+import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
+import {
+  OutcomeUnknownError,
+  TerminalRequestError,
+  TerminalUnavailableError,
+  type BatchCloseResult,
+  type FollowUpRequest,
+  type PaymentTerminal,
+  type TerminalCapabilities,
+  type TerminalIdentity,
+  type TerminalRecord,
+  type TerminalResult,
+  type TerminalStatus,
+  type TerminalStatusListener,
+  type TransactionRequest,
+} from '../terminal.ts';
+import { PaxFrameError, encodeFrame } from './pax-frame.ts';
+import {
+  PAX_RESULT,
+  PaxMessageError,
+  decodeResponse,
+  encodeRequest,
+  outcomeForResultCode,
+  type PaxCreditRequest,
+  type PaxCreditResponse,
+  type PaxRequest,
+  type PaxResponse,
+  type PaxTransactionBody,
+  type PaxTransType,
+} from './pax-messages.ts';
+import { PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
+import { PaxRefusedError, responseCommand, type PaxTransport } from './pax-transport.ts';
+
+/** How long each kind of wait may last, in ms. */
+export interface PaxTimeouts {
+  /** A transaction (the customer must present a card): default 120 000. */
+  transactionMs: number;
+  /** Identify, lookup: default 10 000. */
+  adminMs: number;
+  /** Waiting for the A15 answer to a cancel: default 5 000. */
+  cancelMs: number;
+  /** Batch close (the terminal talks to its host): default 60 000. */
+  batchMs: number;
+  /** Connecting / opening the port: default 3 000. */
+  connectMs: number;
+}
+
+/** Default waits. */
+export const DEFAULT_PAX_TIMEOUTS: PaxTimeouts = {
+  transactionMs: 120_000,
+  adminMs: 10_000,
+  cancelMs: 5_000,
+  batchMs: 60_000,
+  connectMs: 3_000,
+};
+
+/** Most records one lookup will page through; a device claiming more is answered in part. */
+const MAX_LOOKUP_RECORDS = 50;
+
+const RESPONSE_OF: Record<PaxRequest['command'], string> = { A00: 'A01', A14: 'A15', T00: 'T01', R02: 'R03', B00: 'B01' };
+
+/** Options of a PaxTerminal. */
+export interface PaxTerminalOptions {
+  id: string;
+  transport: PaxTransport;
+  timeouts?: Partial<PaxTimeouts>;
+  /** Injected clock for request timestamps. */
+  clock?: () => Date;
+}
+
+function paxTimestamp(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getFullYear(), 4)}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** A PAX POSLink terminal. */
+export class PaxTerminal implements PaymentTerminal {
+  readonly id: string;
+  readonly capabilities: TerminalCapabilities;
+  private readonly transport: PaxTransport;
+  private readonly timeouts: PaxTimeouts;
+  private readonly clock: () => Date;
+  private current: TerminalStatus = { state: 'disconnected', reason: 'not contacted yet' };
+  private readonly listeners = new Set<TerminalStatusListener>();
+  private inFlight = 0;
+
+  constructor(opts: PaxTerminalOptions) {
+    this.id = opts.id;
+    this.transport = opts.transport;
+    this.timeouts = { ...DEFAULT_PAX_TIMEOUTS, ...opts.timeouts };
+    this.clock = opts.clock ?? (() => new Date());
+    this.capabilities = {
+      preAuth: true,
+      incrementalAuth: true,
+      capture: true,
+      tokenize: true,
+      cancel: typeof opts.transport.cancel === 'function',
+      localDetailReport: true,
+    };
+  }
+
+  /** Current status. */
+  status(): TerminalStatus {
+    return this.current;
+  }
+
+  /** Subscribe to status changes. */
+  onStatus(listener: TerminalStatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A00 → A01. */
+  async identify(): Promise<TerminalIdentity> {
+    const res = await this.request({ command: 'A00' }, this.timeouts.adminMs, 'identify');
+    if (res.command !== 'A01') throw this.unexpected(res, 'identify');
+    return { vendor: 'pax', model: res.model, serialNumber: res.serialNumber, protocolVersion: res.version ?? '' };
+  }
+
+  /** T00 sale. */
+  sale(req: TransactionRequest): Promise<TerminalResult> {
+    return this.credit('sale', req);
+  }
+
+  /** T00 return. */
+  refund(req: TransactionRequest): Promise<TerminalResult> {
+    return this.credit('return', req);
+  }
+
+  /** T00 void of an earlier transaction. */
+  void(req: FollowUpRequest): Promise<TerminalResult> {
+    return this.credit('void', req, true);
+  }
+
+  /** T00 auth. */
+  preAuth(req: TransactionRequest): Promise<TerminalResult> {
+    return this.credit('auth', req);
+  }
+
+  /** T00 adjust of an earlier auth. */
+  incrementalAuth(req: FollowUpRequest): Promise<TerminalResult> {
+    return this.credit('adjust', req, true);
+  }
+
+  /** T00 post-auth of an earlier auth. */
+  capture(req: FollowUpRequest): Promise<TerminalResult> {
+    return this.credit('post_auth', req, true);
+  }
+
+  /** T00 tokenize: reads the card, charges nothing. */
+  tokenize(req: Omit<TransactionRequest, 'amount'> & { amount?: number }): Promise<TerminalResult> {
+    return this.credit('tokenize', req);
+  }
+
+  /** A14; true only when the terminal confirmed the abort. */
+  async cancel(): Promise<boolean> {
+    if (!this.transport.cancel) return false;
+    try {
+      const frame = encodeFrame(encodeRequest({ command: 'A14' }));
+      const fields = await this.transport.cancel(frame, {
+        timeoutMs: this.timeouts.cancelMs,
+        label: 'cancel',
+        accept: (f) => responseCommand(f) === 'A15',
+      });
+      return decodeResponse(fields).resultCode === PAX_RESULT.approved;
+    } catch {
+      // An unanswered or refused cancel confirms nothing: the transaction stays of unknown outcome.
+      return false;
+    }
+  }
+
+  /** R02 by ECR reference, paging through every matching record. */
+  async lookup(ecrRef: string, opts?: { timeoutMs?: number }): Promise<TerminalRecord[]> {
+    if (!isValidEcrRef(ecrRef)) throw new TerminalRequestError(`ECR reference "${ecrRef.slice(0, 20)}" must be 1-16 letters and digits`);
+    const timeoutMs = opts?.timeoutMs ?? this.timeouts.adminMs;
+    const records: TerminalRecord[] = [];
+    let total = 1;
+    for (let n = 0; n < total && n < MAX_LOOKUP_RECORDS; n++) {
+      const res = await this.request({ command: 'R02', ecrRef, recordNumber: n }, timeoutMs, 'lookup');
+      if (res.command !== 'R03') throw this.unexpected(res, 'lookup');
+      // Only "OK" or "not found" say anything about the record; any other code
+      // (format error, busy…) must not read as "no such transaction".
+      if (res.resultCode !== PAX_RESULT.approved && res.resultCode !== PAX_RESULT_NOT_FOUND) {
+        throw new OutcomeUnknownError('bad_response', `The terminal could not report transaction ${ecrRef}: ${res.resultCode} ${res.resultText}`, {
+          requestSent: true,
+        });
+      }
+      total = res.totalRecords;
+      const r = res.record;
+      if (!r || (r.trace.ecrRef !== undefined && r.trace.ecrRef !== ecrRef)) continue;
+      records.push({
+        transactionType: r.transType ?? 'unknown',
+        result: this.toResult(r, r.resultCode, r.resultText, ecrRef),
+      });
+    }
+    return records;
+  }
+
+  /** B00 → B01. */
+  async batchClose(opts?: { timeoutMs?: number }): Promise<BatchCloseResult> {
+    const res = await this.request({ command: 'B00', timestamp: paxTimestamp(this.clock()) }, opts?.timeoutMs ?? this.timeouts.batchMs, 'batch close');
+    if (res.command !== 'B01') throw this.unexpected(res, 'batch close');
+    return {
+      resultCode: res.resultCode,
+      resultText: res.resultText,
+      batchNumber: res.host.batchNumber,
+      totalCount: res.totalCount,
+      totalAmount: res.totalAmount,
+      terminalId: res.terminalId,
+      merchantId: res.merchantId,
+      timestamp: res.timestamp,
+    };
+  }
+
+  /** Releases the transport. */
+  async close(): Promise<void> {
+    await this.transport.close();
+    this.setStatus({ state: 'disconnected', reason: 'closed' });
+  }
+
+  private async credit(
+    transType: PaxTransType,
+    req: Partial<FollowUpRequest> & { ecrRef: string; invoice: string },
+    followUp = false,
+  ): Promise<TerminalResult> {
+    const paxReq = this.buildCredit(transType, req, followUp);
+    const timeoutMs = req.timeoutMs ?? this.timeouts.transactionMs;
+    try {
+      const res = await this.request(paxReq, timeoutMs, transType, (f) => {
+        // A T01 echoing another ECR ref answers some earlier request: not ours.
+        const echoed = f[9]?.[1] ?? '';
+        return echoed === '' || echoed === req.ecrRef;
+      });
+      if (res.command !== 'T01') throw this.unexpected(res, transType);
+      return this.creditResult(res, req.ecrRef);
+    } catch (err) {
+      if (err instanceof PaxRefusedError) {
+        // EOT: the terminal did not take the request (pax-protocol-choices.ts item 12).
+        return { outcome: 'aborted', resultCode: 'EOT', resultText: 'Refused by the terminal', ecrRef: req.ecrRef, amountApproved: 0, amountDue: 0 };
+      }
+      throw err;
+    }
+  }
+
+  private buildCredit(transType: PaxTransType, req: Partial<FollowUpRequest> & { ecrRef: string; invoice: string }, followUp: boolean): PaxCreditRequest {
+    if (typeof req.ecrRef !== 'string' || !isValidEcrRef(req.ecrRef)) {
+      throw new TerminalRequestError(`ECR reference must be 1-16 letters and digits, got "${String(req.ecrRef).slice(0, 20)}"`);
+    }
+    const amountOptional = transType === 'tokenize' || transType === 'void';
+    if (req.amount !== undefined || !amountOptional) {
+      if (!isValidAmount(req.amount) || req.amount <= 0) {
+        throw new TerminalRequestError(`Amount must be a positive whole number of minor units (e.g. 1250 for 12.50), got ${String(req.amount)}`);
+      }
+    }
+    if (req.timeoutMs !== undefined && (!Number.isSafeInteger(req.timeoutMs) || req.timeoutMs <= 0)) {
+      throw new TerminalRequestError(`timeoutMs must be a positive whole number of milliseconds, got ${String(req.timeoutMs)}`);
+    }
+    if (followUp && !req.originalTerminalRef && !req.originalHostRef && !req.originalEcrRef) {
+      throw new TerminalRequestError(`A ${transType} needs the original transaction: its terminal reference, host reference or ECR reference`);
+    }
+    if (req.originalEcrRef !== undefined && !isValidEcrRef(req.originalEcrRef)) {
+      throw new TerminalRequestError('Original ECR reference must be 1-16 letters and digits');
+    }
+    return {
+      command: 'T00',
+      transType,
+      amount: req.amount,
+      ecrRef: req.ecrRef,
+      invoice: req.invoice,
+      origRef: req.originalTerminalRef,
+      origEcrRef: req.originalEcrRef,
+      hostRef: req.originalHostRef,
+      clerkId: req.clerkId,
+      allowDuplicate: req.allowDuplicate === true,
+      timestamp: paxTimestamp(this.clock()),
+      tokenRequest: transType === 'tokenize' ? true : undefined,
+    };
+  }
+
+  private creditResult(res: PaxCreditResponse, ecrRef: string): TerminalResult {
+    return this.toResult(res, res.resultCode, res.resultText, ecrRef);
+  }
+
+  private toResult(body: PaxTransactionBody, resultCode: string, resultText: string, ecrRef: string): TerminalResult {
+    return {
+      outcome: outcomeForResultCode(resultCode),
+      resultCode,
+      resultText,
+      ecrRef: body.trace.ecrRef ?? ecrRef,
+      terminalRef: body.trace.terminalRef,
+      hostRef: body.host.hostRef ?? body.additional.HREF,
+      authCode: body.host.authCode,
+      amountApproved: body.amountApproved,
+      amountDue: body.amountDue,
+      batchNumber: body.host.batchNumber,
+      maskedPan: body.account.maskedPan,
+      cardBrand: body.account.cardBrand,
+      entryMode: body.account.entryMode,
+      token: body.additional.TOKEN,
+      timestamp: body.trace.timestamp,
+    };
+  }
+
+  /**
+   * Encodes, sends, decodes one request. Validation errors become
+   * TerminalRequestError (nothing sent); an answer that cannot be decoded
+   * becomes OutcomeUnknownError; status events follow the link.
+   */
+  private async request(
+    req: PaxRequest,
+    timeoutMs: number,
+    label: string,
+    acceptMore: (fields: string[][]) => boolean = () => true,
+  ): Promise<PaxResponse> {
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(encodeRequest(req));
+    } catch (err) {
+      if (err instanceof PaxMessageError || err instanceof PaxFrameError) throw new TerminalRequestError(`The ${label} request is invalid: ${err.message}`);
+      throw err;
+    }
+    const expected = RESPONSE_OF[req.command];
+    this.inFlight++;
+    this.setStatus({ state: 'busy', command: label, ...(req.command === 'T00' ? { prompt: 'present_card' as const } : {}) });
+    try {
+      const fields = await this.transport.exchange(frame, {
+        timeoutMs,
+        label,
+        accept: (f) => responseCommand(f) === expected && acceptMore(f),
+      });
+      let res: PaxResponse;
+      try {
+        res = decodeResponse(fields);
+      } catch (err) {
+        throw new OutcomeUnknownError('bad_response', `The terminal's answer to the ${label} request could not be read: ${(err as Error).message}`, {
+          requestSent: true,
+          cause: err,
+        });
+      }
+      this.settleStatus({ state: 'connected' });
+      return res;
+    } catch (err) {
+      if (err instanceof TerminalUnavailableError) this.settleStatus({ state: 'disconnected', reason: err.message });
+      else if (err instanceof OutcomeUnknownError && err.reason === 'link_lost') this.settleStatus({ state: 'disconnected', reason: err.message });
+      else this.settleStatus({ state: 'connected' });
+      throw err;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private unexpected(res: PaxResponse, label: string): OutcomeUnknownError {
+    return new OutcomeUnknownError('bad_response', `The terminal answered the ${label} request with ${res.command}`, { requestSent: true });
+  }
+
+  /** Leaves 'busy' only when nothing else is in flight (a cancel may overlap a sale). */
+  private settleStatus(next: TerminalStatus): void {
+    if (this.inFlight > 1 && next.state !== 'disconnected') return;
+    this.setStatus(next);
+  }
+
+  private setStatus(next: TerminalStatus): void {
+    this.current = next;
+    for (const l of [...this.listeners]) {
+      try {
+        l(next);
+      } catch {
+        // A faulty listener must not break a payment in flight.
+      }
+    }
+  }
+}

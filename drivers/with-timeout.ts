@@ -1,0 +1,13 @@
+// One timeout helper for every driver: a device wait that never ends would hang
+// the register, so each wait is raced against a timer that never keeps the
+// process alive.
+
+/** Resolves like `promise`, or rejects with `onTimeout()` after `ms` milliseconds. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,74 @@
+// A force-close loses nothing: ring a ticket, SIGKILL the host, restart it on
+// the same journal and find the ticket open with its lines and total.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { launchBrowser, openPage, snap } from './fixtures/browser-session.ts';
+
+const SPEC = 'crash-recovery';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-'));
+const host = new HostProcess(path.join(dir, 'journal.sqlite'));
+let browser: Browser | undefined;
+let page: Page;
+let ticketNumber = '';
+
+before(async () => {
+  ensureRendererBuilt();
+  const url = await host.start();
+  browser = await launchBrowser();
+  page = await openPage(browser);
+  await page.goto(url);
+});
+
+after(async () => {
+  await browser?.close();
+  await host.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const text = (testId: string) => page.getByTestId(testId).innerText();
+
+test('a ticket is rung and main has answered every line', async () => {
+  await page.getByTestId('catalog-item-bagel').waitFor();
+  for (const key of ['b', 'k', 'k']) await page.keyboard.press(key); // Bagel 3.25, Cookie 1.95 ×2
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket-line"]').length === 3);
+  assert.equal(await text('ticket-total'), '$7.15');
+  ticketNumber = (await page.getByTestId('ticket').getAttribute('data-ticket-number')) ?? '';
+  assert.ok(ticketNumber, 'ticket has a number');
+  await page.getByTestId(`open-ticket-${ticketNumber}`).waitFor();
+  await snap(page, SPEC, '01-ticket-rung');
+});
+
+test('SIGKILL of the host: the page says the host is lost and reconnecting', async () => {
+  await host.kill();
+  const banner = page.getByTestId('connection-lost');
+  await banner.waitFor();
+  assert.equal(await banner.innerText(), 'Connection to the register host lost, reconnecting…');
+  await snap(page, SPEC, '02-host-killed');
+});
+
+test('after a restart on the same journal the ticket is open with its lines and total', async () => {
+  const url = await host.restart();
+  await page.goto(url);
+  const entry = page.getByTestId(`open-ticket-${ticketNumber}`);
+  await entry.waitFor();
+  assert.match(await entry.innerText(), /3 lines/);
+  assert.match(await entry.innerText(), /\$7\.15/);
+  await snap(page, SPEC, '03-restarted-open-list');
+
+  // Keyboard only: F8 focuses the open-ticket list, Enter opens the ticket.
+  await page.keyboard.press('F8');
+  assert.equal(await entry.evaluate((el) => el === document.activeElement), true, 'F8 focused the open ticket');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket-line"]').length === 3);
+  assert.equal(await page.getByTestId('ticket').getAttribute('data-ticket-number'), ticketNumber);
+  assert.deepEqual(await page.locator('[data-testid="ticket-line"] .line-desc').allInnerTexts(), ['Bagel', 'Cookie', 'Cookie']);
+  assert.equal(await text('ticket-total'), '$7.15');
+  assert.equal(await page.getByTestId('ticket').getAttribute('data-status'), 'open');
+  await snap(page, SPEC, '04-ticket-recovered');
+});

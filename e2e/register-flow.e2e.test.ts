@@ -1,0 +1,120 @@
+// Register flow in browser mode, keyboard only: ring, remove a line, try a card
+// (no PIN pad configured), pay cash with change, the ticket closes.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+
+const SPEC = 'register-flow';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-'));
+const host = new HostProcess(path.join(dir, 'journal.sqlite'));
+let browser: Browser | undefined;
+let page: Page;
+let pageErrors: string[];
+
+before(async () => {
+  ensureRendererBuilt();
+  const url = await host.start();
+  browser = await launchBrowser();
+  page = await openPage(browser);
+  pageErrors = watchPageErrors(page);
+  await page.goto(url);
+});
+
+after(async () => {
+  await browser?.close();
+  await host.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const text = (testId: string) => page.getByTestId(testId).innerText();
+const activeLines = () => page.locator('[data-testid="ticket-line"][data-voided="false"]');
+
+test('the register loads with the status bar: training badge, healthy journal, no PIN pad', async () => {
+  await page.getByTestId('catalog-item-coffee').waitFor();
+  await page.getByTestId('training-badge').waitFor();
+  assert.equal(await page.getByTestId('status-journal').getAttribute('data-healthy'), 'true');
+  assert.match(await text('status-journal'), /Journal healthy/);
+  assert.match(await text('key-legend'), /F2\s*Cash/);
+  await snap(page, SPEC, '01-empty-register');
+});
+
+test('items are rung with their hotkeys onto a new ticket', async () => {
+  await page.keyboard.press('c'); // Coffee 2.95
+  await page.keyboard.press('l'); // Latte 4.50
+  await page.keyboard.press('s'); // Sandwich 8.25
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket-line"]').length === 3);
+  assert.equal(await text('ticket-total'), '$15.70');
+  assert.equal(await text('ticket-due'), '$15.70');
+  assert.deepEqual(await activeLines().locator('.line-desc').allInnerTexts(), ['Coffee', 'Latte', 'Sandwich']);
+  const number = await page.getByTestId('ticket').getAttribute('data-ticket-number');
+  await page.getByTestId(`open-ticket-${number}`).waitFor();
+  await snap(page, SPEC, '02-items-rung');
+});
+
+test('a selected line is removed with the arrows and Delete; it stays visible as removed', async () => {
+  await page.keyboard.press('ArrowUp'); // from Sandwich (newest) to Latte
+  await page.locator('.ticket-line.selected', { hasText: 'Latte' }).waitFor();
+  await page.keyboard.press('Delete');
+  await page.locator('[data-testid="ticket-line"][data-voided="true"]', { hasText: 'Latte' }).waitFor();
+  assert.equal(await activeLines().count(), 2);
+  assert.equal(await text('ticket-total'), '$11.20');
+  await snap(page, SPEC, '03-line-removed');
+});
+
+test('Card answers in plain words that no PIN pad is configured, and nothing is paid', async () => {
+  await page.keyboard.press('F4');
+  const notice = page.getByTestId('error-notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /PIN pad/i);
+  assert.equal(await text('ticket-paid'), '$0.00');
+  await snap(page, SPEC, '04-card-no-terminal');
+  await page.keyboard.press('Escape');
+  await notice.waitFor({ state: 'detached' });
+});
+
+test('a cash amount that is not money is refused in the dialog before anything is sent', async () => {
+  await page.keyboard.press('F2');
+  const input = page.getByTestId('cash-amount');
+  await input.waitFor();
+  assert.equal(await input.evaluate((el) => el === document.activeElement), true, 'amount field has focus');
+  assert.equal(await input.inputValue(), '11.20', 'prefilled with what is due');
+  await page.keyboard.type('12.345');
+  await page.keyboard.press('Enter');
+  assert.match(await text('cash-error'), /more decimals/);
+  assert.equal(await text('ticket-paid'), '$0.00');
+  await snap(page, SPEC, '05-cash-invalid');
+});
+
+test('cash of 20.00 pays the ticket, shows 8.80 change and closes the ticket', async () => {
+  await page.getByTestId('cash-amount').fill('');
+  await page.keyboard.type('20');
+  await snap(page, SPEC, '06-cash-dialog');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('cash-dialog').waitFor({ state: 'detached' });
+  assert.equal(await text('cash-change'), '$8.80');
+  assert.equal(await page.getByTestId('ticket').getAttribute('data-status'), 'paid');
+  assert.equal(await text('ticket-due'), '$0.00');
+  await page.getByTestId('open-tickets-empty').waitFor();
+  await snap(page, SPEC, '07-paid-with-change');
+});
+
+test('the next hotkey starts a fresh ticket', async () => {
+  const paidNumber = Number(await page.getByTestId('ticket').getAttribute('data-ticket-number'));
+  await page.keyboard.press('t');
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="ticket"]')?.getAttribute('data-ticket-number')) > n,
+    paidNumber,
+  );
+  assert.equal(await page.getByTestId('ticket').getAttribute('data-status'), 'open');
+  assert.equal(await text('ticket-total'), '$2.50');
+});
+
+test('the page raised no script errors and no CSP violations', () => {
+  assert.deepEqual(pageErrors, []);
+});

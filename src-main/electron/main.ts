@@ -1,0 +1,87 @@
+// The Electron shell: one locked-down window over the same host the headless
+// mode serves. Everything of substance lives in host.ts; this file only wires
+// the window, the CSP and the IPC channel.
+
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, app, session } from 'electron';
+import { createHost, type Host } from '../host.ts';
+import { CONTENT_SECURITY_POLICY } from '../ipc/content-security-policy.ts';
+import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
+import { attachElectronIpc } from './electron-ipc-transport.ts';
+
+// Compiled to dist-main/src-main/electron/: the project root is three levels up.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const appRoot = path.resolve(here, '..', '..', '..');
+const rendererFile = path.join(appRoot, 'dist-renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererFile).href;
+const preloadFile = path.join(here, 'preload.cjs');
+
+let host: Host | undefined;
+
+// Two instances on one journal would race for the same tickets.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    // The register never leaves its own page, opens windows or embeds others.
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-redirect', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => {
+    host?.close();
+    host = undefined;
+  });
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const ses = session.defaultSession;
+  // A register needs no camera, microphone, notifications or geolocation.
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+
+  host = createHost({
+    // Unset = the journal module's default, the same file browser mode uses.
+    journalPath: process.env.CASHIER_DESK_JOURNAL,
+    trainingMode: process.env.CASHIER_DESK_TRAINING === '1' ? true : undefined,
+    version: app.getVersion(),
+  });
+  const dispatcher = createHostDispatcher(host);
+
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    show: false,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  attachElectronIpc(win, dispatcher, rendererUrl);
+  win.once('ready-to-show', () => win.show());
+  await win.loadFile(rendererFile);
+}

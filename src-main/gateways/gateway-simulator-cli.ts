@@ -1,0 +1,45 @@
+// Runs the gateway simulator as its own process (for the PAX simulators, the
+// chaos run and browser mode):
+//   gateway-simulator-cli.ts --port P --key K [--duplicate-window-ms N]
+// Prints one JSON line with the URLs once listening; stops on SIGINT/SIGTERM.
+
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { GatewaySimulator } from './gateway-simulator.ts';
+
+/** Parses the command line; throws a RangeError saying what is wrong. */
+export function parseCliArgs(argv: string[]): { port: number; key: string; duplicateWindowMs?: number } {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string', default: '0' }, key: { type: 'string' }, 'duplicate-window-ms': { type: 'string' } },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be 0-65535, got ${values.port}`);
+  if (!values.key) throw new RangeError('--key is required (the xKey clients must send)');
+  const w = values['duplicate-window-ms'];
+  if (w !== undefined && !/^\d+$/.test(w)) throw new RangeError(`--duplicate-window-ms must be whole milliseconds, got ${w}`);
+  return { port, key: values.key, ...(w !== undefined ? { duplicateWindowMs: Number(w) } : {}) };
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\nUsage: gateway-simulator-cli --port P --key K [--duplicate-window-ms N]\n`);
+    process.exit(2);
+  }
+  const sim = await GatewaySimulator.start(args);
+  const base = sim.url.replace(/\/$/, '');
+  process.stdout.write(
+    `${JSON.stringify({ event: 'listening', url: sim.url, processorUrl: `${base}/_processor`, controlUrl: `${base}/_control` })}\n`,
+  );
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { ProcessorRequest } from '../../src-shared/processor-link.ts';
+import { CardknoxClient } from './cardknox-client.ts';
+import { GatewayUnavailableError } from './gateway-errors.ts';
+import { gatewayProcessorLink } from './gateway-processor-link.ts';
+import { parseCliArgs } from './gateway-simulator-cli.ts';
+import { GatewaySimulator } from './gateway-simulator.ts';
+
+const KEY = 'sim-key-123';
+let now = Date.UTC(2025, 5, 1, 9, 0, 0);
+let sim: GatewaySimulator;
+
+const charge = (invoice: string, deviceId: string, extra: Partial<ProcessorRequest> = {}): ProcessorRequest => ({
+  command: 'sale',
+  invoice,
+  amount: 2599,
+  currency: 'USD',
+  cardToken: 'card-7f3a',
+  maskedPan: '555555******4444',
+  cardBrand: 'mastercard',
+  entryMode: 'contactless',
+  deviceId,
+  ...extra,
+});
+
+const control = async (path: string, init?: { method: string; body?: unknown }) => {
+  const res = await fetch(new URL(path, sim.url), {
+    method: init?.method ?? 'GET',
+    ...(init?.body !== undefined ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+before(async () => {
+  sim = await GatewaySimulator.start({ key: KEY, clock: () => now });
+});
+after(() => sim.close());
+beforeEach(() => {
+  sim.clearFaults();
+  now += 60_000;
+});
+
+describe('ProcessorLink over HTTP', () => {
+  test('two device links share one ledger: the second device gets a duplicate, no second charge', async () => {
+    const a = gatewayProcessorLink(sim.url);
+    const b = gatewayProcessorLink(sim.url);
+    const first = await a.submit(charge('R2T1P1', 'pax-a'));
+    assert.equal(first.result, 'approved');
+    assert.equal(first.amountApproved, 2599);
+    const second = await b.submit(charge('R2T1P1', 'pax-b'));
+    assert.equal(second.result, 'duplicate');
+    assert.equal(second.original?.refNum, first.refNum);
+    assert.equal(second.original?.maskedPan, '555555******4444');
+    const entries = sim.ledger.byInvoice('R2T1P1');
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0].deviceId, 'pax-a');
+    assert.equal(entries[0].entryMode, 'contactless');
+    // The in-process link and the gateway endpoint see the same ledger.
+    assert.equal((await sim.processorLink().submit(charge('R2T1P1', 'pax-c'))).result, 'duplicate');
+    const rows = await new CardknoxClient({ url: sim.url, key: KEY, softwareName: 't', softwareVersion: '1', currency: 'USD' }).findByInvoice(
+      'R2T1P1',
+      now - 1000,
+      now,
+    );
+    assert.deepEqual(rows.map((r) => [r.refNum, r.deviceId, r.cardBrand]), [[first.refNum, 'pax-a', 'mastercard']]);
+  });
+
+  test('follow-ups over the link: auth, incremental, capture, void', async () => {
+    const link = gatewayProcessorLink(sim.url);
+    const auth = await link.submit(charge('R2T2P1', 'pax-a', { command: 'auth', amount: 10000 }));
+    assert.equal(auth.result, 'approved');
+    const inc = await link.submit(charge('R2T2P1', 'pax-a', { command: 'incremental', amount: 2500, originalRefNum: auth.refNum }));
+    assert.equal(inc.amountApproved, 12500);
+    const cap = await link.submit(charge('R2T2P1', 'pax-a', { command: 'capture', amount: 0, originalRefNum: auth.refNum }));
+    assert.equal(cap.result, 'approved');
+    assert.equal(sim.ledger.find(auth.refNum)?.captured, true);
+    const voided = await link.submit(charge('R2T2P1', 'pax-a', { command: 'void', amount: 0, originalRefNum: auth.refNum }));
+    assert.equal(voided.result, 'approved');
+    assert.equal(sim.ledger.find(auth.refNum)?.status, 'voided');
+    const again = await link.submit(charge('R2T2P1', 'pax-a', { command: 'void', amount: 0, originalRefNum: auth.refNum }));
+    assert.equal(again.result, 'error');
+  });
+
+  test('a request holding a card number is refused with a clear error and never recorded', async () => {
+    const link = gatewayProcessorLink(sim.url);
+    const before = sim.ledger.size;
+    const err = await link.submit(charge('R2T3P1', 'pax-a', { maskedPan: '4111111111111111' })).catch((e: unknown) => e);
+    assert.ok(err instanceof GatewayUnavailableError);
+    assert.equal(err.sent, false);
+    assert.ok(!err.message.includes('4111111111111111'));
+    assert.match(err.message, /HTTP 400.*refused the request, so nothing was charged/);
+    await assert.rejects(sim.processorLink().submit(charge('R2T3P1', 'pax-a', { cardToken: '4111111111111111' })), /must not hold a card number/);
+    await assert.rejects(sim.processorLink().submit({ ...charge('R2T3P1', 'pax-a'), amount: 1.5 }), /amount/);
+    assert.equal(sim.ledger.size, before);
+  });
+
+  test('processor faults: commit then drop leaves the charge in the ledger; a hang times out', async () => {
+    sim.injectFault({ kind: 'drop_after_commit', target: 'processor', commands: ['sale'] });
+    const link = gatewayProcessorLink(sim.url, { timeoutMs: 300 });
+    const err = await link.submit(charge('R2T4P1', 'pax-a')).catch((e: unknown) => e);
+    assert.ok(err instanceof GatewayUnavailableError);
+    assert.equal(err.sent, true);
+    assert.equal(sim.ledger.summary({ invoice: 'R2T4P1' }).approvedCount, 1);
+    // Gateway-door faults do not touch the processor door.
+    sim.injectFault({ kind: 'http_5xx' });
+    assert.equal((await link.submit(charge('R2T4P2', 'pax-a'))).result, 'approved');
+    sim.injectFault({ kind: 'hang', target: 'processor' });
+    const hung = await link.submit(charge('R2T4P3', 'pax-a')).catch((e: unknown) => e);
+    assert.ok(hung instanceof GatewayUnavailableError);
+    assert.equal(hung.reason, 'timeout');
+    assert.equal(sim.ledger.byInvoice('R2T4P3').length, 0);
+  });
+});
+
+describe('control endpoints', () => {
+  test('faults can be armed, listed and cleared over HTTP', async () => {
+    const bad = await control('/_control/faults', { method: 'POST', body: { kind: 'explode' } });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body.error), /kind/);
+    const noDelay = await control('/_control/faults', { method: 'POST', body: { kind: 'delay' } });
+    assert.equal(noDelay.status, 400);
+    assert.match(String(noDelay.body.error), /delayMs/);
+    const ok = await control('/_control/faults', { method: 'POST', body: { kind: 'http_5xx', target: 'processor', times: 2, status: 502 } });
+    assert.equal(ok.status, 200);
+    const listed = await control('/_control/faults');
+    assert.deepEqual((listed.body.faults as { id: number; left: number }[]).map((f) => [f.id, f.left]), [[ok.body.id, 2]]);
+    const link = gatewayProcessorLink(sim.url);
+    const err = await link.submit(charge('R3T1P1', 'pax-a')).catch((e: unknown) => e);
+    assert.ok(err instanceof GatewayUnavailableError);
+    assert.equal((err.details as { status: number }).status, 502);
+    await control('/_control/faults', { method: 'DELETE' });
+    assert.equal((await link.submit(charge('R3T1P1', 'pax-a'))).result, 'approved');
+  });
+
+  test('the ledger and double charges are readable over HTTP', async () => {
+    const link = gatewayProcessorLink(sim.url);
+    await link.submit(charge('R3T2P1', 'pax-a'));
+    await link.submit(charge('R3T2P1', 'pax-b', { allowDuplicate: true }));
+    const ledger = await control('/_control/ledger?invoice=R3T2P1');
+    assert.equal((ledger.body.entries as unknown[]).length, 2);
+    assert.deepEqual((ledger.body.summary as { approvedCount: number; approvedAmount: number }).approvedAmount, 5198);
+    const doubles = await control('/_control/double-charges');
+    assert.ok((doubles.body.doubleCharges as { invoice: string }[]).some((d) => d.invoice === 'R3T2P1'));
+    assert.equal((await control('/_control/nothing')).status, 404);
+  });
+
+  test('the duplicate window can be changed at run time', async () => {
+    const link = gatewayProcessorLink(sim.url);
+    await link.submit(charge('R3T3P1', 'pax-a'));
+    assert.equal((await control('/_control/duplicate-window', { method: 'POST', body: { ms: 'soon' } })).status, 400);
+    await control('/_control/duplicate-window', { method: 'POST', body: { ms: 1000 } });
+    now += 1001;
+    assert.equal((await link.submit(charge('R3T3P1', 'pax-a'))).result, 'approved');
+    await control('/_control/duplicate-window', { method: 'POST', body: { ms: 24 * 3600_000 } });
+  });
+
+  test('batch close moves later charges to the next batch', async () => {
+    const link = gatewayProcessorLink(sim.url);
+    const r = await link.submit(charge('R3T4P1', 'pax-a'));
+    const closed = await control('/_control/batch-close', { method: 'POST' });
+    assert.equal(closed.body.batch, r.batch);
+    assert.ok((closed.body.count as number) >= 1);
+    const next = await link.submit(charge('R3T4P2', 'pax-a'));
+    assert.equal(Number(next.batch), Number(r.batch) + 1);
+    // A settled charge cannot be voided any more.
+    assert.equal((await link.submit(charge('R3T4P1', 'pax-a', { command: 'void', originalRefNum: r.refNum }))).result, 'error');
+  });
+});
+
+describe('gateway endpoint checks', () => {
+  test('missing required fields and card data are refused', async () => {
+    const post = async (fields: Record<string, string>) => Object.fromEntries(new URLSearchParams(await (await fetch(sim.url, { method: 'POST', body: new URLSearchParams(fields) })).text()));
+    const base = { xKey: KEY, xVersion: '5.0.0', xSoftwareName: 't', xSoftwareVersion: '1' };
+    assert.equal((await post({ xKey: KEY, xCommand: 'cc:sale' })).xError, 'Required: xVersion, xSoftwareName, xSoftwareVersion');
+    const withCard = await post({ ...base, xCommand: 'cc:sale', xAmount: '1.00', xCardNum: '4111111111111111', xInvoice: 'C1' });
+    assert.equal(withCard.xResult, 'E');
+    assert.match(withCard.xError, /tokens only/);
+    assert.equal((await post({ ...base, xCommand: 'cc:sale', xAmount: '1.005', xToken: 'tok_visa' })).xError, 'Invalid xAmount');
+    assert.equal((await post({ ...base, xCommand: 'cc:bogus' })).xError, 'Unsupported xCommand cc:bogus');
+    assert.match((await post({ ...base, xCommand: 'report:all', xBeginDate: '01/01/2025' })).xError, /xBeginDate/);
+    assert.equal(sim.ledger.byInvoice('C1').length, 0);
+    assert.equal((await fetch(sim.url)).status, 405);
+  });
+});
+
+describe('CLI', () => {
+  let child: ChildProcess | undefined;
+  after(() => {
+    if (child?.pid && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  test('parses and checks its arguments', () => {
+    assert.deepEqual(parseCliArgs(['--port', '0', '--key', 'k', '--duplicate-window-ms', '500']), { port: 0, key: 'k', duplicateWindowMs: 500 });
+    assert.throws(() => parseCliArgs(['--port', '0']), /--key is required/);
+    assert.throws(() => parseCliArgs(['--key', 'k', '--port', '70000']), /--port/);
+    assert.throws(() => parseCliArgs(['--key', 'k', '--duplicate-window-ms', '1.5']), /whole milliseconds/);
+  });
+
+  test('prints one JSON line with its url and serves charges', { timeout: 20_000 }, async () => {
+    const cli = fileURLToPath(new URL('./gateway-simulator-cli.ts', import.meta.url));
+    child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--key', 'cli-key'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! });
+    const [line] = (await once(lines, 'line')) as [string];
+    const info = JSON.parse(line) as { url: string; processorUrl: string };
+    assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const r = await gatewayProcessorLink(info.url, { timeoutMs: 5000 }).submit(charge('R9T1P1', 'pax-cli'));
+    assert.equal(r.result, 'approved');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+  });
+});

@@ -1,0 +1,450 @@
+// A Cardknox-style gateway on loopback: a real HTTP server with three doors.
+//   POST /            the gateway endpoint (form-encoded, checks xKey)
+//   POST /_processor  JSON ProcessorLink for the PAX simulators (no key: the
+//                     terminal's own host link, loopback only)
+//   /_control/*       faults and ledger queries for tests and the chaos run
+// Every charge through any door lands in the one ledger of its processor.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { z } from 'zod';
+import type { CardBrand } from '../../src-shared/card.ts';
+import { containsFullPan } from '../../src-shared/card.ts';
+import { parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
+import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
+import {
+  CARD_TYPES,
+  DUPLICATE_FIELDS,
+  encodeForm,
+  decodeForm,
+  ENTRY_METHODS,
+  EXACT_MATCH_PREFIX,
+  formatGatewayDate,
+  MAX_REPORT_RECORDS,
+  parseGatewayDate,
+  REQUIRED_FIELDS,
+  type WireFields,
+} from './cardknox-protocol.ts';
+import { FaultBook, type FaultSpec, faultSpecSchema } from './gateway-faults.ts';
+import type { LedgerEntry, ProcessorLedger } from './processor-ledger.ts';
+import { SimulatedProcessor, type SimulatedProcessorOptions } from './simulated-processor.ts';
+
+/** A card the simulated gateway holds a token for. */
+export interface SimulatedCard {
+  maskedPan: string;
+  cardBrand: CardBrand;
+}
+
+/** Tokens every simulator knows: the well-known test cards, masked. tok_decline is declined. */
+export const DEFAULT_CARDS: Record<string, SimulatedCard> = {
+  tok_visa: { maskedPan: '411111******1111', cardBrand: 'visa' },
+  tok_visa_4242: { maskedPan: '424242******4242', cardBrand: 'visa' },
+  tok_mastercard: { maskedPan: '555555******4444', cardBrand: 'mastercard' },
+  tok_amex: { maskedPan: '378282*****0005', cardBrand: 'amex' },
+  tok_discover: { maskedPan: '601111******1117', cardBrand: 'discover' },
+  tok_decline: { maskedPan: '411111******1111', cardBrand: 'visa' },
+};
+
+/** Options of the simulator. */
+export interface GatewaySimulatorOptions extends SimulatedProcessorOptions {
+  /** The xKey requests must carry. */
+  key: string;
+  /** Port (default 0: any free one). */
+  port?: number;
+  /** Currency of the gateway account (default USD). */
+  currency?: string;
+  /** Token vault (default DEFAULT_CARDS). */
+  cards?: Record<string, SimulatedCard>;
+  /** Structured log of each request (never the key or card data). */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const processorRequestSchema = z
+  .object({
+    command: z.enum(['sale', 'auth', 'capture', 'incremental', 'refund', 'void']),
+    invoice: z.string().max(64),
+    amount: z.number().int().nonnegative(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    cardToken: z.string().max(128),
+    maskedPan: z.string().max(32),
+    cardBrand: z.enum(['visa', 'mastercard', 'amex', 'discover', 'diners', 'jcb', 'other']),
+    entryMode: z.enum(['manual', 'swipe', 'contactless', 'scanner', 'chip', 'fallback_swipe', 'unknown']),
+    deviceId: z.string().max(64),
+    allowDuplicate: z.boolean().optional(),
+    originalRefNum: z.string().max(64).optional(),
+  })
+  .strict()
+  .refine((r) => !containsFullPan(r.maskedPan) && !containsFullPan(r.cardToken), {
+    message: 'maskedPan and cardToken must not hold a card number',
+  });
+
+/** Checks a ProcessorRequest from outside; throws a RangeError that names the bad fields. */
+export function parseProcessorRequest(input: unknown): ProcessorRequest {
+  const r = processorRequestSchema.safeParse(input);
+  if (!r.success) {
+    throw new RangeError(`Bad processor request: ${r.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
+
+interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const json = (status: number, value: unknown): Answer => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
+
+const COMMAND_NAMES: Record<LedgerEntry['kind'], string> = { sale: 'cc:sale', auth: 'cc:authonly', refund: 'cc:refund' };
+
+/** The running simulator. */
+export class GatewaySimulator {
+  /** The gateway endpoint, e.g. http://127.0.0.1:41234/ (also the base of the other doors). */
+  readonly url: string;
+  /** Rules and ledger. */
+  readonly processor: SimulatedProcessor;
+  /** Armed faults. */
+  readonly faults = new FaultBook();
+  readonly #server: http.Server;
+  readonly #opts: GatewaySimulatorOptions;
+  readonly #currency: string;
+  readonly #cards: Record<string, SimulatedCard>;
+  readonly #sleepers = new Set<() => void>();
+  readonly #hung = new Set<Socket>();
+  #closed = false;
+
+  private constructor(server: http.Server, opts: GatewaySimulatorOptions, processor: SimulatedProcessor) {
+    this.#server = server;
+    this.#opts = opts;
+    this.processor = processor;
+    this.#currency = opts.currency ?? 'USD';
+    this.#cards = opts.cards ?? DEFAULT_CARDS;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  }
+
+  /** Starts a simulator on 127.0.0.1. */
+  static async start(opts: GatewaySimulatorOptions): Promise<GatewaySimulator> {
+    if (!opts.key) throw new RangeError('The gateway simulator needs a key');
+    const processor = new SimulatedProcessor(opts);
+    const server = http.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const sim = new GatewaySimulator(server, opts, processor);
+    server.on('request', (req, res) => {
+      sim.#handle(req, res).catch((err: unknown) => {
+        sim.#log({ event: 'internal_error', error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) sim.#send(res, json(500, { error: 'internal error' }));
+      });
+    });
+    return sim;
+  }
+
+  /** The processor ledger (ground truth of every charge). */
+  get ledger(): ProcessorLedger {
+    return this.processor.ledger;
+  }
+
+  /** Arms a fault; returns its id. */
+  injectFault(spec: FaultSpec): number {
+    return this.faults.add(spec);
+  }
+
+  /** Disarms one fault, or all. */
+  clearFaults(id?: number): void {
+    this.faults.clear(id);
+  }
+
+  /** In-process ProcessorLink to this simulator's ledger (faults do not apply: use the HTTP link for those). */
+  processorLink(): ProcessorLink {
+    return { submit: async (request) => this.processor.submit(parseProcessorRequest(request)).response };
+  }
+
+  /** Stops listening and drops every connection, hung ones included. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const wake of this.#sleepers) wake();
+    const done = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    for (const s of this.#hung) s.destroy();
+    await done;
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path.startsWith('/_control/')) return this.#send(res, await this.#control(req, path));
+    if (req.method !== 'POST') return this.#send(res, json(405, { error: 'Use POST' }));
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch {
+      return this.#send(res, json(413, { error: `Request larger than ${MAX_BODY_BYTES} bytes` }));
+    }
+    if (path === '/') {
+      const fields = decodeForm(body);
+      const command = fields.xCommand ?? '';
+      const wantsJson = /json/i.test(req.headers.accept ?? '');
+      return this.#serve(res, this.faults.take('gateway', command), () => {
+        const out = this.#gateway(fields);
+        this.#log({ door: 'gateway', command, invoice: fields.xInvoice, result: out.xResult });
+        return wantsJson ? json(200, out) : { status: 200, contentType: 'application/x-www-form-urlencoded', body: encodeForm(flatten(out)) };
+      });
+    }
+    if (path === '/_processor') {
+      let request: ProcessorRequest;
+      try {
+        request = parseProcessorRequest(JSON.parse(body));
+      } catch (err) {
+        return this.#send(res, json(400, { error: err instanceof RangeError ? err.message : 'Body is not JSON' }));
+      }
+      return this.#serve(res, this.faults.take('processor', request.command), () => {
+        const { response } = this.processor.submit(request);
+        this.#log({ door: 'processor', command: request.command, invoice: request.invoice, device: request.deviceId, result: response.result });
+        return json(200, response);
+      });
+    }
+    return this.#send(res, json(404, { error: `No such endpoint ${path}` }));
+  }
+
+  async #serve(res: http.ServerResponse, fault: FaultSpec | null, process: () => Answer): Promise<void> {
+    if (fault) this.#log({ event: 'fault', kind: fault.kind });
+    switch (fault?.kind) {
+      case 'http_5xx':
+        return this.#send(res, { status: fault.status ?? 503, contentType: 'text/plain', body: 'Service Unavailable' });
+      case 'hang':
+        if (fault.commit) process();
+        if (res.socket) this.#hung.add(res.socket);
+        return;
+      case 'delay':
+        if (!(await this.#sleep(fault.delayMs ?? 0))) return;
+        break;
+      case 'drop_after_commit':
+        process();
+        res.socket?.destroy();
+        return;
+      default:
+        break;
+    }
+    this.#send(res, process());
+  }
+
+  #gateway(f: WireFields): Record<string, string | Record<string, string>[]> {
+    const missing = REQUIRED_FIELDS.filter((k) => !f[k]);
+    if (missing.length > 0) return gatewayError(`Required: ${missing.join(', ')}`);
+    // Never echo the key, right or wrong.
+    if (f.xKey !== this.#opts.key) return gatewayError('Invalid xKey');
+    if (f.xCardNum || f.xMagstripe || f.xCVV) return gatewayError('This gateway accepts tokens only: do not send card data');
+    const amount = (field: string, required: boolean): number | string => {
+      if (!f[field]) return required ? `Required: ${field}` : 0;
+      try {
+        return parseDecimalString(f[field], this.#currency);
+      } catch {
+        return `Invalid ${field}`;
+      }
+    };
+    const command = f.xCommand;
+    if (command === 'report:all' || command === 'report:approved') return this.#report(f, command === 'report:approved');
+    const base = { invoice: f.xInvoice ?? '', currency: this.#currency, deviceId: 'gateway', entryMode: 'manual' as const };
+    let request: ProcessorRequest;
+    if (command === 'cc:sale' || command === 'cc:authonly') {
+      const a = amount('xAmount', true);
+      if (typeof a === 'string') return gatewayError(a);
+      const card = f.xToken ? this.#cards[f.xToken] : undefined;
+      if (!card) return gatewayError(f.xToken ? 'Invalid xToken' : 'Required: xToken');
+      request = {
+        ...base,
+        command: command === 'cc:sale' ? 'sale' : 'auth',
+        amount: a,
+        cardToken: f.xToken,
+        maskedPan: card.maskedPan,
+        cardBrand: card.cardBrand,
+        allowDuplicate: f.xAllowDuplicate === '1' || f.xAllowDuplicate?.toLowerCase() === 'true',
+      };
+    } else if (command === 'cc:capture' || command === 'cc:void' || command === 'cc:refund') {
+      if (!f.xRefNum) return gatewayError('Required: xRefNum');
+      const a = amount('xAmount', command === 'cc:refund');
+      if (typeof a === 'string') return gatewayError(a);
+      const kind = command === 'cc:capture' ? 'capture' : command === 'cc:void' ? 'void' : 'refund';
+      request = { ...base, command: kind, amount: a, cardToken: '', maskedPan: '', cardBrand: 'other', originalRefNum: f.xRefNum };
+    } else {
+      return gatewayError(`Unsupported xCommand ${command.slice(0, 40)}`);
+    }
+    const { response, entry } = this.processor.submit(request);
+    return this.#wire(response, entry, f.xToken);
+  }
+
+  #wire(r: ProcessorResponse, entry: LedgerEntry | undefined, token?: string): Record<string, string> {
+    const money = (n: number): string => toDecimalString(n, this.#currency);
+    if (r.result === 'duplicate') {
+      return {
+        xResult: 'D',
+        xStatus: 'Declined',
+        xError: r.text,
+        xRefNum: r.refNum,
+        ...(r.original
+          ? {
+              [DUPLICATE_FIELDS.refNum]: r.original.refNum,
+              [DUPLICATE_FIELDS.authCode]: r.original.authCode ?? '',
+              [DUPLICATE_FIELDS.amount]: money(r.original.amountApproved),
+              xMaskedCardNumber: r.original.maskedPan,
+              xCardType: CARD_TYPES[r.original.cardBrand],
+            }
+          : {}),
+      };
+    }
+    if (r.result === 'error') return { ...gatewayError(r.text), xRefNum: r.refNum };
+    const common = {
+      xRefNum: r.refNum,
+      xDate: formatGatewayDate(entry?.enteredAt ?? 0),
+      ...(entry ? { xInvoice: entry.invoice, xMaskedCardNumber: entry.maskedPan, xCardType: CARD_TYPES[entry.cardBrand], xEntryMethod: ENTRY_METHODS[entry.entryMode] } : {}),
+    };
+    if (r.result === 'declined') return { xResult: 'D', xStatus: 'Declined', xError: r.text, xErrorCode: '00051', ...common };
+    return {
+      xResult: 'A',
+      xStatus: 'Approved',
+      xError: '',
+      xAuthCode: r.authCode ?? '',
+      xAuthAmount: money(r.amountApproved),
+      xBatch: r.batch ?? '',
+      ...(token ? { xToken: token } : {}),
+      ...common,
+    };
+  }
+
+  #report(f: WireFields, approvedOnly: boolean): Record<string, string | Record<string, string>[]> {
+    const begin = parseGatewayDate(f.xBeginDate ?? '');
+    const end = parseGatewayDate(f.xEndDate ?? '');
+    if (begin === null || end === null) return gatewayError('xBeginDate and xEndDate are required, as YYYY-MM-DD HH:mm:ss.SSS (UTC)');
+    const max = f.xMaxRecords ? Number(f.xMaxRecords) : MAX_REPORT_RECORDS;
+    if (!Number.isSafeInteger(max) || max < 1) return gatewayError('Invalid xMaxRecords');
+    const inv = f.xInvoice;
+    const invoice = inv === undefined ? undefined : inv.startsWith(EXACT_MATCH_PREFIX) ? { exact: inv.slice(1) } : { contains: inv };
+    const rows = this.processor.ledger
+      .query({ begin, end, approvedOnly, ...(invoice ? { invoice } : {}), limit: Math.min(max, MAX_REPORT_RECORDS) })
+      .map((e) => this.#row(e));
+    return { xResult: 'A', xStatus: 'Approved', xError: '', xRecordsReturned: String(rows.length), xReportData: rows };
+  }
+
+  #row(e: LedgerEntry): Record<string, string> {
+    return {
+      xRefNum: e.refNum,
+      xCommand: COMMAND_NAMES[e.kind],
+      xAmount: toDecimalString(e.amount, e.currency),
+      xCurrency: e.currency,
+      xEnteredDate: formatGatewayDate(e.enteredAt),
+      xInvoice: e.invoice,
+      xMaskedCardNumber: e.maskedPan,
+      xCardType: CARD_TYPES[e.cardBrand],
+      xEntryMethod: ENTRY_METHODS[e.entryMode],
+      xResult: e.status === 'declined' ? 'D' : 'A',
+      xResponseError: e.status === 'declined' ? e.text : '',
+      xVoid: e.status === 'voided' ? '1' : '0',
+      xAuthCode: e.authCode ?? '',
+      xDeviceId: e.deviceId,
+      xBatch: e.batch,
+    };
+  }
+
+  async #control(req: http.IncomingMessage, path: string): Promise<Answer> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const route = `${req.method} ${path}`;
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      try {
+        const text = await readBody(req);
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        return json(400, { error: 'Body must be JSON, at most 1 MB' });
+      }
+    }
+    switch (route) {
+      case 'GET /_control/ledger': {
+        const invoice = url.searchParams.get('invoice') ?? undefined;
+        const filter = invoice !== undefined ? { invoice } : {};
+        return json(200, {
+          summary: this.ledger.summary(filter),
+          entries: invoice !== undefined ? this.ledger.byInvoice(invoice) : this.ledger.all(),
+        });
+      }
+      case 'GET /_control/double-charges':
+        return json(200, { doubleCharges: this.ledger.doubleCharges() });
+      case 'GET /_control/faults':
+        return json(200, { faults: this.faults.list() });
+      case 'POST /_control/faults': {
+        const r = faultSpecSchema.safeParse(body);
+        if (!r.success) return json(400, { error: r.error.issues.map((i) => `${i.path.join('.') || '(fault)'}: ${i.message}`).join('; ') });
+        return json(200, { id: this.faults.add(r.data) });
+      }
+      case 'DELETE /_control/faults':
+        this.faults.clear();
+        return json(200, { cleared: true });
+      case 'POST /_control/batch-close':
+        return json(200, this.processor.closeBatch());
+      case 'POST /_control/duplicate-window': {
+        const ms = (body as { ms?: unknown } | undefined)?.ms;
+        if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) return json(400, { error: 'Send {"ms": <whole milliseconds>}' });
+        this.processor.setDuplicateWindow(ms);
+        return json(200, { ms });
+      }
+      default:
+        return json(404, { error: `No control endpoint ${route}` });
+    }
+  }
+
+  #send(res: http.ServerResponse, a: Answer): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(a.status, { 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body) });
+    res.end(a.body);
+  }
+
+  #sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#sleepers.delete(wake);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.#sleepers.delete(wake);
+        resolve(true);
+      }, ms);
+      this.#sleepers.add(wake);
+    });
+  }
+
+  #log(line: Record<string, unknown>): void {
+    this.#opts.log?.(line);
+  }
+}
+
+function gatewayError(text: string): Record<string, string> {
+  return { xResult: 'E', xStatus: 'Error', xError: text, xRefNum: '' };
+}
+
+/** Form encoding needs strings: the report rows travel as one JSON string. */
+function flatten(out: Record<string, string | Record<string, string>[]>): WireFields {
+  const flat: WireFields = {};
+  for (const [k, v] of Object.entries(out)) flat[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return flat;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new RangeError('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,214 @@
+// The simulated processor's rules: approve or decline, the duplicate check by
+// invoice, follow-ups on an original. Both doors of the gateway simulator (the
+// form-encoded gateway endpoint and the ProcessorLink of the PAX simulators)
+// come through here, so every charge lands in one ledger.
+
+import type { ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
+import { assertAmount } from '../../src-shared/money.ts';
+import { DUPLICATE_TEXT } from './cardknox-protocol.ts';
+import { type LedgerEntry, ProcessorLedger } from './processor-ledger.ts';
+
+/** Decides a decline: a reason, or null to approve. */
+export type DeclineRule = (req: ProcessorRequest) => string | null;
+
+/** Simulated cards whose token begins with this are declined. */
+export const DECLINED_TOKEN_PREFIX = 'tok_decline';
+
+/** Default decline rule: by card token, so every door and device agrees. */
+export const defaultDeclineRule: DeclineRule = (req) => (req.cardToken.startsWith(DECLINED_TOKEN_PREFIX) ? 'Insufficient Funds' : null);
+
+/** Options of the processor. */
+export interface SimulatedProcessorOptions {
+  /** Epoch ms (inject a fake in tests). */
+  clock?: () => number;
+  /** Processor reference generator (inject a fake in tests). */
+  nextRefNum?: () => string;
+  /** How long an approved invoice blocks a repeat, in ms (default 24 h). */
+  duplicateWindowMs?: number;
+  declineRule?: DeclineRule;
+}
+
+/** The answer plus the ledger entry it made or touched. */
+export interface ProcessorOutcome {
+  response: ProcessorResponse;
+  entry?: LedgerEntry;
+}
+
+/** Rules engine over one ProcessorLedger. */
+export class SimulatedProcessor {
+  /** Ground truth of every transaction. */
+  readonly ledger = new ProcessorLedger();
+  readonly #clock: () => number;
+  readonly #nextRefNum: () => string;
+  readonly #declineRule: DeclineRule;
+  #duplicateWindowMs: number;
+  #batch = 1;
+  #authSeq = 0;
+
+  constructor(opts: SimulatedProcessorOptions = {}) {
+    let seq = 100_000_000;
+    this.#clock = opts.clock ?? Date.now;
+    this.#nextRefNum = opts.nextRefNum ?? (() => String(++seq));
+    this.#duplicateWindowMs = opts.duplicateWindowMs ?? 24 * 60 * 60 * 1000;
+    this.#declineRule = opts.declineRule ?? defaultDeclineRule;
+  }
+
+  /** Current batch number. */
+  get batch(): string {
+    return String(this.#batch);
+  }
+
+  /** Changes the duplicate window at run time. */
+  setDuplicateWindow(ms: number): void {
+    this.#duplicateWindowMs = ms;
+  }
+
+  /** Closes the current batch; later transactions go into the next. */
+  closeBatch(): { batch: string; count: number; amount: number } {
+    const batch = this.batch;
+    const entries = this.ledger.all().filter((e) => e.batch === batch && (e.status === 'approved' || e.status === 'refunded'));
+    this.#batch++;
+    return { batch, count: entries.length, amount: entries.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.amount), 0) };
+  }
+
+  /** Runs one request. Never throws for bad requests: answers `error`. */
+  submit(req: ProcessorRequest): ProcessorOutcome {
+    try {
+      assertAmount(req.amount);
+    } catch {
+      return this.#error('Invalid amount');
+    }
+    switch (req.command) {
+      case 'sale':
+      case 'auth':
+        return this.#charge(req);
+      case 'capture':
+        return this.#followUp(req, (o) => {
+          if (o.kind !== 'auth' || o.status !== 'approved' || o.captured) return 'Transaction cannot be captured';
+          const amount = req.amount > 0 ? req.amount : o.amount;
+          if (amount > o.amount) return 'Capture amount exceeds authorization';
+          o.captured = true;
+          o.amount = amount;
+          return null;
+        });
+      case 'incremental':
+        return this.#followUp(req, (o) => {
+          if (o.kind !== 'auth' || o.status !== 'approved' || o.captured) return 'Authorization cannot be increased';
+          if (req.amount <= 0) return 'Invalid amount';
+          o.amount += req.amount;
+          return null;
+        });
+      case 'void':
+        return this.#followUp(req, (o) => {
+          if (o.status !== 'approved' || o.refundedAmount > 0 || o.batch !== this.batch) return 'Transaction cannot be voided';
+          o.status = 'voided';
+          return null;
+        });
+      case 'refund':
+        return this.#refund(req);
+      default:
+        return this.#error(`Unknown command ${String(req.command)}`);
+    }
+  }
+
+  #charge(req: ProcessorRequest): ProcessorOutcome {
+    if (req.amount <= 0) return this.#error('Invalid amount');
+    const now = this.#clock();
+    if (!req.allowDuplicate && req.invoice) {
+      const original = this.ledger
+        .liveByInvoice(req.invoice)
+        .find((e) => (e.kind === 'sale' || e.kind === 'auth') && e.status === 'approved' && now - e.enteredAt <= this.#duplicateWindowMs);
+      if (original) {
+        // No ledger entry: a duplicate is refused before anything is charged.
+        return {
+          response: {
+            result: 'duplicate',
+            refNum: this.#nextRefNum(),
+            amountApproved: 0,
+            text: DUPLICATE_TEXT,
+            original: {
+              refNum: original.refNum,
+              ...(original.authCode ? { authCode: original.authCode } : {}),
+              amountApproved: original.amount,
+              maskedPan: original.maskedPan,
+              cardBrand: original.cardBrand,
+            },
+          },
+          entry: { ...original },
+        };
+      }
+    }
+    const decline = this.#declineRule(req);
+    const entry = this.#record(req, req.command === 'auth' ? 'auth' : 'sale', decline, now);
+    return { response: this.#answer(entry), entry: { ...entry } };
+  }
+
+  #refund(req: ProcessorRequest): ProcessorOutcome {
+    const o = req.originalRefNum ? this.ledger.get(req.originalRefNum) : undefined;
+    if (!o || (o.kind !== 'sale' && o.kind !== 'auth')) return this.#error('Original transaction not found');
+    if (o.status !== 'approved' || (o.kind === 'auth' && !o.captured)) return this.#error('Transaction cannot be refunded');
+    const amount = req.amount > 0 ? req.amount : o.amount - o.refundedAmount;
+    if (amount > o.amount - o.refundedAmount) return this.#error('Refund amount exceeds the amount charged');
+    o.refundedAmount += amount;
+    if (o.refundedAmount === o.amount) o.status = 'refunded';
+    const entry = this.#record(
+      { ...req, amount, invoice: req.invoice || o.invoice, maskedPan: o.maskedPan, cardBrand: o.cardBrand, entryMode: o.entryMode },
+      'refund',
+      null,
+      this.#clock(),
+      o.refNum,
+    );
+    return { response: this.#answer(entry), entry: { ...entry } };
+  }
+
+  #followUp(req: ProcessorRequest, apply: (original: LedgerEntry) => string | null): ProcessorOutcome {
+    const o = req.originalRefNum ? this.ledger.get(req.originalRefNum) : undefined;
+    if (!o) return this.#error('Original transaction not found');
+    const refusal = apply(o);
+    if (refusal) return this.#error(refusal);
+    return {
+      response: { result: 'approved', refNum: o.refNum, ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, batch: o.batch, text: 'Approved' },
+      entry: { ...o },
+    };
+  }
+
+  #record(req: ProcessorRequest, kind: LedgerEntry['kind'], decline: string | null, now: number, originalRefNum?: string): LedgerEntry {
+    const entry: LedgerEntry = {
+      refNum: this.#nextRefNum(),
+      kind,
+      invoice: req.invoice,
+      amount: req.amount,
+      currency: req.currency,
+      maskedPan: req.maskedPan,
+      cardBrand: req.cardBrand,
+      entryMode: req.entryMode,
+      deviceId: req.deviceId,
+      ...(decline ? {} : { authCode: this.#authCode() }),
+      status: decline ? 'declined' : 'approved',
+      text: decline ?? 'Approved',
+      batch: this.batch,
+      enteredAt: now,
+      captured: false,
+      refundedAmount: 0,
+      ...(originalRefNum ? { originalRefNum } : {}),
+    };
+    this.ledger.add(entry);
+    return entry;
+  }
+
+  #answer(e: LedgerEntry): ProcessorResponse {
+    return e.status === 'declined'
+      ? { result: 'declined', refNum: e.refNum, amountApproved: 0, text: e.text }
+      : { result: 'approved', refNum: e.refNum, ...(e.authCode ? { authCode: e.authCode } : {}), amountApproved: e.amount, batch: e.batch, text: e.text };
+  }
+
+  #authCode(): string {
+    // Deterministic but not sequential-looking, like a real issuer's code.
+    this.#authSeq++;
+    return String((this.#authSeq * 7919 + 104729) % 1_000_000).padStart(6, '0');
+  }
+
+  #error(text: string): ProcessorOutcome {
+    return { response: { result: 'error', refNum: this.#nextRefNum(), amountApproved: 0, text } };
+  }
+}

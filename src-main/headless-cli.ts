@@ -1,0 +1,83 @@
+// `npm run headless`: starts browser mode and prints exactly one line to stdout
+// when ready (the e2e fixtures parse it). Everything else goes to stderr.
+//
+//   node --import tsx src-main/headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training]
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startHeadless } from './headless.ts';
+
+/** The ready line's prefix; the full line is `<prefix>http://127.0.0.1:<port>/?token=<token>`. */
+export const READY_PREFIX = 'cashier-desk headless: ';
+
+function parse(): { journal?: string; port: number; staticDir: string; training: boolean } {
+  const { values } = parseArgs({
+    options: {
+      journal: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      static: { type: 'string', default: 'dist-renderer' },
+      training: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a whole number from 0 to 65535 (0 = any free port), not "${values.port}".`);
+  }
+  return {
+    journal: values.journal,
+    port,
+    staticDir: path.resolve(values.static),
+    training: values.training,
+  };
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
+  } catch (err) {
+    process.stderr.write(`cashier-desk headless: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write('usage: headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training]\n');
+    process.exit(2);
+  }
+  const headless = await startHeadless({
+    host: { journalPath: args.journal, trainingMode: args.training || undefined },
+    port: args.port,
+    staticDir: args.staticDir,
+  });
+  const status = headless.host.status();
+  if (!status.journal.healthy) process.stderr.write(`cashier-desk headless: journal unavailable: ${status.journal.message}\n`);
+  process.stdout.write(`${READY_PREFIX}${headless.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`cashier-desk headless: ${signal}, shutting down\n`);
+    // Every wait has a limit: a stuck close must not keep the process alive.
+    setTimeout(() => process.exit(1), 5000).unref();
+    headless.close().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`cashier-desk headless: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  const code = (err as { code?: string }).code;
+  const message =
+    code === 'EADDRINUSE'
+      ? 'that port is already in use; choose another with --port, or --port 0 for any free port.'
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  process.stderr.write(`cashier-desk headless: could not start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+// The host survives a journal it must refuse: it starts, says why in status,
+// and every command that needs the journal answers journal_unavailable.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { IpcClient, IpcError } from '../src-shared/ipc-client.ts';
+import { createHost, type Host } from './host.ts';
+import { JOURNAL_APPLICATION_ID } from './journal/journal-connection.ts';
+import { createHostDispatcher } from './ipc/host-dispatcher.ts';
+import { tempDir } from './ipc/ipc-test-rig.ts';
+import { connectMemoryTransport } from './ipc/memory-transport.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function hostOn(file: string): { host: Host; client: IpcClient } {
+  const host = createHost({ journalPath: file });
+  const client = new IpcClient(connectMemoryTransport(createHostDispatcher(host)), { timeoutMs: 5000 });
+  cleanups.push(() => {
+    client.close();
+    host.close();
+  });
+  return { host, client };
+}
+
+async function assertRefusesCommands(client: IpcClient, messagePart: RegExp): Promise<void> {
+  for (const call of [
+    () => client.call('ticket.create', {}),
+    () => client.call('ticket.listOpen', {}),
+    () => client.call('tender.cash', { ticketId: 't1', amountTendered: 100 }),
+    () => client.call('payment.start', { ticketId: 't1', amount: 100 }),
+    () => client.call('journal.verify', {}),
+  ]) {
+    await assert.rejects(call(), (e: unknown) => {
+      assert.ok(e instanceof IpcError);
+      assert.equal(e.code, 'journal_unavailable');
+      assert.match(e.message, messagePart);
+      return true;
+    });
+  }
+  // The status bar and app info still work, so the screen can say what is wrong.
+  assert.equal((await client.call('app.info', {})).name, 'Cashier Desk');
+}
+
+test('a journal written by newer code: host starts, status unhealthy, commands refused, file untouched', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'journal.sqlite');
+  const db = new BetterSqlite3(file);
+  db.pragma(`application_id = ${JOURNAL_APPLICATION_ID}`);
+  db.pragma('user_version = 9990');
+  db.exec('CREATE TABLE t (x INTEGER)');
+  db.close();
+  const bytes = fs.readFileSync(file);
+
+  const { host, client } = hostOn(file);
+  const status = await client.call('status.get', {});
+  assert.equal(status.journal.healthy, false);
+  assert.match(status.journal.message ?? '', /newer version/);
+  assert.deepEqual(host.status(), status);
+  await assertRefusesCommands(client, /newer version/);
+  assert.deepEqual(fs.readFileSync(file), bytes, 'a refused journal is never modified');
+});
+
+test('a file that is not a journal: host starts and says so', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'journal.sqlite');
+  fs.writeFileSync(file, 'these are my shopping notes, not a database\n'.repeat(10));
+
+  const { client } = hostOn(file);
+  const status = await client.call('status.get', {});
+  assert.equal(status.journal.healthy, false);
+  assert.match(status.journal.message ?? '', /not a Cashier Desk journal/);
+  await assertRefusesCommands(client, /not a Cashier Desk journal/);
+});
+
+test('a healthy journal: status healthy and status.changed is pushed at start', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const host = createHost({ journalPath: path.join(dir, 'j.sqlite'), trainingMode: true });
+  cleanups.push(() => host.close());
+  const seen = new Promise((resolve) => host.events.subscribe('status.changed', resolve));
+  const status = (await seen) as ReturnType<Host['status']>;
+  assert.equal(status.journal.healthy, true);
+  assert.equal(status.trainingMode, true);
+  assert.ok(status.journal.schemaVersion > 0);
+});
+
+test('after close, commands answer journal_unavailable instead of touching a closed database', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const host = createHost({ journalPath: path.join(dir, 'j.sqlite') });
+  host.close();
+  await assert.rejects(async () => host.handlers['ticket.create']({}, { connectionId: 'x' }), /shut down/);
+});
+
+test('a bad register code stops the start with a clear error', () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  assert.throws(
+    () => createHost({ journalPath: path.join(dir, 'j.sqlite'), register: { id: 'r', code: 'TOO-LONG', name: 'x' } }),
+    /must be 1-4 letters or digits/,
+  );
+});

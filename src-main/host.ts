@@ -1,0 +1,184 @@
+// The composition root: opens the journal, builds the services and implements
+// every command of the IPC contract. It knows nothing of Electron or of any
+// transport; the shell (electron/main.ts) and browser mode (headless.ts) both
+// serve exactly this.
+
+import { AppError } from '../src-shared/errors.ts';
+import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts';
+import type { AppInfo, StatusSnapshot } from '../src-shared/domain.ts';
+import { redactForLog } from './ipc/log-redaction.ts';
+import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
+import { loadCatalog } from './tickets/catalog.ts';
+import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts';
+
+export type { RegisterConfig };
+
+/** Everything the host is configured with; all optional. */
+export interface HostConfig {
+  /** Journal file (default: the journal module's per-user path). */
+  journalPath?: string;
+  register?: RegisterConfig;
+  /** ISO 4217 code of the register's currency (default USD). */
+  currency?: string;
+  /** Catalogue JSON (default: the built-in sample catalogue). */
+  catalogPath?: string;
+  /** Training mode: simulators instead of hardware, said on screen. */
+  trainingMode?: boolean;
+  /** Seconds before Cancel appears on "Please Complete Payment" (default 30). */
+  cancelAfterSeconds?: number;
+  /** Injected clock, for deterministic tests. */
+  clock?: () => Date;
+  /** Injected id generator, for deterministic tests. */
+  newId?: () => string;
+  /** App version reported by app.info. */
+  version?: string;
+}
+
+/** Typed host events. */
+export interface HostEvents {
+  /** Listens to one event; returns an unsubscribe. */
+  subscribe<E extends EventName>(name: E, cb: (payload: Events[E]) => void): () => void;
+}
+
+/** A running host. */
+export interface Host {
+  handlers: Handlers;
+  events: HostEvents;
+  status(): StatusSnapshot;
+  close(): void;
+}
+
+/** Defaults for a register with nothing configured. */
+export const DEFAULT_REGISTER: RegisterConfig = { id: 'register-1', code: '1', name: 'Register 1' };
+
+const APP_NAME = 'Cashier Desk';
+const DEFAULT_VERSION = '0.1.0';
+
+/**
+ * Builds the host. A refused journal does not throw: it is reported in status and
+ * in every answer. An invalid catalogue or register configuration throws an AppError.
+ */
+export function createHost(config: HostConfig = {}): Host {
+  const register = config.register ?? DEFAULT_REGISTER;
+  const currency = config.currency ?? 'USD';
+  const trainingMode = config.trainingMode ?? false;
+  const cancelAfterSeconds = config.cancelAfterSeconds ?? 30;
+  const journalPath = config.journalPath ?? defaultJournalPath();
+  const hub = createEventHub();
+
+  // A bad catalogue is a configuration error the CLI reports at start; only the
+  // journal is allowed to fail softly, because its file may hold payments.
+  const catalog = loadCatalog(config.catalogPath);
+  let journal: Journal | undefined;
+  let tickets: TicketService | undefined;
+  let journalProblem: AppError | undefined;
+  try {
+    journal = openJournal({ path: journalPath, clock: config.clock, newId: config.newId });
+    tickets = new TicketService(journal, { register, currency, catalog });
+    tickets.onTicketChanged((t) => hub.emit('ticket.changed', t));
+  } catch (err) {
+    journal?.close();
+    journal = undefined;
+    tickets = undefined;
+    // Configuration mistakes (register code, currency) stop the start; only a journal refusal is survivable.
+    if (err instanceof AppError && !err.code.startsWith('journal_')) throw err;
+    journalProblem =
+      err instanceof AppError
+        ? err
+        : new AppError('journal_unavailable', `The journal ${journalPath} could not be opened (${redactForLog(err)}). Check the path and start again.`);
+  }
+
+  function status(): StatusSnapshot {
+    return {
+      trainingMode,
+      registerId: register.id,
+      registerName: register.name,
+      journal: journal
+        ? { healthy: true, path: journal.path, schemaVersion: journal.schemaVersion }
+        : { healthy: false, path: journalPath, schemaVersion: 0, message: journalProblem?.message },
+      terminal: { configured: false, state: 'none', detail: 'No PIN pad is configured for this register.' },
+    };
+  }
+
+  /** The ticket service, or the journal's refusal as an answer a person can act on. */
+  function service(): TicketService {
+    if (tickets) return tickets;
+    throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.', {
+      cause: journalProblem?.code,
+    });
+  }
+
+  function info(): AppInfo {
+    return {
+      name: APP_NAME,
+      version: config.version ?? DEFAULT_VERSION,
+      registerId: register.id,
+      registerName: register.name,
+      currency,
+      trainingMode,
+      cancelAfterSeconds,
+    };
+  }
+
+  const handlers: Handlers = {
+    'app.info': () => info(),
+    'status.get': () => status(),
+    'catalog.list': () => service().catalog(),
+    'ticket.create': () => service().create(),
+    'ticket.get': ({ ticketId }) => service().get(ticketId),
+    'ticket.listOpen': () => service().listOpen(),
+    'ticket.addLine': ({ ticketId, itemId, quantity }) => service().addLine(ticketId, itemId, quantity),
+    'ticket.removeLine': ({ ticketId, lineId }) => service().removeLine(ticketId, lineId),
+    'tender.cash': ({ ticketId, amountTendered }) => service().tenderCash(ticketId, amountTendered),
+    'payment.start': () => {
+      service();
+      throw new AppError(
+        'terminal_not_configured',
+        'No PIN pad is configured for this register. Take cash, or ask a manager to add a PIN pad in Settings.',
+      );
+    },
+    'journal.verify': () => {
+      service();
+      return journal!.verify();
+    },
+  };
+
+  // Clients that connect later ask status.get; this reaches those already listening.
+  queueMicrotask(() => hub.emit('status.changed', status()));
+
+  return {
+    handlers,
+    events: hub,
+    status,
+    close() {
+      hub.clear();
+      journal?.close();
+      journal = undefined;
+      tickets = undefined;
+      journalProblem ??= new AppError('journal_unavailable', 'The register host has shut down. Restart the app.');
+    },
+  };
+}
+
+/** A small typed emitter; a throwing listener cannot break the others. */
+function createEventHub(): HostEvents & { emit<E extends EventName>(name: E, payload: Events[E]): void; clear(): void } {
+  const listeners = new Map<EventName, Set<(p: never) => void>>();
+  return {
+    subscribe(name, cb) {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      set.add(cb as (p: never) => void);
+      return () => void set.delete(cb as (p: never) => void);
+    },
+    emit(name, payload) {
+      for (const cb of listeners.get(name) ?? []) {
+        try {
+          (cb as (p: typeof payload) => void)(payload);
+        } catch (err) {
+          process.stderr.write(`host: ${name} listener failed: ${redactForLog(err)}\n`);
+        }
+      }
+    },
+    clear: () => listeners.clear(),
+  };
+}

@@ -1,0 +1,246 @@
+// One contract suite, run twice: over the in-memory transport pair and over a
+// real WebSocket on 127.0.0.1, each against a real host on a temp journal.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type WebSocket from 'ws';
+import { IpcClient, IpcError, webSocketTransport, type ClientTransport } from '../../src-shared/ipc-client.ts';
+import { MAX_MESSAGE_BYTES, commands, type CommandName, type Events } from '../../src-shared/ipc-contract.ts';
+import type { Host } from '../host.ts';
+import { createHostDispatcher } from './host-dispatcher.ts';
+import type { IpcDispatcher } from './ipc-dispatcher.ts';
+import { rawRequest, openSocket, tempDir, testHost } from './ipc-test-rig.ts';
+import { connectMemoryTransport } from './memory-transport.ts';
+import { startWebSocketIpcServer, type WebSocketIpcServer } from './websocket-server.ts';
+
+/** Opens client transports to a dispatcher; close() releases everything it opened. */
+interface TransportFactory {
+  name: string;
+  setUp(dispatcher: IpcDispatcher): Promise<void>;
+  connect(): Promise<ClientTransport>;
+  tearDown(): Promise<void>;
+}
+
+const memoryFactory = (): TransportFactory => {
+  let d: IpcDispatcher;
+  return {
+    name: 'memory transport pair',
+    async setUp(dispatcher) {
+      d = dispatcher;
+    },
+    async connect() {
+      return connectMemoryTransport(d);
+    },
+    async tearDown() {},
+  };
+};
+
+const webSocketFactory = (): TransportFactory => {
+  let server: WebSocketIpcServer;
+  const sockets: WebSocket[] = [];
+  return {
+    name: 'real WebSocket on 127.0.0.1',
+    async setUp(dispatcher) {
+      server = await startWebSocketIpcServer({ dispatcher, port: 0 });
+    },
+    async connect() {
+      const ws = await openSocket(server.wsUrl);
+      sockets.push(ws);
+      return webSocketTransport(ws);
+    },
+    async tearDown() {
+      for (const ws of sockets) ws.terminate();
+      await server.close();
+    },
+  };
+};
+
+/** Waits for the next event of a kind that satisfies a predicate. */
+function nextEvent<E extends keyof Events>(client: IpcClient, name: E, pred: (p: Events[E]) => boolean): Promise<Events[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${name} event within 5 s`));
+    }, 5000);
+    const off = client.on(name, (p) => {
+      if (!pred(p)) return;
+      clearTimeout(timer);
+      off();
+      resolve(p);
+    });
+  });
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string, messagePart?: RegExp): Promise<IpcError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof IpcError, `expected IpcError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    if (messagePart) assert.match(err.message, messagePart);
+    return err;
+  }
+  assert.fail(`expected a ${code} error, but the call succeeded`);
+}
+
+function contractSuite(makeFactory: () => TransportFactory): void {
+  const factory = makeFactory();
+  describe(`IPC contract over ${factory.name}`, () => {
+    let dir: string;
+    let host: Host;
+    let transport: ClientTransport;
+    let client: IpcClient;
+
+    before(async () => {
+      dir = tempDir();
+      host = testHost(dir);
+      await factory.setUp(createHostDispatcher(host));
+      transport = await factory.connect();
+      client = new IpcClient(transport, { timeoutMs: 5000 });
+    });
+    after(async () => {
+      client.close();
+      await factory.tearDown();
+      host.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('every command round-trips with a typed result', async () => {
+      const info = await client.call('app.info', {});
+      assert.equal(info.name, 'Cashier Desk');
+      assert.equal(info.cancelAfterSeconds, 30);
+
+      const status = await client.call('status.get', {});
+      assert.equal(status.journal.healthy, true);
+      assert.equal(status.terminal.configured, false);
+
+      const catalog = await client.call('catalog.list', {});
+      assert.ok(catalog.length > 0, 'the default catalogue has items');
+      const item = catalog[0];
+
+      const ticket = await client.call('ticket.create', {});
+      assert.equal(ticket.status, 'open');
+      assert.equal(ticket.total, 0);
+
+      const withLine = await client.call('ticket.addLine', { ticketId: ticket.id, itemId: item.id, quantity: 2 });
+      assert.equal(withLine.lines.length, 1);
+      assert.equal(withLine.total, item.price * 2);
+      const defaulted = await client.call('ticket.addLine', { ticketId: ticket.id, itemId: item.id });
+      assert.equal(defaulted.lines[1].quantity, 1, 'quantity defaults to 1');
+
+      const removed = await client.call('ticket.removeLine', { ticketId: ticket.id, lineId: defaulted.lines[1].id });
+      assert.equal(removed.total, item.price * 2);
+
+      const fetched = await client.call('ticket.get', { ticketId: ticket.id });
+      assert.equal(fetched.id, ticket.id);
+      assert.equal(fetched.total, item.price * 2);
+
+      const open = await client.call('ticket.listOpen', {});
+      assert.ok(open.some((t) => t.id === ticket.id));
+
+      await rejectsWith(client.call('payment.start', { ticketId: ticket.id, amount: 100 }), 'terminal_not_configured', /PIN pad/);
+
+      const cash = await client.call('tender.cash', { ticketId: ticket.id, amountTendered: item.price * 2 + 500 });
+      assert.equal(cash.change, 500);
+      assert.equal(cash.ticket.due, 0);
+      assert.equal(cash.ticket.status, 'paid');
+
+      const verify = await client.call('journal.verify', {});
+      assert.equal(verify.ok, true);
+      assert.ok(verify.events > 0);
+    });
+
+    test('ticket.changed reaches every connected client', async () => {
+      const other = new IpcClient(await factory.connect(), { timeoutMs: 5000 });
+      try {
+        const ticket = await client.call('ticket.create', {});
+        const [item] = await client.call('catalog.list', {});
+        const seenByOther = nextEvent(other, 'ticket.changed', (t) => t.id === ticket.id && t.lines.length === 1);
+        const seenBySender = nextEvent(client, 'ticket.changed', (t) => t.id === ticket.id && t.lines.length === 1);
+        await client.call('ticket.addLine', { ticketId: ticket.id, itemId: item.id });
+        const [a, b] = await Promise.all([seenByOther, seenBySender]);
+        assert.equal(a.total, item.price);
+        assert.deepEqual(a, b);
+      } finally {
+        other.close();
+      }
+    });
+
+    test('domain errors carry their code', async () => {
+      await rejectsWith(client.call('ticket.get', { ticketId: 'no-such-ticket' }), 'not_found');
+    });
+
+    describe('bad input gets a typed error and the host keeps answering', () => {
+      const stillAnswers = async () => assert.equal((await client.call('app.info', {})).name, 'Cashier Desk');
+
+      test('unknown method', async () => {
+        await rejectsWith(client.call('ticket.explode' as CommandName, {} as never), 'unknown_method', /ticket\.explode/);
+        await stillAnswers();
+      });
+      test('unknown field, named in the message', async () => {
+        const e = await rejectsWith(
+          client.call('ticket.get', { ticketId: 'abc', sneaky: true } as never),
+          'invalid_request',
+          /"sneaky"/,
+        );
+        assert.equal(e.details?.method, 'ticket.get');
+        await stillAnswers();
+      });
+      test('wrong type, naming the field', async () => {
+        await rejectsWith(client.call('ticket.get', { ticketId: 5 } as never), 'invalid_request', /ticketId/);
+        await stillAnswers();
+      });
+      test('non-integer amount (12.5)', async () => {
+        const t = await client.call('ticket.create', {});
+        await rejectsWith(
+          client.call('tender.cash', { ticketId: t.id, amountTendered: 12.5 }),
+          'invalid_request',
+          /amountTendered: must be a whole number/,
+        );
+        await rejectsWith(client.call('payment.start', { ticketId: t.id, amount: 12.5 }), 'invalid_request', /amount/);
+        await stillAnswers();
+      });
+      test('negative amount', async () => {
+        const t = await client.call('ticket.create', {});
+        await rejectsWith(client.call('tender.cash', { ticketId: t.id, amountTendered: -100 }), 'invalid_request', /amountTendered/);
+        const after = await client.call('ticket.get', { ticketId: t.id });
+        assert.equal(after.tenders.length, 0, 'nothing was applied');
+        await stillAnswers();
+      });
+      test(`oversized payload (> ${MAX_MESSAGE_BYTES} bytes)`, async () => {
+        const big = 'x'.repeat(MAX_MESSAGE_BYTES + 100);
+        const res = await rawRequest(transport, JSON.stringify({ kind: 'request', id: 99001, method: 'ticket.get', params: { ticketId: big } }));
+        assert.equal(res.ok, false);
+        assert.equal(!res.ok && res.error.code, 'payload_too_large');
+        await stillAnswers();
+      });
+      test('garbage JSON and malformed envelopes', async () => {
+        for (const text of ['{not json', '[]', '42', '{"kind":"request","method":"app.info","params":{}}']) {
+          const res = await rawRequest(transport, text);
+          assert.equal(res.ok, false, text);
+          assert.equal(!res.ok && res.error.code, 'bad_envelope', text);
+          assert.equal(res.id, null, text);
+        }
+        const extra = await rawRequest(transport, JSON.stringify({ kind: 'request', id: 7, method: 'app.info', params: {}, x: 1 }));
+        assert.equal(!extra.ok && extra.error.code, 'bad_envelope');
+        assert.equal(extra.id, 7, 'the id is echoed when it could be read');
+        await stillAnswers();
+      });
+    });
+  });
+}
+
+contractSuite(memoryFactory);
+contractSuite(webSocketFactory);
+
+test('the host implements exactly the commands of the contract', () => {
+  const dir = tempDir();
+  const host = testHost(dir);
+  try {
+    assert.deepEqual(Object.keys(host.handlers).sort(), Object.keys(commands).sort());
+  } finally {
+    host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,299 @@
+// Payment attempts in the journal (DESIGN §3). Every state change goes
+// through transition(): the pure state machine decides, and the new row and
+// its event are written in one transaction, so the journal can never hold a
+// state the machine would not allow, nor a state change without its event.
+
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
+import { maskPan } from '../../src-shared/card.ts';
+import type { AttemptSnapshot } from '../../src-shared/domain.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { isValidAmount } from '../../src-shared/money.ts';
+import {
+  transition as nextState,
+  type ApprovalSource,
+  type AttemptEvent,
+  type AttemptState,
+  type DoubtReason,
+} from '../../src-shared/payment-state-machine.ts';
+import type { Journal } from './journal.ts';
+
+/** What a payment attempt asks the card to do. */
+export type AttemptKind = 'sale' | 'refund' | 'auth' | 'incremental' | 'capture' | 'void';
+
+/** A payment attempt row, camelCased. Holds no card data beyond a masked number. */
+export interface AttemptRow {
+  id: string;
+  ticketId: string;
+  slot: number;
+  ecrRef: string;
+  invoice: string;
+  terminalId: string;
+  kind: AttemptKind;
+  amountRequested: number;
+  amountApproved: number;
+  currency: string;
+  state: AttemptState;
+  resultCode: string | null;
+  resultText: string | null;
+  authCode: string | null;
+  hostRef: string | null;
+  terminalRef: string | null;
+  batchNumber: string | null;
+  maskedPan: string | null;
+  cardBrand: CardBrand | null;
+  entryMode: EntryMode | null;
+  approvalSource: ApprovalSource | null;
+  doubtReason: DoubtReason | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a new attempt needs. */
+export interface NewAttempt {
+  ticketId: string;
+  slot: number;
+  ecrRef: string;
+  invoice: string;
+  terminalId: string;
+  kind: AttemptKind;
+  amountRequested: number;
+  currency: string;
+}
+
+/** Facts learnt from the device or gateway, recorded with a transition. */
+export type AttemptPatch = Partial<
+  Pick<
+    AttemptRow,
+    | 'amountApproved'
+    | 'terminalId'
+    | 'resultCode'
+    | 'resultText'
+    | 'authCode'
+    | 'hostRef'
+    | 'terminalRef'
+    | 'batchNumber'
+    | 'maskedPan'
+    | 'cardBrand'
+    | 'entryMode'
+  >
+>;
+
+const COLUMNS: Record<keyof AttemptRow, string> = {
+  id: 'id',
+  ticketId: 'ticket_id',
+  slot: 'slot',
+  ecrRef: 'ecr_ref',
+  invoice: 'invoice',
+  terminalId: 'terminal_id',
+  kind: 'kind',
+  amountRequested: 'amount_requested',
+  amountApproved: 'amount_approved',
+  currency: 'currency',
+  state: 'state',
+  resultCode: 'result_code',
+  resultText: 'result_text',
+  authCode: 'auth_code',
+  hostRef: 'host_ref',
+  terminalRef: 'terminal_ref',
+  batchNumber: 'batch_number',
+  maskedPan: 'masked_pan',
+  cardBrand: 'card_brand',
+  entryMode: 'entry_mode',
+  approvalSource: 'approval_source',
+  doubtReason: 'doubt_reason',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+const KEYS = Object.keys(COLUMNS) as (keyof AttemptRow)[];
+const SELECT = `SELECT ${KEYS.map((k) => `${COLUMNS[k]} AS ${k}`).join(', ')} FROM payment_attempts`;
+
+/** Reads and writes payment attempts; every write journals an event in the same transaction. */
+export class AttemptRepository {
+  private readonly byId: BetterSqlite3.Statement<[string], AttemptRow>;
+  private readonly insert: BetterSqlite3.Statement<Record<string, unknown>>;
+  private readonly update: BetterSqlite3.Statement<Record<string, unknown>>;
+  private readonly unresolved: BetterSqlite3.Statement<[], AttemptRow>;
+  private readonly byTicket: BetterSqlite3.Statement<[string], AttemptRow>;
+  private readonly byEcrRef: BetterSqlite3.Statement<[string], AttemptRow>;
+
+  constructor(private readonly journal: Journal) {
+    const db = journal.db;
+    this.byId = db.prepare(`${SELECT} WHERE id = ?`);
+    this.insert = db.prepare(
+      `INSERT INTO payment_attempts (${KEYS.map((k) => COLUMNS[k]).join(', ')}) VALUES (${KEYS.map((k) => `@${k}`).join(', ')})`,
+    );
+    const mutable = KEYS.filter((k) => !['id', 'ticketId', 'slot', 'ecrRef', 'invoice', 'kind', 'amountRequested', 'currency', 'createdAt'].includes(k));
+    this.update = db.prepare(`UPDATE payment_attempts SET ${mutable.map((k) => `${COLUMNS[k]} = @${k}`).join(', ')} WHERE id = @id`);
+    // The state IN (...) filter matches the partial index, so this stays fast as history grows.
+    this.unresolved = db.prepare(`${SELECT} WHERE state IN ('sent', 'in_doubt') ORDER BY created_at, id`);
+    this.byTicket = db.prepare(`${SELECT} WHERE ticket_id = ? ORDER BY created_at, id`);
+    this.byEcrRef = db.prepare(`${SELECT} WHERE ecr_ref = ? ORDER BY created_at, id`);
+  }
+
+  /** Journals a new attempt in state `created` (before anything is sent: invariant 1). */
+  create(a: NewAttempt): AttemptRow {
+    if (!isValidAmount(a.amountRequested) || a.amountRequested === 0) {
+      throw new AppError('invalid_request', `The amount ${String(a.amountRequested)} is not a positive whole number of minor units.`);
+    }
+    const now = this.journal.nowIso();
+    const row: AttemptRow = {
+      ...a,
+      id: this.journal.newId(),
+      amountApproved: 0,
+      state: 'created',
+      resultCode: null,
+      resultText: null,
+      authCode: null,
+      hostRef: null,
+      terminalRef: null,
+      batchNumber: null,
+      maskedPan: null,
+      cardBrand: null,
+      entryMode: null,
+      approvalSource: null,
+      doubtReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.journal.transact(() => {
+      this.insert.run({ ...row });
+      this.journal.appendEvent({ entity: 'attempt', entityId: row.id, type: 'created', payload: eventPayload(row) });
+      return row;
+    });
+  }
+
+  /**
+   * Applies an event through the pure state machine and journals the new row
+   * plus an event, in one transaction. AppError 'not_found', 'conflict' (the
+   * machine refuses), or 'attempt_unresolved' (another attempt on the ticket
+   * is already out with no final answer).
+   */
+  transition(id: string, event: AttemptEvent, patch: AttemptPatch = {}): AttemptRow {
+    return this.journal.transact(() => {
+      const current = this.get(id);
+      const result = nextState(current.state, event);
+      if (!result.ok) throw new AppError('conflict', result.reason, { attemptId: id, state: current.state, event: event.type });
+      const next: AttemptRow = { ...current, ...sanitise(patch), state: result.state, updatedAt: this.journal.nowIso() };
+      if (event.type === 'approve') next.approvalSource = event.source;
+      if (event.type === 'doubt') next.doubtReason = event.reason;
+      try {
+        this.update.run({ ...next });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new AppError(
+            'attempt_unresolved',
+            'Another card payment on this ticket is still waiting for its answer. Resolve it first (the app checks the terminal and the gateway).',
+            { attemptId: id, ticketId: current.ticketId },
+          );
+        }
+        throw err;
+      }
+      this.journal.appendEvent({ entity: 'attempt', entityId: id, type: event.type, payload: { from: current.state, ...eventPayload(next), event } });
+      return next;
+    });
+  }
+
+  /** One attempt; AppError 'not_found'. */
+  get(id: string): AttemptRow {
+    const row = this.byId.get(id);
+    if (!row) throw new AppError('not_found', `There is no payment attempt ${id}.`, { attemptId: id });
+    return row;
+  }
+
+  /** Attempts that may have charged a card with no final answer yet (sent, in_doubt), oldest first. */
+  findUnresolved(): AttemptRow[] {
+    return this.unresolved.all();
+  }
+
+  /** Every attempt on a ticket, oldest first. */
+  findByTicket(ticketId: string): AttemptRow[] {
+    return this.byTicket.all(ticketId);
+  }
+
+  /** Every attempt that used this ECR reference (retries of one slot share it), oldest first. */
+  findByEcrRef(ecrRef: string): AttemptRow[] {
+    return this.byEcrRef.all(ecrRef);
+  }
+}
+
+/** Masks again whatever masked number arrives, so a driver bug cannot store a full one. */
+function sanitise(patch: AttemptPatch): AttemptPatch {
+  const out: AttemptPatch = {};
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  if (typeof out.maskedPan === 'string') out.maskedPan = safeMaskedPan(out.maskedPan);
+  if (out.amountApproved !== undefined && !isValidAmount(out.amountApproved)) {
+    throw new AppError('invalid_request', `The approved amount ${String(out.amountApproved)} is not a whole number of minor units.`);
+  }
+  return out;
+}
+
+/** A masked number fit to store: at most 10 digits and at least one mask character (the table CHECKs both). */
+export function safeMaskedPan(value: string): string {
+  const digits = value.replace(/\D/g, '').length;
+  if (digits > 10) return maskPan(value);
+  return /[*Xx]/.test(value) ? value : `****${value}`;
+}
+
+/** The facts an attempt event records (never card data: masked number only). */
+function eventPayload(r: AttemptRow): Record<string, unknown> {
+  return {
+    ticketId: r.ticketId,
+    slot: r.slot,
+    ecrRef: r.ecrRef,
+    invoice: r.invoice,
+    terminalId: r.terminalId,
+    kind: r.kind,
+    state: r.state,
+    amountRequested: r.amountRequested,
+    amountApproved: r.amountApproved,
+    currency: r.currency,
+    resultCode: r.resultCode,
+    authCode: r.authCode,
+    hostRef: r.hostRef,
+    terminalRef: r.terminalRef,
+    maskedPan: r.maskedPan,
+    cardBrand: r.cardBrand,
+    approvalSource: r.approvalSource,
+    doubtReason: r.doubtReason,
+  };
+}
+
+const MESSAGES: Record<AttemptState, string> = {
+  created: 'Getting the terminal ready…',
+  sent: 'Please complete the payment on the terminal.',
+  approved: 'Approved.',
+  declined: 'The card was declined. Ask for another card or another way to pay.',
+  aborted: 'The payment was cancelled; the card was not charged.',
+  in_doubt: 'The card may have been charged. Checking with the terminal and the processor…',
+  not_charged: 'The card was not charged. You can try again.',
+  abandoned: 'The payment was not started; the card was not charged.',
+  reversed: 'The payment was reversed; the money goes back to the card.',
+};
+
+/** The snapshot the payment screen shows, with plain words for the cashier. */
+export function toAttemptSnapshot(r: AttemptRow): AttemptSnapshot {
+  const s: AttemptSnapshot = {
+    id: r.id,
+    ticketId: r.ticketId,
+    slot: r.slot,
+    ecrRef: r.ecrRef,
+    terminalId: r.terminalId,
+    state: r.state,
+    amountRequested: r.amountRequested,
+    amountApproved: r.amountApproved,
+    currency: r.currency,
+    message: MESSAGES[r.state],
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.authCode !== null) s.authCode = r.authCode;
+  if (r.maskedPan !== null) s.maskedPan = r.maskedPan;
+  if (r.cardBrand !== null) s.cardBrand = r.cardBrand;
+  if (r.entryMode !== null) s.entryMode = r.entryMode;
+  if (r.resultCode !== null) s.resultCode = r.resultCode;
+  if (r.resultText !== null) s.resultText = r.resultText;
+  if (r.approvalSource !== null) s.approvalSource = r.approvalSource;
+  if (r.doubtReason !== null) s.doubtReason = r.doubtReason;
+  return s;
+}

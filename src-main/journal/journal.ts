@@ -1,0 +1,130 @@
+// The journal: one SQLite file holding every ticket, payment attempt and the
+// event log that records each change, written in the same transaction
+// (DESIGN §4). Everything else in main writes through this class.
+
+import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { JournalVerifyReport } from '../../src-shared/domain.ts';
+import { EventAppender, type NewEvent } from './event-log.ts';
+import { openJournalDatabase } from './journal-connection.ts';
+import { verifyJournal } from './journal-verify.ts';
+
+export { defaultJournalPath } from './journal-path.ts';
+
+/** The better-sqlite3 connection type. */
+export type Database = BetterSqlite3.Database;
+
+/** How to open a journal. Clock and id generator are injectable for deterministic tests. */
+export interface JournalOptions {
+  path: string;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+/** An open journal. */
+export class Journal {
+  readonly db: Database;
+  readonly path: string;
+  readonly schemaVersion: number;
+  private readonly clock: () => Date;
+  private readonly idGen: () => string;
+  private readonly events: EventAppender;
+  private depth = 0;
+  private afterCommitQueue: (() => void)[] = [];
+
+  /** Use openJournal(); this wraps an already opened and migrated connection. */
+  constructor(db: Database, path: string, schemaVersion: number, opts: Pick<JournalOptions, 'clock' | 'newId'> = {}) {
+    this.db = db;
+    this.path = path;
+    this.schemaVersion = schemaVersion;
+    this.clock = opts.clock ?? (() => new Date());
+    this.idGen = opts.newId ?? randomUUID;
+    this.events = new EventAppender(db);
+  }
+
+  /** The injected clock's time. */
+  now(): Date {
+    return this.clock();
+  }
+
+  /** The injected clock's time as an ISO 8601 UTC string, the form stored in every row. */
+  nowIso(): string {
+    return this.clock().toISOString();
+  }
+
+  /** A fresh id from the injected generator. */
+  newId(): string {
+    return this.idGen();
+  }
+
+  /**
+   * Runs fn in one SQLite transaction (BEGIN IMMEDIATE; nested calls become
+   * savepoints). fn must be synchronous: nothing may be awaited while the
+   * write lock is held.
+   */
+  transact<T>(fn: () => T): T {
+    const queued = this.afterCommitQueue.length;
+    this.depth++;
+    try {
+      const result = this.db.transaction(fn).immediate();
+      this.depth--;
+      if (this.depth === 0) this.flushAfterCommit();
+      return result;
+    } catch (err) {
+      this.depth--;
+      // Work registered inside the rolled-back (save)point must not run.
+      this.afterCommitQueue.length = this.depth === 0 ? 0 : queued;
+      throw err;
+    }
+  }
+
+  /**
+   * Runs cb once the outermost transaction commits (at once when none is open);
+   * dropped if it rolls back. For notifying listeners only of committed state.
+   */
+  afterCommit(cb: () => void): void {
+    if (this.depth === 0) {
+      cb();
+      return;
+    }
+    this.afterCommitQueue.push(cb);
+  }
+
+  /** Appends one event to the hash chain; only inside transact(). Refuses payloads holding a full card number. */
+  appendEvent(e: NewEvent): { seq: number; hash: string } {
+    return this.events.append(e, this.nowIso());
+  }
+
+  /** integrity_check plus a walk of the whole hash chain. */
+  verify(): JournalVerifyReport {
+    return verifyJournal(this.db);
+  }
+
+  /** Closes the connection (checkpointing the WAL). */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private flushAfterCommit(): void {
+    const queue = this.afterCommitQueue;
+    this.afterCommitQueue = [];
+    for (const cb of queue) {
+      try {
+        cb();
+      } catch (err) {
+        // A listener's bug must not turn a committed change into a reported failure.
+        console.error('journal: after-commit callback failed', err instanceof Error ? err.message : err);
+      }
+    }
+  }
+}
+
+/**
+ * Opens the journal at opts.path, creating it if the file does not exist.
+ * Throws AppError 'journal_newer_than_code' | 'journal_corrupt' | 'journal_unavailable'
+ * with a message that says what to do; an existing file is never replaced.
+ */
+export function openJournal(opts: JournalOptions): Journal {
+  const { db, schemaVersion } = openJournalDatabase(opts.path);
+  return new Journal(db, opts.path, schemaVersion, opts);
+}

@@ -1,0 +1,76 @@
+// One pass of resolving an attempt whose outcome is unknown (DESIGN §3): ask
+// the PIN pad's local report by ECR reference, then the gateway's report by
+// invoice. It only asks; it never resends and never reverses (invariants 2, 5).
+// "Not charged" needs both sources to have answered and both to hold no
+// approval: one silent source keeps the attempt in doubt.
+
+import type { PaymentTerminal, TerminalRecord } from '../../drivers/terminal.ts';
+import type { AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
+import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './approval-recorder.ts';
+import { RESOLVING } from './payment-messages.ts';
+import { isStandingCharge, type GatewayReportPort } from './payment-ports.ts';
+
+/** What one resolution pass learnt. */
+export type LookupOutcome =
+  | { kind: 'approved'; source: 'terminal_lookup' | 'gateway_lookup'; facts: AttemptPatch }
+  | { kind: 'absent' }
+  | { kind: 'unknown'; terminalAnswered: boolean; gatewayAnswered: boolean; message: string };
+
+/** What a pass needs. */
+export interface LookupDeps {
+  terminal: PaymentTerminal | undefined;
+  gateway: GatewayReportPort | undefined;
+  /** Epoch ms now, from the injected clock. */
+  now: number;
+  lookupTimeoutMs: number;
+  /** How far before the attempt's creation the gateway window opens. */
+  gatewayWindowMs: number;
+}
+
+/** The approved sale record for this ECR reference in a terminal's answer, if any. */
+export function approvedRecord(records: TerminalRecord[], ecrRef: string): TerminalRecord | undefined {
+  return records.find(
+    (r) =>
+      APPROVED_OUTCOMES.includes(r.result.outcome) &&
+      /sale/i.test(r.transactionType) &&
+      (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
+  );
+}
+
+/** Asks the terminal, then the gateway; reports each step through onStep. */
+export async function lookUpAttempt(
+  attempt: AttemptRow,
+  deps: LookupDeps,
+  onStep: (message: string) => void,
+): Promise<LookupOutcome> {
+  onStep(RESOLVING.checkingTerminal);
+  let terminalAnswered = false;
+  if (deps.terminal) {
+    try {
+      const records = await deps.terminal.lookup(attempt.ecrRef, { timeoutMs: deps.lookupTimeoutMs });
+      terminalAnswered = true;
+      const found = approvedRecord(records, attempt.ecrRef);
+      if (found) return { kind: 'approved', source: 'terminal_lookup', facts: terminalFacts(found.result, attempt.amountRequested) };
+    } catch {
+      terminalAnswered = false; // unreachable or unreadable: keep asking later
+    }
+  }
+
+  onStep(terminalAnswered ? RESOLVING.checkingGateway : RESOLVING.terminalUnreachable);
+  let gatewayAnswered = false;
+  if (deps.gateway) {
+    try {
+      const begin = Date.parse(attempt.createdAt) - deps.gatewayWindowMs;
+      const rows = await deps.gateway.findByInvoice(attempt.invoice, begin, Math.max(deps.now, begin) + 60_000);
+      gatewayAnswered = true;
+      const found = rows.find((r) => r.invoice === attempt.invoice && isStandingCharge(r));
+      if (found) return { kind: 'approved', source: 'gateway_lookup', facts: gatewayRowFacts(found) };
+    } catch {
+      gatewayAnswered = false;
+    }
+  }
+
+  if (terminalAnswered && gatewayAnswered) return { kind: 'absent' };
+  const message = !gatewayAnswered ? RESOLVING.gatewayUnreachable : RESOLVING.terminalUnreachable;
+  return { kind: 'unknown', terminalAnswered, gatewayAnswered, message };
+}

@@ -1,0 +1,57 @@
+// The cashier's plain words for every step of a card payment, in one place so
+// the payment screen, the events and the tests say the same thing. Each one
+// says what is happening and what to do (DESIGN §8).
+
+import type { AttemptState } from '../../src-shared/payment-state-machine.ts';
+import { formatMoney } from '../../src-shared/money.ts';
+
+/** Messages shown while an attempt's outcome is being resolved. */
+export const RESOLVING = {
+  checkingTerminal: 'The card may have been charged. Checking the PIN pad… Do not charge again.',
+  checkingGateway: 'The card may have been charged. The PIN pad has no answer yet; checking the gateway… Do not charge again.',
+  gatewayUnreachable: 'Cannot reach the gateway. Still checking; do not charge again.',
+  terminalUnreachable: 'Cannot reach the PIN pad to check this payment. Still checking; do not charge again.',
+  duplicateFetching: 'The PIN pad says this payment was already taken. Fetching the original approval; do not charge again.',
+  duplicateNotFound:
+    'The PIN pad says this payment was already taken, but the original approval has not been found yet. Still checking; do not charge again.',
+} as const;
+
+/** Words for a state once the coordinator is not working on it. */
+export function stateMessage(state: AttemptState, facts: { amountApproved: number; amountRequested: number; currency: string }): string {
+  switch (state) {
+    case 'created':
+      return 'Getting the PIN pad ready…';
+    case 'sent':
+      return 'Please complete the payment on the PIN pad.';
+    case 'approved':
+      return facts.amountApproved < facts.amountRequested
+        ? `Partially approved: ${formatMoney(facts.amountApproved, facts.currency)} of ${formatMoney(facts.amountRequested, facts.currency)}. The rest is still due; take another card or cash.`
+        : `Approved: ${formatMoney(facts.amountApproved, facts.currency)}.`;
+    case 'declined':
+      return 'The card was declined. Ask for another card or another way to pay.';
+    case 'aborted':
+      return 'The payment was cancelled on the PIN pad; the card was not charged. You can try again.';
+    case 'in_doubt':
+      return RESOLVING.checkingTerminal;
+    case 'not_charged':
+      return 'Checked with the PIN pad and the gateway: the card was not charged. You can try again.';
+    case 'abandoned':
+      return 'The payment was not started; the card was not charged.';
+    case 'reversed':
+      return 'The payment was reversed; the money goes back to the card.';
+  }
+}
+
+/** Why start() refuses while an earlier attempt on the ticket is unresolved. */
+export function unresolvedRefusal(ticketNumber: number, ecrRef: string, terminalId: string): string {
+  return (
+    `Ticket #${ticketNumber} has a card payment (${ecrRef} on PIN pad ${terminalId}) whose outcome is not known yet: ` +
+    'the card may have been charged. The app is checking the PIN pad and the gateway; wait for the answer before charging again.'
+  );
+}
+
+/** The PIN pad could not be reached and nothing was sent. */
+export const TERMINAL_NOT_REACHED = 'The PIN pad could not be reached, so nothing was sent and the card was not charged. Check its cable or network and try again.';
+
+/** The driver refused the request before sending it. */
+export const TERMINAL_REFUSED_REQUEST = 'The PIN pad driver refused the request before sending it, so the card was not charged.';

@@ -1,0 +1,145 @@
+// Test rig for the payment integration tests: a real journal file in a temp
+// folder, the real TicketService, the gateway simulator (real HTTP, the one
+// processor ledger), PAX simulators on real TCP charging through that ledger,
+// real PaxTerminal drivers and the real CardknoxClient. Nothing is mocked.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TicketSnapshot } from '../../src-shared/domain.ts';
+import type { ProcessorLink } from '../../src-shared/processor-link.ts';
+import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
+import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
+import { PaxSimulator } from '../../drivers/pax/pax-simulator.ts';
+import { CardknoxClient } from '../gateways/cardknox-client.ts';
+import { GatewaySimulator } from '../gateways/gateway-simulator.ts';
+import type { LedgerEntry } from '../gateways/processor-ledger.ts';
+import { openJournal, type Journal } from '../journal/journal.ts';
+import { TicketService } from '../tickets/ticket-service.ts';
+import { PaymentCoordinator, type PaymentCoordinatorOptions } from './payment-coordinator.ts';
+
+/** The register every rig runs as. */
+export const RIG_REGISTER = { id: 'reg-1', code: '1', name: 'Front till' };
+
+/** Catalogue of the rig: prices chosen for the simulators' rules (…52 cents = partial approval on the in-memory processor). */
+export const RIG_CATALOG = [
+  { id: 'coffee', name: 'Coffee', price: 1000, currency: 'USD', category: 'drinks' },
+  { id: 'meal', name: 'Meal', price: 2052, currency: 'USD', category: 'food' },
+  { id: 'cake', name: 'Cake', price: 450, currency: 'USD', category: 'food' },
+];
+
+/** Gateway key of the rig (a test value, not a secret). */
+export const RIG_GATEWAY_KEY = 'test-key-rig';
+
+/** Short timeouts so a lost answer becomes in_doubt quickly. */
+export const RIG_PAX_TIMEOUTS = { transactionMs: 1500, adminMs: 1500, cancelMs: 600, connectMs: 1000 };
+
+/** One simulated PIN pad and the driver talking to it. */
+export interface RigPad {
+  sim: PaxSimulator;
+  port: number;
+  terminal: PaxTerminal;
+}
+
+/** A running rig. */
+export interface Rig {
+  dir: string;
+  journalPath: string;
+  journal: Journal;
+  tickets: TicketService;
+  gateway: GatewaySimulator;
+  client: CardknoxClient;
+  pads: Record<string, RigPad>;
+  coordinator: PaymentCoordinator;
+  /** Opens a ticket holding these catalogue items. */
+  ticketWith(...itemIds: string[]): TicketSnapshot;
+  /** Approved sale entries of the processor ledger for an invoice (voided ones included). */
+  charges(invoice: string): LedgerEntry[];
+  /** Closes the coordinator, drivers, simulators and the journal. */
+  close(): Promise<void>;
+}
+
+/** Options of a rig. */
+export interface RigOptions {
+  padIds?: string[];
+  /** Charge through this link instead of the gateway simulator's ledger (e.g. an InMemoryProcessor for partial approvals). */
+  processor?: ProcessorLink;
+  coordinator?: Partial<PaymentCoordinatorOptions>;
+  /** Reuse an existing journal file / folder. */
+  dir?: string;
+  /** Start no coordinator (the caller builds its own). */
+  noCoordinator?: boolean;
+}
+
+/** Builds a CardknoxClient for the rig's gateway. */
+export function rigClient(url: string): CardknoxClient {
+  return new CardknoxClient({ url, key: RIG_GATEWAY_KEY, softwareName: 'CashierDeskTest', softwareVersion: '0.1', currency: 'USD', timeoutMs: 2000 });
+}
+
+/** Starts a rig. */
+export async function startRig(opts: RigOptions = {}): Promise<Rig> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-pay-'));
+  const journalPath = path.join(dir, 'journal.sqlite');
+  const journal = openJournal({ path: journalPath });
+  const tickets = new TicketService(journal, { register: RIG_REGISTER, currency: 'USD', catalog: RIG_CATALOG });
+  const gateway = await GatewaySimulator.start({ key: RIG_GATEWAY_KEY });
+  const client = rigClient(gateway.url);
+  const pads: Record<string, RigPad> = {};
+  for (const id of opts.padIds ?? ['pad1']) {
+    const sim = new PaxSimulator({ deviceId: id, processor: opts.processor ?? gateway.processorLink(), cardTimeMs: 5 });
+    const port = await sim.listenTcp(0);
+    const terminal = createPaxTerminal({ id, transport: 'tcp', host: '127.0.0.1', port, timeouts: RIG_PAX_TIMEOUTS });
+    pads[id] = { sim, port, terminal };
+  }
+  const coordinator = new PaymentCoordinator({
+    journal,
+    tickets,
+    registerCode: RIG_REGISTER.code,
+    terminals: Object.values(pads).map((p) => p.terminal),
+    gateway: client,
+    backoff: { initialMs: 50, maxMs: 200 },
+    lookupTimeoutMs: 1500,
+    ...opts.coordinator,
+  });
+  let closed = false;
+  return {
+    dir,
+    journalPath,
+    journal,
+    tickets,
+    gateway,
+    client,
+    pads,
+    coordinator,
+    ticketWith(...itemIds) {
+      const t = tickets.create();
+      for (const id of itemIds) tickets.addLine(t.id, id, 1);
+      return tickets.get(t.id);
+    },
+    charges(invoice) {
+      return gateway.ledger.byInvoice(invoice).filter((e) => e.kind === 'sale' && e.status !== 'declined');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await coordinator.close();
+      for (const p of Object.values(pads)) {
+        await p.terminal.close();
+        await p.sim.close();
+      }
+      await gateway.close();
+      journal.close();
+    },
+  };
+}
+
+/** The journal's attempt events (type and state) for one attempt, oldest first. */
+export function attemptEvents(journal: Journal, attemptId: string): { type: string; state: string }[] {
+  return journal.db
+    .prepare("SELECT type, payload FROM events WHERE entity = 'attempt' AND entity_id = ? ORDER BY seq")
+    .all(attemptId)
+    .map((r) => {
+      const row = r as { type: string; payload: string };
+      return { type: row.type, state: (JSON.parse(row.payload) as { state: string }).state };
+    });
+}

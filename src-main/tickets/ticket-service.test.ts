@@ -1,0 +1,154 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { TicketSnapshot } from '../../src-shared/domain.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { AttemptRepository } from '../journal/attempt-repository.ts';
+import { openTestJournal, tempDir } from '../journal/journal-test-support.ts';
+import { loadCatalog } from './catalog.ts';
+import { TicketService } from './ticket-service.ts';
+
+const tmp = tempDir('cashier-tickets-');
+after(() => tmp.cleanup());
+let n = 0;
+const catalog = loadCatalog();
+const register = { id: 'reg-1', code: 'R1', name: 'Front counter' };
+
+function open(file = path.join(tmp.dir, `t${++n}.sqlite`), idPrefix = 'id-') {
+  const journal = openTestJournal(file, idPrefix);
+  const tickets = new TicketService(journal, { register, currency: 'USD', catalog });
+  return { journal, tickets, file };
+}
+
+function code(fn: () => unknown, expected: string): void {
+  assert.throws(fn, (e: unknown) => e instanceof AppError && e.code === expected && e.message.length > 20);
+}
+
+test('ringing and removing lines keeps the total in integer cents and the removed line voided', () => {
+  const { journal, tickets } = open();
+  const t = tickets.create();
+  assert.equal(t.number, 1);
+  assert.equal(t.status, 'open');
+  tickets.addLine(t.id, 'coffee', 2); // 2 × 295
+  const s = tickets.addLine(t.id, 'sandwich', 1); // 825
+  assert.equal(s.total, 1415);
+  assert.equal(s.due, 1415);
+  const removed = tickets.removeLine(t.id, s.lines[0].id);
+  assert.equal(removed.total, 825);
+  assert.deepEqual(removed.lines.map((l) => [l.itemId, l.voided]), [['coffee', true], ['sandwich', false]]);
+  assert.equal(tickets.create().number, 2);
+  const types = (journal.db.prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? ORDER BY seq").all(t.id) as { type: string }[]).map((r) => r.type);
+  assert.deepEqual(types, ['created', 'line_added', 'line_added', 'line_voided']);
+  assert.equal(journal.verify().ok, true);
+  journal.close();
+});
+
+test('bad input gets a typed error: unknown ticket, unknown item, bad quantity, bad cash amount', () => {
+  const { journal, tickets } = open();
+  const t = tickets.create();
+  code(() => tickets.get('nope'), 'not_found');
+  code(() => tickets.addLine('nope', 'coffee', 1), 'not_found');
+  code(() => tickets.addLine(t.id, 'caviar', 1), 'not_found');
+  code(() => tickets.addLine(t.id, 'coffee', 1.5), 'invalid_request');
+  code(() => tickets.addLine(t.id, 'coffee', 0), 'invalid_request');
+  code(() => tickets.removeLine(t.id, 'no-line'), 'not_found');
+  code(() => tickets.tenderCash(t.id, 100), 'conflict'); // nothing due yet
+  tickets.addLine(t.id, 'coffee', 1);
+  code(() => tickets.tenderCash(t.id, 12.5), 'invalid_request');
+  code(() => tickets.tenderCash(t.id, -100), 'invalid_request');
+  assert.equal(tickets.get(t.id).tenders.length, 0);
+  journal.close();
+});
+
+test('cash with change closes the ticket; a closed ticket refuses changes', () => {
+  const { journal, tickets } = open();
+  const t = tickets.create();
+  tickets.addLine(t.id, 'latte', 1); // 450
+  const { ticket, change } = tickets.tenderCash(t.id, 1000);
+  assert.equal(change, 550);
+  assert.equal(ticket.status, 'paid');
+  assert.equal(ticket.paid, 450);
+  assert.equal(ticket.due, 0);
+  assert.deepEqual(ticket.tenders.map((x) => [x.kind, x.amount, x.tendered, x.change]), [['cash', 450, 1000, 550]]);
+  code(() => tickets.addLine(t.id, 'coffee', 1), 'ticket_closed');
+  code(() => tickets.removeLine(t.id, ticket.lines[0].id), 'ticket_closed');
+  code(() => tickets.tenderCash(t.id, 100), 'ticket_closed');
+  assert.deepEqual(tickets.listOpen(), []);
+  journal.close();
+});
+
+test('partial cash leaves the rest due and the ticket open', () => {
+  const { journal, tickets } = open();
+  const t = tickets.create();
+  tickets.addLine(t.id, 'salad', 2); // 1900
+  const first = tickets.tenderCash(t.id, 1000);
+  assert.equal(first.change, 0);
+  assert.equal(first.ticket.status, 'open');
+  assert.equal(first.ticket.due, 900);
+  code(() => tickets.removeLine(t.id, first.ticket.lines[0].id), 'conflict'); // would leave it overpaid
+  const second = tickets.tenderCash(t.id, 2000);
+  assert.equal(second.change, 1100);
+  assert.equal(second.ticket.status, 'paid');
+  assert.equal(second.ticket.paid, 1900);
+  journal.close();
+});
+
+test('settleIfPaid counts approved card attempts and closes the ticket inside the caller transaction', () => {
+  const { journal, tickets } = open();
+  const attempts = new AttemptRepository(journal);
+  const t = tickets.create();
+  tickets.addLine(t.id, 'soup', 1); // 675
+  const a = attempts.create({ ticketId: t.id, slot: 1, ecrRef: 'RR1T1P1', invoice: 'RR1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 675, currency: 'USD' });
+  attempts.transition(a.id, { type: 'send' });
+  code(() => tickets.tenderCash(t.id, 675), 'attempt_unresolved');
+  const closed = journal.transact(() => {
+    attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: 675, maskedPan: '411111******1111', cardBrand: 'visa', authCode: 'A1B2C3' });
+    return tickets.settleIfPaid(t.id);
+  });
+  assert.equal(closed.status, 'paid');
+  assert.deepEqual(closed.tenders.map((x) => [x.kind, x.amount, x.attemptId, x.maskedPan, x.authCode]), [['card', 675, a.id, '411111******1111', 'A1B2C3']]);
+  journal.close();
+});
+
+test('listeners hear each committed change once, and nothing of a refused one', () => {
+  const { journal, tickets } = open();
+  const heard: TicketSnapshot[] = [];
+  const off = tickets.onTicketChanged((s) => heard.push(s));
+  const t = tickets.create();
+  tickets.addLine(t.id, 'tea', 1);
+  tickets.tenderCash(t.id, 250); // tender + close: one notification
+  code(() => tickets.addLine(t.id, 'tea', 1), 'ticket_closed');
+  assert.deepEqual(heard.map((s) => [s.status, s.total]), [['open', 0], ['open', 250], ['paid', 250]]);
+  off();
+  tickets.create();
+  assert.equal(heard.length, 3);
+  journal.close();
+});
+
+test('after a force-close and reopen the open tickets are there with their lines, newest first', () => {
+  const { journal, tickets, file } = open();
+  const t1 = tickets.create();
+  tickets.addLine(t1.id, 'coffee', 1);
+  const t2 = tickets.create();
+  tickets.addLine(t2.id, 'bagel', 3);
+  tickets.addLine(t2.id, 'juice', 1);
+  const paid = tickets.create();
+  tickets.addLine(paid.id, 'water', 1);
+  tickets.tenderCash(paid.id, 150);
+  // No close(): the WAL is left as a crash would leave it; a second connection reads it.
+  const again = open(file, 'reopened-');
+  assert.deepEqual(again.tickets.listOpen().map((s) => [s.number, s.total, s.lineCount]), [[2, 1350, 2], [1, 295, 1]]);
+  assert.deepEqual(again.tickets.get(t2.id).lines.map((l) => [l.itemId, l.quantity, l.lineTotal]), [['bagel', 3, 975], ['juice', 1, 375]]);
+  assert.equal(again.tickets.create().number, 4);
+  again.journal.close();
+  journal.close();
+});
+
+test('the register code cannot silently change under existing references', () => {
+  const { journal, file } = open();
+  journal.close();
+  const j = openTestJournal(file, 'reopened-');
+  code(() => new TicketService(j, { register: { ...register, code: 'R9' }, currency: 'USD', catalog }), 'conflict');
+  code(() => new TicketService(j, { register, currency: 'EUR', catalog }), 'invalid_request');
+  j.close();
+});

@@ -1,0 +1,236 @@
+// Ringing tickets. Every change is one journal transaction holding the state
+// rows and their event, committed before the call returns, so a force-close
+// loses nothing and the open tickets are there after a restart (DESIGN §1,
+// invariant 1). Listeners hear about a change only once it is committed.
+
+import type { CatalogItem, TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { MAX_AMOUNT, isKnownCurrency, isValidAmount } from '../../src-shared/money.ts';
+import type { Journal } from '../journal/journal.ts';
+import { TicketRepository, type TicketRow } from '../journal/ticket-repository.ts';
+
+/** The register this app instance is. */
+export interface RegisterConfig {
+  id: string;
+  code: string;
+  name: string;
+}
+
+/** Most units of one item on one line. */
+export const MAX_LINE_QUANTITY = 999;
+
+/** Tickets of one register, journaled as they are rung. */
+export class TicketService {
+  private readonly repo: TicketRepository;
+  private readonly register: RegisterConfig;
+  private readonly currency: string;
+  private readonly items: Map<string, CatalogItem>;
+  private readonly listeners = new Set<(t: TicketSnapshot) => void>();
+
+  /** Ensures the register row exists; refuses a catalogue in another currency. */
+  constructor(
+    private readonly journal: Journal,
+    opts: { register: RegisterConfig; currency: string; catalog: CatalogItem[] },
+  ) {
+    this.repo = new TicketRepository(journal);
+    this.register = opts.register;
+    this.currency = opts.currency;
+    if (!isKnownCurrency(opts.currency)) {
+      throw new AppError('invalid_request', `Currency "${opts.currency}" is not known. Configure an ISO 4217 code such as USD.`);
+    }
+    if (!/^[A-Za-z0-9]{1,4}$/.test(opts.register.code)) {
+      throw new AppError('invalid_request', `Register code "${opts.register.code}" must be 1-4 letters or digits. Fix the configuration.`);
+    }
+    const foreign = opts.catalog.find((i) => i.currency !== opts.currency);
+    if (foreign) {
+      throw new AppError('invalid_request', `Catalogue item "${foreign.id}" is priced in ${foreign.currency} but the register works in ${opts.currency}. Fix the catalogue.`);
+    }
+    this.items = new Map(opts.catalog.map((i) => [i.id, i]));
+    journal.transact(() => {
+      const existing = this.repo.getRegister(opts.register.id);
+      if (!existing) {
+        this.repo.insertRegister(opts.register.id, opts.register.code, opts.register.name);
+        journal.appendEvent({ entity: 'register', entityId: opts.register.id, type: 'created', payload: { code: opts.register.code, name: opts.register.name } });
+      } else if (existing.code !== opts.register.code) {
+        // The code is part of every ECR reference already sent; changing it would hide retries from duplicate checks.
+        throw new AppError(
+          'conflict',
+          `Register ${opts.register.id} is recorded with code "${existing.code}" but configured as "${opts.register.code}". Restore the code "${existing.code}" in the configuration.`,
+        );
+      }
+    });
+  }
+
+  /** Subscribes to committed ticket changes; returns the unsubscribe function. */
+  onTicketChanged(listener: (t: TicketSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The items that can be rung. */
+  catalog(): CatalogItem[] {
+    return [...this.items.values()];
+  }
+
+  /** Opens a new ticket with the register's next number. */
+  create(): TicketSnapshot {
+    const id = this.journal.transact(() => {
+      const now = this.journal.nowIso();
+      const row: TicketRow = {
+        id: this.journal.newId(),
+        registerId: this.register.id,
+        number: this.repo.nextNumber(this.register.id),
+        status: 'open',
+        currency: this.currency,
+        total: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.repo.insertTicket(row);
+      this.event(row.id, 'created', { registerId: row.registerId, number: row.number, currency: row.currency });
+      this.changed(row.id);
+      return row.id;
+    });
+    return this.get(id);
+  }
+
+  /** One ticket; AppError 'not_found'. */
+  get(ticketId: string): TicketSnapshot {
+    const s = this.repo.snapshot(ticketId);
+    if (!s) throw notFound(ticketId);
+    return s;
+  }
+
+  /** Open tickets of this register, newest first. */
+  listOpen(): TicketSummary[] {
+    return this.repo.listOpen(this.register.id);
+  }
+
+  /** Rings `quantity` of a catalogue item onto an open ticket. */
+  addLine(ticketId: string, itemId: string, quantity: number): TicketSnapshot {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
+      throw new AppError('invalid_request', `Quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}, got ${String(quantity)}.`);
+    }
+    const item = this.items.get(itemId);
+    if (!item) throw new AppError('not_found', `There is no item "${itemId}" in the catalogue. Pick one from the list.`, { itemId });
+    this.journal.transact(() => {
+      const t = this.openTicket(ticketId);
+      const lineTotal = quantity * item.price;
+      const total = t.total + lineTotal;
+      if (total > MAX_AMOUNT) throw new AppError('invalid_request', 'This ticket would exceed the largest amount the register accepts. Start another ticket.');
+      const lineId = this.journal.newId();
+      const now = this.journal.nowIso();
+      this.repo.insertLine({ id: lineId, ticketId, itemId, description: item.name, quantity, unitPrice: item.price, lineTotal, createdAt: now });
+      this.repo.updateTicket(ticketId, 'open', total, now);
+      this.event(ticketId, 'line_added', { lineId, itemId, description: item.name, quantity, unitPrice: item.price, lineTotal, total });
+      this.changed(ticketId);
+    });
+    return this.get(ticketId);
+  }
+
+  /** Voids a line of an open ticket; it stays in the journal. Already voided: no change. */
+  removeLine(ticketId: string, lineId: string): TicketSnapshot {
+    this.journal.transact(() => {
+      const t = this.openTicket(ticketId);
+      const line = this.repo.getLine(lineId);
+      if (!line || line.ticketId !== ticketId) {
+        throw new AppError('not_found', `Ticket #${t.number} has no line ${lineId}. Refresh the ticket and try again.`, { ticketId, lineId });
+      }
+      if (line.voided) return;
+      const total = t.total - line.lineTotal;
+      if (this.repo.paid(ticketId) > total) {
+        throw new AppError('conflict', `Removing "${line.description}" would leave ticket #${t.number} paid more than its total. Refund the difference first.`);
+      }
+      const now = this.journal.nowIso();
+      this.repo.voidLine(lineId);
+      this.repo.updateTicket(ticketId, 'open', total, now);
+      this.event(ticketId, 'line_voided', { lineId, lineTotal: line.lineTotal, total });
+      this.changed(ticketId);
+    });
+    return this.get(ticketId);
+  }
+
+  /** Takes cash: applies min(tendered, due), returns the change, closes the ticket when nothing is left due. */
+  tenderCash(ticketId: string, amountTendered: number): { ticket: TicketSnapshot; change: number } {
+    if (!isValidAmount(amountTendered) || amountTendered === 0) {
+      throw new AppError('invalid_request', `The cash amount must be a positive whole number of minor units, got ${String(amountTendered)}.`);
+    }
+    const change = this.journal.transact(() => {
+      const t = this.openTicket(ticketId);
+      const due = t.total - this.repo.paid(ticketId);
+      if (due <= 0) throw new AppError('conflict', `Nothing is due on ticket #${t.number}. Ring an item first.`);
+      if (this.repo.hasUnresolvedAttempt(ticketId)) {
+        // The card may already have paid; taking cash now could take the money twice.
+        throw new AppError('attempt_unresolved', `A card payment on ticket #${t.number} is still waiting for its answer. Wait for it to be resolved before taking cash.`);
+      }
+      const applied = Math.min(amountTendered, due);
+      const change = amountTendered - applied;
+      const now = this.journal.nowIso();
+      const tenderId = this.journal.newId();
+      this.repo.insertCashTender({ id: tenderId, ticketId, tendered: amountTendered, applied, change, currency: t.currency, createdAt: now });
+      this.event(ticketId, 'cash_tendered', { tenderId, tendered: amountTendered, applied, change, due: due - applied });
+      this.closeIfPaid(t, now);
+      this.changed(ticketId);
+      return change;
+    });
+    return { ticket: this.get(ticketId), change };
+  }
+
+  /**
+   * Recomputes paid and due from cash tenders and approved card attempts and
+   * closes the ticket when nothing is due. Runs inside the caller's
+   * transaction when there is one (the payment coordinator's).
+   */
+  settleIfPaid(ticketId: string): TicketSnapshot {
+    this.journal.transact(() => {
+      const t = this.repo.getTicket(ticketId);
+      if (!t) throw notFound(ticketId);
+      if (t.status === 'open' && this.closeIfPaid(t, this.journal.nowIso())) this.changed(ticketId);
+    });
+    return this.get(ticketId);
+  }
+
+  /** Marks the ticket paid when tenders cover a non-zero total; true when it did. */
+  private closeIfPaid(t: TicketRow, now: string): boolean {
+    const paid = this.repo.paid(t.id);
+    if (t.total === 0 || paid < t.total) return false;
+    this.repo.updateTicket(t.id, 'paid', t.total, now);
+    this.event(t.id, 'paid', { total: t.total, paid });
+    return true;
+  }
+
+  private openTicket(ticketId: string): TicketRow {
+    const t = this.repo.getTicket(ticketId);
+    if (!t || t.registerId !== this.register.id) throw notFound(ticketId);
+    if (t.status !== 'open') {
+      throw new AppError('ticket_closed', `Ticket #${t.number} is already ${t.status} and cannot change. Start a new ticket.`, { ticketId, status: t.status });
+    }
+    return t;
+  }
+
+  private event(ticketId: string, type: string, payload: object): void {
+    this.journal.appendEvent({ entity: 'ticket', entityId: ticketId, type, payload });
+  }
+
+  /** Once per operation: the listeners hear of it after the outermost commit, never of a rolled-back change. */
+  private changed(ticketId: string): void {
+    this.journal.afterCommit(() => this.notify(ticketId));
+  }
+
+  private notify(ticketId: string): void {
+    if (this.listeners.size === 0) return;
+    const s = this.repo.snapshot(ticketId);
+    if (!s) return;
+    for (const l of this.listeners) {
+      try {
+        l(s);
+      } catch (err) {
+        console.error('tickets: listener failed', err instanceof Error ? err.message : err);
+      }
+    }
+  }
+}
+
+function notFound(ticketId: string): AppError {
+  return new AppError('not_found', `There is no ticket ${ticketId} on this register. Refresh the list of open tickets.`, { ticketId });
+}

@@ -1,0 +1,148 @@
+// The register: catalogue, current ticket, tenders, open tickets, key legend.
+// Every action is reachable from the keyboard (register-keys.ts) and by pointer.
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useAppActions, useAppState } from '../store/store-context.ts';
+import { CashDialog } from './cash-dialog.tsx';
+import { CatalogGrid } from './catalog-grid.tsx';
+import { KeyLegend } from './key-legend.tsx';
+import { OpenTicketsList } from './open-tickets-list.tsx';
+import { assignHotkeys, registerKeyAction, type RegisterAction } from './register-keys.ts';
+import { TicketPanel } from './ticket-panel.tsx';
+
+/** True when the key went to a text field, which owns its own keys. */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+}
+
+/** The register screen. */
+export function RegisterScreen() {
+  const catalog = useAppState((s) => s.catalog);
+  const ticket = useAppState((s) => s.currentTicket);
+  const openTickets = useAppState((s) => s.openTickets);
+  const lastCash = useAppState((s) => s.lastCash);
+  const attempt = useAppState((s) => s.attempt);
+  const error = useAppState((s) => s.error);
+  const actions = useAppActions();
+  const [cashOpen, setCashOpen] = useState(false);
+  const [pickedLineId, setPickedLineId] = useState<string | null>(null);
+  const firstOpenTicket = useRef<HTMLButtonElement>(null);
+
+  const hotkeys = useMemo(() => assignHotkeys(catalog), [catalog]);
+  const activeLines = useMemo(() => ticket?.lines.filter((l) => !l.voided) ?? [], [ticket]);
+  // The newest line is selected unless the cashier picked another with the arrows.
+  const selectedLineId = activeLines.some((l) => l.id === pickedLineId) ? pickedLineId! : activeLines.at(-1)?.id;
+  useEffect(() => setPickedLineId(null), [activeLines.length, ticket?.id]);
+
+  const canTender = !!ticket && ticket.status === 'open' && ticket.due > 0;
+
+  const run = (action: RegisterAction) => {
+    switch (action.type) {
+      case 'ring':
+        void actions.ringItem(action.itemId);
+        break;
+      case 'cash':
+        if (canTender) {
+          actions.clearError();
+          setCashOpen(true);
+        } else actions.showError('There is nothing due on this ticket. Ring an item first.');
+        break;
+      case 'card':
+        void actions.startCard();
+        break;
+      case 'newTicket':
+        void actions.newTicket();
+        break;
+      case 'openTickets':
+        firstOpenTicket.current?.focus();
+        break;
+      case 'lineUp':
+      case 'lineDown': {
+        const i = activeLines.findIndex((l) => l.id === selectedLineId);
+        const next = activeLines[Math.max(0, Math.min(activeLines.length - 1, i + (action.type === 'lineUp' ? -1 : 1)))];
+        if (next) setPickedLineId(next.id);
+        break;
+      }
+      case 'removeLine':
+        if (selectedLineId) void actions.removeLine(selectedLineId);
+        break;
+      case 'dismiss':
+        actions.clearError();
+        break;
+    }
+  };
+  const runRef = useRef(run);
+  runRef.current = run;
+
+  useEffect(() => {
+    if (cashOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.repeat || isTyping(e.target)) return;
+      const action = registerKeyAction(e, hotkeys);
+      if (!action) return;
+      // Arrows and Escape keep their meaning inside lists and menus of other widgets; we take them only here.
+      e.preventDefault();
+      runRef.current(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [cashOpen, hotkeys]);
+
+  return (
+    <main className="register" data-testid="register-screen">
+      <div className="register-left">
+        <section className="panel catalog" aria-label="Catalogue">
+          <CatalogGrid items={catalog} hotkeys={hotkeys} onRing={(id) => run({ type: 'ring', itemId: id })} />
+        </section>
+        <OpenTicketsList
+          tickets={openTickets}
+          currentId={ticket?.id}
+          onSelect={(id) => void actions.selectTicket(id)}
+          firstRef={firstOpenTicket}
+        />
+      </div>
+      <div className="register-right">
+        <TicketPanel
+          ticket={ticket}
+          selectedLineId={ticket?.status === 'open' ? selectedLineId : undefined}
+          lastCash={lastCash}
+          onRemoveLine={(id) => void actions.removeLine(id)}
+        />
+        {error && !cashOpen && (
+          <div className="banner banner-error" role="alert" data-testid="error-notice">
+            <span>{error}</span>
+            <button type="button" className="btn btn-small" onClick={actions.clearError} aria-label="Dismiss">
+              <kbd>Esc</kbd>
+            </button>
+          </div>
+        )}
+        {attempt && attempt.ticketId === ticket?.id && (
+          <div className="banner" role="status" data-testid="card-attempt" data-state={attempt.state}>
+            Card {attempt.ecrRef}: {attempt.message}
+          </div>
+        )}
+        <div className="tenders">
+          <button type="button" className="btn btn-tender" data-testid="tender-cash" disabled={!canTender} onClick={() => run({ type: 'cash' })}>
+            <kbd>F2</kbd> Cash
+          </button>
+          <button type="button" className="btn btn-tender" data-testid="tender-card" disabled={!canTender} onClick={() => run({ type: 'card' })}>
+            <kbd>F4</kbd> Card
+          </button>
+          <button type="button" className="btn" data-testid="new-ticket" onClick={() => run({ type: 'newTicket' })}>
+            <kbd>F9</kbd> New ticket
+          </button>
+        </div>
+      </div>
+      <KeyLegend />
+      {cashOpen && ticket && (
+        <CashDialog
+          due={ticket.due}
+          currency={ticket.currency}
+          hostError={error}
+          onTender={actions.payCash}
+          onClose={() => setCashOpen(false)}
+        />
+      )}
+    </main>
+  );
+}

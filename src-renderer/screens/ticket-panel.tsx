@@ -1,0 +1,88 @@
+// The current ticket: its lines, total, paid and due, and the result of the last cash tender.
+
+import type { TicketSnapshot } from '../../src-shared/domain.ts';
+import { formatMoney } from '../../src-shared/money.ts';
+import type { CashResult } from '../store/ticket-slice.ts';
+
+/** Props of the ticket panel. */
+export interface TicketPanelProps {
+  ticket: TicketSnapshot | null;
+  selectedLineId: string | undefined;
+  lastCash: CashResult | null;
+  onRemoveLine(lineId: string): void;
+}
+
+const STATUS_WORDS: Record<TicketSnapshot['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
+
+/** The current ticket. */
+export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine }: TicketPanelProps) {
+  if (!ticket) {
+    return (
+      <section className="panel ticket" data-testid="ticket">
+        <h2>No ticket</h2>
+        <p className="empty" data-testid="ticket-empty">
+          Ring an item to start a ticket, or press <kbd>F9</kbd> for a new one.
+        </p>
+      </section>
+    );
+  }
+  const money = (n: number) => formatMoney(n, ticket.currency);
+  return (
+    <section className="panel ticket" data-testid="ticket" data-ticket-number={ticket.number} data-status={ticket.status}>
+      <h2>
+        Ticket <span data-testid="ticket-number">#{ticket.number}</span>{' '}
+        <span className={`ticket-status status-${ticket.status}`} data-testid="ticket-status">
+          {STATUS_WORDS[ticket.status]}
+        </span>
+      </h2>
+      {ticket.lines.length === 0 ? (
+        <p className="empty">No lines yet: ring an item.</p>
+      ) : (
+        <ul className="ticket-lines" data-testid="ticket-lines" role="listbox" aria-label="Ticket lines">
+          {ticket.lines.map((line) => (
+            <li
+              key={line.id}
+              role="option"
+              aria-selected={line.id === selectedLineId}
+              className={`ticket-line ${line.voided ? 'voided' : ''} ${line.id === selectedLineId ? 'selected' : ''}`}
+              data-testid="ticket-line"
+              data-voided={line.voided ? 'true' : 'false'}
+            >
+              <span className="line-qty">{line.quantity}×</span>
+              <span className="line-desc">{line.description}</span>
+              <span className="line-total">{line.voided ? 'removed' : money(line.lineTotal)}</span>
+              {!line.voided && ticket.status === 'open' && (
+                <button
+                  type="button"
+                  className="line-remove"
+                  aria-label={`Remove ${line.description}`}
+                  data-testid="line-remove"
+                  onClick={() => onRemoveLine(line.id)}
+                >
+                  ✕
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="totals">
+        <dt>Total</dt>
+        <dd data-testid="ticket-total">{money(ticket.total)}</dd>
+        <dt>Paid</dt>
+        <dd data-testid="ticket-paid">{money(ticket.paid)}</dd>
+        <dt className="due">Due</dt>
+        <dd className="due" data-testid="ticket-due">
+          {money(ticket.due)}
+        </dd>
+      </dl>
+      {lastCash && lastCash.ticketId === ticket.id && (
+        <div className="banner banner-ok" role="status" data-testid="cash-result">
+          Cash received {formatMoney(lastCash.tendered, lastCash.currency)}. Change:{' '}
+          <strong data-testid="cash-change">{formatMoney(lastCash.change, lastCash.currency)}</strong>
+          {ticket.status === 'paid' && ' — ticket paid. Ring an item to start the next one.'}
+        </div>
+      )}
+    </section>
+  );
+}

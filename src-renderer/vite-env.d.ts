@@ -1,0 +1,2 @@
+// Lets TypeScript accept the CSS import vite bundles.
+/// <reference types="vite/client" />
