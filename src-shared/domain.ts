@@ -169,3 +169,42 @@ export interface JournalVerifyReport {
   integrityOk: boolean;
   breaks: JournalBreak[];
 }
+
+/** A processor charge that no ticket claims: a manager attaches or refunds it. */
+export interface OrphanSnapshot {
+  id: string;
+  /** Gateway / processor reference of the charge. */
+  refNum: string;
+  /** Invoice the charge carried (may be unknown to this register). */
+  invoice: string;
+  /** Minor units charged. */
+  amount: number;
+  currency: string;
+  maskedPan?: string;
+  cardBrand?: CardBrand;
+  /** When the processor recorded it. */
+  chargedAt: string;
+  /** Plain words: why it is an orphan and what to do. */
+  reason: string;
+  status: 'open' | 'resolved';
+  createdAt: string;
+}
+
+/** What Find Missing Payments did. */
+export interface FindMissingReport {
+  /** Processor rows compared with the journal. */
+  checked: number;
+  /** Attempts that got their missing approval (tickets settled). */
+  attached: AttemptSnapshot[];
+  /** Charges no ticket claims, newly queued for a manager. */
+  orphans: OrphanSnapshot[];
+  /** Plain words for the cashier. */
+  message: string;
+}
+
+/** Whether a receipt printed. */
+export interface ReceiptResult {
+  printed: boolean;
+  /** Plain words: printed, or why not and what to do. */
+  message: string;
+}

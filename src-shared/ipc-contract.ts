@@ -16,7 +16,10 @@ import type {
   AppInfo,
   AttemptSnapshot,
   CatalogItem,
+  FindMissingReport,
   JournalVerifyReport,
+  OrphanSnapshot,
+  ReceiptResult,
   StatusSnapshot,
   TicketSnapshot,
   TicketSummary,
@@ -66,6 +69,25 @@ export const commands = {
   'payment.start': command<AttemptSnapshot>()(
     z.strictObject({ ticketId: Id, amount: PositiveAmount, terminalId: Id.optional() }),
     'Starts a card payment for part or all of what is due, on a PIN pad.',
+  ),
+  'payment.cancel': command<AttemptSnapshot>()(
+    z.strictObject({ attemptId: Id }),
+    'Asks the PIN pad to abort; an unanswered cancel leaves the attempt in doubt, never aborted.',
+  ),
+  'payment.listForTicket': command<AttemptSnapshot[]>()(
+    z.strictObject({ ticketId: Id }),
+    'Every card attempt of a ticket, oldest first.',
+  ),
+
+  'reconcile.findMissing': command<FindMissingReport>()(
+    z.strictObject({ ticketId: Id.optional() }),
+    "Asks the gateway for this register's recent charges the journal lacks; attaches matches, queues orphans.",
+  ),
+  'orphan.list': command<OrphanSnapshot[]>()(Empty, 'Processor charges no ticket claims, for a manager.'),
+
+  'receipt.reprint': command<ReceiptResult>()(
+    z.strictObject({ ticketId: Id }),
+    'Prints the receipt of a ticket again, from the journal.',
   ),
 
   'journal.verify': command<JournalVerifyReport>()(

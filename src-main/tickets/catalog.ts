@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { CatalogItem } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { MAX_AMOUNT, isKnownCurrency } from '../../src-shared/money.ts';
-
 import { DEFAULT_CATALOG_PATH } from './catalog-path.ts';
 
 export { DEFAULT_CATALOG_PATH };
