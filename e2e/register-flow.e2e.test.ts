@@ -107,8 +107,11 @@ test('cash of 20.00 pays the ticket, shows 8.80 change and closes the ticket', a
 test('the next hotkey starts a fresh ticket', async () => {
   const paidNumber = Number(await page.getByTestId('ticket').getAttribute('data-ticket-number'));
   await page.keyboard.press('t');
+  // The new ticket shows as soon as main creates it, then again with its line.
   await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="ticket"]')?.getAttribute('data-ticket-number')) > n,
+    (n) =>
+      Number(document.querySelector('[data-testid="ticket"]')?.getAttribute('data-ticket-number')) > n &&
+      document.querySelectorAll('[data-testid="ticket-line"]').length === 1,
     paidNumber,
   );
   assert.equal(await page.getByTestId('ticket').getAttribute('data-status'), 'open');

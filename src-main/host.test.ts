@@ -23,7 +23,7 @@ function hostOn(file: string): { host: Host; client: IpcClient } {
   const client = new IpcClient(connectMemoryTransport(createHostDispatcher(host)), { timeoutMs: 5000 });
   cleanups.push(() => {
     client.close();
-    host.close();
+    void host.close();
   });
   return { host, client };
 }
@@ -90,6 +90,26 @@ test('a healthy journal: status healthy and status.changed is pushed at start', 
   assert.equal(status.journal.healthy, true);
   assert.equal(status.trainingMode, true);
   assert.ok(status.journal.schemaVersion > 0);
+});
+
+test('training host: a working PIN pad (identify answers through the simulator) and status says TRAINING', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const host = createHost({ journalPath: path.join(dir, 'j.sqlite'), devices: { probeIntervalMs: 0, training: { cardTimeMs: 10 } } });
+  const client = new IpcClient(connectMemoryTransport(createHostDispatcher(host)), { timeoutMs: 5000 });
+  cleanups.push(() => client.close());
+  await host.ready;
+  const terminal = host.devices.activeTerminal();
+  assert.ok(terminal, 'a PIN pad is available in training mode');
+  const identity = await terminal.identify();
+  assert.equal(identity.model, 'A920');
+  const status = await client.call('status.get', {});
+  assert.equal(status.trainingMode, true);
+  assert.equal(status.terminal.state, 'connected');
+  assert.match(status.terminal.detail ?? '', /^TRAINING/);
+  assert.equal((await client.call('app.info', {})).trainingMode, true);
+  await host.close();
+  assert.equal(host.devices.activeTerminal(), undefined, 'close stops the simulators');
 });
 
 test('after close, commands answer journal_unavailable instead of touching a closed database', async () => {

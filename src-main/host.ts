@@ -6,8 +6,11 @@
 import { AppError } from '../src-shared/errors.ts';
 import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts';
 import type { AppInfo, StatusSnapshot } from '../src-shared/domain.ts';
-import { redactForLog } from './ipc/log-redaction.ts';
+import { redactForLog, redactText } from './ipc/log-redaction.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
+import { DeviceRepository } from './devices/device-repository.ts';
+import { DeviceService, type TrainingMode } from './devices/device-service.ts';
+import type { TrainingOptions } from './devices/training-devices.ts';
 import { loadCatalog } from './tickets/catalog.ts';
 import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts';
 
@@ -22,8 +25,13 @@ export interface HostConfig {
   currency?: string;
   /** Catalogue JSON (default: the built-in sample catalogue). */
   catalogPath?: string;
-  /** Training mode: simulators instead of hardware, said on screen. */
+  /**
+   * Training mode: simulators instead of hardware, said on screen. true: always;
+   * false: never (no PIN pad until one is assigned); unset: whenever no PIN pad is assigned.
+   */
   trainingMode?: boolean;
+  /** Device probing and testing; training simulator tuning. */
+  devices?: { probeIntervalMs?: number; testTimeoutMs?: number; training?: TrainingOptions };
   /** Seconds before Cancel appears on "Please Complete Payment" (default 30). */
   cancelAfterSeconds?: number;
   /** Injected clock, for deterministic tests. */
@@ -44,8 +52,13 @@ export interface HostEvents {
 export interface Host {
   handlers: Handlers;
   events: HostEvents;
+  /** Devices: settings, live drivers (terminal(id), activeTerminal(), printer()), training simulators. */
+  devices: DeviceService;
+  /** Resolves once the live devices (or training simulators) are up; never rejects. */
+  ready: Promise<void>;
   status(): StatusSnapshot;
-  close(): void;
+  /** Stops devices and simulators and closes the journal; await it before exiting. */
+  close(): Promise<void>;
 }
 
 /** Defaults for a register with nothing configured. */
@@ -61,7 +74,7 @@ const DEFAULT_VERSION = '0.1.0';
 export function createHost(config: HostConfig = {}): Host {
   const register = config.register ?? DEFAULT_REGISTER;
   const currency = config.currency ?? 'USD';
-  const trainingMode = config.trainingMode ?? false;
+  const trainingSetting: TrainingMode = config.trainingMode === true ? 'on' : config.trainingMode === false ? 'off' : 'auto';
   const cancelAfterSeconds = config.cancelAfterSeconds ?? 30;
   const journalPath = config.journalPath ?? defaultJournalPath();
   const hub = createEventHub();
@@ -88,15 +101,42 @@ export function createHost(config: HostConfig = {}): Host {
         : new AppError('journal_unavailable', `The journal ${journalPath} could not be opened (${redactForLog(err)}). Check the path and start again.`);
   }
 
+  let deviceRepo: DeviceRepository | undefined;
+  const devices = new DeviceService({
+    repository: () => {
+      service();
+      deviceRepo ??= new DeviceRepository(journal!, register.id);
+      return deviceRepo;
+    },
+    training: trainingSetting,
+    trainingOptions: config.devices?.training,
+    probeIntervalMs: config.devices?.probeIntervalMs,
+    testTimeoutMs: config.devices?.testTimeoutMs,
+    clock: config.clock,
+    log: (line) => process.stderr.write(`host: ${redactText(line)}\n`),
+  });
+  let lastStatus = '';
+  const pushStatus = () => {
+    const s = status();
+    const text = JSON.stringify(s);
+    if (text === lastStatus) return;
+    lastStatus = text;
+    hub.emit('status.changed', s);
+  };
+  devices.onChange(pushStatus);
+
   function status(): StatusSnapshot {
+    const d = devices.health();
     return {
-      trainingMode,
+      trainingMode: d.trainingMode,
       registerId: register.id,
       registerName: register.name,
       journal: journal
         ? { healthy: true, path: journal.path, schemaVersion: journal.schemaVersion }
         : { healthy: false, path: journalPath, schemaVersion: 0, message: journalProblem?.message },
-      terminal: { configured: false, state: 'none', detail: 'No PIN pad is configured for this register.' },
+      terminal: d.terminal,
+      printer: d.printer,
+      cardReader: d.cardReader,
     };
   }
 
@@ -115,7 +155,7 @@ export function createHost(config: HostConfig = {}): Host {
       registerId: register.id,
       registerName: register.name,
       currency,
-      trainingMode,
+      trainingMode: devices.health().trainingMode,
       cancelAfterSeconds,
     };
   }
@@ -137,6 +177,18 @@ export function createHost(config: HostConfig = {}): Host {
         'No PIN pad is configured for this register. Take cash, or ask a manager to add a PIN pad in Settings.',
       );
     },
+    // Contract entries the payments wiring (not done yet) will implement; until then a clear refusal.
+    'payment.cancel': () => notWired('payment.cancel'),
+    'payment.listForTicket': () => notWired('payment.listForTicket'),
+    'reconcile.findMissing': () => notWired('reconcile.findMissing'),
+    'orphan.list': () => notWired('orphan.list'),
+    'receipt.reprint': () => notWired('receipt.reprint'),
+    'training.simulate': () => notWired('training.simulate'),
+    'device.list': () => devices.list(),
+    'device.save': ({ deviceId, device }) => devices.save(deviceId, device),
+    'device.remove': ({ deviceId }) => devices.remove(deviceId),
+    'device.assign': ({ deviceId, assigned }) => devices.assign(deviceId, assigned),
+    'device.test': (req) => devices.test(req),
     'journal.verify': () => {
       service();
       return journal!.verify();
@@ -144,20 +196,37 @@ export function createHost(config: HostConfig = {}): Host {
   };
 
   // Clients that connect later ask status.get; this reaches those already listening.
-  queueMicrotask(() => hub.emit('status.changed', status()));
+  queueMicrotask(pushStatus);
+  const ready = devices.start().catch((err) => {
+    process.stderr.write(`host: devices could not start: ${redactForLog(err)}\n`);
+  });
 
+  let closing: Promise<void> | undefined;
   return {
     handlers,
     events: hub,
+    devices,
+    ready,
     status,
     close() {
+      if (closing) return closing;
+      // Refuse new work at once; the journal itself closes after the devices, which may still be journaling a change.
       hub.clear();
-      journal?.close();
-      journal = undefined;
       tickets = undefined;
       journalProblem ??= new AppError('journal_unavailable', 'The register host has shut down. Restart the app.');
+      closing = (async () => {
+        await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));
+        journal?.close();
+        journal = undefined;
+        deviceRepo = undefined;
+      })();
+      return closing;
     },
   };
+}
+
+function notWired(method: string): never {
+  throw new AppError('internal', `${method} is not available in this build yet. Use the register's other screens, and tell a manager.`, { method });
 }
 
 /** A small typed emitter; a throwing listener cannot break the others. */

@@ -4,6 +4,7 @@
 
 import type { CardBrand, EntryMode } from './card.ts';
 import type { ApprovalSource, AttemptState, DoubtReason } from './payment-state-machine.ts';
+import type { DeviceDraft } from './device-settings.ts';
 
 /** An item that can be rung up. */
 export interface CatalogItem {
@@ -67,6 +68,8 @@ export interface TicketSnapshot {
   /** total − paid, never below zero. */
   due: number;
   tenders: TenderSnapshot[];
+  /** Outcome of the newest receipt print of this ticket (absent until one was tried), so the UI can offer Reprint. */
+  receipt?: ReceiptResult;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,6 +139,33 @@ export interface StatusSnapshot {
   registerName: string;
   journal: JournalHealth;
   terminal: DeviceHealth;
+  /** Receipt printer. */
+  printer: DeviceHealth;
+  /** HID card reader (staff and cabin cards). */
+  cardReader: DeviceHealth;
+}
+
+/** A configured device as the Settings screen lists it (settings already hold their defaults). */
+export type DeviceSnapshot = DeviceDraft & {
+  id: string;
+  registerId: string;
+  /** In use on this register (at most one device of each kind). */
+  assigned: boolean;
+  /** Removed devices stay in the journal but are no longer listed or used. */
+  removed: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** The outcome of "Test connection". */
+export interface DeviceTestResult {
+  ok: boolean;
+  /** Plain words: "Connected: PAX A920, serial 1234" or what is wrong and what to check. */
+  message: string;
+  /** How long the test took, ms. */
+  elapsedMs: number;
+  /** What the device said about itself, when it answered (PIN pads). */
+  identity?: { model: string; serialNumber: string; protocolVersion: string };
 }
 
 /** Who this app is. */

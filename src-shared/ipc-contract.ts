@@ -12,10 +12,13 @@
 import { z } from 'zod';
 import { MAX_AMOUNT } from './money.ts';
 import type { ErrorPayload } from './errors.ts';
+import { DeviceDraft } from './device-settings.ts';
 import type {
   AppInfo,
   AttemptSnapshot,
   CatalogItem,
+  DeviceSnapshot,
+  DeviceTestResult,
   FindMissingReport,
   JournalVerifyReport,
   OrphanSnapshot,
@@ -88,6 +91,33 @@ export const commands = {
   'receipt.reprint': command<ReceiptResult>()(
     z.strictObject({ ticketId: Id }),
     'Prints the receipt of a ticket again, from the journal.',
+  ),
+
+  'device.list': command<DeviceSnapshot[]>()(Empty, "This register's configured devices (removed ones left out), PIN pads first."),
+  'device.save': command<DeviceSnapshot>()(
+    z.strictObject({ deviceId: Id.optional(), device: DeviceDraft }),
+    'Adds a device (no deviceId) or changes one; journaled. A changed assigned device is reconnected.',
+  ),
+  'device.remove': command<DeviceSnapshot>()(
+    z.strictObject({ deviceId: Id }),
+    'Removes a device from this register (kept in the journal, marked removed; unassigned first).',
+  ),
+  'device.assign': command<DeviceSnapshot>()(
+    z.strictObject({ deviceId: Id, assigned: z.boolean() }),
+    'Puts a device in use on this register (replacing the one of its kind) or takes it out of use.',
+  ),
+  'device.test': command<DeviceTestResult>()(
+    z
+      .strictObject({ deviceId: Id.optional(), device: DeviceDraft.optional() })
+      .refine((r) => (r.deviceId === undefined) !== (r.device === undefined), 'give either deviceId (a saved device) or device (unsaved settings), not both'),
+    'Really connects to a saved device or to unsaved settings and says what happened.',
+  ),
+
+  'training.simulate': command<{ message: string }>()(
+    z.strictObject({
+      scenario: z.enum(['normal', 'decline', 'partial_approval', 'lose_approval', 'ignore_cancel', 'terminal_offline', 'printer_out_of_paper']),
+    }),
+    'Training mode only: makes the simulated devices behave this way for the next payment, so a trainee sees every flow.',
   ),
 
   'journal.verify': command<JournalVerifyReport>()(

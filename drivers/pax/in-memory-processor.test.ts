@@ -45,6 +45,7 @@ test('issuer rules: decline card, 51 cents declines, 52 cents approves half', as
   const p = new InMemoryProcessor();
   const bad = readCard(DECLINE_CARD_PAN);
   const d1 = await p.submit(sale('A', 1000, { maskedPan: bad.maskedPan, cardToken: bad.token }));
+  assert.match(bad.token, /^tok_decline/);
   assert.equal(d1.result, 'declined');
   assert.equal((await p.submit(sale('B', 1051))).result, 'declined');
   const partial = await p.submit(sale('C', 2052));

@@ -115,7 +115,7 @@ export class InMemoryProcessor implements ProcessorLink {
     if (original && original.status === 'voided') {
       return this.record(req, 'error', 0, 'Original transaction already voided');
     }
-    const decision = issuerDecision(req.command, req.amount, req.maskedPan);
+    const decision = issuerDecision(req.command, req.amount, req.cardToken);
     if (decision.kind === 'decline') return this.record(req, 'declined', 0, decision.text);
     if (req.command === 'void' && original) {
       original.status = 'voided';

@@ -22,7 +22,16 @@ test('refuses values that would break the framing or exceed the limit', () => {
   assert.throws(() => encodeFrame(['A\x03']), (e) => e instanceof PaxFrameError && e.code === 'malformed');
   assert.throws(() => encodeFrame(['\u20ac']), (e) => e instanceof PaxFrameError && e.code === 'malformed');
   assert.throws(() => encodeFrame(['x'.repeat(MAX_FRAME_BYTES)]), (e) => e instanceof PaxFrameError && e.code === 'too_long');
-  assert.equal(encodeFrame(['x'.repeat(MAX_FRAME_BYTES - 3)]).length, MAX_FRAME_BYTES);
+  const biggest = encodeFrame(['x'.repeat(MAX_FRAME_BYTES - 3)]);
+  assert.equal(biggest.length, MAX_FRAME_BYTES);
+  // The largest frame the encoder makes is one the decoder takes, whole or in pieces.
+  assert.equal(new FrameDecoder().push(biggest)[0].type, 'frame');
+  const d = new FrameDecoder();
+  const pieces = [biggest.subarray(0, 100), biggest.subarray(100, 5000), biggest.subarray(5000)].flatMap((c) => d.push(c));
+  assert.deepEqual(pieces.map((x) => x.type), ['frame']);
+  const tooBig = Buffer.concat([biggest.subarray(0, 2), biggest.subarray(1)]);
+  tooBig[tooBig.length - 1] = 0;
+  assert.deepEqual(new FrameDecoder().push(tooBig).map((x) => (x.type === 'error' ? x.error.code : x.type)), ['too_long']);
 });
 
 test('decodes a frame delivered one byte at a time', () => {

@@ -146,22 +146,35 @@ export class FrameDecoder {
         case 'discard':
           if (b === STX) this.startFrame();
           break;
-        case 'body':
-          if (b === STX) {
+        case 'body': {
+          // Bulk path: copy up to the next ETX in one go instead of byte by byte.
+          const etx = chunk.indexOf(ETX, i);
+          const end = etx === -1 ? chunk.length : etx + 1;
+          const stx = chunk.indexOf(STX, i);
+          if (stx !== -1 && stx < end) {
             // A new frame began before this one ended: the sender restarted (or the
             // link reset mid-frame). Report the loss and follow the new frame.
             out.push({ type: 'error', error: new PaxFrameError('truncated', 'PAX frame cut short by the start of another frame') });
             this.startFrame();
-          } else if (this.len >= MAX_FRAME_BYTES - 2) {
-            // Room must remain for ETX and LRC.
+            i = stx;
+            break;
+          }
+          // Stored bytes are STX..ETX; the LRC byte makes MAX_FRAME_BYTES.
+          if (this.len + (end - i) > MAX_FRAME_BYTES - 1) {
             out.push({ type: 'error', error: new PaxFrameError('too_long', `PAX frame longer than ${MAX_FRAME_BYTES} bytes; skipped`) });
             this.len = 0;
             this.state = 'discard';
-          } else {
-            this.buf[this.len++] = b;
-            if (b === ETX) this.state = 'lrc';
+            // No STX before `end`, so nothing up to there can start a frame.
+            i = end - 1;
+            break;
           }
+          const bytes = chunk.subarray(i, end);
+          this.buf.set(bytes, this.len);
+          this.len += bytes.length;
+          if (etx !== -1) this.state = 'lrc';
+          i = end - 1;
           break;
+        }
         case 'lrc':
           out.push(this.finishFrame(b));
           this.len = 0;

@@ -41,6 +41,9 @@
 //    what a cancel may produce): the driver reports outcome 'aborted' with
 //    resultCode "EOT". EOT to any other request is an error of that request.
 // 13. A lookup pages through at most 50 records of one ECR reference.
+// 14. Serial runs one request at a time: a request queued behind another waits
+//    for it to finish (bounded by that request's own timeout) before its own
+//    wait starts. Only the A14 cancel jumps the queue.
 
 /** Protocol version the driver speaks. */
 export const PAX_PROTOCOL_VERSION = '1.28';

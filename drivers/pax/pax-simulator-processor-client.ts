@@ -1,7 +1,8 @@
 // ProcessorLink over HTTP, so simulators in separate processes share one
 // processor ledger (the gateway simulator's). Wire contract, kept minimal:
 // POST <url> with a JSON ProcessorRequest body; 200 with a JSON
-// ProcessorResponse body. Anything else rejects (the device then answers
+// ProcessorResponse body. A URL without a path (the gateway simulator's base
+// URL) means its /_processor door. Anything else rejects (the device then answers
 // 100001 and the app resolves the payment by lookup).
 
 import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
@@ -29,6 +30,7 @@ export function parseProcessorResponse(value: unknown): ProcessorResponse {
 /** ProcessorLink that POSTs JSON to the given URL, giving up after timeoutMs. */
 export function httpProcessorLink(url: string, timeoutMs = 5000): ProcessorLink {
   const target = new URL(url);
+  if (target.pathname === '/') target.pathname = '/_processor';
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RangeError(`Processor URL must be http(s), got ${target.protocol}`);
   return {
     async submit(request: ProcessorRequest): Promise<ProcessorResponse> {

@@ -3,14 +3,17 @@
 //
 // Issuer rules (sale, auth and incremental auth only; refunds, voids and
 // captures always go through):
-// - card 4000000000000002 declines ("DECLINED").
+// - card 4000000000000002 declines ("DECLINED"): its token starts with
+//   "tok_decline", the prefix the gateway simulator's processor declines too, so
+//   the card declines whichever processor the simulator charges through.
 // - an amount whose cents are 51 (e.g. 1051 = 10.51) declines ("DECLINED").
 // - an amount whose cents are 52 (e.g. 2052) is partially approved: half the
 //   amount, rounded down to a whole minor unit.
 // - anything else is approved in full.
 //
-// The processor sees only a masked number and an opaque token, so the card
-// rule is keyed on the masked number of the decline card, never on a PAN.
+// The amount rules are applied by the in-memory processor only (the gateway
+// simulator has its own rules). The processor sees only a masked number and an
+// opaque token, so the card rule is keyed on the token, never on a PAN.
 
 import { createHash } from 'node:crypto';
 import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
@@ -22,6 +25,9 @@ export const DECLINE_CARD_PAN = '4000000000000002';
 /** The card a transaction reads when no other card was presented. */
 export const DEFAULT_CARD_PAN = '4111111111111111';
 
+/** Card tokens with this prefix are declined (same prefix as the gateway simulator's processor). */
+export const DECLINE_TOKEN_PREFIX = 'tok_decline';
+
 /** Cents value of an amount that the issuer declines. */
 export const DECLINE_CENTS = 51;
 
@@ -30,7 +36,7 @@ export const PARTIAL_CENTS = 52;
 
 /** A card as the simulated device holds it after reading: no PAN kept. */
 export interface SimulatedCard {
-  /** Opaque, stable id of the card (a truncated hash, not reversible to the PAN). */
+  /** Opaque, stable id of the card (a truncated hash, not reversible to the PAN); tok_decline… for the decline card. */
   token: string;
   /** First 6 / last 4. */
   maskedPan: string;
@@ -64,16 +70,15 @@ export function readCard(pan: string, entryMode: EntryMode = 'chip'): SimulatedC
   if (!luhnValid(clean) || clean.length < 12) {
     throw new RangeError('The presented card number is not a valid card number (Luhn check failed); use a test card such as 4111111111111111');
   }
-  const token = `card_${createHash('sha256').update(`pax-sim:${clean}`).digest('hex').slice(0, 20)}`;
+  const hash = createHash('sha256').update(`pax-sim:${clean}`).digest('base64url').slice(0, 20);
+  const token = clean === DECLINE_CARD_PAN ? `${DECLINE_TOKEN_PREFIX}_${hash}` : `tok_${hash}`;
   return { token, maskedPan: maskPan(clean), brand: cardBrandOf(clean), entryMode };
 }
 
-const DECLINE_CARD_MASK = maskPan(DECLINE_CARD_PAN);
-
 /** The simulated issuer's decision for a request (see the rules at the top of this file). */
-export function issuerDecision(command: ProcessorCommand, amount: number, maskedPan: string): IssuerDecision {
+export function issuerDecision(command: ProcessorCommand, amount: number, cardToken: string): IssuerDecision {
   if (command !== 'sale' && command !== 'auth' && command !== 'incremental') return { kind: 'approve' };
-  if (maskedPan === DECLINE_CARD_MASK) return { kind: 'decline', text: 'DECLINED' };
+  if (cardToken.startsWith(DECLINE_TOKEN_PREFIX)) return { kind: 'decline', text: 'DECLINED' };
   const cents = amount % 100;
   if (cents === DECLINE_CENTS) return { kind: 'decline', text: 'DECLINED' };
   if (cents === PARTIAL_CENTS) return { kind: 'partial', amountApproved: Math.floor(amount / 2) };

@@ -29,6 +29,7 @@ import {
   decodeResponse,
   encodeRequest,
   outcomeForResultCode,
+  redactPans,
   type PaxCreditRequest,
   type PaxCreditResponse,
   type PaxRequest,
@@ -179,7 +180,9 @@ export class PaxTerminal implements PaymentTerminal {
 
   /** R02 by ECR reference, paging through every matching record. */
   async lookup(ecrRef: string, opts?: { timeoutMs?: number }): Promise<TerminalRecord[]> {
-    if (!isValidEcrRef(ecrRef)) throw new TerminalRequestError(`ECR reference "${ecrRef.slice(0, 20)}" must be 1-16 letters and digits`);
+    if (typeof ecrRef !== 'string' || !isValidEcrRef(ecrRef)) {
+      throw new TerminalRequestError(`ECR reference "${redactPans(String(ecrRef).slice(0, 20))}" must be 1-16 letters and digits`);
+    }
     const timeoutMs = opts?.timeoutMs ?? this.timeouts.adminMs;
     const records: TerminalRecord[] = [];
     let total = 1;
@@ -252,7 +255,7 @@ export class PaxTerminal implements PaymentTerminal {
 
   private buildCredit(transType: PaxTransType, req: Partial<FollowUpRequest> & { ecrRef: string; invoice: string }, followUp: boolean): PaxCreditRequest {
     if (typeof req.ecrRef !== 'string' || !isValidEcrRef(req.ecrRef)) {
-      throw new TerminalRequestError(`ECR reference must be 1-16 letters and digits, got "${String(req.ecrRef).slice(0, 20)}"`);
+      throw new TerminalRequestError(`ECR reference must be 1-16 letters and digits, got "${redactPans(String(req.ecrRef).slice(0, 20))}"`);
     }
     const amountOptional = transType === 'tokenize' || transType === 'void';
     if (req.amount !== undefined || !amountOptional) {

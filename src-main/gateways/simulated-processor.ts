@@ -14,8 +14,12 @@ export type DeclineRule = (req: ProcessorRequest) => string | null;
 /** Simulated cards whose token begins with this are declined. */
 export const DECLINED_TOKEN_PREFIX = 'tok_decline';
 
-/** Default decline rule: by card token, so every door and device agrees. */
-export const defaultDeclineRule: DeclineRule = (req) => (req.cardToken.startsWith(DECLINED_TOKEN_PREFIX) ? 'Insufficient Funds' : null);
+/** Masked number of the PAX simulator's decline card (4000000000000002): its token is an opaque hash, so the rule keys on this. */
+export const DECLINED_MASKED_PAN = '400000******0002';
+
+/** Default decline rule: by card token or the decline card's masked number, so every door and device agrees. */
+export const defaultDeclineRule: DeclineRule = (req) =>
+  req.cardToken.startsWith(DECLINED_TOKEN_PREFIX) || req.maskedPan === DECLINED_MASKED_PAN ? 'Insufficient Funds' : null;
 
 /** Options of the processor. */
 export interface SimulatedProcessorOptions {

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type WebSocket from 'ws';
 import { IpcClient, IpcError, webSocketTransport, type ClientTransport } from '../../src-shared/ipc-client.ts';
@@ -84,6 +85,15 @@ async function rejectsWith(p: Promise<unknown>, code: string, messagePart?: RegE
   assert.fail(`expected a ${code} error, but the call succeeded`);
 }
 
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 function contractSuite(makeFactory: () => TransportFactory): void {
   const factory = makeFactory();
   describe(`IPC contract over ${factory.name}`, () => {
@@ -102,7 +112,7 @@ function contractSuite(makeFactory: () => TransportFactory): void {
     after(async () => {
       client.close();
       await factory.tearDown();
-      host.close();
+      await host.close();
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
@@ -113,7 +123,10 @@ function contractSuite(makeFactory: () => TransportFactory): void {
 
       const status = await client.call('status.get', {});
       assert.equal(status.journal.healthy, true);
-      assert.equal(status.terminal.configured, false);
+      // No PIN pad assigned: training mode, with the simulated PIN pad in the status bar.
+      assert.equal(status.trainingMode, true);
+      assert.equal(status.terminal.id, 'training-pin-pad');
+      assert.equal(status.cardReader.configured, false);
 
       const catalog = await client.call('catalog.list', {});
       assert.ok(catalog.length > 0, 'the default catalogue has items');
@@ -149,6 +162,43 @@ function contractSuite(makeFactory: () => TransportFactory): void {
       const verify = await client.call('journal.verify', {});
       assert.equal(verify.ok, true);
       assert.ok(verify.events > 0);
+    });
+
+    test('device commands: save, list, test, assign, remove, with live status', async () => {
+      const dead = await closedPort();
+      const draft = { kind: 'pin_pad', name: 'Front desk', model: 'PAX A920', settings: { transport: 'tcp', host: '127.0.0.1', port: dead } } as const;
+      const saved = await client.call('device.save', { device: draft });
+      assert.equal(saved.assigned, false);
+      assert.deepEqual(saved.settings, { transport: 'tcp', host: '127.0.0.1', port: dead, timeouts: {} });
+      assert.ok((await client.call('device.list', {})).some((d) => d.id === saved.id));
+
+      const tested = await client.call('device.test', { deviceId: saved.id });
+      assert.equal(tested.ok, false);
+      assert.match(tested.message, new RegExp(`127\\.0\\.0\\.1:${dead}`));
+
+      const leftTraining = nextEvent(client, 'status.changed', (s) => !s.trainingMode && s.terminal.id === saved.id);
+      assert.equal((await client.call('device.assign', { deviceId: saved.id, assigned: true })).assigned, true);
+      const live = await leftTraining;
+      assert.equal(live.terminal.configured, true);
+
+      const backToTraining = nextEvent(client, 'status.changed', (s) => s.trainingMode && s.terminal.id === 'training-pin-pad');
+      const removed = await client.call('device.remove', { deviceId: saved.id });
+      assert.equal(removed.removed, true);
+      assert.equal(removed.assigned, false);
+      await backToTraining;
+      assert.ok(!(await client.call('device.list', {})).some((d) => d.id === saved.id), 'removed devices are not listed');
+      await rejectsWith(client.call('device.assign', { deviceId: saved.id, assigned: true }), 'conflict', /removed/);
+    });
+
+    test('device commands refuse bad settings, naming the field', async () => {
+      const base = { kind: 'pin_pad', name: 'X', model: 'PAX A920' };
+      await rejectsWith(client.call('device.save', { device: { ...base, settings: { transport: 'tcp', host: '10.0.0.5', port: 70000 } } } as never), 'invalid_request', /device\.settings\.port: must be 1-65535/);
+      await rejectsWith(client.call('device.save', { device: { ...base, settings: { transport: 'tcp', host: 'not a host' } } } as never), 'invalid_request', /host: must be an IP address/);
+      await rejectsWith(client.call('device.save', { device: { ...base, settings: { transport: 'serial', serialPath: '/dev/ttyS0', baudRate: 9601 } } } as never), 'invalid_request', /baudRate: must be one of/);
+      await rejectsWith(client.call('device.save', { device: { ...base, settings: { transport: 'tcp', host: '10.0.0.5', sneaky: 1 } } } as never), 'invalid_request', /"sneaky"/);
+      await rejectsWith(client.call('device.test', {}), 'invalid_request', /either deviceId/);
+      await rejectsWith(client.call('device.remove', { deviceId: 'no-such-device' }), 'not_found');
+      assert.equal((await client.call('device.list', {})).length, 0, 'nothing refused was saved');
     });
 
     test('ticket.changed reaches every connected client', async () => {

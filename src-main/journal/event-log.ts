@@ -25,7 +25,8 @@ export interface EventFields {
   entity: string;
   entity_id: string;
   type: string;
-  payload: unknown;
+  /** The payload's stored canonical JSON text. */
+  payload: string;
 }
 
 function canonical(v: unknown): unknown {
@@ -49,9 +50,14 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(canonical(v));
 }
 
-/** sha256(prev_hash ‖ canonical JSON of the event), hex. */
+/**
+ * sha256(prev_hash ‖ canonical JSON of the event), hex. The payload goes in as
+ * its stored text (already canonical when written), so any change to the
+ * stored bytes breaks the hash and nothing is parsed on the hot path.
+ */
 export function eventHash(prevHash: string, e: EventFields): string {
-  const body = canonicalJson({ seq: e.seq, at: e.at, entity: e.entity, entity_id: e.entity_id, type: e.type, payload: e.payload });
+  // Keys in sorted order, exactly what canonicalJson would produce for the whole event.
+  const body = `{"at":${JSON.stringify(e.at)},"entity":${JSON.stringify(e.entity)},"entity_id":${JSON.stringify(e.entity_id)},"payload":${e.payload},"seq":${e.seq},"type":${JSON.stringify(e.type)}}`;
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
@@ -86,7 +92,7 @@ export class EventAppender {
     const head = this.head.get();
     if (!head) throw new AppError('journal_corrupt', 'The journal has no chain head row. Run "journal verify" and contact support.');
     const seq = head.seq + 1;
-    const fields: EventFields = { seq, at, entity: e.entity, entity_id: e.entityId, type: e.type, payload: JSON.parse(payloadText) };
+    const fields: EventFields = { seq, at, entity: e.entity, entity_id: e.entityId, type: e.type, payload: payloadText };
     const hash = eventHash(head.hash, fields);
     this.insert.run(seq, at, e.entity, e.entityId, e.type, payloadText, head.hash, hash);
     this.moveHead.run(seq, hash);

@@ -37,13 +37,7 @@ export function verifyJournal(db: BetterSqlite3.Database): JournalVerifyReport {
     events++;
     if (r.seq !== prevSeq + 1) add({ seq: r.seq, kind: 'sequence_gap', detail: `event ${r.seq} follows event ${prevSeq}; ${r.seq - prevSeq - 1} event(s) missing` });
     if (r.prev_hash !== prevHash) add({ seq: r.seq, kind: 'prev_hash_mismatch', detail: `event ${r.seq} does not point at the hash of the event before it` });
-    let payload: unknown;
-    try {
-      payload = JSON.parse(r.payload);
-    } catch {
-      payload = r.payload;
-    }
-    if (eventHash(r.prev_hash, { ...r, payload }) !== r.hash) {
+    if (eventHash(r.prev_hash, r) !== r.hash) {
       add({ seq: r.seq, kind: 'hash_mismatch', detail: `event ${r.seq} (${r.entity}.${r.type}) was changed after it was written` });
     }
     prevSeq = r.seq;

@@ -30,6 +30,8 @@ export class Journal {
   private readonly idGen: () => string;
   private readonly events: EventAppender;
   private depth = 0;
+  // One wrapper for every call: building a new db.transaction() per call costs more than the SQL.
+  private readonly runInTransaction: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
   private afterCommitQueue: (() => void)[] = [];
 
   /** Use openJournal(); this wraps an already opened and migrated connection. */
@@ -40,6 +42,7 @@ export class Journal {
     this.clock = opts.clock ?? (() => new Date());
     this.idGen = opts.newId ?? randomUUID;
     this.events = new EventAppender(db);
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
   /** The injected clock's time. */
@@ -66,7 +69,7 @@ export class Journal {
     const queued = this.afterCommitQueue.length;
     this.depth++;
     try {
-      const result = this.db.transaction(fn).immediate();
+      const result = this.runInTransaction.immediate(fn) as T;
       this.depth--;
       if (this.depth === 0) this.flushAfterCommit();
       return result;

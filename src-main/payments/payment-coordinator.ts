@@ -60,10 +60,12 @@ export interface PaymentCoordinatorOptions {
   defaultTerminalId?: string;
   gateway?: GatewayReportPort;
   missingPayments?: MissingPaymentsPort;
+  /** Run Find Missing Payments by itself after every payment error (default true when missingPayments is set). */
+  autoFindMissing?: boolean;
   receipts?: ReceiptPort;
   attempts?: AttemptRepository;
   timers?: Timers;
-  /** How long the PIN pad may take for a sale (the customer is at it), ms. Default 180 000. */
+  /** How long the PIN pad may take for a sale (the customer is at it), ms. Default: the driver's own. */
   saleTimeoutMs?: number;
   /** How long one lookup on the PIN pad may take, ms. Default 15 000. */
   lookupTimeoutMs?: number;
@@ -288,7 +290,7 @@ export class PaymentCoordinator {
         ecrRef: row.ecrRef,
         invoice: row.invoice,
         amount: row.amountRequested,
-        timeoutMs: this.o.saleTimeoutMs ?? 180_000,
+        ...(this.o.saleTimeoutMs !== undefined ? { timeoutMs: this.o.saleTimeoutMs } : {}),
       });
     } catch (err) {
       return this.onSaleFailure(row, err);
@@ -463,7 +465,7 @@ export class PaymentCoordinator {
   }
 
   private reconcileSoon(ticketId: string): void {
-    if (!this.o.missingPayments || this.closed) return;
+    if (!this.o.missingPayments || this.o.autoFindMissing === false || this.closed) return;
     this.track(this.findMissing({ ticketId }));
   }
 

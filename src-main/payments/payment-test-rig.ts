@@ -15,6 +15,9 @@ import { CardknoxClient } from '../gateways/cardknox-client.ts';
 import { GatewaySimulator } from '../gateways/gateway-simulator.ts';
 import type { LedgerEntry } from '../gateways/processor-ledger.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
+import { AttemptRepository } from '../journal/attempt-repository.ts';
+import { MissingPaymentFinder } from '../reconcile/find-missing.ts';
+import { OrphanRepository } from '../reconcile/orphan-repository.ts';
 import { TicketService } from '../tickets/ticket-service.ts';
 import { PaymentCoordinator, type PaymentCoordinatorOptions } from './payment-coordinator.ts';
 
@@ -51,6 +54,9 @@ export interface Rig {
   client: CardknoxClient;
   pads: Record<string, RigPad>;
   coordinator: PaymentCoordinator;
+  orphans: OrphanRepository;
+  /** Find Missing Payments over the rig's gateway (wired into the coordinator only with `autoFindMissing`). */
+  finder: MissingPaymentFinder;
   /** Opens a ticket holding these catalogue items. */
   ticketWith(...itemIds: string[]): TicketSnapshot;
   /** Approved sale entries of the processor ledger for an invoice (voided ones included). */
@@ -67,8 +73,10 @@ export interface RigOptions {
   coordinator?: Partial<PaymentCoordinatorOptions>;
   /** Reuse an existing journal file / folder. */
   dir?: string;
-  /** Start no coordinator (the caller builds its own). */
-  noCoordinator?: boolean;
+  /** Let the coordinator run Find Missing Payments after every error. */
+  autoFindMissing?: boolean;
+  /** How long the simulated customer takes at the PIN pad, ms (default 5). */
+  cardTimeMs?: number;
 }
 
 /** Builds a CardknoxClient for the rig's gateway. */
@@ -86,14 +94,20 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const client = rigClient(gateway.url);
   const pads: Record<string, RigPad> = {};
   for (const id of opts.padIds ?? ['pad1']) {
-    const sim = new PaxSimulator({ deviceId: id, processor: opts.processor ?? gateway.processorLink(), cardTimeMs: 5 });
+    const sim = new PaxSimulator({ deviceId: id, processor: opts.processor ?? gateway.processorLink(), cardTimeMs: opts.cardTimeMs ?? 5 });
     const port = await sim.listenTcp(0);
     const terminal = createPaxTerminal({ id, transport: 'tcp', host: '127.0.0.1', port, timeouts: RIG_PAX_TIMEOUTS });
     pads[id] = { sim, port, terminal };
   }
+  const attempts = new AttemptRepository(journal);
+  const orphans = new OrphanRepository(journal);
+  const finder = new MissingPaymentFinder({ journal, attempts, tickets, orphans, gateway: client, registerCode: RIG_REGISTER.code });
   const coordinator = new PaymentCoordinator({
     journal,
     tickets,
+    attempts,
+    missingPayments: finder,
+    autoFindMissing: opts.autoFindMissing ?? false,
     registerCode: RIG_REGISTER.code,
     terminals: Object.values(pads).map((p) => p.terminal),
     gateway: client,
@@ -111,6 +125,8 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     client,
     pads,
     coordinator,
+    orphans,
+    finder,
     ticketWith(...itemIds) {
       const t = tickets.create();
       for (const id of itemIds) tickets.addLine(t.id, id, 1);
@@ -129,6 +145,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       }
       await gateway.close();
       journal.close();
+      if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -9,9 +9,10 @@ import { createStatusSlice, type StatusSlice } from './status-slice.ts';
 import { createTicketSlice, type TicketSlice } from './ticket-slice.ts';
 import { createPaymentSlice, type PaymentSlice } from './payment-slice.ts';
 import { createNoticeSlice, type NoticeSlice } from './notice-slice.ts';
+import { createManagerSlice, type ManagerSlice } from './manager-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -31,9 +32,11 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createTicketSlice(set, get, api),
     ...createPaymentSlice(set, get, api),
     ...createNoticeSlice(set, get, api),
+    ...createManagerSlice(set, get, api),
     async refreshAll() {
       const s = get();
-      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets()]);
+      const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : [];
+      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), ...screenData]);
     },
   }));
   const offs = [

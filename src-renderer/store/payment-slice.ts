@@ -1,35 +1,204 @@
-// The card payment attempt on the current ticket, as main reports it.
+// The card payment on the current ticket, as main reports it, and the commands
+// of the "Please Complete Payment" dialog. The slice never sets a payment's
+// state itself: `attempt` is always the newest snapshot main answered or pushed.
 
-import type { AttemptSnapshot } from '../../src-shared/domain.ts';
+import type { AttemptSnapshot, FindMissingReport, ReceiptResult } from '../../src-shared/domain.ts';
+import { IpcError } from '../../src-shared/ipc-client.ts';
 import type { SliceCreator } from './app-store.ts';
+import { errorMessage } from './host-api.ts';
 
-/** Card attempt state and the command that starts one. */
+/** A sale can keep the customer at the PIN pad for minutes; the dialog follows events meanwhile. */
+const START_TIMEOUT_MS = 15 * 60_000;
+/** A confirmed cancel waits for the sale's own answer. */
+const CANCEL_TIMEOUT_MS = 2 * 60_000;
+/** The gateway report can be slow over a poor link. */
+const FIND_MISSING_TIMEOUT_MS = 2 * 60_000;
+const REPRINT_TIMEOUT_MS = 60_000;
+
+/** Find Missing Payments as the dialog shows it. */
+export interface FindMissingState {
+  running: boolean;
+  report: FindMissingReport | null;
+  error: string | null;
+}
+
+/** The last reprint the cashier asked for. */
+export interface ReprintState {
+  ticketId: string;
+  running: boolean;
+  result: ReceiptResult | null;
+}
+
+/** Card payment state and commands. */
 export interface PaymentSlice {
+  /** Newest snapshot of the attempt on the current ticket (or in the dialog). */
   attempt: AttemptSnapshot | null;
-  /** Asks main to take a card for everything due on the current ticket. */
+  /** Ticket the payment dialog is open for; null when the dialog is closed. */
+  paymentTicketId: string | null;
+  /** Local time (ms) the dialog asked main to start, until main reports the attempt. */
+  paymentRequestedAt: number | null;
+  /** A payment.start, cancel or find-missing command failed: the host's words. */
+  paymentError: string | null;
+  /** A cancel was sent and main has not answered yet. */
+  cancelPending: boolean;
+  findMissing: FindMissingState;
+  reprint: ReprintState | null;
+  /** Opens the dialog and asks main to take a card for everything due on the current ticket. */
   startCard(): Promise<void>;
+  /** Another card payment on the same ticket, for what is still due; main picks the slot. */
+  retryCard(): Promise<void>;
+  /** Asks main to have the PIN pad abort the attempt in the dialog. */
+  cancelCard(): Promise<void>;
+  /** Asks the gateway for charges the journal lacks (for the dialog's ticket, else the register). */
+  runFindMissing(): Promise<void>;
+  /** Closes the dialog; the attempt keeps going in main. */
+  closePayment(): void;
+  /** Prints a ticket's receipt again from the journal. */
+  reprintReceipt(ticketId: string): Promise<void>;
   paymentChanged(snapshot: AttemptSnapshot): void;
 }
 
+const IDLE_FIND: FindMissingState = { running: false, report: null, error: null };
+
+/** True when `next` should replace `prev` in the same view: same attempt and not older, or a newer attempt. */
+export function supersedes(prev: AttemptSnapshot | null, next: AttemptSnapshot): boolean {
+  if (!prev) return true;
+  if (prev.id === next.id) return next.updatedAt >= prev.updatedAt;
+  return next.createdAt >= prev.createdAt;
+}
+
 /** Creates the payment slice. */
-export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) => ({
-  attempt: null,
-  async startCard() {
-    const ticket = get().currentTicket;
-    if (!ticket || ticket.status !== 'open' || ticket.due <= 0) {
-      get().showError('There is nothing due on this ticket. Ring an item first.');
+export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) => {
+  // Attempts the cashier already moved on from (retried): their late events must not reopen them.
+  const retired = new Set<string>();
+
+  const adopt = (snapshot: AttemptSnapshot | undefined) => {
+    if (!snapshot || retired.has(snapshot.id)) return;
+    const { paymentTicketId, currentTicket, attempt } = get();
+    const ticketId = paymentTicketId ?? currentTicket?.id;
+    if (snapshot.ticketId !== ticketId) return;
+    if (attempt && attempt.ticketId !== ticketId) {
+      set({ attempt: snapshot });
       return;
     }
+    if (supersedes(attempt, snapshot)) set({ attempt: snapshot });
+  };
+
+  /** The unresolved attempt main refused to charge over, so the dialog shows its checking state. */
+  const showBlocking = async (ticketId: string) => {
     try {
-      const attempt = await api.call('payment.start', { ticketId: ticket.id, amount: ticket.due });
-      get().clearError();
-      set({ attempt });
-    } catch (err) {
-      get().showError(err);
+      const attempts = await api.call('payment.listForTicket', { ticketId });
+      const blocking = attempts.filter((a) => a.state === 'sent' || a.state === 'in_doubt').at(-1);
+      if (blocking) adopt(blocking);
+    } catch {
+      // The refusal message already says what is going on.
     }
-  },
-  paymentChanged(snapshot) {
-    const { attempt, currentTicket } = get();
-    if (attempt?.id === snapshot.id || currentTicket?.id === snapshot.ticketId) set({ attempt: snapshot });
-  },
-});
+  };
+
+  const start = async (ticketId: string, amount: number) => {
+    set({ paymentTicketId: ticketId, paymentRequestedAt: Date.now(), paymentError: null, cancelPending: false, findMissing: IDLE_FIND });
+    try {
+      adopt(await api.call('payment.start', { ticketId, amount }, { timeoutMs: START_TIMEOUT_MS }));
+    } catch (err) {
+      if (get().paymentTicketId !== ticketId) return;
+      const attempt = get().attempt;
+      const hasAttempt = attempt?.ticketId === ticketId && !retired.has(attempt.id);
+      if (err instanceof IpcError && err.code === 'attempt_unresolved') {
+        set({ paymentError: errorMessage(err) });
+        await showBlocking(ticketId);
+      } else if (hasAttempt) {
+        set({ paymentError: errorMessage(err) });
+      } else {
+        // Nothing reached the PIN pad: say why on the register, where the cashier picks another tender.
+        set({ paymentTicketId: null, paymentRequestedAt: null });
+        get().showError(err);
+      }
+    }
+  };
+
+  return {
+    attempt: null,
+    paymentTicketId: null,
+    paymentRequestedAt: null,
+    paymentError: null,
+    cancelPending: false,
+    findMissing: IDLE_FIND,
+    reprint: null,
+
+    async startCard() {
+      const ticket = get().currentTicket;
+      if (!ticket || ticket.status !== 'open' || ticket.due <= 0) {
+        get().showError('There is nothing due on this ticket. Ring an item first.');
+        return;
+      }
+      get().clearError();
+      // An unresolved attempt stays in view: main will refuse to charge over it and the dialog shows it being checked.
+      const prev = get().attempt;
+      const keep = prev?.ticketId === ticket.id && (prev.state === 'sent' || prev.state === 'in_doubt');
+      if (prev && !keep) retired.add(prev.id);
+      set({ attempt: keep ? prev : null });
+      await start(ticket.id, ticket.due);
+    },
+
+    async retryCard() {
+      const { attempt, currentTicket, paymentTicketId } = get();
+      const ticketId = paymentTicketId ?? currentTicket?.id;
+      if (!ticketId) return;
+      if (attempt && (attempt.state === 'sent' || attempt.state === 'in_doubt')) {
+        set({ paymentError: 'This payment is not finished yet: wait for its answer before charging again.' });
+        return;
+      }
+      const due = currentTicket?.id === ticketId ? currentTicket.due : 0;
+      if (due <= 0) {
+        set({ paymentError: 'Nothing is due on this ticket any more.' });
+        return;
+      }
+      if (attempt) retired.add(attempt.id);
+      set({ attempt: null });
+      await start(ticketId, due);
+    },
+
+    async cancelCard() {
+      const attempt = get().attempt;
+      if (!attempt || get().cancelPending) return;
+      set({ cancelPending: true, paymentError: null });
+      try {
+        adopt(await api.call('payment.cancel', { attemptId: attempt.id }, { timeoutMs: CANCEL_TIMEOUT_MS }));
+      } catch (err) {
+        set({ paymentError: errorMessage(err) });
+      } finally {
+        set({ cancelPending: false });
+      }
+    },
+
+    async runFindMissing() {
+      if (get().findMissing.running) return;
+      const ticketId = get().paymentTicketId ?? undefined;
+      set({ findMissing: { running: true, report: null, error: null } });
+      try {
+        const report = await api.call('reconcile.findMissing', ticketId ? { ticketId } : {}, { timeoutMs: FIND_MISSING_TIMEOUT_MS });
+        for (const a of report.attached) adopt(a);
+        set({ findMissing: { running: false, report, error: null } });
+      } catch (err) {
+        set({ findMissing: { running: false, report: null, error: errorMessage(err) } });
+      }
+    },
+
+    closePayment() {
+      set({ paymentTicketId: null, paymentRequestedAt: null, paymentError: null, cancelPending: false, findMissing: IDLE_FIND });
+    },
+
+    async reprintReceipt(ticketId) {
+      if (get().reprint?.running) return;
+      set({ reprint: { ticketId, running: true, result: null } });
+      try {
+        const result = await api.call('receipt.reprint', { ticketId }, { timeoutMs: REPRINT_TIMEOUT_MS });
+        set({ reprint: { ticketId, running: false, result } });
+      } catch (err) {
+        set({ reprint: { ticketId, running: false, result: { printed: false, message: errorMessage(err) } } });
+      }
+    },
+
+    paymentChanged: adopt,
+  };
+};

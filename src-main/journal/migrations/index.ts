@@ -2,9 +2,12 @@
 
 import type { Migration } from './migration.ts';
 import initial from './0010-initial.ts';
+import orphans from './0020-orphans.ts';
+import devices from './0030-devices.ts';
+import receipts from './0040-receipts.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,76 @@
+// The cost of one journaled payment-attempt transition (read the row, apply
+// the state machine, update the state row, append a hash-chained event, move
+// the chain head: one transaction) against one bare single-row commit with
+// the same pragmas (WAL, synchronous=FULL), on real files in one temp folder.
+// The two are interleaved so disk and CPU noise hits both alike.
+// Result: median(journaled) / median(bare); target at most 1.5.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { AttemptRepository } from '../src-main/journal/attempt-repository.ts';
+import { applyJournalPragmas } from '../src-main/journal/journal-connection.ts';
+import { openJournal } from '../src-main/journal/journal.ts';
+
+const WARMUP = 200;
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-bench-journal-'));
+try {
+  const journal = openJournal({ path: path.join(dir, 'journal.sqlite') });
+  journal.db.exec(`INSERT INTO registers VALUES ('r1', 'R1', 'Bench');
+    INSERT INTO tickets VALUES ('t1', 'r1', 1, 'open', 'USD', 1250, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');`);
+  const attempts = new AttemptRepository(journal);
+  const a = attempts.create({ ticketId: 't1', slot: 1, ecrRef: 'RR1T1P1', invoice: 'RR1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 1250, currency: 'USD' });
+  attempts.transition(a.id, { type: 'send' });
+  attempts.transition(a.id, { type: 'doubt', reason: 'timeout' });
+
+  const bare = new BetterSqlite3(path.join(dir, 'bare.sqlite'));
+  applyJournalPragmas(bare);
+  bare.exec('CREATE TABLE state (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL)');
+  bare.prepare("INSERT INTO state VALUES ('a', 'in_doubt', '')").run();
+  const bareUpdate = bare.prepare("UPDATE state SET state = 'in_doubt', updated_at = ? WHERE id = 'a'");
+
+  // in_doubt --doubt--> in_doubt is a real, repeatable transition (a lookup that learnt nothing).
+  const journaled = () => attempts.transition(a.id, { type: 'doubt', reason: 'timeout' });
+  const bareCommit = () => bareUpdate.run(new Date().toISOString());
+
+  const tj: number[] = [];
+  const tb: number[] = [];
+  const time = (fn: () => unknown): number => {
+    const t0 = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  for (let i = 0; i < WARMUP; i++) {
+    journaled();
+    bareCommit();
+  }
+  for (let i = 0; i < ITERATIONS; i++) {
+    // Alternate which goes first so neither always follows the other's fsync.
+    if (i % 2 === 0) {
+      tj.push(time(journaled));
+      tb.push(time(bareCommit));
+    } else {
+      tb.push(time(bareCommit));
+      tj.push(time(journaled));
+    }
+  }
+  const report = journal.verify();
+  if (!report.ok) throw new Error(`journal broken after the bench: ${JSON.stringify(report.breaks.slice(0, 3))}`);
+  journal.close();
+  bare.close();
+
+  const q = (xs: number[], p: number) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  };
+  console.log(`iterations ${ITERATIONS} each (after ${WARMUP} warm-up), ${report.events} events chained and verified`);
+  console.log(`journaled transition  p50 ${q(tj, 0.5).toFixed(3)} ms  p99 ${q(tj, 0.99).toFixed(3)} ms`);
+  console.log(`bare single-row commit  p50 ${q(tb, 0.5).toFixed(3)} ms  p99 ${q(tb, 0.99).toFixed(3)} ms`);
+  console.log(`p99 ratio ${(q(tj, 0.99) / q(tb, 0.99)).toFixed(2)}`);
+  console.log(`bench journal-transition-vs-bare-commit: ${(q(tj, 0.5) / q(tb, 0.5)).toFixed(2)}`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,75 @@
+// Cost of a sale through the real driver and simulator over loopback TCP (a
+// connection per request, ACKs, codec, simulated processor; card time 0)
+// against a bare TCP echo of the same request bytes, also a connection per
+// request. Both are measured in the same run, interleaved, so machine load
+// hits both alike. Last line: `bench pax-sale-roundtrip-vs-tcp-echo: <p50 ratio>`.
+import net from 'node:net';
+import { encodeFrame } from '../drivers/pax/pax-frame.ts';
+import { encodeRequest } from '../drivers/pax/pax-messages.ts';
+import { createPaxTerminal } from '../drivers/pax/pax-terminal-factory.ts';
+import { PaxSimulator } from '../drivers/pax/pax-simulator.ts';
+
+const ROUNDS = 400;
+const WARMUP = 40;
+
+const sim = new PaxSimulator({ deviceId: 'BENCH1', cardTimeMs: 0, duplicateCheck: false });
+const simPort = await sim.listenTcp(0);
+const terminal = createPaxTerminal({ id: 'bench', transport: 'tcp', host: '127.0.0.1', port: simPort });
+
+const echo = net.createServer((s) => {
+  s.on('data', (d) => s.write(d));
+  s.on('error', () => undefined);
+});
+await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+const echoPort = (echo.address() as net.AddressInfo).port;
+const request = encodeFrame(encodeRequest({ command: 'T00', transType: 'sale', amount: 1250, ecrRef: 'B1T1P1', invoice: 'B1T1P1', timestamp: '20260101000000' }));
+
+function echoOnce(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection({ host: '127.0.0.1', port: echoPort }, () => s.write(request));
+    s.setNoDelay(true);
+    let got = 0;
+    s.on('data', (d) => {
+      got += d.length;
+      if (got >= request.length) {
+        s.destroy();
+        resolve();
+      }
+    });
+    s.on('error', reject);
+  });
+}
+
+let n = 0;
+async function saleOnce(): Promise<void> {
+  const ref = `B${++n}`;
+  const r = await terminal.sale({ ecrRef: ref, invoice: ref, amount: 1250, timeoutMs: 10_000 });
+  if (r.outcome !== 'approved') throw new Error(`sale ${ref} was ${r.outcome}`);
+}
+
+async function time(fn: () => Promise<void>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const sale: number[] = [];
+const bare: number[] = [];
+for (let i = 0; i < WARMUP + ROUNDS; i++) {
+  const a = await time(saleOnce);
+  const b = await time(echoOnce);
+  if (i >= WARMUP) {
+    sale.push(a);
+    bare.push(b);
+  }
+}
+await terminal.close();
+await sim.close();
+await new Promise<void>((r) => echo.close(() => r()));
+
+const q = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+console.log(`rounds: ${ROUNDS} (after ${WARMUP} warm-up), request ${request.length} bytes`);
+console.log(`pax sale  p50 ${q(sale, 0.5).toFixed(3)} ms  p99 ${q(sale, 0.99).toFixed(3)} ms`);
+console.log(`tcp echo  p50 ${q(bare, 0.5).toFixed(3)} ms  p99 ${q(bare, 0.99).toFixed(3)} ms`);
+console.log(`p99 ratio ${(q(sale, 0.99) / q(bare, 0.99)).toFixed(2)}`);
+console.log(`bench pax-sale-roundtrip-vs-tcp-echo: ${(q(sale, 0.5) / q(bare, 0.5)).toFixed(2)}`);

@@ -1,0 +1,63 @@
+// The random faults of a chaos run: what can go wrong on a PIN pad, on its
+// link to the processor, and on the gateway the register asks when in doubt.
+// Each is armed for the next request only, so the run keeps moving.
+
+import type { FaultSpec } from '../../src-main/gateways/gateway-faults.ts';
+import type { PaxFault } from '../../drivers/pax/pax-simulator-faults.ts';
+import type { PadId } from './chaos-host-protocol.ts';
+import type { Fleet } from './chaos-fleet.ts';
+import type { ChaosRandom } from './chaos-random.ts';
+
+/** A fault chosen for one cashier action. */
+export type ChaosFault = { on: 'pad'; fault: PaxFault } | { on: 'gateway'; spec: FaultSpec };
+
+const REPORTS = ['report:approved', 'report:all'];
+
+/** Picks a fault (weights favour the PIN-pad faults that leave a charge in doubt). */
+export function pickFault(rng: ChaosRandom): ChaosFault {
+  const kind = rng.weighted<string>([
+    ['drop_response', 3],
+    ['delay', 2],
+    ['reset_mid_frame', 2],
+    ['corrupt_lrc', 2],
+    ['hang', 1],
+    ['reboot', 1],
+    ['processor_5xx', 1],
+    ['processor_drop_after_commit', 1.5],
+    ['processor_hang_commit', 0.5],
+    ['gateway_report_5xx', 1],
+    ['gateway_report_hang', 0.5],
+  ]);
+  switch (kind) {
+    case 'delay':
+      // Below and above the register's 1.5 s sale timeout.
+      return { on: 'pad', fault: { kind: 'delay', ms: rng.int(100, 2500) } };
+    case 'drop_response':
+    case 'reset_mid_frame':
+    case 'corrupt_lrc':
+    case 'hang':
+    case 'reboot':
+      return { on: 'pad', fault: { kind } };
+    case 'processor_5xx':
+      return { on: 'gateway', spec: { kind: 'http_5xx', target: 'processor', commands: ['sale'], status: rng.pick([500, 502, 503]) } };
+    case 'processor_drop_after_commit':
+      return { on: 'gateway', spec: { kind: 'drop_after_commit', target: 'processor', commands: ['sale'] } };
+    case 'processor_hang_commit':
+      return { on: 'gateway', spec: { kind: 'hang', target: 'processor', commands: ['sale'], commit: true } };
+    case 'gateway_report_5xx':
+      return { on: 'gateway', spec: { kind: 'http_5xx', commands: REPORTS, times: rng.int(1, 4) } };
+    default:
+      return { on: 'gateway', spec: { kind: 'hang', commands: REPORTS } };
+  }
+}
+
+/** Arms a fault; for a PIN-pad fault, on the pad the cashier is about to use. */
+export async function armFault(fleet: Fleet, pad: PadId, f: ChaosFault): Promise<void> {
+  if (f.on === 'pad') await fleet.padFault(pad, f.fault);
+  else await fleet.gatewayFault(f.spec);
+}
+
+/** Short label for the run log. */
+export function faultLabel(f: ChaosFault): string {
+  return f.on === 'pad' ? `pad:${f.fault.kind}` : `gateway:${f.spec.target ?? 'gateway'}:${f.spec.kind}`;
+}

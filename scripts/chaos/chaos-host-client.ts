@@ -1,0 +1,159 @@
+// The driver's side of the chaos host: starts it, sends requests, SIGKILLs it
+// and starts it again on the same journal. A request outstanding when the host
+// dies rejects with HostGoneError, so the cashier logic can tell "the register
+// crashed" from "the register said no".
+
+import type { ChildProcess } from 'node:child_process';
+import type { AttemptSnapshot } from '../../src-shared/domain.ts';
+import type { HostAnswers, HostLine, HostRequest } from './chaos-host-protocol.ts';
+import { startTsChild, type Child } from './chaos-processes.ts';
+
+/** The host died (killed or crashed) before answering. */
+export class HostGoneError extends Error {}
+
+/** The host answered with an error. */
+export class HostRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where the host finds its journal and peers. */
+export interface HostArgs {
+  journal: string;
+  gateway: string;
+  key: string;
+  tcpPort: number;
+  serialPath: string;
+  httpPort: number;
+  logFile: string;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** A chaos host that can be killed and restarted. */
+export class ChaosHost {
+  /** SIGKILLs delivered. */
+  kills = 0;
+  /** Starts, first one included. */
+  starts = 0;
+  #child: Child<HostLine> | undefined;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  readonly #listeners = new Set<(s: AttemptSnapshot) => void>();
+
+  constructor(private readonly args: HostArgs) {}
+
+  /**
+   * Starts the host (recovery runs first) and waits until it is ready. With
+   * killAfterMs, SIGKILLs it that long after the spawn if it is not ready yet
+   * (a crash during recovery); start() then rejects.
+   */
+  async start(killAfterMs?: number): Promise<void> {
+    const a = this.args;
+    let ready = false;
+    let timer: NodeJS.Timeout | undefined;
+    const onSpawn = (proc: ChildProcess): void => {
+      if (killAfterMs === undefined) return;
+      timer = setTimeout(() => {
+        if (ready) return;
+        this.kills++;
+        proc.kill('SIGKILL');
+      }, killAfterMs);
+    };
+    const child = await startTsChild<HostLine>(
+      'scripts/chaos/chaos-host.ts',
+      ['--journal', a.journal, '--gateway', a.gateway, '--key', a.key, '--tcp', String(a.tcpPort), '--serial', a.serialPath, '--http', String(a.httpPort)],
+      { logFile: a.logFile, readyTimeoutMs: 60_000, isReady: (l) => (l as { event?: string }).event === 'ready', onSpawn },
+    ).finally(() => {
+      ready = true;
+      clearTimeout(timer);
+    });
+    this.starts++;
+    this.#child = child;
+    child.lines.on('line', (line) => this.#onLine(line));
+    void child.exited.then(() => {
+      if (this.#child === child) this.#child = undefined;
+      this.#failAll(new HostGoneError('the host exited'));
+    });
+  }
+
+  /** True while a host process is running. */
+  get running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  /** SIGKILLs the host now (no-op when it is not running). */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.kills++;
+    this.#child = undefined;
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    this.#failAll(new HostGoneError('the host was killed'));
+  }
+
+  /** Sends one request; rejects with HostGoneError, HostRefusedError or a timeout Error. */
+  request<C extends HostRequest['cmd']>(req: Extract<HostRequest, { cmd: C }>, timeoutMs = 60_000): Promise<HostAnswers[C]> {
+    const child = this.#child;
+    if (!child) return Promise.reject(new HostGoneError('the host is not running'));
+    const id = this.#nextId++;
+    return new Promise<HostAnswers[C]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`chaos host did not answer ${req.cmd} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      child.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
+    });
+  }
+
+  /** Listens to attempt snapshots; returns the unsubscribe function. */
+  onAttempt(cb: (s: AttemptSnapshot) => void): () => void {
+    this.#listeners.add(cb);
+    return () => this.#listeners.delete(cb);
+  }
+
+  /** Asks the host to close cleanly; SIGKILL if it does not within the grace time. */
+  async shutdown(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    await this.request({ cmd: 'shutdown' }, 10_000).catch(() => undefined);
+    await child.stop('SIGKILL', 5000);
+  }
+
+  #onLine(line: string): void {
+    let msg: HostLine;
+    try {
+      msg = JSON.parse(line) as HostLine;
+    } catch {
+      return;
+    }
+    if ('event' in msg) {
+      if (msg.event === 'attempt') for (const l of this.#listeners) l(msg.snapshot);
+      return;
+    }
+    const p = this.#pending.get(msg.re);
+    if (!p) return;
+    this.#pending.delete(msg.re);
+    clearTimeout(p.timer);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(new HostRefusedError(msg.error.code, msg.error.message));
+  }
+
+  #failAll(err: Error): void {
+    for (const p of this.#pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.#pending.clear();
+  }
+}

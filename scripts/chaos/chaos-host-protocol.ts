@@ -1,0 +1,62 @@
+// The line protocol between the chaos driver and the chaos host: one JSON
+// object per line each way. Requests carry an id; the host answers each with
+// {re: id, ok, value | error} and pushes attempt snapshots as {event: ...}.
+
+import type { AttemptSnapshot, TicketSnapshot } from '../../src-shared/domain.ts';
+import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
+
+/** Ids of the three PIN pads, one per transport. */
+export const PAD_IDS = ['pad-tcp', 'pad-serial', 'pad-http'] as const;
+
+/** One PIN pad id. */
+export type PadId = (typeof PAD_IDS)[number];
+
+/** What the driver can ask the host. */
+export type HostRequest =
+  | { cmd: 'createTicket'; total: number }
+  | { cmd: 'start'; ticketId: string; amount: number; terminalId: PadId; cancelAfterMs?: number }
+  | { cmd: 'ticket'; ticketId: string }
+  | { cmd: 'waitResolved'; attemptId: string; timeoutMs: number }
+  | { cmd: 'settle'; timeoutMs: number }
+  | { cmd: 'findMissing' }
+  | { cmd: 'dump' }
+  | { cmd: 'shutdown' };
+
+/** A ticket with its attempts, as the driver sees it. */
+export interface TicketView {
+  ticket: TicketSnapshot;
+  attempts: AttemptRow[];
+}
+
+/** An orphan charge as the host's orphan queue holds it. */
+export interface OrphanView {
+  refNum: string;
+  invoice: string;
+  amount: number;
+}
+
+/** Everything the reconciliation needs from the journal. */
+export interface JournalDump {
+  tickets: TicketSnapshot[];
+  attempts: AttemptRow[];
+  orphans: OrphanView[];
+}
+
+/** The answer types, by command. */
+export interface HostAnswers {
+  createTicket: TicketSnapshot;
+  start: AttemptSnapshot;
+  ticket: TicketView;
+  waitResolved: AttemptSnapshot;
+  settle: { unresolved: number };
+  findMissing: { attached: number };
+  dump: JournalDump;
+  shutdown: { ok: true };
+}
+
+/** Host → driver lines. */
+export type HostLine =
+  | { event: 'ready'; recovered: number; stillUnresolved: number }
+  | { event: 'attempt'; snapshot: AttemptSnapshot }
+  | { re: number; ok: true; value: unknown }
+  | { re: number; ok: false; error: { code: string; message: string } };

@@ -1,0 +1,193 @@
+// The chaos host: a register built from the real parts (journal file,
+// TicketService, PaymentCoordinator, three PaxTerminals on TCP / serial / HTTP,
+// the Cardknox client) driven over stdin/stdout by the chaos driver, which
+// SIGKILLs it at random moments and starts it again on the same journal.
+// On start it recovers (resolves every sent / in_doubt attempt) and then says
+// it is ready.
+//   chaos-host.ts --journal PATH --gateway URL --key K --tcp PORT --serial PATH --http PORT
+
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
+import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
+import { CardknoxClient } from '../../src-main/gateways/cardknox-client.ts';
+import { openJournal } from '../../src-main/journal/journal.ts';
+import { PaymentCoordinator } from '../../src-main/payments/payment-coordinator.ts';
+import { OrphanRepository } from '../../src-main/reconcile/orphan-repository.ts';
+import { TicketService } from '../../src-main/tickets/ticket-service.ts';
+import type { HostAnswers, HostLine, HostRequest, JournalDump, TicketView } from './chaos-host-protocol.ts';
+import { PAD_IDS } from './chaos-host-protocol.ts';
+
+/** Register of the chaos run. */
+export const CHAOS_REGISTER = { id: 'chaos-reg', code: '7', name: 'Chaos till' };
+
+/** Prices a ticket total is rung from (the total is any whole number of cents). */
+const CATALOG = [
+  { id: 'd1000', name: 'Ten', price: 1000, currency: 'USD', category: 'chaos' },
+  { id: 'd100', name: 'One', price: 100, currency: 'USD', category: 'chaos' },
+  { id: 'd1', name: 'Cent', price: 1, currency: 'USD', category: 'chaos' },
+];
+
+/** Short waits: a lost answer must become in_doubt in about a second, not minutes. */
+const PAX_TIMEOUTS = { transactionMs: 1500, adminMs: 1000, cancelMs: 600, batchMs: 3000, connectMs: 700 };
+
+const { values: args } = parseArgs({
+  options: {
+    journal: { type: 'string' },
+    gateway: { type: 'string' },
+    key: { type: 'string' },
+    tcp: { type: 'string' },
+    serial: { type: 'string' },
+    http: { type: 'string' },
+  },
+  strict: true,
+});
+for (const k of ['journal', 'gateway', 'key', 'tcp', 'serial', 'http'] as const) {
+  if (!args[k]) {
+    process.stderr.write(`chaos-host: --${k} is required\n`);
+    process.exit(2);
+  }
+}
+
+const out = (line: HostLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
+const logLine = (e: object): void => void process.stderr.write(`${JSON.stringify({ t: Date.now(), pid: process.pid, ...e })}\n`);
+
+const journal = openJournal({ path: args.journal! });
+const tickets = new TicketService(journal, { register: CHAOS_REGISTER, currency: 'USD', catalog: CATALOG });
+const client = new CardknoxClient({
+  url: args.gateway!,
+  key: args.key!,
+  softwareName: 'CashierDeskChaos',
+  softwareVersion: '0.1',
+  currency: 'USD',
+  timeoutMs: 1500,
+});
+const terminals: PaxTerminal[] = [
+  createPaxTerminal({ id: PAD_IDS[0], transport: 'tcp', host: '127.0.0.1', port: Number(args.tcp), timeouts: PAX_TIMEOUTS }),
+  createPaxTerminal({ id: PAD_IDS[1], transport: 'serial', serialPath: args.serial!, timeouts: PAX_TIMEOUTS }),
+  createPaxTerminal({ id: PAD_IDS[2], transport: 'http', host: '127.0.0.1', port: Number(args.http), timeouts: PAX_TIMEOUTS }),
+];
+const coordinator = new PaymentCoordinator({
+  journal,
+  tickets,
+  registerCode: CHAOS_REGISTER.code,
+  terminals,
+  gateway: client,
+  saleTimeoutMs: PAX_TIMEOUTS.transactionMs,
+  lookupTimeoutMs: PAX_TIMEOUTS.adminMs,
+  backoff: { initialMs: 100, maxMs: 1000 },
+  log: (e) => logLine(e),
+});
+coordinator.onAttemptChanged((snapshot) => out({ event: 'attempt', snapshot }));
+
+function createTicket(total: number): HostAnswers['createTicket'] {
+  const t = tickets.create();
+  const parts: [string, number][] = [
+    ['d1000', Math.floor(total / 1000)],
+    ['d100', Math.floor((total % 1000) / 100)],
+    ['d1', total % 100],
+  ];
+  for (const [item, qty] of parts) if (qty > 0) tickets.addLine(t.id, item, qty);
+  return tickets.get(t.id);
+}
+
+/** Starts a sale; with cancelAfterMs, the cashier presses Cancel that long after the attempt was sent. */
+async function start(ticketId: string, amount: number, terminalId: string, cancelAfterMs?: number): Promise<HostAnswers['start']> {
+  if (cancelAfterMs === undefined) return coordinator.start(ticketId, amount, terminalId);
+  let timer: NodeJS.Timeout | undefined;
+  const stop = coordinator.onAttemptChanged((s) => {
+    if (s.ticketId !== ticketId || s.state !== 'sent' || timer) return;
+    timer = setTimeout(() => {
+      coordinator.cancel(s.id).catch((err: unknown) => logLine({ event: 'chaos_cancel_failed', detail: String(err) }));
+    }, cancelAfterMs);
+  });
+  try {
+    return await coordinator.start(ticketId, amount, terminalId);
+  } finally {
+    stop();
+  }
+}
+
+/** Resolution passes until nothing is unresolved or the deadline passes. */
+async function settle(timeoutMs: number): Promise<HostAnswers['settle']> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = coordinator.attempts.findUnresolved();
+    if (left.length === 0 || Date.now() > deadline) return { unresolved: left.length };
+    await Promise.all(left.map((r) => coordinator.resolve(r.id).catch(() => undefined)));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function view(ticketId: string): TicketView {
+  return { ticket: tickets.get(ticketId), attempts: coordinator.attempts.findByTicket(ticketId) };
+}
+
+function dump(): JournalDump {
+  const ids = journal.db.prepare('SELECT id FROM tickets ORDER BY number').all() as { id: string }[];
+  const all = ids.map((r) => view(r.id));
+  const orphans = new OrphanRepository(journal).listOpen().map((o) => ({ refNum: o.refNum, invoice: o.invoice, amount: o.amount }));
+  return { tickets: all.map((v) => v.ticket), attempts: all.flatMap((v) => v.attempts), orphans };
+}
+
+async function handle(req: HostRequest): Promise<unknown> {
+  switch (req.cmd) {
+    case 'createTicket':
+      return createTicket(req.total);
+    case 'start':
+      return start(req.ticketId, req.amount, req.terminalId, req.cancelAfterMs);
+    case 'ticket':
+      return view(req.ticketId);
+    case 'waitResolved':
+      return coordinator.waitForResolution(req.attemptId, req.timeoutMs);
+    case 'settle':
+      return settle(req.timeoutMs);
+    case 'findMissing': {
+      const r = await coordinator.findMissing();
+      return { attached: r.attached.length };
+    }
+    case 'dump':
+      return dump();
+    case 'shutdown':
+      await coordinator.close();
+      for (const t of terminals) await t.close();
+      journal.close();
+      setImmediate(() => process.exit(0));
+      return { ok: true };
+    default:
+      throw new AppError('invalid_request', `Unknown chaos host command ${(req as { cmd: string }).cmd}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const recovered = await coordinator.recoverOnStartup();
+  out({ event: 'ready', recovered: recovered.length, stillUnresolved: recovered.filter((s) => isUnresolved(s.state)).length });
+  const rl = readline.createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    let msg: { id: number } & HostRequest;
+    try {
+      msg = JSON.parse(line) as { id: number } & HostRequest;
+    } catch {
+      logLine({ event: 'chaos_bad_line' });
+      return;
+    }
+    handle(msg).then(
+      (value) => out({ re: msg.id, ok: true, value }),
+      (err: unknown) =>
+        out({
+          re: msg.id,
+          ok: false,
+          error: err instanceof AppError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) },
+        }),
+    );
+  });
+  // The driver closing our stdin means it is gone: do not linger.
+  rl.on('close', () => process.exit(0));
+}
+
+void main().catch((err: unknown) => {
+  logLine({ event: 'chaos_host_failed', detail: err instanceof Error ? err.stack : String(err) });
+  process.exit(1);
+});

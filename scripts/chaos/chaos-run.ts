@@ -1,0 +1,196 @@
+// One chaos run (issue 4 §5): N tickets paid by a random cashier on three PIN
+// pads (TCP, serial, HTTP) with random faults and SIGKILLs of the register
+// host, then reconciliation against the processor ledger. See chaos-tally.ts
+// for what each count means.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CardknoxClient } from '../../src-main/gateways/cardknox-client.ts';
+import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
+import { armFault, faultLabel, pickFault } from './chaos-faults.ts';
+import { CHAOS_GATEWAY_KEY, startFleet, type Fleet } from './chaos-fleet.ts';
+import { ChaosHost, HostGoneError, HostRefusedError } from './chaos-host-client.ts';
+import { PAD_IDS, type HostAnswers, type HostRequest, type PadId } from './chaos-host-protocol.ts';
+import { ChaosRandom } from './chaos-random.ts';
+import { chaosLine, chaosPassed, tallyChaos, type ChaosTally } from './chaos-tally.ts';
+
+/** Knobs of a run. */
+export interface ChaosOptions {
+  payments: number;
+  seed: number;
+  /** Cashiers working at once (default 3: one per PIN pad, retries may cross). */
+  lanes?: number;
+  /** Chance a cashier action gets a fault (default 0.3). */
+  faultRate?: number;
+  /** Chance the host is SIGKILLed during a cashier action (default 0.08). */
+  killRate?: number;
+  /** Folder for the journal and the logs (default: a new temp folder). */
+  dir?: string;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+/** What a run found. */
+export interface ChaosResult {
+  line: string;
+  passed: boolean;
+  tally: ChaosTally;
+  kills: number;
+  ms: number;
+  dir: string;
+}
+
+const MAX_ACTIONS_PER_TICKET = 10;
+const DECLINE_CARD = '4000000000000002';
+
+interface Ctx {
+  rng: ChaosRandom;
+  fleet: Fleet;
+  host: ChaosHost;
+  opts: Required<Omit<ChaosOptions, 'dir' | 'log'>>;
+  log: (line: string) => void;
+  restarting?: Promise<void>;
+  stray: number;
+}
+
+/** Runs the chaos run end to end; never leaves a process behind. */
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const started = Date.now();
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-chaos-'));
+  const opts = { lanes: 3, faultRate: 0.3, killRate: 0.08, ...options };
+  const log = options.log ?? (() => undefined);
+  const fleet = await startFleet(dir, { cardTimeMs: 40 });
+  const host = new ChaosHost({
+    journal: path.join(dir, 'journal.sqlite'),
+    gateway: fleet.gatewayUrl,
+    key: CHAOS_GATEWAY_KEY,
+    tcpPort: fleet.tcpPort,
+    serialPath: fleet.serialPath,
+    httpPort: fleet.httpPort,
+    logFile: path.join(dir, 'host.log'),
+  });
+  const ctx: Ctx = { rng: new ChaosRandom(opts.seed), fleet, host, opts, log, stray: 0 };
+  try {
+    await host.start();
+    log(`chaos: simulators and host up after ${Date.now() - started} ms`);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < opts.payments) {
+        const n = next++;
+        await payTicket(ctx, n);
+        if (ctx.rng.chance(0.03)) await strayCharge(ctx, n);
+        if ((n + 1) % 25 === 0) log(`chaos: ${n + 1}/${opts.payments} tickets, ${host.kills} kills`);
+      }
+    };
+    await Promise.all(Array.from({ length: opts.lanes }, lane));
+    log(`chaos: all tickets driven after ${Date.now() - started} ms`);
+
+    // Quiet the world, let the register resolve everything, then reconcile.
+    await fleet.clearFaults();
+    const settled = await withHost(ctx, { cmd: 'settle', timeoutMs: 60_000 }, 90_000);
+    log(`chaos: settle left ${settled.unresolved} unresolved`);
+    const found = await withHost(ctx, { cmd: 'findMissing' }, 120_000);
+    log(`chaos: Find Missing Payments attached ${found.attached}`);
+    const dump = await withHost(ctx, { cmd: 'dump' }, 120_000);
+    await host.shutdown();
+    const tally = tallyChaos(await fleet.ledger(), dump);
+    for (const f of tally.findings) log(`chaos: finding: ${f}`);
+    log(
+      `chaos: detail tickets=${dump.tickets.length} attempts=${dump.attempts.length} stray_charges=${ctx.stray} ` +
+        `phantom_approvals=${tally.phantomApprovals} unpaid_tickets=${tally.unpaidTickets} host_starts=${host.starts}`,
+    );
+    return { line: chaosLine(opts.payments, tally, host.kills), passed: chaosPassed(tally), tally, kills: host.kills, ms: Date.now() - started, dir };
+  } finally {
+    await host.shutdown().catch(() => undefined);
+    await host.kill();
+    await fleet.stop();
+  }
+}
+
+/** One ticket: ring a random total, then pay it like a hurried cashier would. */
+async function payTicket(ctx: Ctx, n: number): Promise<void> {
+  const { rng, host } = ctx;
+  const total = rng.int(100, 30_000);
+  const ticket = await withHost(ctx, { cmd: 'createTicket', total });
+  let pad: PadId = PAD_IDS[n % PAD_IDS.length];
+  for (let action = 0; action < MAX_ACTIONS_PER_TICKET; action++) {
+    const view = await withHost(ctx, { cmd: 'ticket', ticketId: ticket.id });
+    if (view.ticket.status !== 'open' || view.ticket.due === 0) return;
+    const pending = view.attempts.find((a) => isUnresolved(a.state));
+    if (pending) {
+      // "Checking…" on screen: the cashier waits for it.
+      await withHost(ctx, { cmd: 'waitResolved', attemptId: pending.id, timeoutMs: 20_000 }, 30_000).catch(ignoreRefusal);
+      continue;
+    }
+    const behaviour = rng.weighted<string>([['same', 5], ['other_terminal', 2], ['other_amount', 1.5], ['cancel', 1]]);
+    if (behaviour === 'other_terminal') pad = rng.pick(PAD_IDS.filter((p) => p !== pad));
+    const due = view.ticket.due;
+    const amount = behaviour === 'other_amount' && due > 1 ? rng.int(1, due - 1) : due;
+    const cancelAfterMs = behaviour === 'cancel' ? rng.int(0, 80) : undefined;
+    const setup: Promise<void>[] = [];
+    if (rng.chance(ctx.opts.faultRate)) {
+      const f = pickFault(rng);
+      ctx.log(`chaos: ticket ${ticket.number} ${behaviour} on ${pad}, fault ${faultLabel(f)}`);
+      setup.push(armFault(ctx.fleet, pad, f));
+    }
+    if (rng.chance(0.06)) setup.push(ctx.fleet.presentCard(pad, DECLINE_CARD));
+    await Promise.all(setup);
+    const killAfter = rng.chance(ctx.opts.killRate) ? rng.int(0, 800) : undefined;
+    let killing: Promise<void> | undefined;
+    const timer = killAfter === undefined ? undefined : setTimeout(() => (killing = host.kill()), killAfter);
+    try {
+      await host.request({ cmd: 'start', ticketId: ticket.id, amount, terminalId: pad, cancelAfterMs }, 60_000);
+    } catch (err) {
+      if (!(err instanceof HostGoneError)) ignoreRefusal(err);
+    } finally {
+      clearTimeout(timer);
+      await killing;
+    }
+    if (!host.running) await ensureHost(ctx);
+  }
+}
+
+/** A charge keyed at the gateway with an invoice no register sent: Find Missing must put it in the orphan queue. */
+async function strayCharge(ctx: Ctx, n: number): Promise<void> {
+  const client = new CardknoxClient({ url: ctx.fleet.gatewayUrl, key: CHAOS_GATEWAY_KEY, softwareName: 'ChaosVirtualTerminal', softwareVersion: '0.1', currency: 'USD', timeoutMs: 5000 });
+  const r = await client.sale({ amount: { amount: ctx.rng.int(100, 9_999), currency: 'USD' }, token: 'tok_visa', invoice: `STRAY${n}` }).catch(() => undefined);
+  if (r?.outcome === 'approved') ctx.stray++;
+}
+
+/** Sends a request, restarting the host (and asking again) when it was killed meanwhile. */
+async function withHost<C extends HostRequest['cmd']>(ctx: Ctx, req: Extract<HostRequest, { cmd: C }>, timeoutMs = 60_000): Promise<HostAnswers[C]> {
+  for (let i = 0; ; i++) {
+    await ensureHost(ctx);
+    try {
+      return await ctx.host.request(req, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof HostGoneError) || i >= 20) throw err;
+    }
+  }
+}
+
+/** Starts the host again after a kill; sometimes kills it again during its recovery. Lanes share one restart. */
+async function ensureHost(ctx: Ctx): Promise<void> {
+  while (!ctx.host.running) {
+    ctx.restarting ??= (async () => {
+      for (let i = 0; i < 20; i++) {
+        const killAfter = ctx.rng.chance(0.15) ? ctx.rng.int(50, 1500) : undefined;
+        try {
+          await ctx.host.start(killAfter);
+          return;
+        } catch {
+          ctx.log(`chaos: host killed during start-up (${ctx.host.kills} kills)`);
+        }
+      }
+      throw new Error('the chaos host did not come up after 20 starts');
+    })().finally(() => (ctx.restarting = undefined));
+    await ctx.restarting;
+  }
+}
+
+function ignoreRefusal(err: unknown): void {
+  // The register saying no (attempt unresolved, amount too high…) is normal cashier life.
+  if (err instanceof HostRefusedError || err instanceof HostGoneError) return;
+  throw err;
+}

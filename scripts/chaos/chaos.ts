@@ -1,0 +1,44 @@
+// npm run chaos -- --payments N --seed S [--lanes L] [--verbose]
+// Drives N payments through the real register against simulators with random
+// faults and host kills, then prints one line and exits non-zero unless
+// double_charges, lost_approvals, unresolved and orphans_unflagged are all 0.
+
+import { parseArgs } from 'node:util';
+import { runChaos } from './chaos-run.ts';
+
+function wholeNumber(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(v)) {
+    process.stderr.write(`--${name} must be a whole number, got ${v}\n`);
+    process.exit(2);
+  }
+  return Number(v);
+}
+
+const { values } = parseArgs({
+  options: { payments: { type: 'string' }, seed: { type: 'string' }, lanes: { type: 'string' }, verbose: { type: 'boolean' } },
+  strict: true,
+});
+const payments = wholeNumber('payments', values.payments, 300);
+const seed = wholeNumber('seed', values.seed, 1);
+const lanes = wholeNumber('lanes', values.lanes, 3);
+if (payments < 1 || lanes < 1) {
+  process.stderr.write('--payments and --lanes must be at least 1\n');
+  process.exit(2);
+}
+const verbose = values.verbose ?? false;
+const log = (line: string): void => {
+  if (verbose || !line.startsWith('chaos: ticket ')) process.stderr.write(`${line}\n`);
+};
+
+runChaos({ payments, seed, lanes, log }).then(
+  (r) => {
+    process.stderr.write(`chaos: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journal and logs in ${r.dir}\n`);
+    process.stdout.write(`${r.line}\n`);
+    process.exit(r.passed ? 0 : 1);
+  },
+  (err: unknown) => {
+    process.stderr.write(`chaos: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(2);
+  },
+);

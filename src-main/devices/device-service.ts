@@ -1,0 +1,450 @@
+// The devices of this register: settings saved in the journal, live drivers
+// for the assigned ones (or training simulators when no PIN pad is assigned),
+// connection tests, and the live status the status bar shows.
+//
+// Live drivers are rebuilt whenever assignments or settings change, one change
+// at a time. A PIN pad in the middle of a payment is never swapped or closed:
+// such a change is refused until it is idle. Callers look the terminal up per
+// use (terminal(id) / activeTerminal()) because the instance can change.
+
+import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
+import { serialPrinter, tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
+import { HidCardReader, type CardReaderEvent } from '../../drivers/hid/hid-card-reader.ts';
+import type { PaymentTerminal } from '../../drivers/terminal.ts';
+import type { DeviceDraft, PinPadSettings, PrinterSettings, CardReaderSettings } from '../../src-shared/device-settings.ts';
+import type { DeviceHealth, DeviceSnapshot, DeviceTestResult } from '../../src-shared/domain.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { testCardReader, testPinPad, testPrinter } from './device-connection-test.ts';
+import { cardReaderHealth, connecting, notConfigured, printerHealth, terminalHealth, type HealthSource } from './device-health.ts';
+import type { DeviceRepository } from './device-repository.ts';
+import { MonitoredTerminal } from './monitored-terminal.ts';
+import { TRAINING_PRINTER_ID, TRAINING_TERMINAL_ID, TrainingDevices, type TrainingOptions } from './training-devices.ts';
+
+/** How the service decides on training mode. */
+export type TrainingMode = 'auto' | 'on' | 'off';
+
+/** Options of the device service. */
+export interface DeviceServiceOptions {
+  /** The journal's device rows; throws journal_unavailable when the journal could not be opened. */
+  repository: () => DeviceRepository;
+  /** 'auto' (default): simulators when no PIN pad is assigned; 'on': always; 'off': never. */
+  training?: TrainingMode;
+  trainingOptions?: TrainingOptions;
+  /** How often idle devices are asked for their status, ms (default 15 000; 0 = never). */
+  probeIntervalMs?: number;
+  /** Longest "Test connection", ms (default 5 000). */
+  testTimeoutMs?: number;
+  clock?: () => Date;
+  /** One line per internal failure (never card data). */
+  log?: (line: string) => void;
+}
+
+/** What the status bar shows about devices. */
+export interface DevicesHealth {
+  trainingMode: boolean;
+  terminal: DeviceHealth;
+  printer: DeviceHealth;
+  cardReader: DeviceHealth;
+}
+
+type Source = DeviceSnapshot | 'training';
+
+interface Slot<T> {
+  source: Source;
+  driver: T;
+  health: DeviceHealth;
+  release: () => Promise<void>;
+}
+
+const TRAINING_SOURCE = (id: string, name: string): HealthSource => ({ training: true, id, name });
+
+function sameSource(a: Source | undefined, b: Source | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a === 'training' || b === 'training') return a === b;
+  return a.id === b.id && a.updatedAt === b.updatedAt;
+}
+
+function healthSource(src: Source, trainingId: string, trainingName: string): HealthSource {
+  return src === 'training' ? TRAINING_SOURCE(trainingId, trainingName) : { training: false, device: src };
+}
+
+/** Devices of this register (see file comment). */
+export class DeviceService {
+  private readonly o: DeviceServiceOptions;
+  private readonly mode: TrainingMode;
+  private pinPad: Slot<MonitoredTerminal> | undefined;
+  private printerSlot: Slot<EscPosPrinter> | undefined;
+  private cardReader: Slot<HidCardReader> | undefined;
+  private rig: TrainingDevices | undefined;
+  private rigProblem: string | undefined;
+  private trainingOn: boolean;
+  private readonly listeners = new Set<(h: DevicesHealth) => void>();
+  private readonly readerListeners = new Set<(e: CardReaderEvent) => void>();
+  private lastEmitted = '';
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(opts: DeviceServiceOptions) {
+    this.o = opts;
+    this.mode = opts.training ?? 'auto';
+    // Known before start() so the first status already says TRAINING.
+    this.trainingOn = this.wantsTraining(this.assignedOrNone());
+  }
+
+  /** Builds the live drivers for the assigned devices (or training) and starts probing. */
+  async start(): Promise<void> {
+    await this.reconcile();
+    const every = this.o.probeIntervalMs ?? 15_000;
+    if (every > 0 && !this.closed) {
+      this.timer = setInterval(() => void this.probeAll(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** Current device health. */
+  health(): DevicesHealth {
+    let terminal = this.pinPad?.health ?? notConfigured('PIN pad');
+    if (!this.pinPad && this.rigProblem) terminal = { configured: true, id: TRAINING_TERMINAL_ID, state: 'error', detail: this.rigProblem };
+    return {
+      trainingMode: this.trainingOn,
+      terminal,
+      printer: this.printerSlot?.health ?? notConfigured('receipt printer'),
+      cardReader: this.cardReader?.health ?? notConfigured('card reader'),
+    };
+  }
+
+  /** Listens to health changes; returns an unsubscribe. */
+  onChange(cb: (h: DevicesHealth) => void): () => void {
+    this.listeners.add(cb);
+    return () => void this.listeners.delete(cb);
+  }
+
+  /** Listens to the card reader's events (cards swiped, read errors); returns an unsubscribe. */
+  onCardReaderEvent(cb: (e: CardReaderEvent) => void): () => void {
+    this.readerListeners.add(cb);
+    return () => void this.readerListeners.delete(cb);
+  }
+
+  /** The PIN pad with this id, if it is the one in use. */
+  terminal(id: string): PaymentTerminal | undefined {
+    return this.pinPad?.driver.id === id ? this.pinPad.driver : undefined;
+  }
+
+  /** The PIN pad in use (the training one in training mode). */
+  activeTerminal(): PaymentTerminal | undefined {
+    return this.pinPad?.driver;
+  }
+
+  /** The receipt printer in use. */
+  printer(): EscPosPrinter | undefined {
+    return this.printerSlot?.driver;
+  }
+
+  /** The training simulators, when training mode is on. */
+  training(): TrainingDevices | undefined {
+    return this.rig;
+  }
+
+  /** Devices not removed. */
+  list(): DeviceSnapshot[] {
+    return this.o.repository().list();
+  }
+
+  /** Adds (no id) or changes a device; an assigned one is reconnected with its new settings. */
+  async save(deviceId: string | undefined, draft: DeviceDraft): Promise<DeviceSnapshot> {
+    const repo = this.o.repository();
+    return this.change(async () => {
+      if (deviceId === undefined) return repo.add(draft);
+      const before = repo.get(deviceId);
+      if (before.assigned && before.kind === 'pin_pad') this.assertPinPadIdle('change its settings');
+      return repo.update(deviceId, draft);
+    });
+  }
+
+  /** Puts a device in use (replacing the one of its kind) or takes it out of use. */
+  async assign(deviceId: string, assigned: boolean): Promise<DeviceSnapshot> {
+    const repo = this.o.repository();
+    return this.change(async () => {
+      const device = repo.get(deviceId);
+      if (device.kind === 'pin_pad' && device.assigned !== assigned) this.assertPinPadIdle(assigned ? 'switch PIN pads' : 'take it out of use');
+      return repo.assign(deviceId, assigned).device;
+    });
+  }
+
+  /** Marks a device removed (out of use first). */
+  async remove(deviceId: string): Promise<DeviceSnapshot> {
+    const repo = this.o.repository();
+    return this.change(async () => {
+      const device = repo.get(deviceId);
+      if (device.kind === 'pin_pad' && device.assigned) this.assertPinPadIdle('remove it');
+      return repo.remove(deviceId);
+    });
+  }
+
+  /** Really connects to a saved device (journaling the outcome) or to unsaved settings. */
+  async test(req: { deviceId?: string; device?: DeviceDraft }): Promise<DeviceTestResult> {
+    if (req.device) return this.testDraft(req.device);
+    const repo = this.o.repository();
+    const device = repo.get(req.deviceId ?? '');
+    if (device.removed) throw new AppError('conflict', `Device "${device.name}" was removed. Add it again to test it.`);
+    const result = await this.testSaved(device);
+    if (!this.closed) repo.recordTest(device.id, result.ok, result.message);
+    return result;
+  }
+
+  /** Asks every idle live device for its status now. */
+  async probeAll(): Promise<void> {
+    if (this.closed) return;
+    const pin = this.pinPad;
+    const printer = this.printerSlot;
+    const reader = this.cardReader;
+    await Promise.allSettled([
+      pin?.driver.probe(),
+      printer && this.probePrinter(printer),
+      reader && reader.driver.status.state !== 'connected' ? reader.driver.open() : undefined,
+    ]);
+  }
+
+  /** Stops probing and releases every driver and simulator. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.listeners.clear();
+    this.readerListeners.clear();
+    await this.queue.catch(() => undefined);
+    await Promise.allSettled([this.pinPad?.release(), this.printerSlot?.release(), this.cardReader?.release()]);
+    this.pinPad = this.printerSlot = this.cardReader = undefined;
+    await this.rig?.close();
+    this.rig = undefined;
+  }
+
+  // ---------------------------------------------------------------------------
+
+  /** One change at a time: write to the journal, then rebuild the live drivers. */
+  private change<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      if (this.closed) throw new AppError('journal_unavailable', 'The register host has shut down. Restart the app.');
+      const result = await write();
+      await this.rebuild();
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private reconcile(): Promise<void> {
+    const run = this.queue.then(() => this.rebuild());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private assertPinPadIdle(action: string): void {
+    if (this.pinPad?.driver.busy) {
+      throw new AppError('conflict', `The PIN pad is in the middle of a payment. Wait until it finishes, then ${action}.`);
+    }
+  }
+
+  private assignedOrNone(): DeviceSnapshot[] {
+    try {
+      return this.o.repository().assigned();
+    } catch {
+      // No journal: nothing is configured as far as this register knows.
+      return [];
+    }
+  }
+
+  private wantsTraining(assigned: DeviceSnapshot[]): boolean {
+    return this.mode === 'on' || (this.mode === 'auto' && !assigned.some((d) => d.kind === 'pin_pad'));
+  }
+
+  private async rebuild(): Promise<void> {
+    if (this.closed) return;
+    const assigned = this.assignedOrNone();
+    const training = this.wantsTraining(assigned);
+    this.trainingOn = training;
+    if (training && !this.rig) {
+      try {
+        this.rig = await TrainingDevices.start({ clock: this.o.clock, ...this.o.trainingOptions });
+        this.rigProblem = undefined;
+      } catch (err) {
+        this.rigProblem = `TRAINING: the simulators could not start (${err instanceof Error ? err.message : String(err)}). Restart the app.`;
+        this.o.log?.(`devices: ${this.rigProblem}`);
+      }
+      if (this.closed) {
+        await this.rig?.close();
+        this.rig = undefined;
+        return;
+      }
+    }
+    const of = (kind: DeviceSnapshot['kind']) => assigned.find((d) => d.kind === kind);
+    const wantPin: Source | undefined = training ? (this.rig ? 'training' : undefined) : of('pin_pad');
+    const wantPrinter: Source | undefined = of('printer') ?? (training && this.rig ? 'training' : undefined);
+    const wantReader = of('card_reader');
+
+    if (!sameSource(this.pinPad?.source, wantPin)) {
+      await this.pinPad?.release();
+      this.pinPad = wantPin && this.buildPinPad(wantPin);
+    }
+    if (!sameSource(this.printerSlot?.source, wantPrinter)) {
+      await this.printerSlot?.release();
+      this.printerSlot = wantPrinter && this.buildPrinter(wantPrinter);
+    }
+    if (!sameSource(this.cardReader?.source, wantReader)) {
+      await this.cardReader?.release();
+      this.cardReader = wantReader && this.buildCardReader(wantReader);
+    }
+    if (!training && this.rig) {
+      const rig = this.rig;
+      this.rig = undefined;
+      await rig.close();
+    }
+    if (!training) this.rigProblem = undefined;
+    this.emit();
+    void this.probeAll();
+  }
+
+  private buildPinPad(src: Source): Slot<MonitoredTerminal> {
+    const terminal =
+      src === 'training'
+        ? this.rig!.terminal
+        : new MonitoredTerminal(createPaxTerminal({ id: src.id, ...pinPadConfig(src.settings as PinPadSettings), clock: this.o.clock }));
+    const hs = healthSource(src, TRAINING_TERMINAL_ID, 'Training PIN pad (simulated PAX A920)');
+    const slot: Slot<MonitoredTerminal> = {
+      source: src,
+      driver: terminal,
+      health: connecting(hs, 'PIN pad'),
+      release: async () => {
+        off();
+        // The training terminal belongs to the simulators and closes with them.
+        if (src !== 'training') await terminal.close();
+      },
+    };
+    const off = terminal.onStatus((status) => {
+      slot.health = terminalHealth(hs, status);
+      this.emit();
+    });
+    if (terminal.status().state !== 'disconnected') slot.health = terminalHealth(hs, terminal.status());
+    return slot;
+  }
+
+  private buildPrinter(src: Source): Slot<EscPosPrinter> {
+    const printer = src === 'training' ? this.rig!.printer : makePrinter(src.settings as PrinterSettings);
+    const hs = healthSource(src, TRAINING_PRINTER_ID, 'Training receipt printer (simulated)');
+    return {
+      source: src,
+      driver: printer,
+      health: { ...connecting(hs, 'printer') },
+      release: async () => {
+        if (src !== 'training') await printer.close();
+      },
+    };
+  }
+
+  private async probePrinter(slot: Slot<EscPosPrinter>): Promise<void> {
+    const status = await slot.driver.status();
+    if (this.printerSlot !== slot) return;
+    slot.health = printerHealth(healthSource(slot.source, TRAINING_PRINTER_ID, 'Training receipt printer (simulated)'), status);
+    this.emit();
+  }
+
+  private buildCardReader(device: DeviceSnapshot): Slot<HidCardReader> {
+    const settings = device.settings as CardReaderSettings;
+    const hs: HealthSource = { training: false, device };
+    let slot: Slot<HidCardReader> | undefined;
+    const reader = new HidCardReader({
+      vendorId: settings.vendorId,
+      productId: settings.productId,
+      timeoutMs: settings.timeouts.openMs,
+      onEvent: (event) => {
+        if (event.type === 'status') {
+          if (slot && this.cardReader === slot) {
+            slot.health = cardReaderHealth(hs, event);
+            this.emit();
+          }
+          return;
+        }
+        for (const l of this.readerListeners) {
+          try {
+            l(event);
+          } catch (err) {
+            this.o.log?.(`devices: card reader listener failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+      },
+    });
+    slot = { source: device, driver: reader, health: connecting(hs, 'card reader'), release: () => reader.close() };
+    return slot;
+  }
+
+  private async testSaved(device: DeviceSnapshot): Promise<DeviceTestResult> {
+    const timeoutMs = this.o.testTimeoutMs ?? 5000;
+    const liveSource = (slot: Slot<unknown> | undefined) => slot && slot.source !== 'training' && slot.source.id === device.id;
+    if (device.kind === 'pin_pad' && liveSource(this.pinPad)) {
+      // A serial port can be open only once: test the live driver, and never while it takes a payment.
+      if (this.pinPad!.driver.busy) return { ok: false, message: 'The PIN pad is busy with a payment. Test it again when the payment is finished.', elapsedMs: 0 };
+      return testPinPad(this.pinPad!.driver, device, timeoutMs);
+    }
+    if (device.kind === 'printer' && liveSource(this.printerSlot)) return testPrinter(this.printerSlot!.driver, device, timeoutMs);
+    if (device.kind === 'card_reader' && liveSource(this.cardReader)) {
+      const status = await this.cardReader!.driver.open();
+      if (status.state === 'connected') return { ok: true, message: `Connected: ${status.message}`, elapsedMs: 0 };
+    }
+    return this.testDraft(device);
+  }
+
+  private async testDraft(draft: DeviceDraft): Promise<DeviceTestResult> {
+    const timeoutMs = this.o.testTimeoutMs ?? 5000;
+    switch (draft.kind) {
+      case 'pin_pad': {
+        const config = pinPadConfig(draft.settings);
+        // Connecting must fit inside the test's own limit.
+        const connectMs = Math.min(config.timeouts.connectMs ?? timeoutMs, timeoutMs);
+        const terminal = createPaxTerminal({ id: 'connection-test', ...config, timeouts: { ...config.timeouts, connectMs }, clock: this.o.clock });
+        try {
+          return await testPinPad(terminal, draft, timeoutMs);
+        } finally {
+          await terminal.close();
+        }
+      }
+      case 'printer': {
+        const printer = makePrinter(draft.settings, timeoutMs);
+        try {
+          return await testPrinter(printer, draft, timeoutMs + 500);
+        } finally {
+          await printer.close();
+        }
+      }
+      case 'card_reader':
+        return testCardReader(draft.settings, timeoutMs);
+    }
+  }
+
+  private emit(): void {
+    if (this.closed) return;
+    const health = this.health();
+    const text = JSON.stringify(health);
+    if (text === this.lastEmitted) return;
+    this.lastEmitted = text;
+    for (const l of this.listeners) {
+      try {
+        l(health);
+      } catch (err) {
+        this.o.log?.(`devices: status listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
+
+function pinPadConfig(s: PinPadSettings) {
+  return s.transport === 'serial'
+    ? { transport: s.transport, serialPath: s.serialPath, baudRate: s.baudRate, timeouts: s.timeouts }
+    : { transport: s.transport, host: s.host, port: s.port, timeouts: s.timeouts };
+}
+
+function makePrinter(s: PrinterSettings, maxStatusMs?: number): EscPosPrinter {
+  const timeoutMs = Math.min(s.timeouts.statusMs ?? 2000, maxStatusMs ?? Infinity);
+  const opts = { timeoutMs, writeTimeoutMs: s.timeouts.writeMs };
+  return s.transport === 'serial' ? serialPrinter(s.serialPath, s.baudRate, opts) : tcpPrinter(s.host, s.port, opts);
+}

@@ -1,0 +1,80 @@
+// What the manager screens read: which screen is shown, the orphan queue, and
+// this register's devices. Device commands answer their outcome to the caller
+// (the settings form shows it beside the fields) instead of the register notice.
+
+import type { DeviceSnapshot, DeviceTestResult, OrphanSnapshot } from '../../src-shared/domain.ts';
+import type { DeviceDraftInput } from '../../src-shared/device-settings.ts';
+import type { SliceCreator } from './app-store.ts';
+import { errorMessage } from './host-api.ts';
+
+/** The screens of the window. */
+export type Screen = 'register' | 'orphans' | 'settings';
+
+/** A command's outcome for a form: the value, or the host's words. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** A device test takes as long as the device's connect wait; allow the longest one plus slack. */
+const DEVICE_TEST_TIMEOUT_MS = 45_000;
+
+/** Manager screens' state and commands. */
+export interface ManagerSlice {
+  screen: Screen;
+  orphans: OrphanSnapshot[] | null;
+  orphansError: string | null;
+  devices: DeviceSnapshot[] | null;
+  devicesError: string | null;
+  showScreen(screen: Screen): void;
+  loadOrphans(): Promise<void>;
+  loadDevices(): Promise<void>;
+  saveDevice(device: DeviceDraftInput, deviceId?: string): Promise<Outcome<DeviceSnapshot>>;
+  removeDevice(deviceId: string): Promise<Outcome<DeviceSnapshot>>;
+  assignDevice(deviceId: string, assigned: boolean): Promise<Outcome<DeviceSnapshot>>;
+  /** Really connects: to a saved device by id, or to unsaved settings. */
+  testDevice(target: { deviceId: string } | { device: DeviceDraftInput }): Promise<Outcome<DeviceTestResult>>;
+}
+
+/** Creates the manager slice. */
+export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) => {
+  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      return { ok: true, value: await task() };
+    } catch (err) {
+      return { ok: false, message: errorMessage(err) };
+    }
+  };
+  /** Runs a device change and reloads the list, so the screen shows what main journaled. */
+  const change = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
+    const result = await outcome(task);
+    await get().loadDevices();
+    return result;
+  };
+
+  return {
+    screen: 'register',
+    orphans: null,
+    orphansError: null,
+    devices: null,
+    devicesError: null,
+
+    showScreen(screen) {
+      set({ screen });
+      if (screen === 'orphans') void get().loadOrphans();
+      if (screen === 'settings') void get().loadDevices();
+    },
+
+    async loadOrphans() {
+      const r = await outcome(() => api.call('orphan.list', {}));
+      set(r.ok ? { orphans: r.value, orphansError: null } : { orphansError: r.message });
+    },
+
+    async loadDevices() {
+      const r = await outcome(() => api.call('device.list', {}));
+      set(r.ok ? { devices: r.value, devicesError: null } : { devicesError: r.message });
+    },
+
+    saveDevice: (device, deviceId) => change(() => api.call('device.save', deviceId ? { deviceId, device } : { device })),
+    removeDevice: (deviceId) => change(() => api.call('device.remove', { deviceId })),
+    assignDevice: (deviceId, assigned) => change(() => api.call('device.assign', { deviceId, assigned })),
+    testDevice: (target) => outcome(() => api.call('device.test', target, { timeoutMs: DEVICE_TEST_TIMEOUT_MS })),
+  };
+};
