@@ -268,6 +268,21 @@ export function terminalContract(
       assert.deepEqual(await terminal.lookup(ref()), []);
     });
 
+    withFixture('lookup of a voided sale says voided; an unvoided one does not', async ({ terminal }) => {
+      const saleRef = ref();
+      const sale = await terminal.sale({ ecrRef: saleRef, invoice: saleRef, amount: 3456 });
+      const before = await terminal.lookup(saleRef);
+      assert.equal(before.length, 1);
+      assert.notEqual(before[0].voided, true);
+      const voidRef = ref();
+      const v = await terminal.void({ ecrRef: voidRef, invoice: voidRef, amount: 3456, originalTerminalRef: sale.terminalRef, originalEcrRef: saleRef });
+      assert.equal(v.outcome, 'approved');
+      const after = await terminal.lookup(saleRef);
+      assert.equal(after.length, 1);
+      assert.equal(after[0].voided, true);
+      assert.equal(after[0].result.terminalRef, sale.terminalRef);
+    });
+
     withFixture('batch close totals the batch', async ({ terminal }) => {
       for (const amount of [1000, 2345]) {
         const r = ref();

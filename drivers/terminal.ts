@@ -110,6 +110,8 @@ export interface TerminalRecord {
   transactionType: string;
   /** Final result of that transaction on the device. */
   result: TerminalResult;
+  /** True when a later void/reversal cancelled it: an approved but voided record charged nothing. */
+  voided?: boolean;
 }
 
 /** Totals the device reports when it closes its batch. */

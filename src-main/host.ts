@@ -183,6 +183,7 @@ export function createHost(config: HostConfig = {}): Host {
     'reconcile.findMissing': () => notWired('reconcile.findMissing'),
     'orphan.list': () => notWired('orphan.list'),
     'receipt.reprint': () => notWired('receipt.reprint'),
+    'receipt.last': () => notWired('receipt.last'),
     'training.simulate': () => notWired('training.simulate'),
     'device.list': () => devices.list(),
     'device.save': ({ deviceId, device }) => devices.save(deviceId, device),

@@ -68,8 +68,6 @@ export interface TicketSnapshot {
   /** total − paid, never below zero. */
   due: number;
   tenders: TenderSnapshot[];
-  /** Outcome of the newest receipt print of this ticket (absent until one was tried), so the UI can offer Reprint. */
-  receipt?: ReceiptResult;
   createdAt: string;
   updatedAt: string;
 }

@@ -88,6 +88,10 @@ export const commands = {
   ),
   'orphan.list': command<OrphanSnapshot[]>()(Empty, 'Processor charges no ticket claims, for a manager.'),
 
+  'receipt.last': command<ReceiptResult | null>()(
+    z.strictObject({ ticketId: Id }),
+    'Whether the last receipt of a ticket printed (null when none was printed yet).',
+  ),
   'receipt.reprint': command<ReceiptResult>()(
     z.strictObject({ ticketId: Id }),
     'Prints the receipt of a ticket again, from the journal.',

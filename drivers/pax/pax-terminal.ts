@@ -202,6 +202,7 @@ export class PaxTerminal implements PaymentTerminal {
       records.push({
         transactionType: r.transType ?? 'unknown',
         result: this.toResult(r, r.resultCode, r.resultText, ecrRef),
+        voided: r.additional.VOIDED === '1',
       });
     }
     return records;

@@ -151,7 +151,16 @@ export class PaymentCoordinator {
         });
       }
       const slot = nextSlot(all);
-      const ecrRef = ecrReference(this.o.registerCode, ticket.number, slot);
+      let ecrRef: string;
+      try {
+        ecrRef = ecrReference(this.o.registerCode, ticket.number, slot);
+      } catch (err) {
+        // Only a misconfigured register code or a 100th card tender on one ticket gets here.
+        throw new AppError('invalid_request', `No card payment reference can be made for ticket #${ticket.number}: ${(err as Error).message}. Check the register code, or take the rest another way.`, {
+          ticketId,
+          slot,
+        });
+      }
       const created = this.attempts.create({
         ticketId,
         slot,

@@ -1,13 +1,38 @@
-// The window: status bar on top, connection banner when the host is away, the register below.
+// The window: status bar on top, connection banner when the host is away, then
+// the register or a manager screen (Orphans, Settings).
 
+import { useEffect } from 'react';
 import { CONNECTION_LOST_MESSAGE } from '../api/client-transport.ts';
-import { useAppState } from '../store/store-context.ts';
+import { useAppActions, useAppState } from '../store/store-context.ts';
+import { managerKeyScreen } from './manager-keys.ts';
+import { OrphansScreen } from './orphans-screen.tsx';
 import { RegisterScreen } from './register-screen.tsx';
+import { SettingsScreen } from './settings-screen.tsx';
 import { StatusBar } from './status-bar.tsx';
+
+/** True when the key went to a text field or a list box, which own their keys. */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
+}
 
 /** The whole renderer. */
 export function App() {
   const connection = useAppState((s) => s.connection);
+  const screen = useAppState((s) => s.screen);
+  const actions = useAppActions();
+
+  useEffect(() => {
+    if (screen === 'register') return;
+    const onKey = (e: KeyboardEvent) => {
+      const next = managerKeyScreen(e, isTyping(e.target));
+      if (!next || e.defaultPrevented) return;
+      e.preventDefault();
+      actions.showScreen(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [screen, actions]);
+
   return (
     <div className="app">
       <StatusBar />
@@ -21,7 +46,9 @@ export function App() {
           Connecting to the register host…
         </div>
       )}
-      <RegisterScreen />
+      {screen === 'register' && <RegisterScreen />}
+      {screen === 'orphans' && <OrphansScreen />}
+      {screen === 'settings' && <SettingsScreen />}
     </div>
   );
 }

@@ -132,7 +132,7 @@ function defined<T extends Record<string, unknown>>(o: T): T {
 }
 
 /** Which form field a schema path is about. */
-const PATH_FIELD: Record<string, FormField> = {
+const PATH_FIELD: Partial<Record<string, FormField>> = {
   name: 'name',
   model: 'model',
   kind: 'kind',
@@ -178,9 +178,12 @@ export function draftFromForm(form: DeviceForm): { ok: true; draft: DeviceDraftI
   if (parsed.success) return { ok: true, draft: candidate as DeviceDraftInput };
   const errors: FormErrors = {};
   for (const issue of parsed.error.issues) {
-    const field = PATH_FIELD[issue.path.join('.')] ?? 'form';
-    const message = issue.code === 'invalid_type' && field !== 'form' ? 'must be a number' : issue.message;
-    errors[field] ??= inSeconds(field as FormField, message);
+    const field: FormField | undefined = PATH_FIELD[issue.path.join('.')];
+    if (field === undefined) {
+      errors.form ??= issue.message;
+      continue;
+    }
+    errors[field] ??= inSeconds(field, issue.code === 'invalid_type' ? 'must be a number' : issue.message);
   }
   return { ok: false, errors };
 }

@@ -13,6 +13,8 @@ export type RegisterAction =
   | { type: 'lineUp' }
   | { type: 'lineDown' }
   | { type: 'removeLine' }
+  | { type: 'orphans' }
+  | { type: 'settings' }
   | { type: 'dismiss' };
 
 /** The legend shown on screen; letters and digits are left to catalogue hotkeys. */
@@ -23,6 +25,8 @@ export const KEY_LEGEND: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'F9', label: 'New ticket' },
   { key: '↑ ↓', label: 'Select line' },
   { key: 'Del', label: 'Remove line' },
+  { key: 'F6', label: 'Orphans' },
+  { key: 'F7', label: 'Settings' },
   { key: 'Esc', label: 'Close / dismiss' },
 ];
 
@@ -31,6 +35,8 @@ const FIXED: Record<string, RegisterAction> = {
   F4: { type: 'card' },
   F8: { type: 'openTickets' },
   F9: { type: 'newTicket' },
+  F6: { type: 'orphans' },
+  F7: { type: 'settings' },
   ArrowUp: { type: 'lineUp' },
   ArrowDown: { type: 'lineDown' },
   Delete: { type: 'removeLine' },

@@ -7,6 +7,8 @@ import { CashDialog } from './cash-dialog.tsx';
 import { CatalogGrid } from './catalog-grid.tsx';
 import { KeyLegend } from './key-legend.tsx';
 import { OpenTicketsList } from './open-tickets-list.tsx';
+import { PaymentDialog } from './payment-dialog.tsx';
+import { ReceiptStatus } from './receipt-status.tsx';
 import { assignHotkeys, registerKeyAction, type RegisterAction } from './register-keys.ts';
 import { TicketPanel } from './ticket-panel.tsx';
 
@@ -23,6 +25,7 @@ export function RegisterScreen() {
   const lastCash = useAppState((s) => s.lastCash);
   const attempt = useAppState((s) => s.attempt);
   const error = useAppState((s) => s.error);
+  const paymentOpen = useAppState((s) => s.paymentTicketId !== null);
   const actions = useAppActions();
   const [cashOpen, setCashOpen] = useState(false);
   const [pickedLineId, setPickedLineId] = useState<string | null>(null);
@@ -66,6 +69,10 @@ export function RegisterScreen() {
       case 'removeLine':
         if (selectedLineId) void actions.removeLine(selectedLineId);
         break;
+      case 'orphans':
+      case 'settings':
+        actions.showScreen(action.type);
+        break;
       case 'dismiss':
         actions.clearError();
         break;
@@ -75,7 +82,7 @@ export function RegisterScreen() {
   runRef.current = run;
 
   useEffect(() => {
-    if (cashOpen) return;
+    if (cashOpen || paymentOpen) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat || isTyping(e.target)) return;
       const action = registerKeyAction(e, hotkeys);
@@ -86,7 +93,7 @@ export function RegisterScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [cashOpen, hotkeys]);
+  }, [cashOpen, paymentOpen, hotkeys]);
 
   return (
     <main className="register" data-testid="register-screen">
@@ -108,6 +115,7 @@ export function RegisterScreen() {
           lastCash={lastCash}
           onRemoveLine={(id) => void actions.removeLine(id)}
         />
+        {ticket && ticket.status === 'paid' && !paymentOpen && <ReceiptStatus ticket={ticket} />}
         {error && !cashOpen && (
           <div className="banner banner-error" role="alert" data-testid="error-notice">
             <span>{error}</span>
@@ -116,7 +124,7 @@ export function RegisterScreen() {
             </button>
           </div>
         )}
-        {attempt && attempt.ticketId === ticket?.id && (
+        {attempt && attempt.ticketId === ticket?.id && !paymentOpen && (
           <div className="banner" role="status" data-testid="card-attempt" data-state={attempt.state}>
             Card {attempt.ecrRef}: {attempt.message}
           </div>
@@ -134,6 +142,14 @@ export function RegisterScreen() {
         </div>
       </div>
       <KeyLegend />
+      {paymentOpen && (
+        <PaymentDialog
+          onOtherTender={() => {
+            actions.clearError();
+            setCashOpen(true);
+          }}
+        />
+      )}
       {cashOpen && ticket && (
         <CashDialog
           due={ticket.due}

@@ -1,21 +1,56 @@
-// Journal health, terminal state and the TRAINING badge, always in view.
+// Journal health, each device's live state, the TRAINING badge and the way to
+// the other screens, always in view.
 
-import type { DeviceHealth } from '../../src-shared/domain.ts';
-import { useAppState } from '../store/store-context.ts';
+import type { DeviceHealth, StatusSnapshot } from '../../src-shared/domain.ts';
+import { useAppActions, useAppState } from '../store/store-context.ts';
+import type { Screen } from '../store/manager-slice.ts';
 
-const TERMINAL_WORDS: Record<DeviceHealth['state'], string> = {
-  none: 'No PIN pad configured',
-  connected: 'PIN pad ready',
-  busy: 'PIN pad busy',
-  disconnected: 'PIN pad disconnected',
-  error: 'PIN pad error',
+type DeviceSlot = 'terminal' | 'printer' | 'cardReader';
+
+const DEVICE_NOUN: Record<DeviceSlot, string> = { terminal: 'PIN pad', printer: 'Printer', cardReader: 'Card reader' };
+const STATE_WORDS: Record<DeviceHealth['state'], string> = {
+  none: 'not configured',
+  connected: 'ready',
+  busy: 'busy',
+  disconnected: 'disconnected',
+  error: 'error',
 };
+
+/** Words for one device: with nothing configured the host's detail already says so in full. */
+export function deviceText(slot: DeviceSlot, health: DeviceHealth): string {
+  const words = `${DEVICE_NOUN[slot]} ${STATE_WORDS[health.state]}`;
+  if (!health.detail) return words;
+  return health.state === 'none' ? health.detail : `${words}: ${health.detail}`;
+}
+
+function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth | undefined }) {
+  if (!health) return null;
+  const ok = health.state === 'connected' || health.state === 'busy';
+  return (
+    <span
+      className={`status-item ${ok ? 'ok' : health.state === 'none' ? 'muted' : 'bad'}`}
+      data-testid={`status-${slot === 'cardReader' ? 'card-reader' : slot}`}
+      data-state={health.state}
+      title={health.name}
+    >
+      {deviceText(slot, health)}
+    </span>
+  );
+}
+
+const NAV: ReadonlyArray<{ screen: Screen; label: string; key: string }> = [
+  { screen: 'register', label: 'Register', key: 'Esc' },
+  { screen: 'orphans', label: 'Orphans', key: 'F6' },
+  { screen: 'settings', label: 'Settings', key: 'F7' },
+];
 
 /** The status bar. */
 export function StatusBar() {
-  const status = useAppState((s) => s.status);
+  const status: StatusSnapshot | null = useAppState((s) => s.status);
   const appInfo = useAppState((s) => s.appInfo);
   const connected = useAppState((s) => s.connection === 'open');
+  const screen = useAppState((s) => s.screen);
+  const actions = useAppActions();
   if (!status) {
     return (
       <header className="status-bar" data-testid="status-bar">
@@ -23,11 +58,7 @@ export function StatusBar() {
       </header>
     );
   }
-  const { journal, terminal } = status;
-  // With no PIN pad the host's detail already says so in full; otherwise it qualifies the state.
-  const words = TERMINAL_WORDS[terminal.state];
-  const terminalText = !terminal.detail ? words : terminal.state === 'none' ? terminal.detail : `${words}: ${terminal.detail}`;
-  const terminalOk = terminal.state === 'connected' || terminal.state === 'busy';
+  const { journal } = status;
   return (
     <header className="status-bar" data-testid="status-bar">
       <span className="status-item status-register" data-testid="status-register">
@@ -51,13 +82,23 @@ export function StatusBar() {
       >
         {journal.healthy ? 'Journal healthy' : `Journal problem: ${journal.message ?? 'unknown'}`}
       </span>
-      <span
-        className={`status-item ${terminalOk ? 'ok' : terminal.state === 'none' ? 'muted' : 'bad'}`}
-        data-testid="status-terminal"
-        data-state={terminal.state}
-      >
-        {terminalText}
-      </span>
+      <DeviceItem slot="terminal" health={status.terminal} />
+      <DeviceItem slot="printer" health={status.printer} />
+      <DeviceItem slot="cardReader" health={status.cardReader} />
+      <nav className="status-nav" aria-label="Screens">
+        {NAV.map((n) => (
+          <button
+            key={n.screen}
+            type="button"
+            className={`nav-btn ${screen === n.screen ? 'current' : ''}`}
+            aria-current={screen === n.screen ? 'page' : undefined}
+            data-testid={`nav-${n.screen}`}
+            onClick={() => actions.showScreen(n.screen)}
+          >
+            {n.label} <kbd>{n.key}</kbd>
+          </button>
+        ))}
+      </nav>
     </header>
   );
 }

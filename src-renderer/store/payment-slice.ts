@@ -22,12 +22,18 @@ export interface FindMissingState {
   error: string | null;
 }
 
-/** The last reprint the cashier asked for. */
-export interface ReprintState {
+/** The receipt of one ticket: main's newest word on it, or the answer to the last Reprint. */
+export interface ReceiptState {
   ticketId: string;
+  /** A reprint is printing. */
   running: boolean;
+  /** Null while no print was tried yet (the sale receipt prints just after the approval). */
   result: ReceiptResult | null;
 }
+
+/** The sale receipt prints after the approval is recorded; ask again this often, this many times. */
+const RECEIPT_POLL_MS = 1000;
+const RECEIPT_POLLS = 40;
 
 /** Card payment state and commands. */
 export interface PaymentSlice {
@@ -42,7 +48,7 @@ export interface PaymentSlice {
   /** A cancel was sent and main has not answered yet. */
   cancelPending: boolean;
   findMissing: FindMissingState;
-  reprint: ReprintState | null;
+  receipt: ReceiptState | null;
   /** Opens the dialog and asks main to take a card for everything due on the current ticket. */
   startCard(): Promise<void>;
   /** Another card payment on the same ticket, for what is still due; main picks the slot. */
@@ -53,6 +59,8 @@ export interface PaymentSlice {
   runFindMissing(): Promise<void>;
   /** Closes the dialog; the attempt keeps going in main. */
   closePayment(): void;
+  /** Asks main whether a ticket's receipt printed, asking again until a print was tried. */
+  loadReceipt(ticketId: string): Promise<void>;
   /** Prints a ticket's receipt again from the journal. */
   reprintReceipt(ticketId: string): Promise<void>;
   paymentChanged(snapshot: AttemptSnapshot): void;
@@ -123,7 +131,7 @@ export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) =>
     paymentError: null,
     cancelPending: false,
     findMissing: IDLE_FIND,
-    reprint: null,
+    receipt: null,
 
     async startCard() {
       const ticket = get().currentTicket;
@@ -188,14 +196,29 @@ export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) =>
       set({ paymentTicketId: null, paymentRequestedAt: null, paymentError: null, cancelPending: false, findMissing: IDLE_FIND });
     },
 
+    async loadReceipt(ticketId) {
+      const mine = () => get().receipt?.ticketId === ticketId;
+      if (!mine()) set({ receipt: { ticketId, running: false, result: null } });
+      for (let i = 0; i < RECEIPT_POLLS && mine() && !get().receipt?.result; i++) {
+        try {
+          const result = await api.call('receipt.last', { ticketId });
+          if (result && mine() && !get().receipt?.running) set({ receipt: { ticketId, running: false, result } });
+          if (result) return;
+        } catch {
+          return; // an older host or a dead link: the Reprint button on the ticket still works
+        }
+        await new Promise((r) => setTimeout(r, RECEIPT_POLL_MS));
+      }
+    },
+
     async reprintReceipt(ticketId) {
-      if (get().reprint?.running) return;
-      set({ reprint: { ticketId, running: true, result: null } });
+      if (get().receipt?.running) return;
+      set({ receipt: { ticketId, running: true, result: get().receipt?.ticketId === ticketId ? get().receipt!.result : null } });
       try {
         const result = await api.call('receipt.reprint', { ticketId }, { timeoutMs: REPRINT_TIMEOUT_MS });
-        set({ reprint: { ticketId, running: false, result } });
+        set({ receipt: { ticketId, running: false, result } });
       } catch (err) {
-        set({ reprint: { ticketId, running: false, result: { printed: false, message: errorMessage(err) } } });
+        set({ receipt: { ticketId, running: false, result: { printed: false, message: errorMessage(err) } } });
       }
     },
 
