@@ -19,16 +19,10 @@ import {
   type PaymentTerminal,
   type TerminalStatus,
 } from './terminal.ts';
+import type { PaxFault } from './pax/pax-simulator-faults.ts';
 
-/** A fault the simulator can inject (the PAX simulator's set). */
-export type ContractFault =
-  | { kind: 'drop_response' }
-  | { kind: 'delay'; ms: number }
-  | { kind: 'reset_mid_frame' }
-  | { kind: 'corrupt_lrc' }
-  | { kind: 'nak_always' }
-  | { kind: 'hang' }
-  | { kind: 'reboot' };
+/** A fault the simulator can inject: the PAX simulator's set, which other simulators map theirs onto. */
+export type ContractFault = PaxFault;
 
 /** What the contract needs from a simulator. */
 export interface ContractSimulator {
@@ -148,7 +142,7 @@ export function terminalContract(
     });
   }
 
-  describe(`PaymentTerminal contract: ${name}`, () => {
+  describe(`PaymentTerminal contract: ${name}`, { concurrency: true }, () => {
     // ---------------------------------------------------------------- commands
 
     withFixture('identify names the device and marks it connected', async ({ terminal }) => {

@@ -1,5 +1,5 @@
-// Register flow in browser mode, keyboard only: ring, remove a line, try a card
-// (no PIN pad configured), pay cash with change, the ticket closes.
+// Register flow in browser mode, keyboard only: ring, remove a line, pay cash
+// with change, the ticket closes. Card payments: payment-flow.e2e.test.ts.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +35,7 @@ after(async () => {
 const text = (testId: string) => page.getByTestId(testId).innerText();
 const activeLines = () => page.locator('[data-testid="ticket-line"][data-voided="false"]');
 
-test('the register loads with the status bar: training badge, healthy journal, no PIN pad', async () => {
+test('the register loads with the status bar: training badge, healthy journal', async () => {
   await page.getByTestId('catalog-item-coffee').waitFor();
   await page.getByTestId('training-badge').waitFor();
   assert.equal(await page.getByTestId('status-journal').getAttribute('data-healthy'), 'true');
@@ -65,17 +65,6 @@ test('a selected line is removed with the arrows and Delete; it stays visible as
   assert.equal(await activeLines().count(), 2);
   assert.equal(await text('ticket-total'), '$11.20');
   await snap(page, SPEC, '03-line-removed');
-});
-
-test('Card answers in plain words that no PIN pad is configured, and nothing is paid', async () => {
-  await page.keyboard.press('F4');
-  const notice = page.getByTestId('error-notice');
-  await notice.waitFor();
-  assert.match(await notice.innerText(), /PIN pad/i);
-  assert.equal(await text('ticket-paid'), '$0.00');
-  await snap(page, SPEC, '04-card-no-terminal');
-  await page.keyboard.press('Escape');
-  await notice.waitFor({ state: 'detached' });
 });
 
 test('a cash amount that is not money is refused in the dialog before anything is sent', async () => {

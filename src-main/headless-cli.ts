@@ -2,6 +2,8 @@
 // when ready (the e2e fixtures parse it). Everything else goes to stderr.
 //
 //   node --import tsx src-main/headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training]
+//     [--cancel-after-seconds N] [--card-time-ms N] [--sale-timeout-ms N]
+// The last two tune the training PIN pad (e2e runs use short values).
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,13 +12,26 @@ import { startHeadless } from './headless.ts';
 /** The ready line's prefix; the full line is `<prefix>http://127.0.0.1:<port>/?token=<token>`. */
 export const READY_PREFIX = 'cashier-desk headless: ';
 
-function parse(): { journal?: string; port: number; staticDir: string; training: boolean } {
+const USAGE = 'usage: headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training] [--cancel-after-seconds N] [--card-time-ms N] [--sale-timeout-ms N]';
+
+/** A whole number option within bounds, or undefined when not given; throws a message naming the option. */
+function wholeNumber(name: string, value: string | undefined, min: number, max: number, meaning: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max} (${meaning}), not "${value}".`);
+  return n;
+}
+
+function parse(): { journal?: string; port: number; staticDir: string; training: boolean; cancelAfterSeconds?: number; cardTimeMs?: number; saleTimeoutMs?: number } {
   const { values } = parseArgs({
     options: {
       journal: { type: 'string' },
       port: { type: 'string', default: '0' },
       static: { type: 'string', default: 'dist-renderer' },
       training: { type: 'boolean', default: false },
+      'cancel-after-seconds': { type: 'string' },
+      'card-time-ms': { type: 'string' },
+      'sale-timeout-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -30,6 +45,9 @@ function parse(): { journal?: string; port: number; staticDir: string; training:
     port,
     staticDir: path.resolve(values.static),
     training: values.training,
+    cancelAfterSeconds: wholeNumber('cancel-after-seconds', values['cancel-after-seconds'], 0, 3600, 'seconds before Cancel appears'),
+    saleTimeoutMs: wholeNumber('sale-timeout-ms', values['sale-timeout-ms'], 500, 600_000, 'how long the training PIN pad answer is awaited, ms'),
+    cardTimeMs: wholeNumber('card-time-ms', values['card-time-ms'], 0, 600_000, "the training customer's time at the PIN pad, ms"),
   };
 }
 
@@ -39,11 +57,21 @@ async function main(): Promise<void> {
     args = parse();
   } catch (err) {
     process.stderr.write(`cashier-desk headless: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.stderr.write('usage: headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training]\n');
+    process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
   const headless = await startHeadless({
-    host: { journalPath: args.journal, trainingMode: args.training || undefined },
+    host: {
+      journalPath: args.journal,
+      trainingMode: args.training || undefined,
+      cancelAfterSeconds: args.cancelAfterSeconds,
+      devices: {
+        training: {
+          ...(args.cardTimeMs !== undefined ? { cardTimeMs: args.cardTimeMs } : {}),
+          ...(args.saleTimeoutMs !== undefined ? { paxTimeouts: { transactionMs: args.saleTimeoutMs } } : {}),
+        },
+      },
+    },
     port: args.port,
     staticDir: args.staticDir,
   });

@@ -13,6 +13,9 @@ import { DeviceService, type TrainingMode } from './devices/device-service.ts';
 import type { TrainingOptions } from './devices/training-devices.ts';
 import { loadCatalog } from './tickets/catalog.ts';
 import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts';
+import { TrainingScenarios } from './devices/training-scenarios.ts';
+import { gatewayFromEnv, PaymentServices, type GatewayConfig, type PaymentServicesOptions } from './payment-services.ts';
+import type { ReceiptStore } from './receipts/receipt-builder.ts';
 
 export type { RegisterConfig };
 
@@ -34,6 +37,15 @@ export interface HostConfig {
   devices?: { probeIntervalMs?: number; testTimeoutMs?: number; training?: TrainingOptions };
   /** Seconds before Cancel appears on "Please Complete Payment" (default 30). */
   cancelAfterSeconds?: number;
+  /**
+   * The real payment gateway (default: CASHIER_DESK_GATEWAY_URL / CASHIER_DESK_GATEWAY_KEY;
+   * null: none). Training mode always uses the training gateway simulator.
+   */
+  gateway?: GatewayConfig | null;
+  /** Store name and lines printed on receipts (default: the register's name). */
+  store?: ReceiptStore;
+  /** Payment resolution tuning (tests): lookup timeout, backoff between passes. */
+  payments?: PaymentServicesOptions['tuning'];
   /** Injected clock, for deterministic tests. */
   clock?: () => Date;
   /** Injected id generator, for deterministic tests. */
@@ -56,6 +68,10 @@ export interface Host {
   devices: DeviceService;
   /** Resolves once the live devices (or training simulators) are up; never rejects. */
   ready: Promise<void>;
+  /** Resolves after start-up recovery's first pass over attempts a crash left sent or in doubt; never rejects. */
+  recovered: Promise<void>;
+  /** Payments, Find Missing, orphans and receipts; undefined when the journal could not be opened. */
+  payments: PaymentServices | undefined;
   status(): StatusSnapshot;
   /** Stops devices and simulators and closes the journal; await it before exiting. */
   close(): Promise<void>;
@@ -85,6 +101,7 @@ export function createHost(config: HostConfig = {}): Host {
   let journal: Journal | undefined;
   let tickets: TicketService | undefined;
   let journalProblem: AppError | undefined;
+  let payments: PaymentServices | undefined;
   try {
     journal = openJournal({ path: journalPath, clock: config.clock, newId: config.newId });
     tickets = new TicketService(journal, { register, currency, catalog });
@@ -93,6 +110,7 @@ export function createHost(config: HostConfig = {}): Host {
     journal?.close();
     journal = undefined;
     tickets = undefined;
+    payments = undefined;
     // Configuration mistakes (register code, currency) stop the start; only a journal refusal is survivable.
     if (err instanceof AppError && !err.code.startsWith('journal_')) throw err;
     journalProblem =
@@ -101,6 +119,9 @@ export function createHost(config: HostConfig = {}): Host {
         : new AppError('journal_unavailable', `The journal ${journalPath} could not be opened (${redactForLog(err)}). Check the path and start again.`);
   }
 
+  // The training PIN pad waits past the moment Cancel appears, so a trainee can press it on a payment that never answers.
+  const training = config.devices?.training ?? {};
+  const trainingSaleMs = training.paxTimeouts?.transactionMs ?? Math.max(training.cardTimeMs ?? 1000, cancelAfterSeconds * 1000) + 15_000;
   let deviceRepo: DeviceRepository | undefined;
   const devices = new DeviceService({
     repository: () => {
@@ -109,7 +130,7 @@ export function createHost(config: HostConfig = {}): Host {
       return deviceRepo;
     },
     training: trainingSetting,
-    trainingOptions: config.devices?.training,
+    trainingOptions: { ...training, paxTimeouts: { transactionMs: trainingSaleMs, ...training.paxTimeouts } },
     probeIntervalMs: config.devices?.probeIntervalMs,
     testTimeoutMs: config.devices?.testTimeoutMs,
     clock: config.clock,
@@ -124,6 +145,32 @@ export function createHost(config: HostConfig = {}): Host {
     hub.emit('status.changed', s);
   };
   devices.onChange(pushStatus);
+
+  const log = (line: string) => process.stderr.write(`host: ${redactText(line)}\n`);
+  if (journal && tickets) {
+    const t = tickets;
+    payments = new PaymentServices({
+      journal,
+      tickets: t,
+      devices,
+      registerCode: register.code,
+      currency,
+      gateway: config.gateway === null ? undefined : (config.gateway ?? gatewayFromEnv(process.env)),
+      store: config.store ?? { name: register.name },
+      version: config.version ?? DEFAULT_VERSION,
+      tuning: config.payments,
+      log,
+    });
+    payments.coordinator.onAttemptChanged((a) => {
+      hub.emit('payment.changed', a);
+      // A settled ticket was already announced by the ticket service; a partial approval leaves it open and changed.
+      if (a.state === 'approved') {
+        const ticket = t.get(a.ticketId);
+        if (ticket.status === 'open') hub.emit('ticket.changed', ticket);
+      }
+    });
+  }
+  const scenarios = new TrainingScenarios(() => devices.training(), { cancelAfterSeconds, answerWaitSeconds: Math.ceil(trainingSaleMs / 1000) });
 
   function status(): StatusSnapshot {
     const d = devices.health();
@@ -148,6 +195,13 @@ export function createHost(config: HostConfig = {}): Host {
     });
   }
 
+  /** The payment services, or the journal's refusal. */
+  function pay(): PaymentServices {
+    service();
+    if (payments) return payments;
+    throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
+  }
+
   function info(): AppInfo {
     return {
       name: APP_NAME,
@@ -169,22 +223,35 @@ export function createHost(config: HostConfig = {}): Host {
     'ticket.listOpen': () => service().listOpen(),
     'ticket.addLine': ({ ticketId, itemId, quantity }) => service().addLine(ticketId, itemId, quantity),
     'ticket.removeLine': ({ ticketId, lineId }) => service().removeLine(ticketId, lineId),
-    'tender.cash': ({ ticketId, amountTendered }) => service().tenderCash(ticketId, amountTendered),
-    'payment.start': () => {
-      service();
-      throw new AppError(
-        'terminal_not_configured',
-        'No PIN pad is configured for this register. Take cash, or ask a manager to add a PIN pad in Settings.',
-      );
+    'tender.cash': ({ ticketId, amountTendered }) => {
+      const result = service().tenderCash(ticketId, amountTendered);
+      if (result.ticket.status === 'paid') pay().printAfterCash(ticketId);
+      return result;
     },
-    // Contract entries the payments wiring (not done yet) will implement; until then a clear refusal.
-    'payment.cancel': () => notWired('payment.cancel'),
-    'payment.listForTicket': () => notWired('payment.listForTicket'),
-    'reconcile.findMissing': () => notWired('reconcile.findMissing'),
-    'orphan.list': () => notWired('orphan.list'),
-    'receipt.reprint': () => notWired('receipt.reprint'),
-    'receipt.last': () => notWired('receipt.last'),
-    'training.simulate': () => notWired('training.simulate'),
+    'payment.start': async ({ ticketId, amount, terminalId }) => {
+      const p = pay();
+      // The training fault meant for this payment is armed now, so no status probe spends it first.
+      const disarm = scenarios.armForSale();
+      let started = false;
+      const stop = p.coordinator.onAttemptChanged((a) => {
+        if (a.ticketId === ticketId && a.state === 'sent') started = true;
+      });
+      try {
+        return await p.coordinator.start(ticketId, amount, terminalId);
+      } catch (err) {
+        if (!started) disarm();
+        throw err;
+      } finally {
+        stop();
+      }
+    },
+    'payment.cancel': ({ attemptId }) => pay().coordinator.cancel(attemptId),
+    'payment.listForTicket': ({ ticketId }) => pay().attemptsOf(ticketId),
+    'reconcile.findMissing': ({ ticketId }) => pay().findMissing(ticketId),
+    'orphan.list': () => pay().orphanList(),
+    'receipt.reprint': ({ ticketId }) => pay().reprint(ticketId),
+    'receipt.last': ({ ticketId }) => pay().lastReceipt(ticketId),
+    'training.simulate': ({ scenario }) => scenarios.simulate(scenario),
     'device.list': () => devices.list(),
     'device.save': ({ deviceId, device }) => devices.save(deviceId, device),
     'device.remove': ({ deviceId }) => devices.remove(deviceId),
@@ -198,25 +265,45 @@ export function createHost(config: HostConfig = {}): Host {
 
   // Clients that connect later ask status.get; this reaches those already listening.
   queueMicrotask(pushStatus);
+  let closing: Promise<void> | undefined;
   const ready = devices.start().catch((err) => {
     process.stderr.write(`host: devices could not start: ${redactForLog(err)}\n`);
   });
+  // Attempts a crash left sent or in doubt are resolved once the PIN pad that took them can be asked.
+  const recovered = ready.then(async () => {
+    if (!payments || closing) return;
+    try {
+      const left = await payments.coordinator.recoverOnStartup();
+      if (left.length > 0) log(`recovery: ${left.map((a) => `${a.ecrRef}=${a.state}`).join(', ')}`);
+    } catch (err) {
+      log(`recovery failed: ${redactForLog(err)}`);
+    }
+  });
 
-  let closing: Promise<void> | undefined;
   return {
     handlers,
     events: hub,
     devices,
     ready,
+    recovered,
+    get payments() {
+      return payments;
+    },
     status,
     close() {
       if (closing) return closing;
       // Refuse new work at once; the journal itself closes after the devices, which may still be journaling a change.
       hub.clear();
       tickets = undefined;
+      const p = payments;
+      payments = undefined;
       journalProblem ??= new AppError('journal_unavailable', 'The register host has shut down. Restart the app.');
       closing = (async () => {
+        // Payments stop retrying first; closing the devices then ends a sale still out on a PIN pad as in doubt
+        // (journaled, resolved at the next start) instead of waiting minutes for a customer who left.
+        const paying = p?.close().catch((err) => process.stderr.write(`host: closing payments failed: ${redactForLog(err)}\n`));
         await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));
+        await paying;
         journal?.close();
         journal = undefined;
         deviceRepo = undefined;
@@ -224,10 +311,6 @@ export function createHost(config: HostConfig = {}): Host {
       return closing;
     },
   };
-}
-
-function notWired(method: string): never {
-  throw new AppError('internal', `${method} is not available in this build yet. Use the register's other screens, and tell a manager.`, { method });
 }
 
 /** A small typed emitter; a throwing listener cannot break the others. */

@@ -137,7 +137,7 @@ export type RequestOf<M extends CommandName> = z.output<(typeof commands)[M]['re
 /** The request type of a command as the caller writes it (defaults optional). */
 export type RequestInputOf<M extends CommandName> = z.input<(typeof commands)[M]['request']>;
 /** The result type of a command. */
-export type ResultOf<M extends CommandName> = NonNullable<(typeof commands)[M]['result']>;
+export type ResultOf<M extends CommandName> = Exclude<(typeof commands)[M]['result'], undefined>;
 
 /** Every event main pushes, with its payload. */
 export interface Events {

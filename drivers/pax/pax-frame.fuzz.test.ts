@@ -4,23 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containsFullPan } from '../../src-shared/card.ts';
+import { mulberry32 } from '../../src-shared/seeded-random.ts';
 import { ACK, EOT, ETX, FS, FrameDecoder, MAX_FRAME_BYTES, NAK, PaxFrameError, STX, US, encodeFrame, type Field } from './pax-frame.ts';
 import { PaxMessageError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, type PaxResponse } from './pax-messages.ts';
 
-/** mulberry32: small, seeded, good enough to spread inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 0xc0ffee;
-const rand = prng(SEED);
+const rand = mulberry32(SEED);
 const int = (n: number) => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
 

@@ -6,6 +6,7 @@
 
 import { SerialPort } from 'serialport';
 import { TerminalUnavailableError } from '../terminal.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { ACK, FrameDecoder } from './pax-frame.ts';
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
 import { PaxExchangeSession, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
@@ -84,36 +85,42 @@ export class PaxSerialTransport implements PaxTransport {
     if (this.port?.isOpen) return Promise.resolve(this.port);
     if (this.opening) return this.opening;
     const timeoutMs = this.opts.openTimeoutMs ?? 3000;
-    this.opening = new Promise<SerialPort>((resolve, reject) => {
-      const port = new SerialPort({
-        path: this.opts.path,
-        baudRate: this.opts.baudRate ?? PAX_DEFAULT_BAUD,
-        dataBits: 8,
-        parity: 'none',
-        stopBits: 1,
-        autoOpen: false,
-      });
-      const timer = setTimeout(() => {
-        reject(new TerminalUnavailableError(`Could not open serial port ${this.opts.path} within ${timeoutMs} ms; the ${label} request was not sent`));
-        if (port.isOpen) port.close();
-      }, timeoutMs);
-      port.open((err) => {
-        clearTimeout(timer);
-        if (err) {
-          reject(
-            new TerminalUnavailableError(`Could not open serial port ${this.opts.path} (${err.message}); the ${label} request was not sent. Check the cable and the port name.`, {
-              cause: err,
-            }),
-          );
-          return;
-        }
-        this.attach(port);
-        resolve(port);
-      });
-    }).finally(() => {
+    this.opening = this.openPort(label, timeoutMs).finally(() => {
       this.opening = undefined;
     });
     return this.opening;
+  }
+
+  private async openPort(label: string, timeoutMs: number): Promise<SerialPort> {
+    const port = new SerialPort({
+      path: this.opts.path,
+      baudRate: this.opts.baudRate ?? PAX_DEFAULT_BAUD,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      autoOpen: false,
+    });
+    const opened = new Promise<void>((resolve, reject) =>
+      port.open((err) =>
+        err
+          ? reject(
+              new TerminalUnavailableError(`Could not open serial port ${this.opts.path} (${err.message}); the ${label} request was not sent. Check the cable and the port name.`, {
+                cause: err,
+              }),
+            )
+          : resolve(),
+      ),
+    );
+    try {
+      await withTimeout(opened, timeoutMs, () =>
+        new TerminalUnavailableError(`Could not open serial port ${this.opts.path} within ${timeoutMs} ms; the ${label} request was not sent`));
+    } catch (err) {
+      // A port that opens after we gave up is closed, not left holding the device.
+      opened.then(() => port.close(() => undefined), () => undefined);
+      throw err;
+    }
+    this.attach(port);
+    return port;
   }
 
   private attach(port: SerialPort): void {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import readline from 'node:readline';
+import { withTimeout } from '../with-timeout.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
 import type { PaxCreditResponse } from './pax-messages.ts';
 import { parseCliArgs } from './pax-simulator-cli.ts';
@@ -15,16 +16,24 @@ interface Started {
   ports: { tcpPort: number; httpPort?: number; controlPort: number; deviceId: string };
 }
 
+// A simulator whose test failed half-way must not outlive the run.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 async function startCli(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const lines = readline.createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('simulator CLI did not start in time')), 15000);
-    lines.once('line', (l) => {
-      clearTimeout(timer);
-      resolve(l);
-    });
+  const firstLine = new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulator CLI exited with ${code}`)));
+  });
+  const first = await withTimeout(firstLine, 15000, () => {
+    child.kill('SIGKILL');
+    return new Error('simulator CLI did not start in time');
   });
   return { child, ports: JSON.parse(first) };
 }
@@ -39,16 +48,20 @@ async function control(port: number, method: string, path: string, body?: unknow
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
 
 const sale = (ecrRef: string, amount: number) => ({ command: 'T00' as const, transType: 'sale' as const, amount, ecrRef });
 
-describe('pax-simulator-cli', () => {
+describe('pax-simulator-cli', { concurrency: true }, () => {
   test('argument parsing rejects unknown options and bad ports with the usage', () => {
     assert.deepEqual(parseCliArgs(['--port', '0', '--device-id', 'X1', '--no-duplicate-check']), {
       port: 0, deviceId: 'X1', controlPort: 0, duplicateCheck: false,

@@ -1,34 +1,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { SerialPort } from 'serialport';
 import { InMemoryProcessor } from './in-memory-processor.ts';
 import { encodeFrame } from './pax-frame.ts';
 import { decodeResponse } from './pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { RawLink } from './pax-simulator-test-client.ts';
+import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
 
 describe('PAX simulator over a serial line (socat pty pair)', () => {
-  let socat: ChildProcess;
-  let dir: string;
+  let pair: PtyPair | undefined;
   let ecrPort: SerialPort;
   let link: RawLink;
   let sim: PaxSimulator;
   const processor = new InMemoryProcessor();
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pax-serial-'));
-    const a = path.join(dir, 'A');
-    const b = path.join(dir, 'B');
-    socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
-    const end = Date.now() + 5000;
-    while (!(fs.existsSync(a) && fs.existsSync(b))) {
-      if (Date.now() > end) throw new Error('socat did not create the pty pair');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    pair = await startPtyPair();
+    const { a, b } = pair;
     sim = new PaxSimulator({ deviceId: 'SER1', processor, cardTimeMs: 400 });
     await sim.attachSerial(a);
     ecrPort = new SerialPort({ path: b, baudRate: 9600, autoOpen: false });
@@ -40,8 +29,7 @@ describe('PAX simulator over a serial line (socat pty pair)', () => {
   after(async () => {
     await new Promise<void>((resolve) => (ecrPort?.isOpen ? ecrPort.close(() => resolve()) : resolve()));
     await sim?.close();
-    socat?.kill();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await pair?.stop();
   });
 
   test('a sale is approved over the serial line', async () => {

@@ -16,6 +16,7 @@ import { decodeRequest, encodeResponse, PaxMessageError, PAX_RESULT, type PaxReq
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
 import { DeviceRebootedError, SimDevice, type SimDeviceStatus, type SimRecord } from './pax-simulator-device.ts';
 import { FaultPlan, type PaxFault } from './pax-simulator-faults.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { corruptLrc, LinkSession, type Reception, type ReplyPlan } from './pax-simulator-link.ts';
 import { batchCloseResponse, cancelResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
 
@@ -45,6 +46,8 @@ type Transport = 'tcp' | 'http' | 'serial';
 
 const NONE: ReplyPlan = { kind: 'none' };
 const APP_VERSION = 'SIM-1.0';
+/** A pty or USB adapter opens in milliseconds; longer means it never will. */
+const SERIAL_OPEN_TIMEOUT_MS = 5000;
 
 /** A simulated PAX terminal (see file comment). */
 export class PaxSimulator {
@@ -102,9 +105,15 @@ export class PaxSimulator {
   async attachSerial(path: string, baudRate = PAX_DEFAULT_BAUD): Promise<void> {
     this.assertOpen();
     const port = new SerialPort({ path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
-    await new Promise<void>((resolve, reject) =>
+    const opened = new Promise<void>((resolve, reject) =>
       port.open((err) => (err ? reject(new Error(`Cannot open serial port ${path}: ${err.message}`)) : resolve())),
     );
+    try {
+      await withTimeout(opened, SERIAL_OPEN_TIMEOUT_MS, () => new Error(`Opening serial port ${path} took more than ${SERIAL_OPEN_TIMEOUT_MS} ms`));
+    } catch (err) {
+      opened.then(() => port.close(() => undefined), () => undefined);
+      throw err;
+    }
     this.serialPorts.push(port);
     const session = new LinkSession(
       { write: (b) => void port.write(b), destroy: () => undefined },

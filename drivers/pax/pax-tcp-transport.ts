@@ -3,6 +3,7 @@
 
 import net from 'node:net';
 import { TerminalUnavailableError } from '../terminal.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { FrameDecoder } from './pax-frame.ts';
 import { PaxExchangeSession, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
 
@@ -58,33 +59,33 @@ export class PaxTcpTransport implements PaxTransport {
     this.sockets.clear();
   }
 
-  private connect(label: string): Promise<net.Socket> {
+  private async connect(label: string): Promise<net.Socket> {
     const timeoutMs = this.opts.connectTimeoutMs ?? 3000;
-    return new Promise((resolve, reject) => {
-      const socket = net.createConnection({ host: this.opts.host, port: this.opts.port });
-      socket.setNoDelay(true);
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new TerminalUnavailableError(`Could not connect to the terminal at ${this.where()} within ${timeoutMs} ms; the ${label} request was not sent`));
-      }, timeoutMs);
-      const onError = (err: Error) => {
-        clearTimeout(timer);
-        socket.destroy();
+    const socket = net.createConnection({ host: this.opts.host, port: this.opts.port });
+    socket.setNoDelay(true);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    let onError: (err: Error) => void = () => undefined;
+    const connected = new Promise<void>((resolve, reject) => {
+      onError = (err) =>
         reject(
           new TerminalUnavailableError(`Could not connect to the terminal at ${this.where()} (${(err as NodeJS.ErrnoException).code ?? err.message}); the ${label} request was not sent. Check that it is on and on the network.`, {
             cause: err,
           }),
         );
-      };
       socket.once('error', onError);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.off('error', onError);
-        resolve(socket);
-      });
+      socket.once('connect', () => resolve());
     });
+    try {
+      await withTimeout(connected, timeoutMs, () =>
+        new TerminalUnavailableError(`Could not connect to the terminal at ${this.where()} within ${timeoutMs} ms; the ${label} request was not sent`));
+    } catch (err) {
+      // onError stays attached: a late error from the dying socket must not go unhandled.
+      socket.destroy();
+      throw err;
+    }
+    socket.off('error', onError);
+    return socket;
   }
 
   private where(): string {

@@ -1,14 +1,12 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { containsFullPan } from '../../src-shared/card.ts';
 import { EscPosPrinter, serialPrinter, tcpPrinter } from './escpos-printer.ts';
 import { PrinterSimulator } from './printer-simulator.ts';
 import { sampleReceipt } from './receipt-fixture.ts';
+import { closedPort } from '../test-support/loopback-port.ts';
+import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
 
 const TIMEOUT = 300;
 
@@ -100,10 +98,7 @@ describe('ESC/POS printer over TCP', () => {
   });
 
   test('nothing listening: offline with a clear message', async () => {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await closedPort();
     const dead = tcpPrinter('127.0.0.1', port, { timeoutMs: TIMEOUT });
     const status = await dead.status();
     assert.ok(!status.ready);
@@ -150,21 +145,13 @@ describe('ESC/POS printer over TCP', () => {
 });
 
 describe('ESC/POS printer over a serial pair (socat)', () => {
-  let socat: ChildProcess;
-  let dir: string;
+  let pair: PtyPair | undefined;
   let sim: PrinterSimulator;
   let printer: EscPosPrinter;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'printer-serial-'));
-    const a = path.join(dir, 'A');
-    const b = path.join(dir, 'B');
-    socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
-    const deadline = Date.now() + 5000;
-    while (!(fs.existsSync(a) && fs.existsSync(b))) {
-      if (Date.now() > deadline) throw new Error('socat did not create the serial pair within 5 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    pair = await startPtyPair();
+    const { a, b } = pair;
     sim = await PrinterSimulator.start();
     await sim.attachSerial(b);
     printer = serialPrinter(a, 9600, { timeoutMs: 500 });
@@ -172,8 +159,7 @@ describe('ESC/POS printer over a serial pair (socat)', () => {
   after(async () => {
     await printer?.close();
     await sim?.close();
-    socat?.kill();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await pair?.stop();
   });
 
   test('prints over serial', async () => {

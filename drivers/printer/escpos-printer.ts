@@ -9,6 +9,7 @@ import {
   decodeStatus, isStatusByte, statusRequest, STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER, type PrinterCondition,
 } from './escpos-status.ts';
 import { TcpPrinterTransport, SerialPrinterTransport, type PrinterTransport } from './printer-transport.ts';
+import { withTimeout } from '../with-timeout.ts';
 
 /** Why a printer cannot print. `no_answer`: the receipt was sent, then the printer went silent. */
 export type PrinterProblem = 'paper_out' | 'cover_open' | 'offline' | 'error' | 'no_answer';
@@ -130,17 +131,16 @@ export class EscPosPrinter {
 
   private async ask(n: number): Promise<number> {
     await this.transport.write(statusRequest(n), this.timeoutMs);
-    const answer = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        reject(new NoAnswerError(`${this.transport.description} did not answer a status request within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      timer.unref();
+    const answered = new Promise<number>((resolve, reject) => {
       this.waiter = {
-        resolve: (b) => { clearTimeout(timer); this.waiter = undefined; resolve(b); },
-        reject: (e) => { clearTimeout(timer); this.waiter = undefined; reject(e); },
+        resolve: (b) => { this.waiter = undefined; resolve(b); },
+        reject: (e) => { this.waiter = undefined; reject(e); },
       };
       this.deliver();
+    });
+    const answer = await withTimeout(answered, this.timeoutMs, () => {
+      this.waiter = undefined;
+      return new NoAnswerError(`${this.transport.description} did not answer a status request within ${this.timeoutMs} ms`);
     });
     if (!isStatusByte(answer)) throw new Error(`${this.transport.description} answered a status request with an unexpected byte 0x${answer.toString(16)}`);
     return answer;

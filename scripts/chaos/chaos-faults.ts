@@ -25,6 +25,7 @@ export function pickFault(rng: ChaosRandom): ChaosFault {
     ['processor_5xx', 1],
     ['processor_drop_after_commit', 1.5],
     ['processor_hang_commit', 0.5],
+    ['processor_late', 0.7],
     ['gateway_report_5xx', 1],
     ['gateway_report_hang', 0.5],
   ]);
@@ -42,6 +43,9 @@ export function pickFault(rng: ChaosRandom): ChaosFault {
       return { on: 'gateway', spec: { kind: 'http_5xx', target: 'processor', commands: ['sale'], status: rng.pick([500, 502, 503]) } };
     case 'processor_drop_after_commit':
       return { on: 'gateway', spec: { kind: 'drop_after_commit', target: 'processor', commands: ['sale'] } };
+    case 'processor_late':
+      // Charged after the PIN pad gave up on its host (5 s): the charge lands when everyone may have called it absent.
+      return { on: 'gateway', spec: { kind: 'delay', target: 'processor', commands: ['sale'], delayMs: rng.int(2000, 7000) } };
     case 'processor_hang_commit':
       return { on: 'gateway', spec: { kind: 'hang', target: 'processor', commands: ['sale'], commit: true } };
     case 'gateway_report_5xx':

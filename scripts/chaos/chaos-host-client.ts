@@ -11,6 +11,9 @@ import { startTsChild, type Child } from './chaos-processes.ts';
 /** The host died (killed or crashed) before answering. */
 export class HostGoneError extends Error {}
 
+/** The host did not answer in time: a hang, which the register must never do. */
+export class HostTimeoutError extends Error {}
+
 /** The host answered with an error. */
 export class HostRefusedError extends Error {
   constructor(
@@ -90,11 +93,11 @@ export class ChaosHost {
     return this.#child !== undefined;
   }
 
-  /** SIGKILLs the host now (no-op when it is not running). */
-  async kill(): Promise<void> {
+  /** SIGKILLs the host now (no-op when it is not running); `chaos` false for a kill that is not one of the run's random kills. */
+  async kill(chaos = true): Promise<void> {
     const child = this.#child;
     if (!child) return;
-    this.kills++;
+    if (chaos) this.kills++;
     this.#child = undefined;
     child.proc.kill('SIGKILL');
     await child.exited;
@@ -109,7 +112,7 @@ export class ChaosHost {
     return new Promise<HostAnswers[C]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new Error(`chaos host did not answer ${req.cmd} within ${timeoutMs} ms`));
+        reject(new HostTimeoutError(`chaos host did not answer ${req.cmd} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       child.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);

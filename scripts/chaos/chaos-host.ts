@@ -15,6 +15,8 @@ import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
 import { CardknoxClient } from '../../src-main/gateways/cardknox-client.ts';
 import { openJournal } from '../../src-main/journal/journal.ts';
 import { PaymentCoordinator } from '../../src-main/payments/payment-coordinator.ts';
+import { AttemptRepository } from '../../src-main/journal/attempt-repository.ts';
+import { MissingPaymentFinder } from '../../src-main/reconcile/find-missing.ts';
 import { OrphanRepository } from '../../src-main/reconcile/orphan-repository.ts';
 import { TicketService } from '../../src-main/tickets/ticket-service.ts';
 import type { HostAnswers, HostLine, HostRequest, JournalDump, TicketView } from './chaos-host-protocol.ts';
@@ -69,9 +71,14 @@ const terminals: PaxTerminal[] = [
   createPaxTerminal({ id: PAD_IDS[1], transport: 'serial', serialPath: args.serial!, timeouts: PAX_TIMEOUTS }),
   createPaxTerminal({ id: PAD_IDS[2], transport: 'http', host: '127.0.0.1', port: Number(args.http), timeouts: PAX_TIMEOUTS }),
 ];
+const attempts = new AttemptRepository(journal);
+const orphans = new OrphanRepository(journal);
+const finder = new MissingPaymentFinder({ journal, attempts, tickets, orphans, gateway: client, registerCode: CHAOS_REGISTER.code });
 const coordinator = new PaymentCoordinator({
   journal,
   tickets,
+  attempts,
+  missingPayments: finder,
   registerCode: CHAOS_REGISTER.code,
   terminals,
   gateway: client,
@@ -128,8 +135,8 @@ function view(ticketId: string): TicketView {
 function dump(): JournalDump {
   const ids = journal.db.prepare('SELECT id FROM tickets ORDER BY number').all() as { id: string }[];
   const all = ids.map((r) => view(r.id));
-  const orphans = new OrphanRepository(journal).listOpen().map((o) => ({ refNum: o.refNum, invoice: o.invoice, amount: o.amount }));
-  return { tickets: all.map((v) => v.ticket), attempts: all.flatMap((v) => v.attempts), orphans };
+  const queued = orphans.listOpen().map((o) => ({ refNum: o.refNum, invoice: o.invoice, amount: o.amount }));
+  return { tickets: all.map((v) => v.ticket), attempts: all.flatMap((v) => v.attempts), orphans: queued };
 }
 
 async function handle(req: HostRequest): Promise<unknown> {

@@ -10,7 +10,7 @@ import { CardknoxClient } from '../../src-main/gateways/cardknox-client.ts';
 import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
 import { armFault, faultLabel, pickFault } from './chaos-faults.ts';
 import { CHAOS_GATEWAY_KEY, startFleet, type Fleet } from './chaos-fleet.ts';
-import { ChaosHost, HostGoneError, HostRefusedError } from './chaos-host-client.ts';
+import { ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError } from './chaos-host-client.ts';
 import { PAD_IDS, type HostAnswers, type HostRequest, type PadId } from './chaos-host-protocol.ts';
 import { ChaosRandom } from './chaos-random.ts';
 import { chaosLine, chaosPassed, tallyChaos, type ChaosTally } from './chaos-tally.ts';
@@ -45,6 +45,7 @@ const MAX_ACTIONS_PER_TICKET = 10;
 const DECLINE_CARD = '4000000000000002';
 
 interface Ctx {
+  /** Decisions about restarts; tickets draw from their own streams (ticketRandom). */
   rng: ChaosRandom;
   fleet: Fleet;
   host: ChaosHost;
@@ -52,6 +53,10 @@ interface Ctx {
   log: (line: string) => void;
   restarting?: Promise<void>;
   stray: number;
+  /** The register's refusals by error code (attempt_unresolved when a cashier did not wait…). */
+  refusals: Map<string, number>;
+  /** Requests the host never answered (each a bug: every wait has a timeout). */
+  hangs: string[];
 }
 
 /** Runs the chaos run end to end; never leaves a process behind. */
@@ -70,7 +75,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     httpPort: fleet.httpPort,
     logFile: path.join(dir, 'host.log'),
   });
-  const ctx: Ctx = { rng: new ChaosRandom(opts.seed), fleet, host, opts, log, stray: 0 };
+  // The restart stream (kills during recovery) is apart from the tickets' streams.
+  const ctx: Ctx = { rng: new ChaosRandom(opts.seed ^ 0x5eed), fleet, host, opts, log, stray: 0, refusals: new Map(), hangs: [] };
+  // Interrupted (Ctrl-C, CI timeout): take the simulators and the host down with us.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void Promise.allSettled([host.kill(), fleet.stop()]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await host.start();
     log(`chaos: simulators and host up after ${Date.now() - started} ms`);
@@ -79,7 +91,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       while (next < opts.payments) {
         const n = next++;
         await payTicket(ctx, n);
-        if (ctx.rng.chance(0.03)) await strayCharge(ctx, n);
+        if (ticketRandom(ctx.opts.seed ^ 0x57a7, n).chance(0.03)) await strayCharge(ctx, n);
         if ((n + 1) % 25 === 0) log(`chaos: ${n + 1}/${opts.payments} tickets, ${host.kills} kills`);
       }
     };
@@ -98,10 +110,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (const f of tally.findings) log(`chaos: finding: ${f}`);
     log(
       `chaos: detail tickets=${dump.tickets.length} attempts=${dump.attempts.length} stray_charges=${ctx.stray} ` +
-        `phantom_approvals=${tally.phantomApprovals} unpaid_tickets=${tally.unpaidTickets} host_starts=${host.starts}`,
+        `phantom_approvals=${tally.phantomApprovals} unpaid_tickets=${tally.unpaidTickets} host_starts=${host.starts} ` +
+        `refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
     );
-    return { line: chaosLine(opts.payments, tally, host.kills), passed: chaosPassed(tally), tally, kills: host.kills, ms: Date.now() - started, dir };
+    // A hang fails the run too, though it is not one of the four counts of the line.
+    return { line: chaosLine(opts.payments, tally, host.kills), passed: chaosPassed(tally) && ctx.hangs.length === 0, tally, kills: host.kills, ms: Date.now() - started, dir };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await host.shutdown().catch(() => undefined);
     await host.kill();
     await fleet.stop();
@@ -110,7 +126,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
 /** One ticket: ring a random total, then pay it like a hurried cashier would. */
 async function payTicket(ctx: Ctx, n: number): Promise<void> {
-  const { rng, host } = ctx;
+  const { host } = ctx;
+  // Each ticket has its own stream, so its decisions do not depend on how the lanes interleave.
+  const rng = ticketRandom(ctx.opts.seed, n);
   const total = rng.int(100, 30_000);
   const ticket = await withHost(ctx, { cmd: 'createTicket', total });
   let pad: PadId = PAD_IDS[n % PAD_IDS.length];
@@ -118,9 +136,9 @@ async function payTicket(ctx: Ctx, n: number): Promise<void> {
     const view = await withHost(ctx, { cmd: 'ticket', ticketId: ticket.id });
     if (view.ticket.status !== 'open' || view.ticket.due === 0) return;
     const pending = view.attempts.find((a) => isUnresolved(a.state));
-    if (pending) {
-      // "Checking…" on screen: the cashier waits for it.
-      await withHost(ctx, { cmd: 'waitResolved', attemptId: pending.id, timeoutMs: 20_000 }, 30_000).catch(ignoreRefusal);
+    // "Checking…" on screen: most cashiers wait; an impatient one presses Pay again (the register must refuse).
+    if (pending && rng.chance(0.75)) {
+      await underKillThreat(ctx, rng, host.request({ cmd: 'waitResolved', attemptId: pending.id, timeoutMs: 20_000 }, 30_000));
       continue;
     }
     const behaviour = rng.weighted<string>([['same', 5], ['other_terminal', 2], ['other_amount', 1.5], ['cancel', 1]]);
@@ -136,25 +154,38 @@ async function payTicket(ctx: Ctx, n: number): Promise<void> {
     }
     if (rng.chance(0.06)) setup.push(ctx.fleet.presentCard(pad, DECLINE_CARD));
     await Promise.all(setup);
-    const killAfter = rng.chance(ctx.opts.killRate) ? rng.int(0, 800) : undefined;
-    let killing: Promise<void> | undefined;
-    const timer = killAfter === undefined ? undefined : setTimeout(() => (killing = host.kill()), killAfter);
-    try {
-      await host.request({ cmd: 'start', ticketId: ticket.id, amount, terminalId: pad, cancelAfterMs }, 60_000);
-    } catch (err) {
-      if (!(err instanceof HostGoneError)) ignoreRefusal(err);
-    } finally {
-      clearTimeout(timer);
-      await killing;
-    }
-    if (!host.running) await ensureHost(ctx);
+    await underKillThreat(ctx, rng, host.request({ cmd: 'start', ticketId: ticket.id, amount, terminalId: pad, cancelAfterMs }, 60_000));
   }
+}
+
+/**
+ * Awaits a host request while, by chance, a SIGKILL lands 0-800 ms into it;
+ * restarts the host after a kill. Refusals are normal; a request the host
+ * never answers is a hang: noted, the host is killed and started again.
+ */
+async function underKillThreat(ctx: Ctx, rng: ChaosRandom, request: Promise<unknown>): Promise<void> {
+  const killAfter = rng.chance(ctx.opts.killRate) ? rng.int(0, 800) : undefined;
+  let killing: Promise<void> | undefined;
+  const timer = killAfter === undefined ? undefined : setTimeout(() => (killing = ctx.host.kill()), killAfter);
+  try {
+    await request;
+  } catch (err) {
+    if (err instanceof HostTimeoutError) {
+      ctx.hangs.push(err.message);
+      ctx.log(`chaos: HANG: ${err.message}`);
+      await ctx.host.kill(false);
+    } else ignoreRefusal(ctx, err);
+  } finally {
+    clearTimeout(timer);
+    await killing;
+  }
+  if (!ctx.host.running) await ensureHost(ctx);
 }
 
 /** A charge keyed at the gateway with an invoice no register sent: Find Missing must put it in the orphan queue. */
 async function strayCharge(ctx: Ctx, n: number): Promise<void> {
   const client = new CardknoxClient({ url: ctx.fleet.gatewayUrl, key: CHAOS_GATEWAY_KEY, softwareName: 'ChaosVirtualTerminal', softwareVersion: '0.1', currency: 'USD', timeoutMs: 5000 });
-  const r = await client.sale({ amount: { amount: ctx.rng.int(100, 9_999), currency: 'USD' }, token: 'tok_visa', invoice: `STRAY${n}` }).catch(() => undefined);
+  const r = await client.sale({ amount: { amount: 100 + ((n * 7919) % 9_900), currency: 'USD' }, token: 'tok_visa', invoice: `STRAY${n}` }).catch(() => undefined);
   if (r?.outcome === 'approved') ctx.stray++;
 }
 
@@ -189,8 +220,17 @@ async function ensureHost(ctx: Ctx): Promise<void> {
   }
 }
 
-function ignoreRefusal(err: unknown): void {
+/** The random stream of ticket n of a run. */
+function ticketRandom(seed: number, n: number): ChaosRandom {
+  return new ChaosRandom(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
+}
+
+function ignoreRefusal(ctx: Ctx, err: unknown): void {
   // The register saying no (attempt unresolved, amount too high…) is normal cashier life.
-  if (err instanceof HostRefusedError || err instanceof HostGoneError) return;
+  if (err instanceof HostRefusedError) {
+    ctx.refusals.set(err.code, (ctx.refusals.get(err.code) ?? 0) + 1);
+    return;
+  }
+  if (err instanceof HostGoneError) return;
   throw err;
 }

@@ -14,7 +14,7 @@
 // - orphans_unflagged: standing charges on an invoice no attempt used that are
 //   not in the orphan queue.
 // Also reported (detail): phantom approvals (attempts approved with no
-// standing charge behind them) and tickets left unpaid.
+// standing charge behind them) and tickets tried but left unpaid.
 
 import type { LedgerEntry } from '../../src-main/gateways/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
@@ -102,7 +102,9 @@ export function tallyChaos(ledger: readonly LedgerEntry[], journal: JournalDump)
 
   const unresolved = journal.attempts.filter((a) => a.state === 'sent' || a.state === 'in_doubt');
   for (const a of unresolved) note(`attempt ${a.id} (${a.ecrRef}) still ${a.state}`);
-  const unpaidTickets = journal.tickets.filter((t) => t.status === 'open' && t.total > 0 && t.due > 0).length;
+  // Tickets rung but never tried (a kill ate the driver's answer, so it rang another) do not count.
+  const tried = new Set(journal.attempts.map((a) => a.ticketId));
+  const unpaidTickets = journal.tickets.filter((t) => tried.has(t.id) && t.status === 'open' && t.due > 0).length;
   return {
     charges: standing.length,
     doubleCharges,

@@ -3,6 +3,8 @@
 // invariant counts at zero and exit 0.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from './chaos-processes.ts';
@@ -25,4 +27,7 @@ test('chaos run: 40 payments, seed 4242, no double charge, no lost approval, not
   assert.ok(charges >= 30, `only ${charges} charges for 40 tickets: the run barely charged anything\n${err.slice(-3000)}`);
   assert.deepEqual({ doubles, lost, unresolved, orphans }, { doubles: 0, lost: 0, unresolved: 0, orphans: 0 }, err.slice(-3000));
   assert.equal(code, 0);
+  // Passed: the run folder (journal, logs) is not needed; on failure it stays for the post-mortem.
+  const dir = /journal and logs in (\S+)/.exec(err)?.[1];
+  if (dir && dir.startsWith(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
 });

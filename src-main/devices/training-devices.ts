@@ -6,6 +6,7 @@
 
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import { PaxSimulator } from '../../drivers/pax/pax-simulator.ts';
+import type { PaxTimeouts } from '../../drivers/pax/pax-terminal.ts';
 import { tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
 import { PrinterSimulator } from '../../drivers/printer/printer-simulator.ts';
 import { GatewaySimulator } from '../gateways/gateway-simulator.ts';
@@ -22,6 +23,8 @@ export const TRAINING_GATEWAY_KEY = 'training';
 export interface TrainingOptions {
   /** How long the simulated customer takes to present a card, ms (default 1000). */
   cardTimeMs?: number;
+  /** Waits of the training PIN pad's driver (default: a sale gives up 15 s after the card time, so a lost answer is shown soon). */
+  paxTimeouts?: Partial<PaxTimeouts>;
   clock?: () => Date;
 }
 
@@ -47,10 +50,12 @@ export class TrainingDevices {
     try {
       const gateway = await GatewaySimulator.start({ key: TRAINING_GATEWAY_KEY, clock: () => clock().getTime() });
       stops.push(() => gateway.close());
-      const sim = new PaxSimulator({ deviceId: 'training', processor: gateway.processorLink(), cardTimeMs: opts.cardTimeMs ?? 1000, clock });
+      const cardTimeMs = opts.cardTimeMs ?? 1000;
+      const sim = new PaxSimulator({ deviceId: 'training', processor: gateway.processorLink(), cardTimeMs, clock });
       stops.push(() => sim.close());
       const port = await sim.listenTcp(0);
-      const terminal = new MonitoredTerminal(createPaxTerminal({ id: TRAINING_TERMINAL_ID, transport: 'tcp', host: '127.0.0.1', port, clock }));
+      const timeouts = { transactionMs: cardTimeMs + 15_000, adminMs: 5000, cancelMs: 3000, ...opts.paxTimeouts };
+      const terminal = new MonitoredTerminal(createPaxTerminal({ id: TRAINING_TERMINAL_ID, transport: 'tcp', host: '127.0.0.1', port, timeouts, clock }));
       stops.push(() => terminal.close());
       const printerSimulator = await PrinterSimulator.start(0);
       stops.push(() => printerSimulator.close());

@@ -57,13 +57,30 @@ const webSocketFactory = (): TransportFactory => {
   };
 };
 
+/** Training devices fast enough for tests: a quick customer, short PIN pad waits, quick resolution retries, no real gateway. */
+const FAST_TRAINING = {
+  gateway: null,
+  devices: { training: { cardTimeMs: 20, paxTimeouts: { transactionMs: 1200, adminMs: 1000, cancelMs: 500 } } },
+  payments: { lookupTimeoutMs: 1000, backoff: { initialMs: 50, maxMs: 200 } },
+} as const;
+
+/** Polls until fn answers something other than null (a receipt prints in the background), at most 5 s. */
+async function eventually<T>(fn: () => Promise<T | null>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await fn();
+    if (v !== null) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no answer within 5 s');
+}
+
 /** Waits for the next event of a kind that satisfies a predicate. */
-function nextEvent<E extends keyof Events>(client: IpcClient, name: E, pred: (p: Events[E]) => boolean): Promise<Events[E]> {
+function nextEvent<E extends keyof Events>(client: IpcClient, name: E, pred: (p: Events[E]) => boolean, timeoutMs = 5000): Promise<Events[E]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`no ${name} event within 5 s`));
-    }, 5000);
+      reject(new Error(`no ${name} event within ${timeoutMs} ms`));
+    }, timeoutMs);
     const off = client.on(name, (p) => {
       if (!pred(p)) return;
       clearTimeout(timer);
@@ -104,7 +121,7 @@ function contractSuite(makeFactory: () => TransportFactory): void {
 
     before(async () => {
       dir = tempDir();
-      host = testHost(dir);
+      host = testHost(dir, FAST_TRAINING);
       await factory.setUp(createHostDispatcher(host));
       transport = await factory.connect();
       client = new IpcClient(transport, { timeoutMs: 5000 });
@@ -152,7 +169,7 @@ function contractSuite(makeFactory: () => TransportFactory): void {
       const open = await client.call('ticket.listOpen', {});
       assert.ok(open.some((t) => t.id === ticket.id));
 
-      await rejectsWith(client.call('payment.start', { ticketId: ticket.id, amount: 100 }), 'terminal_not_configured', /PIN pad/);
+      await rejectsWith(client.call('payment.start', { ticketId: ticket.id, amount: item.price * 2 + 1 }), 'amount_exceeds_due', /due/);
 
       const cash = await client.call('tender.cash', { ticketId: ticket.id, amountTendered: item.price * 2 + 500 });
       assert.equal(cash.change, 500);
@@ -180,6 +197,7 @@ function contractSuite(makeFactory: () => TransportFactory): void {
       assert.equal((await client.call('device.assign', { deviceId: saved.id, assigned: true })).assigned, true);
       const live = await leftTraining;
       assert.equal(live.terminal.configured, true);
+      await rejectsWith(client.call('training.simulate', { scenario: 'decline' }), 'conflict', /^Only in training mode\.$/);
 
       const backToTraining = nextEvent(client, 'status.changed', (s) => s.trainingMode && s.terminal.id === 'training-pin-pad');
       const removed = await client.call('device.remove', { deviceId: saved.id });
@@ -215,6 +233,127 @@ function contractSuite(makeFactory: () => TransportFactory): void {
       } finally {
         other.close();
       }
+    });
+
+    describe('card payments in training mode', () => {
+      /** An open ticket holding one catalogue item. */
+      async function ticketOfOne(): Promise<{ id: string; total: number }> {
+        const [item] = await client.call('catalog.list', {});
+        const t = await client.call('ticket.create', {});
+        const withLine = await client.call('ticket.addLine', { ticketId: t.id, itemId: item.id });
+        return { id: t.id, total: withLine.total };
+      }
+      /** Approved sales the training processor holds for one invoice. */
+      const charges = (invoice: string) =>
+        host.devices.training()!.gateway.ledger.byInvoice(invoice).filter((e) => e.kind === 'sale' && e.status !== 'declined');
+
+      test('payment.start → payment.changed events → approved → ticket paid, receipt printed', async () => {
+        const t = await ticketOfOne();
+        const states: string[] = [];
+        const off = client.on('payment.changed', (a) => {
+          if (a.ticketId === t.id) states.push(a.state);
+        });
+        const paid = nextEvent(client, 'ticket.changed', (x) => x.id === t.id && x.status === 'paid');
+        const approvedEvent = nextEvent(client, 'payment.changed', (a) => a.ticketId === t.id && a.state === 'approved');
+        try {
+          const attempt = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+          assert.equal(attempt.state, 'approved', attempt.message);
+          assert.equal(attempt.amountApproved, t.total);
+          assert.match(attempt.maskedPan ?? '', /^\d{6}\*+\d{4}$/, 'only a masked number comes back');
+          assert.equal((await paid).due, 0);
+          assert.equal((await approvedEvent).id, attempt.id);
+          assert.deepEqual(states.slice(0, 1), ['sent'], 'the sent state is pushed before the answer');
+          assert.equal(states.at(-1), 'approved');
+          const listed = await client.call('payment.listForTicket', { ticketId: t.id });
+          assert.deepEqual(listed.map((a) => [a.id, a.state]), [[attempt.id, 'approved']]);
+          assert.equal(charges(attempt.ecrRef).length, 1);
+          const receipt = await eventually(() => client.call('receipt.last', { ticketId: t.id }));
+          assert.equal(receipt.printed, true, receipt.message);
+          await rejectsWith(client.call('payment.start', { ticketId: t.id, amount: 1 }), 'ticket_closed');
+        } finally {
+          off();
+        }
+      });
+
+      test('lose_approval: in doubt, recovered by lookup, approved without a second charge', async () => {
+        const simulated = await client.call('training.simulate', { scenario: 'lose_approval' });
+        assert.match(simulated.message, /answer is lost/);
+        const t = await ticketOfOne();
+        const doubted = nextEvent(client, 'payment.changed', (a) => a.ticketId === t.id && a.state === 'in_doubt');
+        const approved = nextEvent(client, 'payment.changed', (a) => a.ticketId === t.id && a.state === 'approved', 10_000);
+        const attempt = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+        assert.ok(['in_doubt', 'approved'].includes(attempt.state), attempt.state);
+        assert.match((await doubted).message, /may have been charged|Checking|checking/i);
+        const done = await approved;
+        assert.equal(done.id, attempt.id);
+        assert.ok(['terminal_lookup', 'gateway_lookup', 'find_missing'].includes(done.approvalSource ?? ''), done.approvalSource);
+        assert.equal(charges(attempt.ecrRef).length, 1, 'one charge at the processor');
+        assert.equal((await client.call('ticket.get', { ticketId: t.id })).status, 'paid');
+      });
+
+      test('decline: the ticket stays open; the retry on the same slot is approved once', async () => {
+        assert.match((await client.call('training.simulate', { scenario: 'decline' })).message, /declined/);
+        const t = await ticketOfOne();
+        const declined = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+        assert.equal(declined.state, 'declined');
+        assert.equal((await client.call('ticket.get', { ticketId: t.id })).due, t.total);
+        assert.equal(charges(declined.ecrRef).length, 0);
+        const retry = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+        assert.equal(retry.state, 'approved');
+        assert.equal(retry.ecrRef, declined.ecrRef, 'same ticket, same reference');
+        assert.equal(charges(retry.ecrRef).length, 1);
+      });
+
+      test('ignore_cancel: the unanswered cancel leaves the attempt in doubt, then it resolves as not charged', async () => {
+        assert.match((await client.call('training.simulate', { scenario: 'ignore_cancel' })).message, /Cancel/);
+        const t = await ticketOfOne();
+        const sent = nextEvent(client, 'payment.changed', (a) => a.ticketId === t.id && a.state === 'sent');
+        const notCharged = nextEvent(client, 'payment.changed', (a) => a.ticketId === t.id && a.state === 'not_charged', 10_000);
+        const started = client.call('payment.start', { ticketId: t.id, amount: t.total });
+        const { id } = await sent;
+        const cancelled = await client.call('payment.cancel', { attemptId: id });
+        assert.equal(cancelled.state, 'in_doubt', 'never aborted without the PIN pad saying so');
+        assert.equal(cancelled.doubtReason, 'unanswered_cancel');
+        await started;
+        await notCharged;
+        assert.equal(charges(cancelled.ecrRef).length, 0);
+      });
+
+      test('terminal_offline refuses card payments without charging; normal brings the PIN pad back', async () => {
+        await client.call('training.simulate', { scenario: 'terminal_offline' });
+        const t = await ticketOfOne();
+        const refused = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+        assert.equal(refused.state, 'aborted', refused.message);
+        assert.match((await client.call('training.simulate', { scenario: 'normal' })).message, /normally/);
+        assert.equal((await client.call('payment.start', { ticketId: t.id, amount: t.total })).state, 'approved');
+      });
+
+      test('printer_out_of_paper: the cash sale closes, the receipt is reported not printed, reprint after normal', async () => {
+        assert.match((await client.call('training.simulate', { scenario: 'printer_out_of_paper' })).message, /out of paper/);
+        const t = await ticketOfOne();
+        const cash = await client.call('tender.cash', { ticketId: t.id, amountTendered: t.total });
+        assert.equal(cash.ticket.status, 'paid');
+        const last = await eventually(() => client.call('receipt.last', { ticketId: t.id }));
+        assert.equal(last.printed, false);
+        assert.match(last.message, /paper/i);
+        await client.call('training.simulate', { scenario: 'normal' });
+        const again = await client.call('receipt.reprint', { ticketId: t.id });
+        assert.equal(again.printed, true, again.message);
+      });
+
+      test('partial_approval says clearly that it cannot be simulated', async () => {
+        assert.match((await client.call('training.simulate', { scenario: 'partial_approval' })).message, /cannot be simulated/);
+      });
+
+      test('Find Missing on a register whose charges are all recorded reports nothing missing; no orphans', async () => {
+        const report = await client.call('reconcile.findMissing', {});
+        assert.ok(report.checked > 0, 'the earlier payments were compared');
+        assert.deepEqual(report.attached, []);
+        assert.deepEqual(report.orphans, []);
+        assert.match(report.message, /nothing is missing/);
+        assert.deepEqual(await client.call('orphan.list', {}), []);
+        await rejectsWith(client.call('reconcile.findMissing', { ticketId: 'no-such-ticket' }), 'not_found');
+      });
     });
 
     test('domain errors carry their code', async () => {

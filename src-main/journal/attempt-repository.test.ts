@@ -2,20 +2,22 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.ts';
-import { AttemptRepository, toAttemptSnapshot, type NewAttempt } from './attempt-repository.ts';
+import { ATTEMPT_RAW_KEYS, AttemptRepository, attemptFromRaw, toAttemptSnapshot, type NewAttempt } from './attempt-repository.ts';
+import { canonicalJson } from './event-log.ts';
 import { openTestJournal, tempDir } from './journal-test-support.ts';
-import type { Journal } from './journal.ts';
+import { openJournal, type Journal } from './journal.ts';
 
 const tmp = tempDir('cashier-attempts-');
 after(() => tmp.cleanup());
 let n = 0;
 
+const BASE: NewAttempt = { ticketId: 't1', slot: 1, ecrRef: 'RR1T1P1', invoice: 'RR1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 1250, currency: 'USD' };
+
 function setup(): { journal: Journal; attempts: AttemptRepository; base: NewAttempt } {
   const journal = openTestJournal(path.join(tmp.dir, `a${++n}.sqlite`));
   journal.db.exec(`INSERT INTO registers VALUES ('r1', 'R1', 'Front');
     INSERT INTO tickets VALUES ('t1', 'r1', 1, 'open', 'USD', 1250, 'now', 'now');`);
-  const base: NewAttempt = { ticketId: 't1', slot: 1, ecrRef: 'RR1T1P1', invoice: 'RR1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 1250, currency: 'USD' };
-  return { journal, attempts: new AttemptRepository(journal), base };
+  return { journal, attempts: new AttemptRepository(journal), base: BASE };
 }
 
 const eventTypes = (j: Journal, id: string) =>
@@ -68,5 +70,35 @@ test('a second attempt on a ticket cannot be sent while the first is unresolved'
   assert.deepEqual(attempts.findByTicket('t1').map((r) => [r.id, r.state]), [[first.id, 'not_charged'], [second.id, 'sent']]);
   assert.deepEqual(attempts.findByEcrRef('RR1T1P1').map((r) => r.id), [first.id, second.id]);
   assert.deepEqual(attempts.findByEcrRef('RR1T1P9'), []);
+  journal.close();
+});
+
+test('the raw-row mapper reads columns in the SELECT order, and transitions write only what changed', () => {
+  const identity = attemptFromRaw([...ATTEMPT_RAW_KEYS]);
+  assert.deepEqual(Object.keys(identity), [...ATTEMPT_RAW_KEYS]);
+  for (const k of ATTEMPT_RAW_KEYS) assert.equal(identity[k], k, `column ${k} is read from its own position`);
+
+  // A clock that stands still, so a repeated doubt changes no column at all.
+  const journal = openJournal({ path: path.join(tmp.dir, `a${++n}.sqlite`), clock: () => new Date(Date.UTC(2026, 0, 1)) });
+  journal.db.exec(`INSERT INTO registers VALUES ('r1', 'R1', 'Front');
+    INSERT INTO tickets VALUES ('t1', 'r1', 1, 'open', 'USD', 1250, 'now', 'now');`);
+  const attempts = new AttemptRepository(journal);
+  const a = attempts.create(BASE);
+  attempts.transition(a.id, { type: 'send' });
+  attempts.transition(a.id, { type: 'doubt', reason: 'timeout' });
+  const before = journal.db.prepare('SELECT total_changes() AS c').get() as { c: number };
+  const again = attempts.transition(a.id, { type: 'doubt', reason: 'timeout' });
+  const after = journal.db.prepare('SELECT total_changes() AS c').get() as { c: number };
+  assert.equal(after.c - before.c, 2, 'event row and chain head only: the unchanged attempt row is not rewritten');
+  assert.deepEqual(attempts.get(a.id), again);
+  const last = journal.db.prepare('SELECT at, payload FROM events ORDER BY seq DESC LIMIT 1').get() as { at: string; payload: string };
+  assert.equal(last.at, again.updatedAt, 'the event carries the same instant as the row');
+  assert.equal(last.payload, canonicalJson(JSON.parse(last.payload)), 'the stored payload is canonical');
+  assert.deepEqual(JSON.parse(last.payload).event, { reason: 'timeout', type: 'doubt' });
+  assert.equal(JSON.parse(last.payload).from, 'in_doubt');
+  const approved = attempts.transition(a.id, { type: 'approve', source: 'gateway_lookup' }, { amountApproved: 1250, authCode: 'A1' });
+  assert.deepEqual(attempts.get(a.id), approved);
+  assert.deepEqual(attempts.findUnresolved(), []);
+  assert.equal(journal.verify().ok, true);
   journal.close();
 });

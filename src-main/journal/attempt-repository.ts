@@ -106,29 +106,49 @@ const COLUMNS: Record<keyof AttemptRow, string> = {
   updatedAt: 'updated_at',
 };
 const KEYS = Object.keys(COLUMNS) as (keyof AttemptRow)[];
-const SELECT = `SELECT ${KEYS.map((k) => `${COLUMNS[k]} AS ${k}`).join(', ')} FROM payment_attempts`;
+const SELECT = `SELECT ${KEYS.map((k) => COLUMNS[k]).join(', ')} FROM payment_attempts`;
+/** Columns a transition never changes. */
+const FIXED: ReadonlySet<keyof AttemptRow> = new Set(['id', 'ticketId', 'slot', 'ecrRef', 'invoice', 'kind', 'amountRequested', 'currency', 'createdAt']);
+const MUTABLE = KEYS.filter((k) => !FIXED.has(k));
+
+/**
+ * A raw row (columns in KEYS order) as an AttemptRow. Rows are fetched as
+ * arrays because better-sqlite3 builds a 24-key object about twice as slowly
+ * as this literal; attempt-repository.test.ts checks the order against KEYS.
+ */
+export function attemptFromRaw(r: unknown[]): AttemptRow {
+  return {
+    id: r[0], ticketId: r[1], slot: r[2], ecrRef: r[3], invoice: r[4], terminalId: r[5], kind: r[6],
+    amountRequested: r[7], amountApproved: r[8], currency: r[9], state: r[10], resultCode: r[11], resultText: r[12],
+    authCode: r[13], hostRef: r[14], terminalRef: r[15], batchNumber: r[16], maskedPan: r[17], cardBrand: r[18],
+    entryMode: r[19], approvalSource: r[20], doubtReason: r[21], createdAt: r[22], updatedAt: r[23],
+  } as AttemptRow;
+}
+
+/** The column order attemptFromRaw expects. */
+export const ATTEMPT_RAW_KEYS: readonly (keyof AttemptRow)[] = KEYS;
 
 /** Reads and writes payment attempts; every write journals an event in the same transaction. */
 export class AttemptRepository {
-  private readonly byId: BetterSqlite3.Statement<[string], AttemptRow>;
+  private readonly byId: BetterSqlite3.Statement<[string], unknown[]>;
   private readonly insert: BetterSqlite3.Statement<Record<string, unknown>>;
-  private readonly update: BetterSqlite3.Statement<Record<string, unknown>>;
-  private readonly unresolved: BetterSqlite3.Statement<[], AttemptRow>;
-  private readonly byTicket: BetterSqlite3.Statement<[string], AttemptRow>;
-  private readonly byEcrRef: BetterSqlite3.Statement<[string], AttemptRow>;
+  // One UPDATE per set of changed columns, prepared on first use: a transition
+  // writes only what changed, so unchanged indexed columns (state) cost nothing.
+  private readonly updates = new Map<number, BetterSqlite3.Statement<unknown[]>>();
+  private readonly unresolved: BetterSqlite3.Statement<[], unknown[]>;
+  private readonly byTicket: BetterSqlite3.Statement<[string], unknown[]>;
+  private readonly byEcrRef: BetterSqlite3.Statement<[string], unknown[]>;
 
   constructor(private readonly journal: Journal) {
     const db = journal.db;
-    this.byId = db.prepare(`${SELECT} WHERE id = ?`);
+    this.byId = db.prepare(`${SELECT} WHERE id = ?`).raw() as BetterSqlite3.Statement<[string], unknown[]>;
     this.insert = db.prepare(
       `INSERT INTO payment_attempts (${KEYS.map((k) => COLUMNS[k]).join(', ')}) VALUES (${KEYS.map((k) => `@${k}`).join(', ')})`,
     );
-    const mutable = KEYS.filter((k) => !['id', 'ticketId', 'slot', 'ecrRef', 'invoice', 'kind', 'amountRequested', 'currency', 'createdAt'].includes(k));
-    this.update = db.prepare(`UPDATE payment_attempts SET ${mutable.map((k) => `${COLUMNS[k]} = @${k}`).join(', ')} WHERE id = @id`);
     // The state IN (...) filter matches the partial index, so this stays fast as history grows.
-    this.unresolved = db.prepare(`${SELECT} WHERE state IN ('sent', 'in_doubt') ORDER BY created_at, id`);
-    this.byTicket = db.prepare(`${SELECT} WHERE ticket_id = ? ORDER BY created_at, id`);
-    this.byEcrRef = db.prepare(`${SELECT} WHERE ecr_ref = ? ORDER BY created_at, id`);
+    this.unresolved = db.prepare(`${SELECT} WHERE state IN ('sent', 'in_doubt') ORDER BY created_at, id`).raw() as BetterSqlite3.Statement<[], unknown[]>;
+    this.byTicket = db.prepare(`${SELECT} WHERE ticket_id = ? ORDER BY created_at, id`).raw() as BetterSqlite3.Statement<[string], unknown[]>;
+    this.byEcrRef = db.prepare(`${SELECT} WHERE ecr_ref = ? ORDER BY created_at, id`).raw() as BetterSqlite3.Statement<[string], unknown[]>;
   }
 
   /** Journals a new attempt in state `created` (before anything is sent: invariant 1). */
@@ -158,7 +178,7 @@ export class AttemptRepository {
     };
     return this.journal.transact(() => {
       this.insert.run({ ...row });
-      this.journal.appendEvent({ entity: 'attempt', entityId: row.id, type: 'created', payload: eventPayload(row) });
+      this.journal.appendEvent({ entity: 'attempt', entityId: row.id, type: 'created', payload: eventPayload(row) }, now);
       return row;
     });
   }
@@ -170,15 +190,17 @@ export class AttemptRepository {
    * is already out with no final answer).
    */
   transition(id: string, event: AttemptEvent, patch: AttemptPatch = {}): AttemptRow {
+    const clean = sanitise(patch);
     return this.journal.transact(() => {
       const current = this.get(id);
       const result = nextState(current.state, event);
       if (!result.ok) throw new AppError('conflict', result.reason, { attemptId: id, state: current.state, event: event.type });
-      const next: AttemptRow = { ...current, ...sanitise(patch), state: result.state, updatedAt: this.journal.nowIso() };
+      const at = this.journal.nowIso();
+      const next: AttemptRow = { ...current, ...clean, state: result.state, updatedAt: at };
       if (event.type === 'approve') next.approvalSource = event.source;
       if (event.type === 'doubt') next.doubtReason = event.reason;
       try {
-        this.update.run({ ...next });
+        this.writeChanges(current, next);
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new AppError(
@@ -189,31 +211,54 @@ export class AttemptRepository {
         }
         throw err;
       }
-      this.journal.appendEvent({ entity: 'attempt', entityId: id, type: event.type, payload: { from: current.state, ...eventPayload(next), event } });
+      const payload = eventPayload(next, current.state, event);
+      this.journal.appendEvent({ entity: 'attempt', entityId: id, type: event.type, payload }, at);
       return next;
     });
   }
 
+  /** UPDATEs only the columns whose value differs; nothing at all when none does. */
+  private writeChanges(current: AttemptRow, next: AttemptRow): void {
+    let mask = 0;
+    const values: unknown[] = [];
+    for (let i = 0; i < MUTABLE.length; i++) {
+      const k = MUTABLE[i];
+      if (next[k] !== current[k]) {
+        mask |= 1 << i;
+        values.push(next[k]);
+      }
+    }
+    if (mask === 0) return;
+    let stmt = this.updates.get(mask);
+    if (!stmt) {
+      const cols = MUTABLE.filter((_, i) => mask & (1 << i)).map((k) => `${COLUMNS[k]} = ?`);
+      stmt = this.journal.db.prepare(`UPDATE payment_attempts SET ${cols.join(', ')} WHERE id = ?`);
+      this.updates.set(mask, stmt);
+    }
+    values.push(current.id);
+    stmt.run(values);
+  }
+
   /** One attempt; AppError 'not_found'. */
   get(id: string): AttemptRow {
-    const row = this.byId.get(id);
-    if (!row) throw new AppError('not_found', `There is no payment attempt ${id}.`, { attemptId: id });
-    return row;
+    const raw = this.byId.get(id);
+    if (!raw) throw new AppError('not_found', `There is no payment attempt ${id}.`, { attemptId: id });
+    return attemptFromRaw(raw);
   }
 
   /** Attempts that may have charged a card with no final answer yet (sent, in_doubt), oldest first. */
   findUnresolved(): AttemptRow[] {
-    return this.unresolved.all();
+    return this.unresolved.all().map(attemptFromRaw);
   }
 
   /** Every attempt on a ticket, oldest first. */
   findByTicket(ticketId: string): AttemptRow[] {
-    return this.byTicket.all(ticketId);
+    return this.byTicket.all(ticketId).map(attemptFromRaw);
   }
 
   /** Every attempt that used this ECR reference (retries of one slot share it), oldest first. */
   findByEcrRef(ecrRef: string): AttemptRow[] {
-    return this.byEcrRef.all(ecrRef);
+    return this.byEcrRef.all(ecrRef).map(attemptFromRaw);
   }
 }
 
@@ -235,28 +280,40 @@ export function safeMaskedPan(value: string): string {
   return /[*Xx]/.test(value) ? value : `****${value}`;
 }
 
-/** The facts an attempt event records (never card data: masked number only). */
-function eventPayload(r: AttemptRow): Record<string, unknown> {
+/**
+ * The facts an attempt event records (never card data: masked number only),
+ * plus the state it left and the event for a transition. Keys are written in
+ * canonical (sorted) order so canonicalJson takes its native one-pass path.
+ */
+function eventPayload(r: AttemptRow, from?: AttemptState, event?: AttemptEvent): Record<string, unknown> {
   return {
-    ticketId: r.ticketId,
-    slot: r.slot,
-    ecrRef: r.ecrRef,
-    invoice: r.invoice,
-    terminalId: r.terminalId,
-    kind: r.kind,
-    state: r.state,
-    amountRequested: r.amountRequested,
     amountApproved: r.amountApproved,
-    currency: r.currency,
-    resultCode: r.resultCode,
-    authCode: r.authCode,
-    hostRef: r.hostRef,
-    terminalRef: r.terminalRef,
-    maskedPan: r.maskedPan,
-    cardBrand: r.cardBrand,
+    amountRequested: r.amountRequested,
     approvalSource: r.approvalSource,
+    authCode: r.authCode,
+    cardBrand: r.cardBrand,
+    currency: r.currency,
     doubtReason: r.doubtReason,
+    ecrRef: r.ecrRef,
+    event: event && sortedEvent(event),
+    from,
+    hostRef: r.hostRef,
+    invoice: r.invoice,
+    kind: r.kind,
+    maskedPan: r.maskedPan,
+    resultCode: r.resultCode,
+    slot: r.slot,
+    state: r.state,
+    terminalId: r.terminalId,
+    terminalRef: r.terminalRef,
+    ticketId: r.ticketId,
   };
+}
+
+/** The event with `type` last: its other key (reason, source) sorts before it. */
+function sortedEvent(e: AttemptEvent): Record<string, unknown> {
+  const { type, ...rest } = e;
+  return { ...rest, type };
 }
 
 const MESSAGES: Record<AttemptState, string> = {

@@ -93,9 +93,13 @@ export class Journal {
     this.afterCommitQueue.push(cb);
   }
 
-  /** Appends one event to the hash chain; only inside transact(). Refuses payloads holding a full card number. */
-  appendEvent(e: NewEvent): { seq: number; hash: string } {
-    return this.events.append(e, this.nowIso());
+  /**
+   * Appends one event to the hash chain; only inside transact(). Refuses payloads
+   * holding a full card number. `at` (default: now) lets the caller stamp the
+   * event with the same instant as the row it writes alongside.
+   */
+  appendEvent(e: NewEvent, at: string = this.nowIso()): { seq: number; hash: string } {
+    return this.events.append(e, at);
   }
 
   /** integrity_check plus a walk of the whole hash chain. */

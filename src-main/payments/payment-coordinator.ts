@@ -19,6 +19,7 @@ import { isValidAmount } from '../../src-shared/money.ts';
 import { isUnresolved, type ApprovalSource, type DoubtReason } from '../../src-shared/payment-state-machine.ts';
 import { AttemptRepository, toAttemptSnapshot, type AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
+import type { OrphanRow } from '../reconcile/orphan-repository.ts';
 import { APPROVED_OUTCOMES, gatewayRowFacts, recordApproval, terminalFacts } from './approval-recorder.ts';
 import { approvedRecord, lookUpAttempt } from './attempt-resolver.ts';
 import {
@@ -32,7 +33,15 @@ import { isStandingCharge, REAL_TIMERS, type GatewayReportPort, type TicketPort,
 
 /** Find Missing Payments, as the coordinator runs it after an error. */
 export interface MissingPaymentsPort {
-  findMissing(opts: { ticketId?: string }): Promise<{ attached: AttemptRow[] }>;
+  findMissing(opts: { ticketId?: string }): Promise<{ attached: AttemptRow[] } & MissingPaymentsCounts>;
+}
+
+/** What else a Find Missing run may report (MissingPaymentFinder does), passed through by findMissing(). */
+export interface MissingPaymentsCounts {
+  /** Processor charges compared with the journal. */
+  rowsChecked?: number;
+  /** Charges newly queued for a manager. */
+  orphaned?: OrphanRow[];
 }
 
 /** Receipt printing, as the coordinator triggers it after an approval. */
@@ -55,7 +64,8 @@ export interface PaymentCoordinatorOptions {
   tickets: TicketPort;
   /** This register's code, the first part of every ECR reference. */
   registerCode: string;
-  terminals: PaymentTerminal[];
+  /** The PIN pads, or a getter for the ones in use now (devices can be swapped at run time; looked up per use). */
+  terminals: PaymentTerminal[] | (() => PaymentTerminal[]);
   /** PIN pad used when start() names none (default: the first). */
   defaultTerminalId?: string;
   gateway?: GatewayReportPort;
@@ -82,7 +92,7 @@ type Listener = (s: AttemptSnapshot) => void;
 export class PaymentCoordinator {
   readonly attempts: AttemptRepository;
   private readonly o: PaymentCoordinatorOptions;
-  private readonly terminals = new Map<string, PaymentTerminal>();
+  private readonly fixedTerminals = new Map<string, PaymentTerminal>();
   private readonly timers: Timers;
   private readonly listeners = new Set<Listener>();
   /** Sale calls out on a PIN pad right now, by attempt id. */
@@ -98,11 +108,11 @@ export class PaymentCoordinator {
   private closed = false;
 
   constructor(opts: PaymentCoordinatorOptions) {
-    if (opts.terminals.length === 0) throw new RangeError('The payment coordinator needs at least one PIN pad');
+    if (Array.isArray(opts.terminals) && opts.terminals.length === 0) throw new RangeError('The payment coordinator needs at least one PIN pad');
     this.o = opts;
     this.attempts = opts.attempts ?? new AttemptRepository(opts.journal);
     this.timers = opts.timers ?? REAL_TIMERS;
-    for (const t of opts.terminals) this.terminals.set(t.id, t);
+    if (Array.isArray(opts.terminals)) for (const t of opts.terminals) this.fixedTerminals.set(t.id, t);
   }
 
   /** Subscribes to attempt snapshots (every transition and every resolution step); returns the unsubscribe function. */
@@ -133,7 +143,7 @@ export class PaymentCoordinator {
     if (!isValidAmount(amount) || amount === 0) {
       throw new AppError('invalid_request', `The card amount must be a positive whole number of minor units, got ${String(amount)}.`);
     }
-    const terminal = this.terminal(terminalId ?? this.o.defaultTerminalId ?? this.o.terminals[0].id);
+    const terminal = this.terminal(terminalId ?? this.o.defaultTerminalId ?? [...this.terminals().keys()][0]);
     type Begun = { kind: 'blocked'; blocking: AttemptRow; ticketNumber: number } | { kind: 'sent'; row: AttemptRow };
     const begun = this.o.journal.transact((): Begun => {
       const ticket = this.o.tickets.get(ticketId);
@@ -187,9 +197,10 @@ export class PaymentCoordinator {
     }
     const row = begun.row;
     this.log({ event: 'sale_sent', attemptId: row.id, ticketId, ecrRef: row.ecrRef });
-    this.emit(row);
     const run = this.runSale(row, terminal);
+    // Registered before anyone hears of the attempt, so a listener's retry never mistakes it for a crash leftover.
     this.inflight.set(row.id, run);
+    this.emit(row);
     try {
       return await run;
     } finally {
@@ -208,7 +219,7 @@ export class PaymentCoordinator {
     const row = this.attempts.get(attemptId);
     const sale = this.inflight.get(attemptId);
     if (row.state !== 'sent' || !sale) return this.toSnapshot(row);
-    const terminal = this.terminals.get(row.terminalId);
+    const terminal = this.terminals().get(row.terminalId);
     let confirmed = false;
     try {
       confirmed = terminal ? await terminal.cancel() : false;
@@ -233,7 +244,8 @@ export class PaymentCoordinator {
   async recoverOnStartup(): Promise<AttemptSnapshot[]> {
     this.assertOpen();
     const left = this.attempts.findUnresolved().filter((r) => !this.inflight.has(r.id));
-    for (const r of left) this.doubt(r, 'crash');
+    // Ones a refused retry already started resolving were marked then; the rest are marked now.
+    for (const r of left) if (!this.resolving.has(r.id) && !this.retryTimers.has(r.id)) this.doubt(r, 'crash');
     this.log({ event: 'recovery', detail: `${left.length} unresolved attempt(s)` });
     return Promise.all(left.map((r) => this.resolve(r.id)));
   }
@@ -271,7 +283,7 @@ export class PaymentCoordinator {
   }
 
   /** Runs Find Missing Payments (when configured) and tells listeners about every attempt it completed. */
-  async findMissing(opts: { ticketId?: string } = {}): Promise<{ attached: AttemptSnapshot[] }> {
+  async findMissing(opts: { ticketId?: string } = {}): Promise<{ attached: AttemptSnapshot[] } & MissingPaymentsCounts> {
     if (!this.o.missingPayments) return { attached: [] };
     const result = await this.o.missingPayments.findMissing(opts);
     for (const row of result.attached) {
@@ -333,6 +345,7 @@ export class PaymentCoordinator {
     if (r.outcome === 'duplicate') return this.onDuplicate(row, r);
     if ((r.outcome === 'declined' || r.outcome === 'error') && /duplicate/i.test(r.resultText)) return this.onDuplicate(row, r);
     const facts = { resultCode: r.resultCode, resultText: r.resultText };
+    if (r.outcome === 'declined' && /error/i.test(r.resultText)) this.reconcileSoon(row.ticketId);
     if (r.outcome === 'declined' || r.outcome === 'aborted') {
       // A definite "not charged" from the PIN pad; after an unanswered cancel it settles the doubt the same way.
       const event = current.state === 'in_doubt' ? ({ type: 'confirm_absent' } as const) : ({ type: r.outcome === 'declined' ? 'decline' : 'abort' } as const);
@@ -356,7 +369,7 @@ export class PaymentCoordinator {
   private async onDuplicate(row: AttemptRow, r: TerminalResult): Promise<AttemptSnapshot> {
     this.claimedCharged.add(row.id);
     this.setProgress(row.id, RESOLVING.duplicateFetching);
-    const terminal = this.terminals.get(row.terminalId);
+    const terminal = this.terminals().get(row.terminalId);
     try {
       const found = terminal ? approvedRecord(await terminal.lookup(row.ecrRef, { timeoutMs: this.lookupTimeout() }), row.ecrRef) : undefined;
       if (found) return this.approve(row.id, 'terminal_duplicate', terminalFacts(found.result, row.amountRequested));
@@ -387,12 +400,17 @@ export class PaymentCoordinator {
     // Let a sale still out on the PIN pad answer (or time out) before asking about it.
     const sale = this.inflight.get(attemptId);
     if (sale) await sale.catch(() => undefined);
-    const row = this.attempts.get(attemptId);
+    let row = this.attempts.get(attemptId);
+    if (row.state === 'sent' && !this.inflight.has(attemptId)) {
+      // Sent by a process that is gone (the host skipped recoverOnStartup): its answer can never arrive here.
+      this.doubt(row, 'crash');
+      row = this.attempts.get(attemptId);
+    }
     if (row.state !== 'in_doubt') return this.toSnapshot(row);
     const outcome = await lookUpAttempt(
       row,
       {
-        terminal: this.terminals.get(row.terminalId),
+        terminal: this.terminals().get(row.terminalId),
         gateway: this.o.gateway,
         now: this.now(),
         lookupTimeoutMs: this.lookupTimeout(),
@@ -502,10 +520,19 @@ export class PaymentCoordinator {
     return s;
   }
 
-  private terminal(id: string): PaymentTerminal {
-    const t = this.terminals.get(id);
+  /** The PIN pads in use now, by id. */
+  private terminals(): Map<string, PaymentTerminal> {
+    const t = this.o.terminals;
+    return Array.isArray(t) ? this.fixedTerminals : new Map(t().map((x) => [x.id, x]));
+  }
+
+  private terminal(id: string | undefined): PaymentTerminal {
+    const t = id === undefined ? undefined : this.terminals().get(id);
     if (!t) {
-      throw new AppError('terminal_not_configured', `There is no PIN pad "${id}" configured on this register. Pick one of: ${[...this.terminals.keys()].join(', ')}.`, {
+      if (this.terminals().size === 0) {
+        throw new AppError('terminal_not_configured', 'No PIN pad is in use on this register. Take cash, or ask a manager to assign a PIN pad in Settings.');
+      }
+      throw new AppError('terminal_not_configured', `There is no PIN pad "${id}" configured on this register. Pick one of: ${[...this.terminals().keys()].join(', ')}.`, {
         terminalId: id,
       });
     }

@@ -9,6 +9,7 @@ import { useAppActions, useAppState } from '../store/store-context.ts';
 import { FindMissingResult } from './find-missing-result.tsx';
 import { elapsedSeconds, formatElapsed, paymentView, type PaymentAction } from './payment-view.ts';
 import { ReceiptStatus } from './receipt-status.tsx';
+import { TrainingControl } from './training-control.tsx';
 
 /** Props of the payment dialog. */
 export interface PaymentDialogProps {
@@ -146,6 +147,7 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
           </p>
         )}
         {findMissing.report && <FindMissingResult report={findMissing.report} />}
+        {!view.timerRunning && <TrainingControl />}
         <div className="dialog-actions">
           {buttons.map((action, i) => (
             <button

@@ -11,10 +11,11 @@ import { PaymentDialog } from './payment-dialog.tsx';
 import { ReceiptStatus } from './receipt-status.tsx';
 import { assignHotkeys, registerKeyAction, type RegisterAction } from './register-keys.ts';
 import { TicketPanel } from './ticket-panel.tsx';
+import { TrainingControl } from './training-control.tsx';
 
 /** True when the key went to a text field, which owns its own keys. */
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
 }
 
 /** The register screen. */
@@ -101,6 +102,7 @@ export function RegisterScreen() {
         <section className="panel catalog" aria-label="Catalogue">
           <CatalogGrid items={catalog} hotkeys={hotkeys} onRing={(id) => run({ type: 'ring', itemId: id })} />
         </section>
+        <TrainingControl />
         <OpenTicketsList
           tickets={openTickets}
           currentId={ticket?.id}

@@ -88,7 +88,7 @@ export function SettingsScreen() {
                 setEditing({ form: emptyForm(kind) });
               }}
             >
-              Add {KIND_WORDS[kind].toLowerCase()}
+              Add {kind === 'pin_pad' ? 'PIN pad' : KIND_WORDS[kind].toLowerCase()}
             </button>
           ))}
         </div>
@@ -286,7 +286,7 @@ function DeviceEditor({ deviceId, initial, onClose }: EditorProps) {
         }
       }}
     >
-      <h2 id="device-editor-title">{deviceId ? `Edit ${form.name || KIND_WORDS[form.kind]}` : `Add a ${KIND_WORDS[form.kind].toLowerCase()}`}</h2>
+      <h2 id="device-editor-title">{deviceId ? `Edit ${form.name || KIND_WORDS[form.kind]}` : `Add a ${form.kind === 'pin_pad' ? 'PIN pad' : KIND_WORDS[form.kind].toLowerCase()}`}</h2>
       <div className="form-grid">
         {field(
           'kind',

@@ -16,11 +16,11 @@ const STATE_WORDS: Record<DeviceHealth['state'], string> = {
   error: 'error',
 };
 
-/** Words for one device: with nothing configured the host's detail already says so in full. */
+/** Words for one device: short when it works (the detail is in the tooltip), with the detail when it does not. */
 export function deviceText(slot: DeviceSlot, health: DeviceHealth): string {
   const words = `${DEVICE_NOUN[slot]} ${STATE_WORDS[health.state]}`;
-  if (!health.detail) return words;
-  return health.state === 'none' ? health.detail : `${words}: ${health.detail}`;
+  const ok = health.state === 'connected' || health.state === 'busy' || health.state === 'none';
+  return ok || !health.detail ? words : `${words}: ${health.detail}`;
 }
 
 function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth | undefined }) {
@@ -31,7 +31,7 @@ function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth |
       className={`status-item ${ok ? 'ok' : health.state === 'none' ? 'muted' : 'bad'}`}
       data-testid={`status-${slot === 'cardReader' ? 'card-reader' : slot}`}
       data-state={health.state}
-      title={health.name}
+      title={[health.name, health.detail].filter(Boolean).join(': ')}
     >
       {deviceText(slot, health)}
     </span>

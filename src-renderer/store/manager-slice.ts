@@ -4,11 +4,15 @@
 
 import type { DeviceSnapshot, DeviceTestResult, OrphanSnapshot } from '../../src-shared/domain.ts';
 import type { DeviceDraftInput } from '../../src-shared/device-settings.ts';
+import type { RequestOf } from '../../src-shared/ipc-contract.ts';
 import type { SliceCreator } from './app-store.ts';
 import { errorMessage } from './host-api.ts';
 
 /** The screens of the window. */
 export type Screen = 'register' | 'orphans' | 'settings';
+
+/** How training mode's simulated devices behave for the next payment. */
+export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];
 
 /** A command's outcome for a form: the value, or the host's words. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -31,6 +35,8 @@ export interface ManagerSlice {
   assignDevice(deviceId: string, assigned: boolean): Promise<Outcome<DeviceSnapshot>>;
   /** Really connects: to a saved device by id, or to unsaved settings. */
   testDevice(target: { deviceId: string } | { device: DeviceDraftInput }): Promise<Outcome<DeviceTestResult>>;
+  /** Training mode only: how the simulators behave for the next payment. */
+  simulate(scenario: TrainingScenario): Promise<Outcome<{ message: string }>>;
 }
 
 /** Creates the manager slice. */
@@ -75,6 +81,7 @@ export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) =>
     saveDevice: (device, deviceId) => change(() => api.call('device.save', deviceId ? { deviceId, device } : { device })),
     removeDevice: (deviceId) => change(() => api.call('device.remove', { deviceId })),
     assignDevice: (deviceId, assigned) => change(() => api.call('device.assign', { deviceId, assigned })),
+    simulate: (scenario) => outcome(() => api.call('training.simulate', { scenario })),
     testDevice: (target) => outcome(() => api.call('device.test', target, { timeoutMs: DEVICE_TEST_TIMEOUT_MS })),
   };
 };
