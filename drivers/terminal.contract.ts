@@ -142,7 +142,7 @@ export function terminalContract(
     });
   }
 
-  describe(`PaymentTerminal contract: ${name}`, { concurrency: true }, () => {
+  describe(`PaymentTerminal contract: ${name}`, () => {
     // ---------------------------------------------------------------- commands
 
     withFixture('identify names the device and marks it connected', async ({ terminal }) => {

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHeadless } from './headless.ts';
+import { hostConfigFromEnv } from './host-env-config.ts';
 
 /** The ready line's prefix; the full line is `<prefix>http://127.0.0.1:<port>/?token=<token>`. */
 export const READY_PREFIX = 'cashier-desk headless: ';
@@ -53,7 +54,9 @@ function parse(): { journal?: string; port: number; staticDir: string; training:
 
 async function main(): Promise<void> {
   let args: ReturnType<typeof parse>;
+  let fromEnv: ReturnType<typeof hostConfigFromEnv>;
   try {
+    fromEnv = hostConfigFromEnv(process.env);
     args = parse();
   } catch (err) {
     process.stderr.write(`cashier-desk headless: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -62,9 +65,11 @@ async function main(): Promise<void> {
   }
   const headless = await startHeadless({
     host: {
-      journalPath: args.journal,
-      trainingMode: args.training || undefined,
-      cancelAfterSeconds: args.cancelAfterSeconds,
+      // Flags win over the environment (CASHIER_DESK_*; see host-env-config.ts).
+      ...fromEnv,
+      journalPath: args.journal ?? fromEnv.journalPath,
+      trainingMode: args.training || fromEnv.trainingMode,
+      cancelAfterSeconds: args.cancelAfterSeconds ?? fromEnv.cancelAfterSeconds,
       devices: {
         training: {
           ...(args.cardTimeMs !== undefined ? { cardTimeMs: args.cardTimeMs } : {}),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, session } from 'electron';
 import { createHost, type Host } from '../host.ts';
+import { hostConfigFromEnv } from '../host-env-config.ts';
 import { CONTENT_SECURITY_POLICY } from '../ipc/content-security-policy.ts';
 import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
 import { attachElectronIpc } from './electron-ipc-transport.ts';
@@ -57,9 +58,9 @@ async function start(): Promise<void> {
   });
 
   host = createHost({
-    // Unset = the journal module's default, the same file browser mode uses.
-    journalPath: process.env.CASHIER_DESK_JOURNAL,
-    trainingMode: process.env.CASHIER_DESK_TRAINING === '1' ? true : undefined,
+    // Unset values = the host's defaults (journal in the per-user data folder,
+    // the same file browser mode uses); see host-env-config.ts.
+    ...hostConfigFromEnv(process.env),
     version: app.getVersion(),
   });
   const dispatcher = createHostDispatcher(host);

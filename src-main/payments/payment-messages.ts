@@ -17,7 +17,10 @@ export const RESOLVING = {
 } as const;
 
 /** Words for a state once the coordinator is not working on it. */
-export function stateMessage(state: AttemptState, facts: { amountApproved: number; amountRequested: number; currency: string }): string {
+export function stateMessage(
+  state: AttemptState,
+  facts: { amountApproved: number; amountRequested: number; currency: string; resultCode?: string | null; resultText?: string | null },
+): string {
   switch (state) {
     case 'created':
       return 'Getting the PIN pad ready…';
@@ -30,6 +33,10 @@ export function stateMessage(state: AttemptState, facts: { amountApproved: numbe
     case 'declined':
       return 'The card was declined. Ask for another card or another way to pay.';
     case 'aborted':
+      // Not every abort is a cancel: the driver may have sent nothing, or the
+      // PIN pad may have refused the request outright (EOT).
+      if (facts.resultCode === 'NOT_SENT' && facts.resultText) return facts.resultText;
+      if (facts.resultCode === 'EOT') return TERMINAL_REFUSED;
       return 'The payment was cancelled on the PIN pad; the card was not charged. You can try again.';
     case 'in_doubt':
       return RESOLVING.checkingTerminal;
@@ -52,6 +59,9 @@ export function unresolvedRefusal(ticketNumber: number, ecrRef: string, terminal
 
 /** The PIN pad could not be reached and nothing was sent. */
 export const TERMINAL_NOT_REACHED = 'The PIN pad could not be reached, so nothing was sent and the card was not charged. Check its cable or network and try again.';
+
+/** The PIN pad answered the request with a refusal (EOT). */
+export const TERMINAL_REFUSED = 'The PIN pad refused the request, so the card was not charged. Check the PIN pad, then try again.';
 
 /** The driver refused the request before sending it. */
 export const TERMINAL_REFUSED_REQUEST = 'The PIN pad driver refused the request before sending it, so the card was not charged.';
