@@ -11,3 +11,15 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Waits for `promise` at most `ms` milliseconds; resolves true when it settled
+ * in time, false otherwise. For teardown, which must never wait forever.
+ */
+export function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return withTimeout(settled, ms, () => new Error('still waiting')).catch(() => false);
+}

@@ -66,6 +66,8 @@ export class PaxHttpTransport implements PaxTransport {
       req.on('socket', (socket) => {
         socket.once('connect', () => {
           connected = true;
+          // Settled already (closed, gave up connecting): no answer timer to hold the process.
+          if (settled) return;
           timers.push(setTimeout(() => unknown('timeout', `No answer from the terminal to the ${opts.label} request within ${opts.timeoutMs} ms`), opts.timeoutMs));
         });
       });

@@ -6,10 +6,13 @@
 
 import { SerialPort } from 'serialport';
 import { TerminalUnavailableError } from '../terminal.ts';
-import { withTimeout } from '../with-timeout.ts';
+import { settledWithin, withTimeout } from '../with-timeout.ts';
 import { ACK, FrameDecoder } from './pax-frame.ts';
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
 import { PaxExchangeSession, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
+
+/** Longest close() waits for the port to let go; the pending exchanges fail either way. */
+const CLOSE_TIMEOUT_MS = 3000;
 
 /** Which port and how fast. */
 export interface PaxSerialOptions {
@@ -55,7 +58,7 @@ export class PaxSerialTransport implements PaxTransport {
     this.closed = true;
     const port = this.port ?? (await this.opening?.catch(() => undefined));
     this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    if (port?.isOpen) await settledWithin(new Promise<void>((resolve) => port.close(() => resolve())), CLOSE_TIMEOUT_MS);
     this.dropAll();
   }
 

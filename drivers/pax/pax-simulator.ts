@@ -16,7 +16,7 @@ import { decodeRequest, encodeResponse, PaxMessageError, PAX_RESULT, type PaxReq
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
 import { DeviceRebootedError, SimDevice, type SimDeviceStatus, type SimRecord } from './pax-simulator-device.ts';
 import { FaultPlan, type PaxFault } from './pax-simulator-faults.ts';
-import { withTimeout } from '../with-timeout.ts';
+import { settledWithin, withTimeout } from '../with-timeout.ts';
 import { corruptLrc, LinkSession, type Reception, type ReplyPlan } from './pax-simulator-link.ts';
 import { batchCloseResponse, cancelResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
 
@@ -48,6 +48,8 @@ const NONE: ReplyPlan = { kind: 'none' };
 const APP_VERSION = 'SIM-1.0';
 /** A pty or USB adapter opens in milliseconds; longer means it never will. */
 const SERIAL_OPEN_TIMEOUT_MS = 5000;
+/** Longest close() waits for a server or port to let go. */
+const CLOSE_TIMEOUT_MS = 3000;
 
 /** A simulated PAX terminal (see file comment). */
 export class PaxSimulator {
@@ -191,8 +193,20 @@ export class PaxSimulator {
     for (const session of this.sessions) session.close();
     for (const s of this.sockets) s.destroy();
     await Promise.all([
-      ...this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-      ...this.serialPorts.map((p) => new Promise<void>((resolve) => (p.isOpen ? p.close(() => resolve()) : resolve()))),
+      ...this.servers.map(async (s) => {
+        // close() waits for every connection, keep-alive ones included: drop them all first.
+        if (s instanceof http.Server) s.closeAllConnections();
+        if (!(await settledWithin(new Promise<void>((resolve) => s.close(() => resolve())), CLOSE_TIMEOUT_MS))) {
+          // A connection we never saw still holds it: stop it keeping the process alive.
+          s.unref();
+          this.log(`${this.deviceId}: a server did not close within ${CLOSE_TIMEOUT_MS} ms`);
+        }
+      }),
+      ...this.serialPorts.map(async (p) => {
+        if (p.isOpen && !(await settledWithin(new Promise<void>((resolve) => p.close(() => resolve())), CLOSE_TIMEOUT_MS))) {
+          this.log(`${this.deviceId}: serial port ${p.path} did not close within ${CLOSE_TIMEOUT_MS} ms`);
+        }
+      }),
     ]);
   }
 

@@ -75,6 +75,8 @@ export class PaxTcpTransport implements PaxTransport {
         );
       socket.once('error', onError);
       socket.once('connect', () => resolve());
+      // close() destroys a connecting socket without an 'error': fail now, not at the connect timeout.
+      socket.once('close', () => reject(new TerminalUnavailableError(`The PAX TCP link was closed; the ${label} request was not sent`)));
     });
     try {
       await withTimeout(connected, timeoutMs, () =>

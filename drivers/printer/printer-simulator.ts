@@ -9,7 +9,7 @@ import net from 'node:net';
 import { SerialPort } from 'serialport';
 import { encodeStatus } from './escpos-status.ts';
 import { EscPosStreamParser } from './escpos-stream-parser.ts';
-import { withTimeout } from '../with-timeout.ts';
+import { settledWithin, withTimeout } from '../with-timeout.ts';
 
 /** A receipt that came out of the printer. */
 export interface PrintedReceipt {
@@ -104,9 +104,15 @@ export class PrinterSimulator {
 
   /** Stops both sides and drops every connection. */
   async close(): Promise<void> {
+    // Stop accepting before dropping connections, so none arrives after the sweep and holds close() open.
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    await Promise.all(this.serials.splice(0).map((p) => new Promise<void>((resolve) => (p.isOpen ? p.close(() => resolve()) : resolve()))));
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([
+      ...this.serials.splice(0).map((p) => (p.isOpen ? settledWithin(new Promise<void>((resolve) => p.close(() => resolve())), CLOSE_TIMEOUT_MS) : true)),
+      settledWithin(serverClosed, CLOSE_TIMEOUT_MS).then((closed) => {
+        if (!closed) this.server.unref();
+      }),
+    ]);
   }
 
   private acceptSocket(socket: net.Socket): void {

@@ -127,7 +127,8 @@ export class SerialPrinterTransport extends BaseTransport {
     try {
       await withTimeout(opened, timeoutMs, this.timedOut('Opening', timeoutMs));
     } catch (err) {
-      if (port.isOpen) port.close(() => undefined);
+      // A port that opens after we gave up is closed, not left holding the device (and the process).
+      opened.then(() => port.close(() => undefined), () => undefined);
       throw err;
     }
     port.on('error', () => undefined);

@@ -32,6 +32,8 @@ export function approvedRecord(records: TerminalRecord[], ecrRef: string): Termi
   return records.find(
     (r) =>
       APPROVED_OUTCOMES.includes(r.result.outcome) &&
+      // An approval voided on the device is no longer a charge.
+      r.voided !== true &&
       /sale/i.test(r.transactionType) &&
       (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
   );
