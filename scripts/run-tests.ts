@@ -38,7 +38,9 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000',
+    // A leaked socket or timer must never keep a test file, and so CI, from ending.
+    '--test-force-exit', ...files],
   { cwd: ROOT, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

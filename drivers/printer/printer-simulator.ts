@@ -11,6 +11,9 @@ import { encodeStatus } from './escpos-status.ts';
 import { EscPosStreamParser } from './escpos-stream-parser.ts';
 import { settledWithin, withTimeout } from '../with-timeout.ts';
 
+/** Longest close() waits for the server or a port to let go. */
+const CLOSE_TIMEOUT_MS = 3000;
+
 /** A receipt that came out of the printer. */
 export interface PrintedReceipt {
   lines: string[];

@@ -16,6 +16,7 @@ import type { Journal } from '../journal/journal.ts';
 import { DeviceRepository } from './device-repository.ts';
 import { DeviceService, type DevicesHealth, type DeviceServiceOptions } from './device-service.ts';
 import { TRAINING_TERMINAL_ID } from './training-devices.ts';
+import { closedPort } from '../../drivers/test-support/loopback-port.ts';
 
 const tmp = tempDir('cashier-devices-');
 after(() => tmp.cleanup());
@@ -42,14 +43,6 @@ async function paxSim(): Promise<{ sim: PaxSimulator; port: number }> {
 
 const pinPad = (port: number): DeviceDraft =>
   DeviceDraft.parse({ kind: 'pin_pad', name: 'Front', model: 'PAX A920', settings: { transport: 'tcp', host: '127.0.0.1', port } } satisfies DeviceDraftInput);
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A server that accepts connections and never says a word. */
 async function silentServer(): Promise<number> {

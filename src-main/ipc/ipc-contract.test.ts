@@ -3,7 +3,6 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type WebSocket from 'ws';
 import { IpcClient, IpcError, webSocketTransport, type ClientTransport } from '../../src-shared/ipc-client.ts';
@@ -14,6 +13,7 @@ import type { IpcDispatcher } from './ipc-dispatcher.ts';
 import { rawRequest, openSocket, tempDir, testHost } from './ipc-test-rig.ts';
 import { connectMemoryTransport } from './memory-transport.ts';
 import { startWebSocketIpcServer, type WebSocketIpcServer } from './websocket-server.ts';
+import { closedPort } from '../../drivers/test-support/loopback-port.ts';
 
 /** Opens client transports to a dispatcher; close() releases everything it opened. */
 interface TransportFactory {
@@ -100,15 +100,6 @@ async function rejectsWith(p: Promise<unknown>, code: string, messagePart?: RegE
     return err;
   }
   assert.fail(`expected a ${code} error, but the call succeeded`);
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function contractSuite(makeFactory: () => TransportFactory): void {
