@@ -62,6 +62,11 @@ export interface ContractOptions {
   recoversDamagedFrames?: boolean;
   /** Admin-call wait configured in the fixture, so the suite knows how long "never hangs" may take (default 3000). */
   adminTimeoutMs?: number;
+  /**
+   * Whether the device can report its prompts while a sale runs (default true);
+   * false where the link has no channel for them (PAX over HTTP).
+   */
+  reportsPrompts?: boolean;
 }
 
 const VISA = '4111111111111111';
@@ -125,6 +130,7 @@ export function terminalContract(
   const partialAmount = options.partialAmount ?? 2052;
   const recovers = options.recoversDamagedFrames ?? true;
   const adminMs = options.adminTimeoutMs ?? 3000;
+  const reportsPrompts = options.reportsPrompts ?? true;
 
   /** Runs `body` against a fresh fixture and always closes it. */
   function withFixture(
@@ -171,6 +177,46 @@ export function terminalContract(
       assert.equal(approvedCharges(sim, ecrRef).length, 1);
       assert.deepEqual(statuses.slice(-2), ['busy', 'connected']);
     });
+
+    withFixture(
+      'a sale reports present card, PIN and authorising before its result',
+      async ({ terminal }, t) => {
+        if (!reportsPrompts) return t.skip('this link has no channel for the device to report its prompts while a sale runs');
+        const ecrRef = ref();
+        const seen: { prompt: string; settled: boolean }[] = [];
+        let settled = false;
+        terminal.onStatus((s) => {
+          if (s.state === 'busy' && s.prompt && seen.at(-1)?.prompt !== s.prompt) seen.push({ prompt: s.prompt, settled });
+        });
+        const r = await terminal.sale({ ecrRef, invoice: ecrRef, amount: 1234 }).finally(() => {
+          settled = true;
+        });
+        assert.equal(r.outcome, 'approved');
+        assert.deepEqual(seen.map((x) => x.prompt), ['present_card', 'enter_pin', 'authorising']);
+        assert.ok(seen.every((x) => !x.settled), 'every prompt came before the result');
+        assert.equal(terminal.status().state, 'connected', 'a status frame never outlives the result');
+      },
+      { cardTimeMs: 300 },
+    );
+
+    withFixture(
+      'prompts reported, then the answer lost: still OutcomeUnknownError, never a result',
+      async ({ terminal, sim }, t) => {
+        if (!reportsPrompts) return t.skip('this link has no channel for the device to report its prompts while a sale runs');
+        const ecrRef = ref();
+        const prompts = new Set<string>();
+        terminal.onStatus((s) => {
+          if (s.state === 'busy' && s.prompt) prompts.add(s.prompt);
+        });
+        sim.setFault({ kind: 'drop_response' }, { once: true });
+        const r = await timed(terminal.sale({ ecrRef, invoice: ecrRef, amount: 2210, timeoutMs: TXN_TIMEOUT }));
+        assertUnknown(r.error, 'answer lost after prompts');
+        assert.equal(r.error.reason, 'timeout');
+        assert.ok(prompts.has('enter_pin') && prompts.has('authorising'), `prompts seen: ${[...prompts].join(', ')}`);
+        assert.equal(approvedCharges(sim, ecrRef).length, 1);
+      },
+      { cardTimeMs: 200 },
+    );
 
     withFixture('the card read is reported: brand, masked number, entry mode', async ({ terminal, sim }) => {
       sim.presentCard({ pan: MASTERCARD, entryMode: 'contactless' });

@@ -112,6 +112,26 @@ test('training host: a working PIN pad (identify answers through the simulator) 
   assert.equal(host.devices.activeTerminal(), undefined, 'close stops the simulators');
 });
 
+test('training host: status.changed carries the PIN pad prompts in plain words while a sale runs', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const host = createHost({ journalPath: path.join(dir, 'j.sqlite'), devices: { probeIntervalMs: 0, training: { cardTimeMs: 300 } } });
+  cleanups.push(() => void host.close());
+  await host.ready;
+  const details: string[] = [];
+  host.events.subscribe('status.changed', (s) => {
+    const detail = s.terminal.detail ?? '';
+    if (details.at(-1) !== detail) details.push(detail);
+  });
+  const sale = await host.devices.activeTerminal()!.sale({ ecrRef: 'R1T5P1', invoice: 'R1T5P1', amount: 1250 });
+  assert.equal(sale.outcome, 'approved');
+  for (const w of ['Insert, tap or swipe the card', 'Customer is entering the PIN', 'Authorising with the bank…']) {
+    assert.ok(details.includes(w), `status.changed said ${JSON.stringify(details)}`);
+  }
+  assert.ok(details.indexOf('Customer is entering the PIN') < details.indexOf('Authorising with the bank…'));
+  await host.close();
+});
+
 test('after close, commands answer journal_unavailable instead of touching a closed database', async () => {
   const dir = tempDir();
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -8,6 +8,7 @@ import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts'
 import type { AppInfo, StatusSnapshot } from '../src-shared/domain.ts';
 import { redactForLog, redactText } from './ipc/log-redaction.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
+import { journalDamagedError } from './journal/journal-integrity.ts';
 import { DeviceRepository } from './devices/device-repository.ts';
 import { DeviceService, type TrainingMode } from './devices/device-service.ts';
 import type { TrainingOptions } from './devices/training-devices.ts';
@@ -145,6 +146,8 @@ export function createHost(config: HostConfig = {}): Host {
     hub.emit('status.changed', s);
   };
   devices.onChange(pushStatus);
+  // The full integrity check runs in the background after opening; its verdict changes the health shown.
+  journal?.onIntegrityChange(pushStatus);
 
   const log = (line: string) => process.stderr.write(`host: ${redactText(line)}\n`);
   if (journal && tickets) {
@@ -170,7 +173,7 @@ export function createHost(config: HostConfig = {}): Host {
       }
     });
   }
-  const scenarios = new TrainingScenarios(() => devices.training(), { cancelAfterSeconds, answerWaitSeconds: Math.ceil(trainingSaleMs / 1000) });
+  const scenarios = new TrainingScenarios(() => devices.training(), { cancelAfterSeconds, answerWaitSeconds: Math.ceil(trainingSaleMs / 1000) }, register.code);
 
   function status(): StatusSnapshot {
     const d = devices.health();
@@ -178,9 +181,7 @@ export function createHost(config: HostConfig = {}): Host {
       trainingMode: d.trainingMode,
       registerId: register.id,
       registerName: register.name,
-      journal: journal
-        ? { healthy: true, path: journal.path, schemaVersion: journal.schemaVersion }
-        : { healthy: false, path: journalPath, schemaVersion: 0, message: journalProblem?.message },
+      journal: journal ? openJournalHealth(journal) : { healthy: false, path: journalPath, schemaVersion: 0, message: journalProblem?.message },
       terminal: d.terminal,
       printer: d.printer,
       cardReader: d.cardReader,
@@ -193,6 +194,12 @@ export function createHost(config: HostConfig = {}): Host {
     throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.', {
       cause: journalProblem?.code,
     });
+  }
+
+  /** New card and cash payments: refused (journal_corrupt) once the background check found the journal damaged. */
+  function takingPayments(): void {
+    const integrity = journal?.integrity();
+    if (integrity?.state === 'failed') throw journalDamagedError(integrity);
   }
 
   /** The payment services, or the journal's refusal. */
@@ -224,12 +231,14 @@ export function createHost(config: HostConfig = {}): Host {
     'ticket.addLine': ({ ticketId, itemId, quantity }) => service().addLine(ticketId, itemId, quantity),
     'ticket.removeLine': ({ ticketId, lineId }) => service().removeLine(ticketId, lineId),
     'tender.cash': ({ ticketId, amountTendered }) => {
+      takingPayments();
       const result = service().tenderCash(ticketId, amountTendered);
       if (result.ticket.status === 'paid') pay().printAfterCash(ticketId);
       return result;
     },
     'payment.start': async ({ ticketId, amount, terminalId }) => {
       const p = pay();
+      takingPayments();
       // The training fault meant for this payment is armed now, so no status probe spends it first.
       const disarm = scenarios.armForSale();
       let started = false;
@@ -311,6 +320,22 @@ export function createHost(config: HostConfig = {}): Host {
       return closing;
     },
   };
+}
+
+/** Health of an open journal: its background integrity check decides. */
+function openJournalHealth(journal: Journal): StatusSnapshot['journal'] {
+  const base = { path: journal.path, schemaVersion: journal.schemaVersion };
+  const integrity = journal.integrity();
+  switch (integrity.state) {
+    case 'checking':
+      return { ...base, healthy: true, message: 'Checking the journal…' };
+    case 'failed':
+      return { ...base, healthy: false, message: integrity.message };
+    case 'error':
+      return { ...base, healthy: true, message: integrity.message };
+    default:
+      return { ...base, healthy: true };
+  }
 }
 
 /** A small typed emitter; a throwing listener cannot break the others. */

@@ -119,9 +119,19 @@ export const commands = {
 
   'training.simulate': command<{ message: string }>()(
     z.strictObject({
-      scenario: z.enum(['normal', 'decline', 'partial_approval', 'lose_approval', 'ignore_cancel', 'terminal_offline', 'printer_out_of_paper']),
+      scenario: z.enum([
+        'normal',
+        'decline',
+        'partial_approval',
+        'lose_approval',
+        'missing_payment',
+        'stray_charge',
+        'ignore_cancel',
+        'terminal_offline',
+        'printer_out_of_paper',
+      ]),
     }),
-    'Training mode only: makes the simulated devices behave this way for the next payment, so a trainee sees every flow.',
+    'Training mode only: makes the simulated devices behave this way for the next payment (stray_charge: at once), so a trainee sees every flow.',
   ),
 
   'journal.verify': command<JournalVerifyReport>()(

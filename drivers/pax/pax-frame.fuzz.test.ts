@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { containsFullPan } from '../../src-shared/card.ts';
 import { mulberry32 } from '../../src-shared/seeded-random.ts';
 import { ACK, EOT, ETX, FS, FrameDecoder, MAX_FRAME_BYTES, NAK, PaxFrameError, STX, US, encodeFrame, type Field } from './pax-frame.ts';
-import { PaxMessageError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, type PaxResponse } from './pax-messages.ts';
+import {
+  PaxMessageError,
+  decodeRequest,
+  decodeResponse,
+  decodeStatusReport,
+  encodeRequest,
+  encodeResponse,
+  encodeStatusReport,
+  type PaxResponse,
+} from './pax-messages.ts';
 
 const SEED = 0xc0ffee;
 const rand = mulberry32(SEED);
@@ -30,6 +39,8 @@ const SEEDS: Buffer[] = [
   encodeFrame(['0', 'R03', '1.28', '000000', 'OK', '1', '0', ['00'], '00', '01', '', ['1250'], ['4111111111111111', '4', '', '', '', '', '01'], ['1', 'R1']]),
   encodeFrame(['0', 'B01', '1.28', '000000', 'OK', ['00'], '2', '3345']),
   encodeFrame(['A00', '1.28']),
+  encodeFrame(encodeStatusReport({ prompt: 'enter_pin', version: '1.28', text: 'ENTER PIN' })),
+  encodeFrame(encodeRequest({ command: 'T00', transType: 'sale', amount: 1250, ecrRef: 'R1T42P1', invoice: 'R1T42P1', reportStatus: true })),
 ];
 
 function mutate(src: Buffer): Buffer {
@@ -75,7 +86,7 @@ function randomBytes(n: number): Buffer {
 }
 
 function checkMessage(fields: string[][]): void {
-  for (const decode of [decodeRequest, decodeResponse] as const) {
+  for (const decode of [decodeRequest, decodeResponse, decodeStatusReport] as const) {
     try {
       const msg = decode(fields);
       if (decode === decodeResponse) {
@@ -83,6 +94,7 @@ function checkMessage(fields: string[][]): void {
         if ('account' in m) assert.equal(containsFullPan(m.account.maskedPan ?? ''), false, 'account number left unmasked');
         if (m.command === 'R03' && m.record) assert.equal(containsFullPan(m.record.account.maskedPan ?? ''), false);
       }
+      if (decode === decodeStatusReport) assert.equal(containsFullPan((msg as ReturnType<typeof decodeStatusReport>).text), false, 'status text left unmasked');
     } catch (err) {
       assert.ok(err instanceof PaxFrameError || err instanceof PaxMessageError, `untyped error: ${String(err)}`);
     }
@@ -118,6 +130,7 @@ test(`fuzz: mutated and random input yields only typed errors, bounded memory (s
   // And the decoder still works after all that.
   decoder.reset();
   assert.deepEqual(decoder.push(SEEDS[5]), [{ type: 'frame', fields: [['A00'], ['1.28']] }]);
+  assert.deepEqual(decoder.push(SEEDS[6]), [{ type: 'frame', fields: [['0'], ['S01'], ['1.28'], ['02'], ['ENTER PIN']] }]);
 });
 
 test('fuzz: oversized input is rejected and never buffered beyond the limit', () => {
@@ -134,7 +147,7 @@ test('fuzz: oversized input is rejected and never buffered beyond the limit', ()
 });
 
 test('fuzz: random field lists never crash the message decoders', () => {
-  const alphabet = ['', '0', 'T01', 'T00', 'R03', 'R02', 'B01', 'A01', '000000', '100023', '12.50', '-1', '4111111111111111', '99', 'x=y', 'HREF=1', 'A'.repeat(40)];
+  const alphabet = ['', '0', 'S01', '01', 'REPORTSTATUS=1', 'T01', 'T00', 'R03', 'R02', 'B01', 'A01', '000000', '100023', '12.50', '-1', '4111111111111111', '99', 'x=y', 'HREF=1', 'A'.repeat(40)];
   for (let i = 0; i < 5000; i++) {
     const fields: string[][] = [];
     const nf = int(20);

@@ -1,7 +1,10 @@
 // PAX over HTTP: GET http://host:port/?<base64 of the request frame>, the body
 // is the raw response frame (pax-protocol-choices.ts item 9). There is no
 // ACK/NAK here and no way to cancel: a damaged answer cannot be asked for
-// again, so it is an OutcomeUnknownError like any other lost answer.
+// again, so it is an OutcomeUnknownError like any other lost answer. Nor can
+// the terminal report its progress (present card, PIN, authorising) while a
+// sale runs: one GET has one body, so the driver does not ask for status frames
+// over HTTP (pax-protocol-choices.ts item 15) and `progress` is never called.
 
 import http from 'node:http';
 import { OutcomeUnknownError, TerminalUnavailableError } from '../terminal.ts';

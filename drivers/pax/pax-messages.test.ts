@@ -7,8 +7,11 @@ import {
   cardBrandToCode,
   decodeRequest,
   decodeResponse,
+  decodeStatusReport,
   encodeRequest,
   encodeResponse,
+  encodeStatusReport,
+  isStatusFrame,
   entryModeFromCode,
   entryModeToCode,
   outcomeForResultCode,
@@ -238,4 +241,36 @@ test('card type and entry mode codes map both ways', () => {
 
 test('redactPans masks only Luhn-valid card-length runs', () => {
   assert.equal(redactPans('card 6011111111111117 ref 1234567890123'), 'card 601111******1117 ref 1234567890123');
+});
+
+test('intermediate status: REPORTSTATUS=1 travels on the T00, and S01 frames round-trip every prompt', () => {
+  const req: PaxCreditRequest = { command: 'T00', version: '1.28', transType: 'sale', amount: 1250, ecrRef: 'R1T42P1', invoice: 'R1T42P1', allowDuplicate: false, reportStatus: true };
+  const fields = wire(encodeRequest(req));
+  assert.ok(fields[10]?.includes('REPORTSTATUS=1'));
+  assert.equal((decodeRequest(fields) as PaxCreditRequest).reportStatus, true);
+  assert.equal((decodeRequest(wire(encodeRequest({ ...req, reportStatus: undefined }))) as PaxCreditRequest).reportStatus, undefined);
+
+  const prompts = ['present_card', 'enter_pin', 'authorising', 'signature', 'remove_card', 'processing'] as const;
+  for (const [i, prompt] of prompts.entries()) {
+    const frame = encodeFrame(encodeStatusReport({ prompt, version: '1.28', text: 'INSERT CARD' }));
+    const back = decodeFrame(frame);
+    assert.deepEqual(back.slice(0, 4), [['0'], ['S01'], ['1.28'], [`0${i + 1}`]]);
+    assert.equal(isStatusFrame(back), true);
+    assert.deepEqual(decodeStatusReport(back), { command: 'S01', status: '0', version: '1.28', prompt, text: 'INSERT CARD' });
+  }
+});
+
+test('a status frame is never a response, and bad status content is a typed error', () => {
+  const status = decodeFrame(encodeFrame(encodeStatusReport({ prompt: 'enter_pin', text: 'ENTER PIN' })));
+  assert.throws(() => decodeResponse(status), (e) => e instanceof PaxMessageError && e.code === 'bad_response');
+  const t01 = wire(encodeResponse({
+    command: 'T01', status: '0', resultCode: '000000', resultText: 'APPROVED', host: {}, amountApproved: 1, amountDue: 0, account: {}, trace: {}, additional: {},
+  }));
+  assert.equal(isStatusFrame(t01), false);
+  assert.throws(() => decodeStatusReport(t01), PaxFrameError);
+  assert.throws(() => decodeStatusReport([['0'], ['S01'], ['1.28'], ['X1']]), (e) => e instanceof PaxMessageError && e.code === 'bad_response');
+  // A code this driver does not know yet still says "busy", not an error.
+  assert.equal(decodeStatusReport([['0'], ['S01'], ['1.28'], ['42']]).prompt, 'processing');
+  // A card number on the display line never comes out whole.
+  assert.equal(decodeStatusReport([['0'], ['S01'], ['1.28'], ['01'], ['CARD 4111111111111111']]).text, 'CARD 411111******1111');
 });

@@ -8,9 +8,15 @@
 
 import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
 import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
-import type { TerminalOutcome } from '../terminal.ts';
+import type { TerminalOutcome, TerminalPrompt } from '../terminal.ts';
 import { PaxFrameError, type Field } from './pax-frame.ts';
-import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
+import {
+  PAX_PROTOCOL_VERSION,
+  PAX_REPORT_STATUS_KEY,
+  PAX_RESULT_NOT_FOUND,
+  PAX_STATUS_CODES,
+  PAX_STATUS_COMMAND,
+} from './pax-protocol-choices.ts';
 
 // ---------------------------------------------------------------------------
 // Codes
@@ -169,6 +175,8 @@ export interface PaxCreditRequest {
   timestamp?: string;
   /** Ask for a reusable card token (additional info TOKENREQUEST=1). */
   tokenRequest?: boolean;
+  /** Ask for intermediate status frames while it runs (pax-protocol-choices.ts item 15). */
+  reportStatus?: boolean;
 }
 
 /** R02 local detail report, one record per request. */
@@ -462,7 +470,11 @@ export function encodeRequest(req: PaxRequest): Field[] {
         [req.clerkId ?? ''],
         '',
         '',
-        encodeAdditional({ HREF: req.hostRef, TOKENREQUEST: req.tokenRequest ? '1' : undefined }),
+        encodeAdditional({
+          HREF: req.hostRef,
+          TOKENREQUEST: req.tokenRequest ? '1' : undefined,
+          [PAX_REPORT_STATUS_KEY]: req.reportStatus ? '1' : undefined,
+        }),
       ];
     }
   }
@@ -525,6 +537,7 @@ export function decodeRequest(fields: string[][]): PaxRequest {
       const add = decodeAdditional(fields[10]);
       if (add.HREF !== undefined) req.hostRef = add.HREF;
       if (add.TOKENREQUEST === '1') req.tokenRequest = true;
+      if (add[PAX_REPORT_STATUS_KEY] === '1') req.reportStatus = true;
       validateCredit(req);
       return req;
     }
@@ -715,4 +728,50 @@ export function decodeResponse(fields: string[][]): PaxResponse {
     default:
       throw new PaxMessageError('bad_response', `Unexpected PAX response command ${command}`);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Intermediate status frames (pax-protocol-choices.ts item 15). Kept apart from
+// PaxResponse on purpose: a status frame is never the answer to a request.
+
+/** An unsolicited status frame the terminal sends while a T00 runs. */
+export interface PaxStatusReport {
+  command: typeof PAX_STATUS_COMMAND;
+  status?: string;
+  version?: string;
+  /** What the terminal asks of the customer now. */
+  prompt: TerminalPrompt;
+  /** The terminal's display line, card numbers masked. */
+  text: string;
+}
+
+const STATUS_CODES: Readonly<Record<TerminalPrompt, string>> = PAX_STATUS_CODES;
+const PROMPT_BY_STATUS_CODE = reverse(STATUS_CODES);
+
+/** True for a frame that is an intermediate status frame (by its command field), whatever its content. */
+export function isStatusFrame(fields: string[][]): boolean {
+  return sf(fields, 1) === PAX_STATUS_COMMAND;
+}
+
+/** Fields of a status frame (simulator side). */
+export function encodeStatusReport(report: Omit<PaxStatusReport, 'command'>): Field[] {
+  return [report.status ?? '0', PAX_STATUS_COMMAND, report.version ?? PAX_PROTOCOL_VERSION, STATUS_CODES[report.prompt], redactPans(report.text)];
+}
+
+/**
+ * A status frame from its fields (driver side). Throws PaxFrameError
+ * 'malformed' when it is no status frame, PaxMessageError 'bad_response' when
+ * its code is not two digits; unknown two-digit codes read as 'processing'.
+ */
+export function decodeStatusReport(fields: string[][]): PaxStatusReport {
+  if (!isStatusFrame(fields)) throw new PaxFrameError('malformed', `Not a PAX ${PAX_STATUS_COMMAND} status frame`);
+  const code = sf(fields, 3);
+  if (!/^\d{2}$/.test(code)) throw new PaxMessageError('bad_response', `PAX ${PAX_STATUS_COMMAND} status frame has no two-digit status code`);
+  return {
+    command: PAX_STATUS_COMMAND,
+    status: sf(fields, 0),
+    version: sf(fields, 2),
+    prompt: PROMPT_BY_STATUS_CODE.get(code) ?? 'processing',
+    text: redactPans(sf(fields, 4)),
+  };
 }

@@ -44,6 +44,20 @@
 // 14. Serial runs one request at a time: a request queued behind another waits
 //    for it to finish (bounded by that request's own timeout) before its own
 //    wait starts. Only the A14 cancel jumps the queue.
+// 15. Intermediate status (the ECR's "report status" option). The ECR asks for
+//    it with additional info REPORTSTATUS=1 on a T00. While that T00 runs, the
+//    terminal sends unsolicited status frames on the same link, between its
+//    ACK of the T00 and the final T01:
+//      `status FS S01 FS version FS statusCode FS statusText`
+//    statusCode is two digits (PAX_STATUS_CODES below: 01 present card, 02 enter
+//    PIN, 03 authorising, 04 signature, 05 remove card, 06 processing; any other
+//    code reads as "processing"); statusText is the terminal's display line.
+//    The ECR answers each with ACK (NAK when damaged, item 8) and keeps waiting
+//    for the T01: a status frame is never a result, does not restart the
+//    transaction timeout, and a T01 that never comes is still of unknown
+//    outcome. Without REPORTSTATUS=1 the terminal sends none (older ECRs never
+//    see one). Over HTTP there is no channel for them (one GET, one body): the
+//    driver does not ask and the simulator sends none.
 
 /** Protocol version the driver speaks. */
 export const PAX_PROTOCOL_VERSION = '1.28';
@@ -59,3 +73,19 @@ export const PAX_MAX_NAK_RETRIES = 3;
 
 /** Result code meaning "no such record" in a report, treated as an empty result. */
 export const PAX_RESULT_NOT_FOUND = '100023';
+
+/** Additional-info key with which a T00 asks for intermediate status frames (item 15). */
+export const PAX_REPORT_STATUS_KEY = 'REPORTSTATUS';
+
+/** Command code of an intermediate status frame (item 15). */
+export const PAX_STATUS_COMMAND = 'S01';
+
+/** Status codes of an intermediate status frame (item 15). */
+export const PAX_STATUS_CODES = {
+  present_card: '01',
+  enter_pin: '02',
+  authorising: '03',
+  signature: '04',
+  remove_card: '05',
+  processing: '06',
+} as const;

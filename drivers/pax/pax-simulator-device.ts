@@ -240,9 +240,13 @@ export class SimDevice {
     return true;
   }
 
-  /** Runs one transaction; one at a time, in arrival order. Rejects with DeviceRebootedError when dropped by a reboot. */
-  transact(input: SimTransactionInput): Promise<SimTransactionOutcome> {
-    return this.serialise(() => this.run(input));
+  /**
+   * Runs one transaction; one at a time, in arrival order. Rejects with
+   * DeviceRebootedError when dropped by a reboot. `onPrompt` hears each prompt
+   * the customer sees while it runs (present card, PIN, authorising).
+   */
+  transact(input: SimTransactionInput, onPrompt?: (prompt: TerminalPrompt) => void): Promise<SimTransactionOutcome> {
+    return this.serialise(() => this.run(input, onPrompt ?? (() => undefined)));
   }
 
   /** Closes the open batch: totals, then a new empty batch with the next number. */
@@ -312,7 +316,7 @@ export class SimDevice {
     };
   }
 
-  private async run(input: SimTransactionInput): Promise<SimTransactionOutcome> {
+  private async run(input: SimTransactionInput, onPrompt: (prompt: TerminalPrompt) => void): Promise<SimTransactionOutcome> {
     const generation = this.generation;
     const amountOk = isValidAmount(input.amount) && (NO_AMOUNT_TYPES.has(input.type) || input.amount > 0);
     if (!amountOk || !isValidEcrRef(input.ecrRef) || (input.invoice !== undefined && input.invoice !== '' && !/^[A-Za-z0-9]{1,20}$/.test(input.invoice))) {
@@ -327,11 +331,17 @@ export class SimDevice {
     }
 
     const abort = new AbortController();
-    this.current = { command: input.type, prompt: 'present_card', abort, cancellable: true };
+    const current = { command: input.type, prompt: 'present_card' as TerminalPrompt, abort, cancellable: true };
+    this.current = current;
+    const prompt = (p: TerminalPrompt): void => {
+      current.prompt = p;
+      onPrompt(p);
+    };
     try {
+      onPrompt('present_card');
       const card = this.nextCard ?? readCard(DEFAULT_CARD_PAN);
       this.nextCard = null;
-      const aborted = await this.cardTime(abort.signal);
+      const aborted = await this.cardTime(abort.signal, prompt);
       if (generation !== this.generation) throw new DeviceRebootedError();
       const record = this.newRecord(input, card);
       if (input.tokenRequest) record.token = card.token;
@@ -339,8 +349,8 @@ export class SimDevice {
         this.setResult(record, SIM_RESULT.aborted, 0);
         return this.keep(record);
       }
-      this.current.cancellable = false;
-      this.current.prompt = 'authorising';
+      current.cancellable = false;
+      prompt('authorising');
       await this.authorise(record, input, card);
       if (generation !== this.generation) {
         // The host answered but the device rebooted before replying: the record
@@ -354,13 +364,11 @@ export class SimDevice {
     }
   }
 
-  private cardTime(signal: AbortSignal): Promise<boolean> {
+  private cardTime(signal: AbortSignal, prompt: (p: TerminalPrompt) => void): Promise<boolean> {
     const ms = this.opts.cardTimeMs;
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(true);
-      const pin = setTimeout(() => {
-        if (this.current) this.current.prompt = 'enter_pin';
-      }, Math.floor(ms / 2));
+      const pin = setTimeout(() => prompt('enter_pin'), Math.floor(ms / 2));
       const done = setTimeout(() => finish(false), ms);
       const onAbort = (): void => finish(true);
       const finish = (aborted: boolean): void => {

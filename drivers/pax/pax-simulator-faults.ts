@@ -51,15 +51,24 @@ export function parseFault(value: unknown): PaxFault | null {
   return { kind } as PaxFault;
 }
 
+/** How a fault is armed: for every frame (default), or once and then, optionally, another fault for every frame after. */
+export interface FaultArming {
+  once?: boolean;
+  /** With once: the fault every later frame gets until cleared (e.g. drop the sale's answer, then answer nothing more). */
+  then?: PaxFault;
+}
+
 /** The fault currently armed. */
 export class FaultPlan {
   private fault: PaxFault | null = null;
   private once = false;
+  private then: PaxFault | null = null;
 
   /** Arms a fault (or clears it with null). */
-  set(fault: PaxFault | null, opts: { once?: boolean } = {}): void {
+  set(fault: PaxFault | null, opts: FaultArming = {}): void {
     this.fault = fault === null ? null : parseFault(fault);
     this.once = opts.once ?? false;
+    this.then = this.fault && this.once && opts.then ? parseFault(opts.then) : null;
   }
 
   /** The fault for the request frame that just arrived, and whether it was a once-fault (now used up). */
@@ -67,7 +76,11 @@ export class FaultPlan {
     const f = this.fault;
     if (f === null) return null;
     const once = this.once;
-    if (once) this.fault = null;
+    if (once) {
+      this.fault = this.then;
+      this.once = false;
+      this.then = null;
+    }
     return { fault: f, once };
   }
 }

@@ -26,8 +26,11 @@ export interface Reception {
   reply: Promise<ReplyPlan>;
 }
 
-/** Receives decoded request frames. */
-export type FrameReceiver = (fields: string[][]) => Reception;
+/**
+ * Receives decoded request frames. `push` sends an unsolicited frame on the
+ * same link (an intermediate status frame), in turn with the answers.
+ */
+export type FrameReceiver = (fields: string[][], push: (frame: Buffer) => void) => Reception;
 
 /** The raw link under a session. */
 export interface LinkIo {
@@ -93,8 +96,14 @@ export class LinkSession {
     if (!this.closed) this.io.write(bytes);
   }
 
+  /** Queues an unsolicited frame (sent intact, resent on NAK like any answer). */
+  pushFrame(frame: Buffer): void {
+    if (this.closed) return;
+    this.sending = this.sending.then(() => this.send({ kind: 'frame', frame, corrupt: 'no', resetMidFrame: false }));
+  }
+
   private onFrame(fields: string[][]): void {
-    const rec = this.receive(fields);
+    const rec = this.receive(fields, (frame) => this.pushFrame(frame));
     if (rec.ack === 'ack') this.write(Buffer.of(ACK));
     else if (rec.ack === 'nak') this.write(Buffer.of(NAK));
     rec.reply.then(

@@ -11,9 +11,11 @@
 //   amount, rounded down to a whole minor unit.
 // - anything else is approved in full.
 //
-// The amount rules are applied by the in-memory processor only (the gateway
-// simulator has its own rules). The processor sees only a masked number and an
-// opaque token, so the card rule is keyed on the token, never on a PAN.
+// Both processors apply these rules: the in-memory one here and the gateway
+// simulator's (src-main/gateways/simulated-processor.ts imports issuerDecision),
+// so a sale is decided the same whichever one a PIN pad charges through. The
+// processor sees only a masked number and an opaque token, so the card rule is
+// keyed on the token, never on a PAN.
 
 import { createHash } from 'node:crypto';
 import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
@@ -81,6 +83,11 @@ export function issuerDecision(command: ProcessorCommand, amount: number, cardTo
   if (cardToken.startsWith(DECLINE_TOKEN_PREFIX)) return { kind: 'decline', text: 'DECLINED' };
   const cents = amount % 100;
   if (cents === DECLINE_CENTS) return { kind: 'decline', text: 'DECLINED' };
-  if (cents === PARTIAL_CENTS) return { kind: 'partial', amountApproved: Math.floor(amount / 2) };
+  if (cents === PARTIAL_CENTS) return { kind: 'partial', amountApproved: halfOf(amount) };
   return { kind: 'approve' };
+}
+
+/** What a partial approval approves: half, rounded down to a whole minor unit (0 for an amount of 1: approve that in full). */
+export function halfOf(amount: number): number {
+  return Math.floor(amount / 2);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { containsFullPan } from '../../src-shared/card.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
 import { encodeFrame, ETX, STX } from './pax-frame.ts';
-import { decodeResponse, type PaxCreditRequest, type PaxCreditResponse, type PaxReportResponse, type PaxResponse } from './pax-messages.ts';
+import { decodeResponse, decodeStatusReport, isStatusFrame, type PaxCreditRequest, type PaxCreditResponse, type PaxReportResponse, type PaxResponse } from './pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { connectTcp, tcpRequest, type RawLink } from './pax-simulator-test-client.ts';
 
@@ -438,3 +438,87 @@ async function waitFor(cond: () => boolean, timeoutMs = 2000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('PAX simulator: intermediate status frames (REPORTSTATUS=1)', () => {
+  let sim: PaxSimulator;
+  let port: number;
+  const open: { destroy(): void }[] = [];
+
+  beforeEach(async () => {
+    sim = new PaxSimulator({ deviceId: 'LANE2', clock: CLOCK, cardTimeMs: 120, ackTimeoutMs: 300 });
+    port = await sim.listenTcp(0);
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) s.destroy();
+    await sim.close();
+  });
+
+  async function link(): Promise<RawLink> {
+    const { link: l, socket } = await connectTcp(port);
+    open.push(socket);
+    return l;
+  }
+
+  /** Frames up to and including the T01 (each ACKed), as command codes with S01 status codes. */
+  async function framesUntilT01(l: RawLink): Promise<string[]> {
+    const seen: string[] = [];
+    for (;;) {
+      const item = await l.nextResponse(2000);
+      if (item.type !== 'frame') {
+        seen.push(item.type);
+        return seen;
+      }
+      if (isStatusFrame(item.fields)) seen.push(`S01:${decodeStatusReport(item.fields).prompt}`);
+      else {
+        seen.push(item.fields[1]?.[0] ?? '?');
+        return seen;
+      }
+    }
+  }
+
+  test('the device reports present card, PIN and authorising between its ACK and the T01', async () => {
+    const l = await link();
+    l.send(sale('R2T1P1', 1250, { reportStatus: true }));
+    assert.equal((await l.next()).type, 'ack', 'the request is acknowledged first');
+    assert.deepEqual(await framesUntilT01(l), ['S01:present_card', 'S01:enter_pin', 'S01:authorising', 'T01']);
+  });
+
+  test('without REPORTSTATUS=1 (older ECRs) no status frame is sent', async () => {
+    const l = await link();
+    l.send(sale('R2T2P1', 1250));
+    assert.deepEqual(await framesUntilT01(l), ['T01']);
+  });
+
+  test('a status frame the ECR answers with NAK is sent again, and the T01 still follows', async () => {
+    const l = await link();
+    l.send(sale('R2T3P1', 1250, { reportStatus: true }));
+    assert.equal((await l.next()).type, 'ack');
+    const first = await l.next();
+    assert.equal(first.type, 'frame');
+    l.nak();
+    const again = await l.next();
+    assert.ok(again.type === 'frame' && first.type === 'frame');
+    assert.deepEqual(again.fields, first.fields);
+    l.write(Buffer.of(0x06));
+    const rest = await framesUntilT01(l);
+    assert.equal(rest.at(-1), 'T01');
+  });
+
+  test('faults: a hung device sends no status; a dropped answer still reported its progress; a damaged answer leaves status intact', async () => {
+    sim.setFault({ kind: 'hang' }, { once: true });
+    const hung = await link();
+    hung.send(sale('R2T4P1', 1250, { reportStatus: true }));
+    assert.equal((await hung.nextResponse(500)).type, 'timeout');
+
+    sim.setFault({ kind: 'drop_response' }, { once: true });
+    const dropped = await link();
+    dropped.send(sale('R2T5P1', 1250, { reportStatus: true }));
+    assert.deepEqual(await framesUntilT01(dropped), ['S01:present_card', 'S01:enter_pin', 'S01:authorising', 'timeout']);
+
+    sim.setFault({ kind: 'corrupt_lrc' }, { once: true });
+    const damaged = await link();
+    damaged.send(sale('R2T6P1', 1250, { reportStatus: true }));
+    const seen = await framesUntilT01(damaged);
+    assert.deepEqual(seen, ['S01:present_card', 'S01:enter_pin', 'S01:authorising', 'error'], 'only the final answer is damaged');
+  });
+});

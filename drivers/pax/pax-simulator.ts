@@ -12,10 +12,11 @@ import type { EntryMode } from '../../src-shared/card.ts';
 import type { ProcessorLink } from '../../src-shared/processor-link.ts';
 import { InMemoryProcessor, type LedgerEntry } from './in-memory-processor.ts';
 import { decodeFrame, encodeFrame, EOT, NAK, PaxFrameError } from './pax-frame.ts';
-import { decodeRequest, encodeResponse, PaxMessageError, PAX_RESULT, type PaxRequest, type PaxResponse } from './pax-messages.ts';
+import { decodeRequest, encodeResponse, encodeStatusReport, PaxMessageError, PAX_RESULT, type PaxRequest, type PaxResponse } from './pax-messages.ts';
+import type { TerminalPrompt } from '../terminal.ts';
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
 import { DeviceRebootedError, SimDevice, type SimDeviceStatus, type SimRecord } from './pax-simulator-device.ts';
-import { FaultPlan, type PaxFault } from './pax-simulator-faults.ts';
+import { FaultPlan, type FaultArming, type PaxFault } from './pax-simulator-faults.ts';
 import { settledWithin, withTimeout } from '../with-timeout.ts';
 import { corruptLrc, LinkSession, type Reception, type ReplyPlan } from './pax-simulator-link.ts';
 import { batchCloseResponse, cancelResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
@@ -45,6 +46,15 @@ export interface PaxSimulatorOptions {
 type Transport = 'tcp' | 'http' | 'serial';
 
 const NONE: ReplyPlan = { kind: 'none' };
+/** What the simulated display says with each status frame. */
+const STATUS_TEXT: Record<TerminalPrompt, string> = {
+  present_card: 'INSERT, TAP OR SWIPE CARD',
+  enter_pin: 'ENTER PIN',
+  authorising: 'AUTHORIZING',
+  signature: 'PLEASE SIGN',
+  remove_card: 'REMOVE CARD',
+  processing: 'PROCESSING',
+};
 const APP_VERSION = 'SIM-1.0';
 /** A pty or USB adapter opens in milliseconds; longer means it never will. */
 const SERIAL_OPEN_TIMEOUT_MS = 5000;
@@ -119,7 +129,7 @@ export class PaxSimulator {
     this.serialPorts.push(port);
     const session = new LinkSession(
       { write: (b) => void port.write(b), destroy: () => undefined },
-      (fields) => this.receive(fields, 'serial'),
+      (fields, push) => this.receive(fields, 'serial', push),
       this.ackTimeoutMs,
     );
     this.sessions.add(session);
@@ -136,8 +146,8 @@ export class PaxSimulator {
     this.device.presentCard(card.pan, card.entryMode);
   }
 
-  /** Arms a fault for the next request frame (once) or for every frame until cleared with null. */
-  setFault(fault: PaxFault | null, opts?: { once?: boolean }): void {
+  /** Arms a fault for the next request frame (once, then optionally another for every later frame) or for every frame until cleared with null. */
+  setFault(fault: PaxFault | null, opts?: FaultArming): void {
     this.faults.set(fault, opts);
   }
 
@@ -239,7 +249,7 @@ export class PaxSimulator {
     this.track(socket);
     const session = new LinkSession(
       { write: (b) => void (socket.writable && socket.write(b)), destroy: () => socket.destroy() },
-      (fields) => this.receive(fields, 'tcp'),
+      (fields, push) => this.receive(fields, 'tcp', push),
       this.ackTimeoutMs,
     );
     this.sessions.add(session);
@@ -283,8 +293,14 @@ export class PaxSimulator {
     });
   }
 
-  /** One request frame arrived: decide the immediate reaction (faults first), then the answer. */
-  private receive(fields: string[][], via: Transport): Reception {
+  /**
+   * One request frame arrived: decide the immediate reaction (faults first),
+   * then the answer. `push` sends status frames on a stream link (none over
+   * HTTP). Faults act on the final answer only: a device that hangs, reboots
+   * or refuses sends no status either; one that drops, delays or damages its
+   * answer still reports its progress intact (pax-protocol-choices.ts item 15).
+   */
+  private receive(fields: string[][], via: Transport, push?: (frame: Buffer) => void): Reception {
     if (this.closed) return { ack: 'none', reply: Promise.resolve(NONE) };
     const taken = this.faults.take();
     const fault = taken?.fault;
@@ -295,7 +311,7 @@ export class PaxSimulator {
       return { ack: 'none', reply: Promise.resolve(NONE) };
     }
     const generation = this.device.bootGeneration;
-    const reply = this.answer(fields, via).then(async (plan): Promise<ReplyPlan> => {
+    const reply = this.answer(fields, via, push && this.statusSender(push, generation)).then(async (plan): Promise<ReplyPlan> => {
       if (plan.kind !== 'frame' || !fault) return plan;
       switch (fault.kind) {
         case 'drop_response':
@@ -312,7 +328,15 @@ export class PaxSimulator {
     return { ack: 'ack', reply };
   }
 
-  private async answer(fields: string[][], via: Transport): Promise<ReplyPlan> {
+  /** Sends one status frame per prompt, until the device reboots or the simulator closes. */
+  private statusSender(push: (frame: Buffer) => void, generation: number): (prompt: TerminalPrompt, version?: string) => void {
+    return (prompt, version) => {
+      if (this.closed || generation !== this.device.bootGeneration) return;
+      push(encodeFrame(encodeStatusReport({ prompt, version, text: STATUS_TEXT[prompt] })));
+    };
+  }
+
+  private async answer(fields: string[][], via: Transport, status?: (prompt: TerminalPrompt, version?: string) => void): Promise<ReplyPlan> {
     let req: PaxRequest;
     try {
       req = decodeRequest(fields);
@@ -321,7 +345,7 @@ export class PaxSimulator {
       return bad ? this.frame(bad) : { kind: 'eot' };
     }
     try {
-      return this.frame(await this.respond(req, via));
+      return this.frame(await this.respond(req, via, status));
     } catch (err) {
       if (err instanceof DeviceRebootedError) return NONE;
       this.log(`${this.deviceId}: ${req.command} failed inside the simulator: ${err instanceof Error ? err.message : String(err)}`);
@@ -329,7 +353,7 @@ export class PaxSimulator {
     }
   }
 
-  private async respond(req: PaxRequest, via: Transport): Promise<PaxResponse> {
+  private async respond(req: PaxRequest, via: Transport, status?: (prompt: TerminalPrompt, version?: string) => void): Promise<PaxResponse> {
     switch (req.command) {
       case 'A00':
         return {
@@ -339,8 +363,10 @@ export class PaxSimulator {
       case 'A14':
         // Over HTTP the terminal is blocked inside the transaction's request: cancel cannot reach it.
         return via === 'http' ? cancelResponse(false, 'CANCEL NOT POSSIBLE OVER HTTP') : cancelResponse(this.device.cancel());
-      case 'T00':
-        return creditResponse((await this.device.transact(transactionInput(req))).record, req.version);
+      case 'T00': {
+        const onPrompt = req.reportStatus && status ? (p: TerminalPrompt) => status(p, req.version) : undefined;
+        return creditResponse((await this.device.transact(transactionInput(req), onPrompt)).record, req.version);
+      }
       case 'R02':
         return reportResponse(this.device.records(), req);
       case 'B00':

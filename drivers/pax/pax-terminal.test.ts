@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { OutcomeUnknownError, TerminalUnavailableError } from '../terminal.ts';
 import { ACK, EOT, FrameDecoder, NAK, encodeFrame, type Field } from './pax-frame.ts';
-import { decodeRequest, encodeResponse, type PaxCreditRequest } from './pax-messages.ts';
+import { decodeRequest, encodeResponse, encodeStatusReport, type PaxCreditRequest } from './pax-messages.ts';
 import { PaxTerminal } from './pax-terminal.ts';
 import { PaxTcpTransport } from './pax-tcp-transport.ts';
 import { createPaxTerminal } from './pax-terminal-factory.ts';
@@ -207,4 +207,33 @@ test('the factory refuses incomplete settings with a clear message', () => {
   assert.throws(() => createPaxTerminal({ id: 'x', transport: 'ftp' as 'tcp', host: 'h' }), /tcp, serial or http/);
   assert.equal(createPaxTerminal({ id: 'x', transport: 'http', host: 'h' }).capabilities.cancel, false);
   assert.equal(createPaxTerminal({ id: 'x', transport: 'tcp', host: 'h' }).capabilities.cancel, true);
+});
+
+test('status frames are acknowledged and shown, never taken as the answer: no T01 stays OutcomeUnknownError', async () => {
+  let acks = 0;
+  const term = await scripted((_req, _n, s) => {
+    s.on('data', (chunk: Buffer) => {
+      for (const b of chunk) if (b === ACK) acks++;
+    });
+    s.write(Buffer.from([ACK]));
+    s.write(encodeFrame(encodeStatusReport({ prompt: 'enter_pin', text: 'ENTER PIN' })));
+    // Status frames with content this driver cannot read, one shaped like an approval: still only status.
+    s.write(encodeFrame(['0', 'S01', '1.28', '000000', 'APPROVED']));
+    s.write(encodeFrame(['0', 'S01', '1.28', 'XX']));
+  });
+  const t = terminalAt(term.port);
+  const prompts: string[] = [];
+  t.onStatus((st) => {
+    if (st.state === 'busy' && st.prompt) prompts.push(st.prompt);
+  });
+  await assert.rejects(
+    t.sale({ ecrRef: 'R1T8P1', invoice: 'R1T8P1', amount: 1250, timeoutMs: 600 }),
+    (e: unknown) => e instanceof OutcomeUnknownError && e.reason === 'timeout' && e.requestSent,
+  );
+  assert.deepEqual(prompts, ['present_card', 'enter_pin']);
+  assert.equal(acks, 3, 'each status frame was acknowledged');
+  assert.equal(term.frames.length, 1, 'the request was written once');
+  const req = decodeRequest(term.frames[0]) as PaxCreditRequest;
+  assert.equal(req.reportStatus, true, 'the driver asked for status over TCP');
+  assert.equal(t.status().state, 'connected');
 });

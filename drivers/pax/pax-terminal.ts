@@ -16,6 +16,7 @@ import {
   type PaymentTerminal,
   type TerminalCapabilities,
   type TerminalIdentity,
+  type TerminalPrompt,
   type TerminalRecord,
   type TerminalResult,
   type TerminalStatus,
@@ -27,7 +28,9 @@ import {
   PAX_RESULT,
   PaxMessageError,
   decodeResponse,
+  decodeStatusReport,
   encodeRequest,
+  isStatusFrame,
   outcomeForResultCode,
   redactPans,
   type PaxCreditRequest,
@@ -238,11 +241,17 @@ export class PaxTerminal implements PaymentTerminal {
     const paxReq = this.buildCredit(transType, req, followUp);
     const timeoutMs = req.timeoutMs ?? this.timeouts.transactionMs;
     try {
-      const res = await this.request(paxReq, timeoutMs, transType, (f) => {
-        // A T01 echoing another ECR ref answers some earlier request: not ours.
-        const echoed = f[9]?.[1] ?? '';
-        return echoed === '' || echoed === req.ecrRef;
-      });
+      const res = await this.request(
+        paxReq,
+        timeoutMs,
+        transType,
+        (f) => {
+          // A T01 echoing another ECR ref answers some earlier request: not ours.
+          const echoed = f[9]?.[1] ?? '';
+          return echoed === '' || echoed === req.ecrRef;
+        },
+        paxReq.reportStatus ? (f) => this.onStatusFrame(f, transType) : undefined,
+      );
       if (res.command !== 'T01') throw this.unexpected(res, transType);
       return this.creditResult(res, req.ecrRef);
     } catch (err) {
@@ -286,7 +295,28 @@ export class PaxTerminal implements PaymentTerminal {
       allowDuplicate: req.allowDuplicate === true,
       timestamp: paxTimestamp(this.clock()),
       tokenRequest: transType === 'tokenize' ? true : undefined,
+      // HTTP has no channel for status frames (pax-protocol-choices.ts item 15).
+      reportStatus: this.transport.kind !== 'http',
     };
+  }
+
+  /**
+   * An intermediate status frame (pax-protocol-choices.ts item 15): shown as the
+   * prompt, never taken as the answer. One whose content cannot be read is
+   * still a status frame (acknowledged, ignored): it must not end the wait.
+   */
+  private onStatusFrame(fields: string[][], label: string): boolean {
+    if (!isStatusFrame(fields)) return false;
+    let prompt: TerminalPrompt;
+    try {
+      prompt = decodeStatusReport(fields).prompt;
+    } catch {
+      return true;
+    }
+    const now = this.current;
+    if (now.state === 'busy' && now.command === label && now.prompt === prompt) return true;
+    this.setStatus({ state: 'busy', command: label, prompt });
+    return true;
   }
 
   private creditResult(res: PaxCreditResponse, ecrRef: string): TerminalResult {
@@ -323,6 +353,7 @@ export class PaxTerminal implements PaymentTerminal {
     timeoutMs: number,
     label: string,
     acceptMore: (fields: string[][]) => boolean = () => true,
+    progress?: (fields: string[][]) => boolean,
   ): Promise<PaxResponse> {
     let frame: Buffer;
     try {
@@ -339,6 +370,7 @@ export class PaxTerminal implements PaymentTerminal {
         timeoutMs,
         label,
         accept: (f) => responseCommand(f) === expected && acceptMore(f),
+        progress,
       });
       let res: PaxResponse;
       try {

@@ -20,6 +20,12 @@ export interface PaxExchangeOptions {
   accept: (fields: string[][]) => boolean;
   /** Short name for error messages, e.g. "sale". */
   label: string;
+  /**
+   * True for an intermediate status frame of this request (pax-protocol-choices.ts
+   * item 15): it is acknowledged and handed over here, and the exchange keeps
+   * waiting for its answer. Checked before `accept`, so it can never settle it.
+   */
+  progress?: (fields: string[][]) => boolean;
 }
 
 /** A link to a PAX terminal. */
@@ -110,6 +116,10 @@ export class PaxExchangeSession {
       case 'error':
         return this.onDamaged(item.error);
       case 'frame':
+        if (this.opts.progress?.(item.fields)) {
+          this.send(Buffer.from([ACK]));
+          return true;
+        }
         if (!this.opts.accept(item.fields)) return false;
         this.send(Buffer.from([ACK]));
         this.succeed(item.fields);

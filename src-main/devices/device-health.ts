@@ -25,20 +25,22 @@ function prefix(src: HealthSource): string {
 }
 
 function noAnswerAdvice(src: HealthSource, what: string): string {
-  if (src.training) return `The training ${what} stopped answering. Restart the app.`;
+  // Usually a training scenario (PIN pad offline, missing payment) did this on purpose: Normal undoes it.
+  if (src.training) return `The training ${what} stopped answering. Choose Normal in the training panel to bring it back, or restart the app.`;
   const where = deviceAddress(src.device);
   return src.device.settings.transport === 'serial'
     ? `No answer from the ${what} on ${where}. Check the cable and the serial port setting.`
     : `No answer from the ${what} at ${where}. Check the cable and the IP address on the ${what}.`;
 }
 
-const PROMPTS: Record<TerminalPrompt, string> = {
-  present_card: "waiting for the customer's card",
-  enter_pin: 'the customer is entering the PIN',
-  authorising: 'authorising',
-  signature: 'waiting for a signature',
-  remove_card: 'asking the customer to remove the card',
-  processing: 'processing',
+/** What the PIN pad asks of the customer, in the words the cashier sees live (status bar, payment dialog). */
+export const PROMPT_WORDS: Readonly<Record<TerminalPrompt, string>> = {
+  present_card: 'Insert, tap or swipe the card',
+  enter_pin: 'Customer is entering the PIN',
+  authorising: 'Authorising with the bank…',
+  signature: 'Customer is signing on the PIN pad',
+  remove_card: 'Remove the card',
+  processing: 'Processing…',
 };
 
 /** Before the first answer from a PIN pad. */
@@ -52,7 +54,8 @@ export function terminalHealth(src: HealthSource, status: TerminalStatus): Devic
     case 'connected':
       return { ...base(src), state: 'connected', detail: `${prefix(src)}Ready.` };
     case 'busy':
-      return { ...base(src), state: 'busy', detail: `${prefix(src)}Busy: ${status.prompt ? PROMPTS[status.prompt] : status.command}.` };
+      // A prompt is the customer's step, shown as is under "Please Complete Payment"; the TRAINING badge already says training.
+      return { ...base(src), state: 'busy', detail: status.prompt ? PROMPT_WORDS[status.prompt] : `${prefix(src)}Busy: ${status.command}.` };
     case 'disconnected':
       return status.reason === 'not contacted yet'
         ? connecting(src, 'PIN pad')

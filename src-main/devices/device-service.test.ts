@@ -211,3 +211,21 @@ test('training mode: with no PIN pad assigned the simulators start and the train
   assert.equal(service.health().trainingMode, true, 'back to training once no PIN pad is assigned');
   assert.equal(service.activeTerminal()?.id, TRAINING_TERMINAL_ID);
 });
+
+test('live status: while a sale runs the PIN pad prompts reach the listeners in plain words, in order', async () => {
+  const { service } = rig();
+  await service.start();
+  const { port } = await paxSim();
+  const saved = await service.save(undefined, pinPad(port));
+  await service.assign(saved.id, true);
+  await waitForHealth(service, (h) => h.terminal.state === 'connected');
+  const details: string[] = [];
+  service.onChange((h) => {
+    if (h.terminal.state === 'busy' && h.terminal.detail && details.at(-1) !== h.terminal.detail) details.push(h.terminal.detail);
+  });
+  const result = await service.activeTerminal()!.sale({ ecrRef: 'R1T9P1', invoice: 'R1T9P1', amount: 1250 });
+  assert.equal(result.outcome, 'approved');
+  assert.deepEqual(details, ['Insert, tap or swipe the card', 'Customer is entering the PIN', 'Authorising with the bank…']);
+  assert.equal(service.health().terminal.state, 'connected');
+  assert.equal(service.health().terminal.detail, 'Ready.');
+});

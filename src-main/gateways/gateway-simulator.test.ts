@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ProcessorRequest } from '../../src-shared/processor-link.ts';
+import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
+import { PaxSimulator } from '../../drivers/pax/pax-simulator.ts';
 import { CardknoxClient } from './cardknox-client.ts';
 import { GatewayUnavailableError } from './gateway-errors.ts';
 import { gatewayProcessorLink } from './gateway-processor-link.ts';
@@ -114,6 +116,59 @@ describe('ProcessorLink over HTTP', () => {
     assert.ok(hung instanceof GatewayUnavailableError);
     assert.equal(hung.reason, 'timeout');
     assert.equal(sim.ledger.byInvoice('R2T4P3').length, 0);
+  });
+});
+
+describe('issuer rules and the virtual terminal', () => {
+  const client = () => new CardknoxClient({ url: sim.url, key: KEY, softwareName: 't', softwareVersion: '1', currency: 'USD', timeoutMs: 2000 });
+
+  test('a PAX sale through the gateway for an amount ending in 52 cents is partially approved: half charged, half due', async () => {
+    const pad = new PaxSimulator({ deviceId: 'pax-p', processor: gatewayProcessorLink(sim.url), cardTimeMs: 0, clock: () => new Date(now) });
+    const port = await pad.listenTcp(0);
+    const terminal = createPaxTerminal({ id: 'pax-p', transport: 'tcp', host: '127.0.0.1', port, timeouts: { transactionMs: 3000, adminMs: 2000 } });
+    try {
+      const r = await terminal.sale({ ecrRef: 'R2T9P1', invoice: 'R2T9P1', amount: 2052 });
+      assert.equal(r.outcome, 'partially_approved');
+      assert.equal(r.amountApproved, 1026);
+      const [entry] = sim.ledger.byInvoice('R2T9P1');
+      assert.deepEqual([entry.amount, entry.amountRequested, entry.status, entry.deviceId], [1026, 2052, 'approved', 'pax-p']);
+      // The gateway's report shows what was charged, so a lookup records the half, not the whole.
+      const rows = await client().findByInvoice('R2T9P1', now - 1000, now);
+      assert.deepEqual(rows.map((x) => x.amount), [1026]);
+    } finally {
+      await terminal.close();
+      await pad.close();
+    }
+  });
+
+  test('the same rules at the gateway door: 51 cents declines; an armed partial halves the next sale, whatever the amount', async () => {
+    const declined = await client().sale({ amount: { amount: 1051, currency: 'USD' }, token: 'tok_visa', invoice: 'GW51' });
+    assert.equal(declined.outcome, 'declined');
+    sim.processor.partiallyApproveNext();
+    const half = await client().sale({ amount: { amount: 1000, currency: 'USD' }, token: 'tok_visa', invoice: 'GWHALF' });
+    assert.equal(half.outcome, 'approved');
+    assert.equal(half.amountApproved, 500);
+    const whole = await client().sale({ amount: { amount: 1000, currency: 'USD' }, token: 'tok_visa', invoice: 'GWWHOLE' });
+    assert.equal(whole.outcome === 'approved' && whole.amountApproved, 1000);
+  });
+
+  test('a virtual terminal sale lands in the ledger and the report like any gateway charge', async () => {
+    const r = sim.virtualTerminalSale({ invoice: 'R2T90000001P1', amount: 1234 });
+    assert.equal(r.xResult, 'A');
+    assert.equal(r.xMaskedCardNumber, '411111******1111');
+    const rows = await client().report({ kind: 'approved', begin: now - 1000, end: now });
+    const row = rows.find((x) => x.invoice === 'R2T90000001P1');
+    assert.equal(row?.amount, 1234);
+    assert.equal(row?.refNum, r.xRefNum);
+    assert.equal(row?.deviceId, 'gateway');
+  });
+
+  test('a report fault makes only the reports fail; charges still go through', async () => {
+    sim.injectFault({ kind: 'http_5xx', commands: ['report:all', 'report:approved'], times: 'always' });
+    await assert.rejects(client().report({ kind: 'approved', begin: now - 1000, end: now }), GatewayUnavailableError);
+    assert.equal((await client().sale({ amount: { amount: 700, currency: 'USD' }, token: 'tok_visa', invoice: 'GWFAULT' })).outcome, 'approved');
+    sim.clearFaults();
+    assert.ok((await client().report({ kind: 'approved', begin: now - 1000, end: now })).some((x) => x.invoice === 'GWFAULT'));
   });
 });
 

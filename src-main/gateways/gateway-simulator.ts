@@ -144,6 +144,11 @@ export class GatewaySimulator {
     return sim;
   }
 
+  /** Currency of the gateway account. */
+  get currency(): string {
+    return this.#currency;
+  }
+
   /** The processor ledger (ground truth of every charge). */
   get ledger(): ProcessorLedger {
     return this.processor.ledger;
@@ -162,6 +167,26 @@ export class GatewaySimulator {
   /** In-process ProcessorLink to this simulator's ledger (faults do not apply: use the HTTP link for those). */
   processorLink(): ProcessorLink {
     return { submit: async (request) => this.processor.submit(parseProcessorRequest(request)).response };
+  }
+
+  /**
+   * A sale keyed at the gateway's virtual terminal (no register involved): it
+   * goes through the gateway door's own rules, so it lands in the ledger like
+   * any cc:sale. Answers the gateway's fields (xResult, xRefNum, xAuthAmount…).
+   */
+  virtualTerminalSale(sale: { invoice: string; amount: number; token?: string }): Record<string, string> {
+    const out = this.#gateway({
+      xKey: this.#opts.key,
+      xVersion: '5.0.0',
+      xSoftwareName: 'VirtualTerminal',
+      xSoftwareVersion: '1.0',
+      xCommand: 'cc:sale',
+      xAmount: toDecimalString(sale.amount, this.#currency),
+      xToken: sale.token ?? 'tok_visa',
+      xInvoice: sale.invoice,
+    });
+    this.#log({ door: 'virtual_terminal', command: 'cc:sale', invoice: sale.invoice, result: out.xResult });
+    return flatten(out);
   }
 
   /** Stops listening and drops every connection, hung ones included. */

@@ -18,6 +18,8 @@ export interface LedgerEntry {
   invoice: string;
   /** Minor units: charged, authorised (captured amount once captured) or refunded. */
   amount: number;
+  /** Sales and auths approved in part only: the amount asked for (amount holds what was approved). */
+  amountRequested?: number;
   currency: string;
   maskedPan: string;
   cardBrand: CardBrand;

@@ -25,3 +25,33 @@ test('the PAX decline card (known only by its masked number) is declined and lea
   // Another card on the same invoice is then approved: a decline does not block the invoice.
   assert.equal(p.submit(sale({})).response.result, 'approved');
 });
+
+test('the PAX issuer rules apply here too: 51 cents declines, 52 cents approves half; a repeat answers the half as the original', () => {
+  const p = new SimulatedProcessor({ clock: () => 1_000 });
+  const declined = p.submit(sale({ invoice: 'D1', amount: 1051 })).response;
+  assert.equal(declined.result, 'declined');
+  assert.equal(declined.text, 'DECLINED');
+  const partial = p.submit(sale({ invoice: 'P1', amount: 2052 }));
+  assert.equal(partial.response.result, 'partial');
+  assert.equal(partial.response.amountApproved, 1026);
+  assert.equal(partial.entry?.amount, 1026, 'the ledger holds what was charged');
+  assert.equal(partial.entry?.amountRequested, 2052);
+  const repeat = p.submit(sale({ invoice: 'P1', amount: 2052 })).response;
+  assert.equal(repeat.result, 'duplicate');
+  assert.equal(repeat.original?.amountApproved, 1026);
+  assert.equal(p.ledger.summary().approvedAmount, 1026);
+});
+
+test('an armed partial approval halves the next approved sale only, whatever its amount; disarming cancels it', () => {
+  const p = new SimulatedProcessor({ clock: () => 1_000 });
+  p.partiallyApproveNext();
+  // A decline does not spend it.
+  assert.equal(p.submit(sale({ invoice: 'A0', cardToken: 'tok_decline_x' })).response.result, 'declined');
+  const half = p.submit(sale({ invoice: 'A1', amount: 1999 })).response;
+  assert.deepEqual([half.result, half.amountApproved], ['partial', 999]);
+  const whole = p.submit(sale({ invoice: 'A2', amount: 1999 })).response;
+  assert.deepEqual([whole.result, whole.amountApproved], ['approved', 1999]);
+  p.partiallyApproveNext();
+  p.partiallyApproveNext(false);
+  assert.equal(p.submit(sale({ invoice: 'A3' })).response.result, 'approved');
+});

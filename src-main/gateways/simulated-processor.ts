@@ -1,10 +1,13 @@
-// The simulated processor's rules: approve or decline, the duplicate check by
-// invoice, follow-ups on an original. Both doors of the gateway simulator (the
+// The simulated processor's rules: approve, approve in part or decline (the
+// issuer rules of drivers/pax/pax-simulator-rules.ts, shared with the PAX
+// simulator's in-memory processor), the duplicate check by invoice, follow-ups
+// on an original. Both doors of the gateway simulator (the
 // form-encoded gateway endpoint and the ProcessorLink of the PAX simulators)
 // come through here, so every charge lands in one ledger.
 
 import type { ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
 import { assertAmount } from '../../src-shared/money.ts';
+import { halfOf, issuerDecision } from '../../drivers/pax/pax-simulator-rules.ts';
 import { DUPLICATE_TEXT } from './cardknox-protocol.ts';
 import { type LedgerEntry, ProcessorLedger } from './processor-ledger.ts';
 
@@ -46,6 +49,7 @@ export class SimulatedProcessor {
   readonly #nextRefNum: () => string;
   readonly #declineRule: DeclineRule;
   #duplicateWindowMs: number;
+  #partialNext = false;
   #batch = 1;
   #authSeq = 0;
 
@@ -65,6 +69,11 @@ export class SimulatedProcessor {
   /** Changes the duplicate window at run time. */
   setDuplicateWindow(ms: number): void {
     this.#duplicateWindowMs = ms;
+  }
+
+  /** Arms (or disarms) a partial approval of the next approved sale or auth: half its amount, whatever the amount (training). */
+  partiallyApproveNext(on = true): void {
+    this.#partialNext = on;
   }
 
   /** Closes the current batch; later transactions go into the next. */
@@ -142,8 +151,18 @@ export class SimulatedProcessor {
         };
       }
     }
-    const decline = this.#declineRule(req);
-    const entry = this.#record(req, req.command === 'auth' ? 'auth' : 'sale', decline, now);
+    const issuer = issuerDecision(req.command, req.amount, req.cardToken);
+    const decline = this.#declineRule(req) ?? (issuer.kind === 'decline' ? issuer.text : null);
+    let approved = req.amount;
+    if (!decline && this.#partialNext && halfOf(req.amount) > 0) {
+      this.#partialNext = false;
+      approved = halfOf(req.amount);
+    } else if (!decline && issuer.kind === 'partial') approved = issuer.amountApproved;
+    const entry = this.#record({ ...req, amount: approved }, req.command === 'auth' ? 'auth' : 'sale', decline, now);
+    if (approved < req.amount) {
+      entry.amountRequested = req.amount;
+      entry.text = 'Partially Approved';
+    }
     return { response: this.#answer(entry), entry: { ...entry } };
   }
 
@@ -201,9 +220,10 @@ export class SimulatedProcessor {
   }
 
   #answer(e: LedgerEntry): ProcessorResponse {
+    const partial = e.amountRequested !== undefined && e.amount < e.amountRequested;
     return e.status === 'declined'
       ? { result: 'declined', refNum: e.refNum, amountApproved: 0, text: e.text }
-      : { result: 'approved', refNum: e.refNum, ...(e.authCode ? { authCode: e.authCode } : {}), amountApproved: e.amount, batch: e.batch, text: e.text };
+      : { result: partial ? 'partial' : 'approved', refNum: e.refNum, ...(e.authCode ? { authCode: e.authCode } : {}), amountApproved: e.amount, batch: e.batch, text: e.text };
   }
 
   #authCode(): string {

@@ -332,8 +332,51 @@ function contractSuite(makeFactory: () => TransportFactory): void {
         assert.equal(again.printed, true, again.message);
       });
 
-      test('partial_approval says clearly that it cannot be simulated', async () => {
-        assert.match((await client.call('training.simulate', { scenario: 'partial_approval' })).message, /cannot be simulated/);
+      test('partial_approval: half approved, the rest due, a second card pays it; two charges at the processor', async () => {
+        assert.match((await client.call('training.simulate', { scenario: 'partial_approval' })).message, /only half/);
+        const t = await ticketOfOne();
+        const first = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+        assert.equal(first.state, 'approved', first.message);
+        assert.equal(first.amountApproved, Math.floor(t.total / 2));
+        assert.match(first.message, /Partially approved/);
+        const mid = await client.call('ticket.get', { ticketId: t.id });
+        assert.equal(mid.status, 'open');
+        assert.equal(mid.due, t.total - first.amountApproved);
+        const second = await client.call('payment.start', { ticketId: t.id, amount: mid.due });
+        assert.equal(second.state, 'approved', second.message);
+        assert.equal(second.amountApproved, mid.due, 'the partial approval was armed for one sale only');
+        assert.notEqual(second.ecrRef, first.ecrRef, 'the second card takes the next slot');
+        assert.equal((await client.call('ticket.get', { ticketId: t.id })).status, 'paid');
+        assert.deepEqual(
+          [...charges(first.ecrRef), ...charges(second.ecrRef)].map((c) => c.amount),
+          [first.amountApproved, mid.due],
+        );
+      });
+
+      test('missing_payment: in doubt and "cannot reach" until normal; then Find Missing records it once', async () => {
+        assert.match((await client.call('training.simulate', { scenario: 'missing_payment' })).message, /Find Missing Payments/);
+        const t = await ticketOfOne();
+        const cannotReach = nextEvent(client, 'payment.changed', (a) => a.ticketId === t.id && a.state === 'in_doubt' && /Cannot reach/.test(a.message), 10_000);
+        const attempt = await client.call('payment.start', { ticketId: t.id, amount: t.total });
+        assert.equal(attempt.state, 'in_doubt', attempt.message);
+        await cannotReach;
+        assert.equal(charges(attempt.ecrRef).length, 1, 'the processor approved it');
+        // Several resolution passes (50-200 ms apart) fail while the PIN pad and the gateway cannot be asked.
+        await new Promise((r) => setTimeout(r, 600));
+        assert.equal((await client.call('payment.listForTicket', { ticketId: t.id }))[0].state, 'in_doubt');
+        await rejectsWith(client.call('reconcile.findMissing', { ticketId: t.id }), 'gateway_unavailable');
+        await rejectsWith(client.call('payment.start', { ticketId: t.id, amount: t.total }), 'attempt_unresolved');
+
+        assert.match((await client.call('training.simulate', { scenario: 'normal' })).message, /normally/);
+        const report = await client.call('reconcile.findMissing', { ticketId: t.id });
+        assert.deepEqual(report.orphans, []);
+        const [done] = await client.call('payment.listForTicket', { ticketId: t.id });
+        // Find Missing, or a resolution pass that got there first, recorded it.
+        assert.equal(done.state, 'approved', done.message);
+        assert.ok(['find_missing', 'terminal_lookup', 'gateway_lookup'].includes(done.approvalSource ?? ''), done.approvalSource);
+        assert.equal(report.attached.length, done.approvalSource === 'find_missing' ? 1 : 0);
+        assert.equal(charges(attempt.ecrRef).length, 1, 'charged once');
+        assert.equal((await client.call('ticket.get', { ticketId: t.id })).status, 'paid');
       });
 
       test('Find Missing on a register whose charges are all recorded reports nothing missing; no orphans', async () => {
@@ -344,6 +387,23 @@ function contractSuite(makeFactory: () => TransportFactory): void {
         assert.match(report.message, /nothing is missing/);
         assert.deepEqual(await client.call('orphan.list', {}), []);
         await rejectsWith(client.call('reconcile.findMissing', { ticketId: 'no-such-ticket' }), 'not_found');
+      });
+
+      test('stray_charge: a gateway charge no ticket has is queued as an orphan with its reason', async () => {
+        const simulated = await client.call('training.simulate', { scenario: 'stray_charge' });
+        const invoice = /invoice (R1T9\d{7}P1)/.exec(simulated.message)?.[1];
+        assert.ok(invoice, simulated.message);
+        assert.equal(charges(invoice).length, 1, 'the gateway holds the charge');
+        const report = await client.call('reconcile.findMissing', {});
+        assert.deepEqual(report.attached, []);
+        assert.deepEqual(report.orphans.map((o) => [o.invoice, o.amount, o.refNum]), [[invoice, 1234, charges(invoice)[0].refNum]]);
+        assert.match(report.orphans[0].reason, /matches no payment on this register/);
+        assert.match(report.message, /1 charge belongs to no ticket/);
+        const queued = await client.call('orphan.list', {});
+        assert.deepEqual(queued.map((o) => o.invoice), [invoice]);
+        // Asking again queues nothing twice.
+        assert.deepEqual((await client.call('reconcile.findMissing', {})).orphans, []);
+        assert.equal((await client.call('orphan.list', {})).length, 1);
       });
     });
 

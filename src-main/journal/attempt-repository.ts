@@ -191,30 +191,43 @@ export class AttemptRepository {
    */
   transition(id: string, event: AttemptEvent, patch: AttemptPatch = {}): AttemptRow {
     const clean = sanitise(patch);
-    return this.journal.transact(() => {
-      const current = this.get(id);
-      const result = nextState(current.state, event);
-      if (!result.ok) throw new AppError('conflict', result.reason, { attemptId: id, state: current.state, event: event.type });
-      const at = this.journal.nowIso();
-      const next: AttemptRow = { ...current, ...clean, state: result.state, updatedAt: at };
-      if (event.type === 'approve') next.approvalSource = event.source;
-      if (event.type === 'doubt') next.doubtReason = event.reason;
-      try {
-        this.writeChanges(current, next);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new AppError(
-            'attempt_unresolved',
-            'Another card payment on this ticket is still waiting for its answer. Resolve it first (the app checks the terminal and the gateway).',
-            { attemptId: id, ticketId: current.ticketId },
-          );
-        }
-        throw err;
+    return this.journal.transact(() => this.apply(this.get(id), event, clean, this.journal.nowIso()));
+  }
+
+  /**
+   * transition() for a caller that holds the transaction and has just read
+   * `current` in it (an approval that also settles the ticket): no re-read, no
+   * savepoint, and `at` stamps the row and its event, so one change has one time.
+   */
+  transitionWithin(current: AttemptRow, event: AttemptEvent, patch: AttemptPatch, at: string): AttemptRow {
+    if (!this.journal.db.inTransaction) {
+      throw new AppError('internal', `Attempt ${current.id} was not changed: transitionWithin must run inside journal.transact().`);
+    }
+    return this.apply(current, event, sanitise(patch), at);
+  }
+
+  private apply(current: AttemptRow, event: AttemptEvent, clean: AttemptPatch, at: string): AttemptRow {
+    const id = current.id;
+    const result = nextState(current.state, event);
+    if (!result.ok) throw new AppError('conflict', result.reason, { attemptId: id, state: current.state, event: event.type });
+    const next: AttemptRow = { ...current, ...clean, state: result.state, updatedAt: at };
+    if (event.type === 'approve') next.approvalSource = event.source;
+    if (event.type === 'doubt') next.doubtReason = event.reason;
+    try {
+      this.writeChanges(current, next);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new AppError(
+          'attempt_unresolved',
+          'Another card payment on this ticket is still waiting for its answer. Resolve it first (the app checks the terminal and the gateway).',
+          { attemptId: id, ticketId: current.ticketId },
+        );
       }
-      const payload = eventPayload(next, current.state, event);
-      this.journal.appendEvent({ entity: 'attempt', entityId: id, type: event.type, payload }, at);
-      return next;
-    });
+      throw err;
+    }
+    const payload = eventPayload(next, current.state, event);
+    this.journal.appendEvent({ entity: 'attempt', entityId: id, type: event.type, payload }, at);
+    return next;
   }
 
   /** UPDATEs only the columns whose value differs; nothing at all when none does. */

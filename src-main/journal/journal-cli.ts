@@ -37,7 +37,7 @@ export function main(argv: string[]): number {
   const file = parsed.values.path ?? defaultJournalPath();
   let journal;
   try {
-    journal = openJournal({ path: file });
+    journal = openJournal({ path: file, integrityCheck: 'none' }); // verify runs it, synchronously
   } catch (err) {
     console.error(err instanceof AppError ? `${err.code}: ${err.message}` : String(err));
     return 2;

@@ -2,8 +2,11 @@
 // - a missing file is created complete (schema and all) under a temporary name
 //   and linked into place, so a crash during creation never leaves a
 //   half-made journal behind and an existing file is never replaced;
-// - an existing file is first inspected read-only: not ours, corrupt, or
-//   written by newer code → refused, and the file is not touched;
+// - an existing file is first inspected read-only: not ours, visibly corrupt,
+//   or written by newer code → refused, and the file is not touched. Only
+//   checks whose cost does not grow with history run here (header, stamps, a
+//   short read of the chain's ends); the full integrity_check reads every page
+//   and runs in the background (journal-integrity.ts);
 // - only then is it opened for writing, with the durability pragmas, and any
 //   pending migrations run in one transaction.
 
@@ -120,8 +123,8 @@ function inspectExisting(abs: string): void {
     if (appId !== JOURNAL_APPLICATION_ID) throw notAJournal(abs);
     const version = ro.pragma('user_version', { simple: true }) as number;
     if (version > LATEST_SCHEMA_VERSION) throw newerThanCode(abs, version);
-    const problems = integrityProblems(ro);
-    if (problems.length > 0) throw corrupt(abs, problems);
+    if (version > 0) probeChainEnds(ro);
+    if (!walPending(abs) && shorterThanHeaderSays(header, abs)) throw corrupt(abs, ['the file is shorter than its header says: it was cut off']);
   } catch (err) {
     throw toJournalError(err, abs);
   } finally {
@@ -129,10 +132,52 @@ function inspectExisting(abs: string): void {
   }
 }
 
+/**
+ * Reads the chain head and the newest event: a root-to-leaf walk of two
+ * b-trees, O(log n). A file whose pages were overwritten usually fails here
+ * (SQLITE_CORRUPT), before anything is written; subtler damage is the
+ * background check's to find.
+ */
+function probeChainEnds(ro: Db): void {
+  ro.prepare('SELECT seq, hash FROM chain_head WHERE id = 1').get();
+  ro.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get();
+}
+
+/** True when a WAL with content sits beside the file: the main file may then legitimately lag its header. */
+function walPending(abs: string): boolean {
+  try {
+    return fs.statSync(`${abs}-wal`).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The header's page count (when SQLite marks it valid) times the page size exceeds the file's size. */
+function shorterThanHeaderSays(header: Buffer, abs: string): boolean {
+  const raw = header.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  const pages = header.readUInt32BE(28);
+  // Offset 92 ("version-valid-for") equals the change counter (24) only when the page count is current.
+  if (pages === 0 || header.readUInt32BE(92) !== header.readUInt32BE(24)) return false;
+  return fs.statSync(abs).size < pages * pageSize;
+}
+
 /** Rows of PRAGMA integrity_check other than "ok" (empty when the file is intact). */
 export function integrityProblems(db: Db): string[] {
-  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
-  return rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
+  try {
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
+  } catch (err) {
+    // Some damage stops the check itself: that is its verdict.
+    if (isCorruptionError(err)) return [(err as Error).message];
+    throw err;
+  }
+}
+
+/** True for SQLite's "this is not (or no longer) a readable database" errors. */
+export function isCorruptionError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
 }
 
 function fsyncPath(p: string): void {
@@ -176,7 +221,7 @@ function toJournalError(err: unknown, abs: string): AppError {
   if (err instanceof AppError) return err;
   const code = (err as { code?: string }).code ?? '';
   const message = err instanceof Error ? err.message : String(err);
-  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return corrupt(abs, [message]);
+  if (isCorruptionError(err)) return corrupt(abs, [message]);
   return new AppError(
     'journal_unavailable',
     `The journal ${abs} cannot be opened (${message}). Check that the folder exists and is writable and that no other copy of the app holds it, then start again.`,

@@ -2,6 +2,7 @@
 // clock and sequential ids, so results are deterministic.
 
 import fs from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { openJournal, type Journal } from './journal.ts';
@@ -27,4 +28,25 @@ export function sequentialIds(prefix = 'id-'): () => string {
 /** Opens a journal at file with the deterministic clock and ids (give each reopen its own id prefix). */
 export function openTestJournal(file: string, idPrefix = 'id-'): Journal {
   return openJournal({ path: file, clock: steppingClock(), newId: sequentialIds(idPrefix) });
+}
+
+/**
+ * Damages one leaf page from the middle of `table` in a closed journal file:
+ * its cell pointers are overwritten, while the header, the schema and the
+ * b-tree's ends (what opening reads) stay intact. Returns the page number.
+ */
+export function corruptMiddleLeafPage(file: string, table: string): number {
+  const db = new BetterSqlite3(file, { readonly: true });
+  const pages = db.prepare("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno").pluck().all(table) as number[];
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  if (pages.length < 5) throw new Error(`${table} has only ${pages.length} leaf pages; write more rows first`);
+  const page = pages[Math.floor(pages.length / 2)];
+  const bytes = fs.readFileSync(file);
+  const at = (page - 1) * pageSize;
+  const cells = bytes.readUInt16BE(at + 3);
+  // Every cell pointer now points past the end of the page.
+  for (let i = 0; i < cells; i++) bytes.writeUInt16BE(0xfff0, at + 8 + 2 * i);
+  fs.writeFileSync(file, bytes);
+  return page;
 }

@@ -7,7 +7,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { JournalVerifyReport } from '../../src-shared/domain.ts';
 import { EventAppender, type NewEvent } from './event-log.ts';
 import { openJournalDatabase } from './journal-connection.ts';
-import { verifyJournal } from './journal-verify.ts';
+import { failedStatus, startBackgroundCheck, type BackgroundCheck, type IntegrityStatus } from './journal-integrity.ts';
+import { verifyJournalDetailed } from './journal-verify.ts';
 
 export { defaultJournalPath } from './journal-path.ts';
 
@@ -19,6 +20,12 @@ export interface JournalOptions {
   path: string;
   clock?: () => Date;
   newId?: () => string;
+  /**
+   * 'background' (default): the full integrity_check runs in a child process
+   * after opening; its verdict is integrity() / onIntegrityChange. 'none': not
+   * run (the `journal verify` CLI, which runs it synchronously anyway).
+   */
+  integrityCheck?: 'background' | 'none';
 }
 
 /** An open journal. */
@@ -33,6 +40,9 @@ export class Journal {
   // One wrapper for every call: building a new db.transaction() per call costs more than the SQL.
   private readonly runInTransaction: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
   private afterCommitQueue: (() => void)[] = [];
+  private integrityStatus: IntegrityStatus = { state: 'not_run', problems: [] };
+  private readonly integrityListeners = new Set<(s: IntegrityStatus) => void>();
+  private check: BackgroundCheck | undefined;
 
   /** Use openJournal(); this wraps an already opened and migrated connection. */
   constructor(db: Database, path: string, schemaVersion: number, opts: Pick<JournalOptions, 'clock' | 'newId'> = {}) {
@@ -102,14 +112,56 @@ export class Journal {
     return this.events.append(e, at);
   }
 
-  /** integrity_check plus a walk of the whole hash chain. */
+  /** integrity_check plus a walk of the whole hash chain, synchronously; its integrity verdict also updates integrity(). */
   verify(): JournalVerifyReport {
-    return verifyJournal(this.db);
+    const { report, integrityProblems } = verifyJournalDetailed(this.db);
+    if (!report.integrityOk) this.setIntegrity(failedStatus(this.path, integrityProblems));
+    else if (this.integrityStatus.state !== 'failed') this.setIntegrity({ state: 'ok', problems: [] });
+    return report;
   }
 
-  /** Closes the connection (checkpointing the WAL). */
+  /** The background integrity check's verdict so far. */
+  integrity(): IntegrityStatus {
+    return this.integrityStatus;
+  }
+
+  /** Subscribes to integrity verdict changes; returns the unsubscribe function. */
+  onIntegrityChange(cb: (s: IntegrityStatus) => void): () => void {
+    this.integrityListeners.add(cb);
+    return () => this.integrityListeners.delete(cb);
+  }
+
+  /**
+   * Starts the full integrity_check in a child process on a read-only
+   * connection (once); resolves with its verdict, never rejects.
+   */
+  checkIntegrityInBackground(): Promise<IntegrityStatus> {
+    if (!this.check) {
+      this.check = startBackgroundCheck(this.path);
+      this.setIntegrity({ state: 'checking', problems: [] });
+      void this.check.result.then((s) => {
+        // A verdict after close() (the check was stopped) is no news; a synchronous verify may have settled it already.
+        if (this.db.open && this.integrityStatus.state === 'checking') this.setIntegrity(s);
+      });
+    }
+    return this.check.result;
+  }
+
+  /** Closes the connection (checkpointing the WAL) and stops a running background check. */
   close(): void {
+    this.check?.stop();
     if (this.db.open) this.db.close();
+  }
+
+  private setIntegrity(s: IntegrityStatus): void {
+    this.integrityStatus = s;
+    for (const cb of this.integrityListeners) {
+      try {
+        cb(s);
+      } catch (err) {
+        console.error('journal: integrity listener failed', err instanceof Error ? err.message : err);
+      }
+    }
   }
 
   private flushAfterCommit(): void {
@@ -127,11 +179,15 @@ export class Journal {
 }
 
 /**
- * Opens the journal at opts.path, creating it if the file does not exist.
+ * Opens the journal at opts.path, creating it if the file does not exist, with
+ * checks that do not grow with history; the full integrity_check then runs in
+ * the background (opts.integrityCheck).
  * Throws AppError 'journal_newer_than_code' | 'journal_corrupt' | 'journal_unavailable'
  * with a message that says what to do; an existing file is never replaced.
  */
 export function openJournal(opts: JournalOptions): Journal {
   const { db, schemaVersion } = openJournalDatabase(opts.path);
-  return new Journal(db, opts.path, schemaVersion, opts);
+  const journal = new Journal(db, opts.path, schemaVersion, opts);
+  if (opts.integrityCheck !== 'none') void journal.checkIntegrityInBackground();
+  return journal;
 }

@@ -74,6 +74,7 @@ export class TicketRepository {
     insertCash: BetterSqlite3.Statement<[CashTenderRow]>;
     voidLine: BetterSqlite3.Statement<[string]>;
     updateTicket: BetterSqlite3.Statement<[{ id: string; status: TicketStatus; total: number; updatedAt: string }]>;
+    markPaid: BetterSqlite3.Statement<[string, string]>;
     register: BetterSqlite3.Statement<[string], { id: string; code: string; name: string }>;
     insertRegister: BetterSqlite3.Statement<[string, string, string]>;
     paid: BetterSqlite3.Statement<[string, string], { cash: number; card: number }>;
@@ -113,6 +114,7 @@ export class TicketRepository {
       ),
       voidLine: db.prepare('UPDATE ticket_lines SET voided = 1 WHERE id = ?'),
       updateTicket: db.prepare('UPDATE tickets SET status = @status, total = @total, updated_at = @updatedAt WHERE id = @id'),
+      markPaid: db.prepare("UPDATE tickets SET status = 'paid', updated_at = ? WHERE id = ?"),
       register: db.prepare('SELECT id, code, name FROM registers WHERE id = ?'),
       insertRegister: db.prepare('INSERT INTO registers (id, code, name) VALUES (?, ?, ?)'),
       paid: db.prepare(
@@ -151,6 +153,11 @@ export class TicketRepository {
   /** Writes status, total and updated_at. */
   updateTicket(id: string, status: TicketStatus, total: number, updatedAt: string): void {
     this.s.updateTicket.run({ id, status, total, updatedAt });
+  }
+
+  /** Closes a ticket as paid: only status and updated_at change. */
+  markPaid(id: string, updatedAt: string): void {
+    this.s.markPaid.run(updatedAt, id);
   }
 
   /** Every line of a ticket, voided ones included, in ringing order. */

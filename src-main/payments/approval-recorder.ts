@@ -64,6 +64,7 @@ export function recordApproval(
   return deps.journal.transact(() => {
     const current = deps.attempts.get(attemptId);
     if (current.state === 'approved') return { row: current, changed: false };
+    // One read, one time stamp, no nested savepoints: the row, the ticket and both events in this one transaction.
     const row = deps.attempts.transition(attemptId, { type: 'approve', source }, facts);
     deps.tickets.settleIfPaid(row.ticketId);
     return { row, changed: true };

@@ -134,7 +134,7 @@ describe('payment coordinator', () => {
     assert.equal(rig.gateway.ledger.size, 0);
   });
 
-  test('partial approval leaves the rest due; a second card pays it on slot 2', async () => {
+  test('partial approval leaves the rest due; a second card pays it on slot 2 (in-memory processor)', async () => {
     const processor = new InMemoryProcessor();
     rig = await startRig({ processor });
     const t = rig.ticketWith('meal'); // 20.52: the simulated issuer approves half
@@ -153,6 +153,26 @@ describe('payment coordinator', () => {
     assert.equal(rig.tickets.get(t.id).status, 'paid');
     const charges = processor.charges();
     assert.deepEqual(charges.map((c) => [c.invoice, c.amountApproved]), [['R1T1P1', 1026], ['R1T1P2', 1026]]);
+  });
+});
+
+describe('partial approval through the gateway simulator', () => {
+  test('the gateway processor approves half; the rest is due; a second card pays it: two ledger charges, ticket paid', async () => {
+    rig = await startRig();
+    const t = rig.ticketWith('meal'); // 20.52: the same issuer rule on the gateway's processor
+    const first = await rig.coordinator.start(t.id, 2052);
+    assert.equal(first.state, 'approved');
+    assert.equal(first.amountApproved, 1026);
+    assert.equal(rig.tickets.get(t.id).due, 1026);
+    rig.pads.pad1.sim.presentCard({ pan: '5555555555554444' });
+    const second = await rig.coordinator.start(t.id, 1026);
+    assert.equal(second.state, 'approved');
+    assert.equal(second.ecrRef, 'R1T1P2');
+    assert.equal(rig.tickets.get(t.id).status, 'paid');
+    assert.deepEqual([...rig.charges('R1T1P1'), ...rig.charges('R1T1P2')].map((c) => [c.invoice, c.amount, c.maskedPan]), [
+      ['R1T1P1', 1026, '411111******1111'],
+      ['R1T1P2', 1026, '555555******4444'],
+    ]);
   });
 });
 

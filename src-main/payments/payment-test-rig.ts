@@ -24,7 +24,7 @@ import { PaymentCoordinator, type PaymentCoordinatorOptions } from './payment-co
 /** The register every rig runs as. */
 export const RIG_REGISTER = { id: 'reg-1', code: '1', name: 'Front till' };
 
-/** Catalogue of the rig: prices chosen for the simulators' rules (…52 cents = partial approval on the in-memory processor). */
+/** Catalogue of the rig: prices chosen for the simulators' rules (…52 cents = partial approval, on every simulated processor). */
 export const RIG_CATALOG = [
   { id: 'coffee', name: 'Coffee', price: 1000, currency: 'USD', category: 'drinks' },
   { id: 'meal', name: 'Meal', price: 2052, currency: 'USD', category: 'food' },

@@ -110,6 +110,42 @@ test('settleIfPaid counts approved card attempts and closes the ticket inside th
   journal.close();
 });
 
+test('an approval inside one transaction: attempt, ticket and both events carry one time; outside a transaction it is refused', () => {
+  const { journal, tickets } = open();
+  const attempts = new AttemptRepository(journal);
+  const heard: TicketSnapshot[] = [];
+  tickets.onTicketChanged((s) => heard.push(s));
+  const t = tickets.create();
+  tickets.addLine(t.id, 'soup', 1); // 675
+  const a = attempts.create({ ticketId: t.id, slot: 1, ecrRef: 'RR1T1P1', invoice: 'RR1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 675, currency: 'USD' });
+  const sent = attempts.transition(a.id, { type: 'send' });
+  const at = '2026-03-04T05:06:07.000Z';
+  code(() => attempts.transitionWithin(sent, { type: 'approve', source: 'terminal' }, {}, at), 'internal');
+  code(() => tickets.settleWithin(t.id, at), 'internal');
+  const seqBefore = (journal.db.prepare('SELECT seq FROM chain_head').get() as { seq: number }).seq;
+  const closed = journal.transact(() => {
+    const row = attempts.transitionWithin(sent, { type: 'approve', source: 'terminal' }, { amountApproved: 675, maskedPan: '4111111111111111' }, at);
+    assert.equal(row.maskedPan, '411111******1111', 'the patch is masked again on this path too');
+    return tickets.settleWithin(t.id, at);
+  });
+  assert.equal(closed, true);
+  assert.equal(attempts.get(a.id).updatedAt, at);
+  const ticket = tickets.get(t.id);
+  assert.equal(ticket.status, 'paid');
+  assert.equal(ticket.total, 675, 'closing leaves the total alone');
+  assert.equal(ticket.updatedAt, at);
+  const events = journal.db.prepare('SELECT entity, type, at FROM events WHERE seq > ? ORDER BY seq').all(seqBefore);
+  assert.deepEqual(events, [
+    { entity: 'attempt', type: 'approve', at },
+    { entity: 'ticket', type: 'paid', at },
+  ]);
+  assert.equal(heard.at(-1)?.status, 'paid', 'listeners hear of it after the commit');
+  // Already paid: nothing more happens.
+  assert.equal(journal.transact(() => tickets.settleWithin(t.id, at)), false);
+  assert.equal(journal.verify().ok, true);
+  journal.close();
+});
+
 test('listeners hear each committed change once, and nothing of a refused one', () => {
   const { journal, tickets } = open();
   const heard: TicketSnapshot[] = [];

@@ -182,20 +182,32 @@ export class TicketService {
    * transaction when there is one (the payment coordinator's).
    */
   settleIfPaid(ticketId: string): TicketSnapshot {
-    this.journal.transact(() => {
-      const t = this.repo.getTicket(ticketId);
-      if (!t) throw notFound(ticketId);
-      if (t.status === 'open' && this.closeIfPaid(t, this.journal.nowIso())) this.changed(ticketId);
-    });
+    this.journal.transact(() => this.settleWithin(ticketId, this.journal.nowIso()));
     return this.get(ticketId);
+  }
+
+  /**
+   * settleIfPaid for a caller that holds the transaction (an approval): no
+   * savepoint and no snapshot built; `at` stamps the change, so the approval
+   * and the settlement it causes share one time. True when the ticket closed.
+   */
+  settleWithin(ticketId: string, at: string): boolean {
+    if (!this.journal.db.inTransaction) {
+      throw new AppError('internal', `Ticket ${ticketId} was not settled: settleWithin must run inside journal.transact().`);
+    }
+    const t = this.repo.getTicket(ticketId);
+    if (!t) throw notFound(ticketId);
+    if (t.status !== 'open' || !this.closeIfPaid(t, at)) return false;
+    this.changed(ticketId);
+    return true;
   }
 
   /** Marks the ticket paid when tenders cover a non-zero total; true when it did. */
   private closeIfPaid(t: TicketRow, now: string): boolean {
     const paid = this.repo.paid(t.id);
     if (t.total === 0 || paid < t.total) return false;
-    this.repo.updateTicket(t.id, 'paid', t.total, now);
-    this.event(t.id, 'paid', { total: t.total, paid });
+    this.repo.markPaid(t.id, now);
+    this.event(t.id, 'paid', { total: t.total, paid }, now);
     return true;
   }
 
@@ -208,8 +220,8 @@ export class TicketService {
     return t;
   }
 
-  private event(ticketId: string, type: string, payload: object): void {
-    this.journal.appendEvent({ entity: 'ticket', entityId: ticketId, type, payload });
+  private event(ticketId: string, type: string, payload: object, at?: string): void {
+    this.journal.appendEvent({ entity: 'ticket', entityId: ticketId, type, payload }, at);
   }
 
   /** Once per operation: the listeners hear of it after the outermost commit, never of a rolled-back change. */

@@ -35,13 +35,14 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
   const cancelPending = useAppState((s) => s.cancelPending);
   const paymentError = useAppState((s) => s.paymentError);
   const findMissing = useAppState((s) => s.findMissing);
+  const terminalHealth = useAppState((s) => s.status?.terminal);
   const actions = useAppActions();
   const [now, setNow] = useState(() => Date.now());
   const firstButton = useRef<HTMLButtonElement>(null);
 
   const startedAt = attempt?.createdAt ?? (requestedAt ? new Date(requestedAt).toISOString() : new Date(now).toISOString());
   const elapsed = elapsedSeconds(startedAt, now);
-  const view = paymentView(attempt, { elapsedSeconds: elapsed, cancelAfterSeconds, cancelPending });
+  const view = paymentView(attempt, { elapsedSeconds: elapsed, cancelAfterSeconds, cancelPending, terminal: terminalHealth });
 
   useEffect(() => {
     if (!view.timerRunning) return;
@@ -101,6 +102,11 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
         <h2 id="payment-title" data-testid="payment-title">
           {view.title}
         </h2>
+        {view.pinPadLine && (
+          <p className="payment-pin-pad" role="status" aria-live="polite" data-testid="payment-pin-pad-status">
+            PIN pad: <strong>{view.pinPadLine}</strong>
+          </p>
+        )}
         <p className="dialog-due">
           Amount <strong data-testid="payment-amount">{formatMoney(amount, currency)}</strong>
           {ticket && <span className="muted"> · Ticket #{ticket.number}</span>}
@@ -147,7 +153,8 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
           </p>
         )}
         {findMissing.report && <FindMissingResult report={findMissing.report} />}
-        {!view.timerRunning && <TrainingControl />}
+        {/* While checking, the trainee may bring the connections back (Normal); never while the customer is at the PIN pad. */}
+        {(!view.timerRunning || view.phase === 'checking') && <TrainingControl />}
         <div className="dialog-actions">
           {buttons.map((action, i) => (
             <button

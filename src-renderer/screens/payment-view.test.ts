@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AttemptSnapshot } from '../../src-shared/domain.ts';
-import { cancelVisible, elapsedSeconds, formatElapsed, paymentView, RECOVERED_MESSAGE, type PaymentViewContext } from './payment-view.ts';
+import { cancelVisible, elapsedSeconds, formatElapsed, paymentView, pinPadLine, RECOVERED_MESSAGE, type PaymentViewContext } from './payment-view.ts';
 
 const ctx: PaymentViewContext = { elapsedSeconds: 5, cancelAfterSeconds: 30, cancelPending: false };
 
@@ -111,4 +111,22 @@ test('declined shows the reason with what to do; aborted, not charged and abando
     assert.equal(v.title, 'Not charged');
     assert.equal(v.actions[0], 'retry');
   }
+});
+
+test('the PIN pad live line shows only while the attempt is sent, for its own busy PIN pad', () => {
+  const sent = attempt({ state: 'sent', terminalId: 'pp1' });
+  const busy = (detail: string, id = 'pp1') => ({ configured: true, id, state: 'busy' as const, detail });
+  assert.equal(paymentView(sent, { ...ctx, terminal: busy('Customer is entering the PIN') }).pinPadLine, 'Customer is entering the PIN');
+  assert.equal(pinPadLine(sent, busy('Authorising with the bank…')), 'Authorising with the bank…');
+  // Not another PIN pad's prompt, not an idle one, not before the request is sent or after the result.
+  assert.equal(pinPadLine(sent, busy('Customer is entering the PIN', 'pp2')), undefined);
+  assert.equal(pinPadLine(sent, { configured: true, id: 'pp1', state: 'connected', detail: 'Ready.' }), undefined);
+  assert.equal(pinPadLine(sent, busy('  ')), undefined);
+  assert.equal(pinPadLine(sent, undefined), undefined);
+  assert.equal(pinPadLine(attempt({ state: 'created' }), busy('Insert, tap or swipe the card')), undefined);
+  assert.equal(pinPadLine(attempt({ state: 'approved' }), busy('Remove the card')), undefined);
+  assert.equal(pinPadLine(null, busy('Insert, tap or swipe the card')), undefined);
+  assert.equal(paymentView(attempt({ state: 'in_doubt' }), { ...ctx, terminal: busy('Authorising with the bank…') }).pinPadLine, undefined);
+  // Once a cancel is asked, the prompt would contradict "Do not charge again".
+  assert.equal(paymentView(sent, { ...ctx, cancelPending: true, terminal: busy('Customer is entering the PIN') }).pinPadLine, undefined);
 });

@@ -3,7 +3,7 @@
 // cashier may take next. The dialog never decides a payment's state; it only
 // chooses how to show the one main reported.
 
-import type { AttemptSnapshot } from '../../src-shared/domain.ts';
+import type { AttemptSnapshot, DeviceHealth } from '../../src-shared/domain.ts';
 import type { ApprovalSource, AttemptState } from '../../src-shared/payment-state-machine.ts';
 
 /** How the dialog presents an attempt. */
@@ -34,6 +34,8 @@ export interface PaymentView {
   showCard: boolean;
   /** The clock runs while the customer is at the PIN pad or the app is checking. */
   timerRunning: boolean;
+  /** What the PIN pad asks of the customer right now ("Customer is entering the PIN"), while the attempt is sent. */
+  pinPadLine?: string;
 }
 
 /** Facts about the screen's moment that are not in the snapshot. */
@@ -44,6 +46,8 @@ export interface PaymentViewContext {
   cancelAfterSeconds: number;
   /** A cancel was sent and main has not answered it yet. */
   cancelPending: boolean;
+  /** The PIN pad's live health from status.changed (its detail carries the prompt in plain words). */
+  terminal?: DeviceHealth;
 }
 
 /** The heading of the recovered outcome. */
@@ -73,6 +77,17 @@ export function elapsedSeconds(startedAtIso: string, nowMs: number): number {
   return Math.max(0, Math.floor((nowMs - start) / 1000));
 }
 
+/**
+ * The PIN pad's live line for an attempt: only while the attempt is at the PIN
+ * pad ('sent'), only while that PIN pad is busy, and never another PIN pad's.
+ */
+export function pinPadLine(attempt: AttemptSnapshot | null, terminal: DeviceHealth | undefined): string | undefined {
+  if (attempt?.state !== 'sent' || terminal?.state !== 'busy') return undefined;
+  if (terminal.id !== undefined && terminal.id !== attempt.terminalId) return undefined;
+  const detail = terminal.detail?.trim();
+  return detail ? detail : undefined;
+}
+
 /** "0:07", "1:05", "12:00". */
 export function formatElapsed(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
@@ -96,6 +111,8 @@ export function paymentView(attempt: AttemptSnapshot | null, ctx: PaymentViewCon
         tone: 'info',
         actions: cancelVisible(attempt.state, ctx) ? ['cancel'] : [],
         timerRunning: true,
+        // While a cancel is pending the PIN pad's prompt would contradict "Do not charge again".
+        pinPadLine: ctx.cancelPending ? undefined : pinPadLine(attempt, ctx.terminal),
       };
     case 'in_doubt':
       // No retry while unresolved: a second charge is exactly what this state guards against.

@@ -1,6 +1,7 @@
 // Training mode only: the trainee picks how the simulated devices behave for
-// the next payment (a decline, a lost approval, a cancel the PIN pad ignores,
-// a printer out of paper…) and then sees that flow on the real screens.
+// the next payment (a decline, a partial approval, a lost approval, a missing
+// payment, a cancel the PIN pad ignores, a printer out of paper…) or a stray
+// charge at the gateway, and then sees that flow on the real screens.
 
 import { useState } from 'react';
 import type { TrainingScenario as Scenario } from '../store/manager-slice.ts';
@@ -11,6 +12,8 @@ const SCENARIO_WORDS: Record<Scenario, string> = {
   decline: 'Card declined',
   partial_approval: 'Partial approval',
   lose_approval: 'Approval lost on the way back',
+  missing_payment: 'Missing payment (answer lost, lookups fail until Normal)',
+  stray_charge: 'Stray charge keyed at the gateway (orphan)',
   ignore_cancel: 'PIN pad ignores Cancel',
   terminal_offline: 'PIN pad offline',
   printer_out_of_paper: 'Printer out of paper',
