@@ -20,15 +20,11 @@ import { applyJournalPragmas } from '../src-main/journal/journal-connection.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
 import { PaymentCoordinator } from '../src-main/payments/payment-coordinator.ts';
 import { TicketService } from '../src-main/tickets/ticket-service.ts';
+import { quantile } from './bench-stats.ts';
 
 const WARMUP = 30;
 const SALES = Number(process.env.BENCH_ITERATIONS ?? 400);
 const ETX = 0x03;
-
-const q = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
 
 /** Forwards bytes both ways; remembers when the last chunk holding an ETX went to the client. */
 async function startRelay(targetPort: number): Promise<{ port: number; lastEtxAt: () => number; close: () => Promise<void> }> {
@@ -113,11 +109,11 @@ try {
   const charged = gateway.ledger.summary().approvedCount;
   if (charged !== WARMUP + SALES) throw new Error(`ledger holds ${charged} charges for ${WARMUP + SALES} sales`);
   console.log(`${SALES} sales (after ${WARMUP} warm-up) through PAX TCP → journal, each followed by one bare commit; ledger charges ${charged}`);
-  console.log(`approval bytes → approved commit  p50 ${q(toCommit, 0.5).toFixed(3)} ms  p99 ${q(toCommit, 0.99).toFixed(3)} ms`);
-  console.log(`  of which bytes → driver result  p50 ${q(inDriver, 0.5).toFixed(3)} ms  p99 ${q(inDriver, 0.99).toFixed(3)} ms`);
-  console.log(`bare single-row commit            p50 ${q(bareMs, 0.5).toFixed(3)} ms  p99 ${q(bareMs, 0.99).toFixed(3)} ms`);
-  console.log(`p99 ratio ${(q(toCommit, 0.99) / q(bareMs, 0.99)).toFixed(2)}`);
-  console.log(`bench approval-to-journal-vs-bare-commit: ${(q(toCommit, 0.5) / q(bareMs, 0.5)).toFixed(2)}`);
+  console.log(`approval bytes → approved commit  p50 ${quantile(toCommit, 0.5).toFixed(3)} ms  p99 ${quantile(toCommit, 0.99).toFixed(3)} ms`);
+  console.log(`  of which bytes → driver result  p50 ${quantile(inDriver, 0.5).toFixed(3)} ms  p99 ${quantile(inDriver, 0.99).toFixed(3)} ms`);
+  console.log(`bare single-row commit            p50 ${quantile(bareMs, 0.5).toFixed(3)} ms  p99 ${quantile(bareMs, 0.99).toFixed(3)} ms`);
+  console.log(`p99 ratio ${(quantile(toCommit, 0.99) / quantile(bareMs, 0.99)).toFixed(2)}`);
+  console.log(`bench approval-to-journal-vs-bare-commit: ${(quantile(toCommit, 0.5) / quantile(bareMs, 0.5)).toFixed(2)}`);
 } finally {
   await coordinator.close();
   await terminal.close();

@@ -20,6 +20,7 @@ import { openJournal } from '../src-main/journal/journal.ts';
 import { MissingPaymentFinder } from '../src-main/reconcile/find-missing.ts';
 import { OrphanRepository } from '../src-main/reconcile/orphan-repository.ts';
 import { TicketService } from '../src-main/tickets/ticket-service.ts';
+import { median } from './bench-stats.ts';
 
 const SIZES = [5_000, 50_000];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -27,7 +28,6 @@ const KEY = 'bench-key';
 const STEP_MS = 50;
 const REGISTER = { id: 'bench-reg', code: '1', name: 'Bench' };
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Scenario {
   gateway: GatewaySimulator;

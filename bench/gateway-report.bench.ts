@@ -5,6 +5,7 @@
 // over loopback HTTP (client + simulator).
 import { CardknoxClient } from '../src-main/gateways/cardknox-client.ts';
 import { GatewaySimulator } from '../src-main/gateways/gateway-simulator.ts';
+import { quantile } from './bench-stats.ts';
 
 const KEY = 'bench-key';
 const T0 = Date.UTC(2025, 0, 1);
@@ -24,7 +25,6 @@ async function seeded(rows: number): Promise<{ sim: GatewaySimulator; client: Ca
   return { sim, client, end: now };
 }
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function timePages(client: CardknoxClient, end: number, runs: number): Promise<number[]> {
   const out: number[] = [];
@@ -44,8 +44,8 @@ await timePages(small.client, small.end, 5);
 await timePages(big.client, big.end, 5);
 const smallPages = await timePages(small.client, small.end, 40);
 const bigPages = await timePages(big.client, big.end, 40);
-console.log(`page of 1000 rows, ledger 1,000:  p50 ${pct(smallPages, 50).toFixed(2)} ms  p99 ${pct(smallPages, 99).toFixed(2)} ms`);
-console.log(`page of 1000 rows, ledger 50,000: p50 ${pct(bigPages, 50).toFixed(2)} ms  p99 ${pct(bigPages, 99).toFixed(2)} ms`);
+console.log(`page of 1000 rows, ledger 1,000:  p50 ${quantile(smallPages, 0.5).toFixed(2)} ms  p99 ${quantile(smallPages, 0.99).toFixed(2)} ms`);
+console.log(`page of 1000 rows, ledger 50,000: p50 ${quantile(bigPages, 0.5).toFixed(2)} ms  p99 ${quantile(bigPages, 0.99).toFixed(2)} ms`);
 
 let t = performance.now();
 const all = await big.client.report({ begin: T0, end: big.end });
@@ -60,8 +60,8 @@ for (let i = 0; i < 200; i++) {
   lookups.push(performance.now() - t);
   if (rows.length !== 1) throw new Error('invoice lookup failed');
 }
-console.log(`invoice lookup over the whole 50,000-row window: p50 ${pct(lookups, 50).toFixed(2)} ms  p99 ${pct(lookups, 99).toFixed(2)} ms`);
+console.log(`invoice lookup over the whole 50,000-row window: p50 ${quantile(lookups, 0.5).toFixed(2)} ms  p99 ${quantile(lookups, 0.99).toFixed(2)} ms`);
 
 await small.sim.close();
 await big.sim.close();
-console.log(`bench gateway-report: ${(pct(bigPages, 50) / pct(smallPages, 50)).toFixed(2)}x page cost at 50,000 vs 1,000 ledger rows`);
+console.log(`bench gateway-report: ${(quantile(bigPages, 0.5) / quantile(smallPages, 0.5)).toFixed(2)}x page cost at 50,000 vs 1,000 ledger rows`);

@@ -19,6 +19,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { AttemptRepository } from '../src-main/journal/attempt-repository.ts';
 import { applyJournalPragmas } from '../src-main/journal/journal-connection.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
+import { quantile } from './bench-stats.ts';
 
 const WARMUP = 200;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
@@ -82,18 +83,14 @@ try {
   journal.close();
   bare.close();
 
-  const q = (xs: number[], p: number) => {
-    const s = [...xs].sort((x, y) => x - y);
-    return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  };
   console.log(`iterations ${ITERATIONS} each (after ${WARMUP} warm-up), ${report.events} events chained and verified`);
-  console.log(`journaled transition  p50 ${q(tj, 0.5).toFixed(3)} ms  p99 ${q(tj, 0.99).toFixed(3)} ms`);
-  console.log(`bare single-row commit  p50 ${q(tb, 0.5).toFixed(3)} ms  p99 ${q(tb, 0.99).toFixed(3)} ms`);
-  const work = q(tw, 0.5);
+  console.log(`journaled transition  p50 ${quantile(tj, 0.5).toFixed(3)} ms  p99 ${quantile(tj, 0.99).toFixed(3)} ms`);
+  console.log(`bare single-row commit  p50 ${quantile(tb, 0.5).toFixed(3)} ms  p99 ${quantile(tb, 0.99).toFixed(3)} ms`);
+  const work = quantile(tw, 0.5);
   console.log(`  of which: read + state machine + update + event + head (no commit)  p50 ${work.toFixed(3)} ms`);
-  console.log(`  of which: BEGIN/COMMIT with fsync of its WAL frames  ~${(q(tj, 0.5) - work).toFixed(3)} ms (p50 difference)`);
-  console.log(`p99 ratio ${(q(tj, 0.99) / q(tb, 0.99)).toFixed(2)}`);
-  console.log(`bench journal-transition-vs-bare-commit: ${(q(tj, 0.5) / q(tb, 0.5)).toFixed(2)}`);
+  console.log(`  of which: BEGIN/COMMIT with fsync of its WAL frames  ~${(quantile(tj, 0.5) - work).toFixed(3)} ms (p50 difference)`);
+  console.log(`p99 ratio ${(quantile(tj, 0.99) / quantile(tb, 0.99)).toFixed(2)}`);
+  console.log(`bench journal-transition-vs-bare-commit: ${(quantile(tj, 0.5) / quantile(tb, 0.5)).toFixed(2)}`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

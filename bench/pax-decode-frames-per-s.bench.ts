@@ -3,6 +3,7 @@
 // socket-sized chunks. Last line: `bench pax-decode-frames-per-s: <frames/s>`.
 import { encodeFrame, FrameDecoder } from '../drivers/pax/pax-frame.ts';
 import { decodeResponse, encodeResponse, type PaxResponse } from '../drivers/pax/pax-messages.ts';
+import { quantile } from './bench-stats.ts';
 
 const T01: PaxResponse = {
   command: 'T01', status: '0', version: '1.28', resultCode: '000000', resultText: 'APPROVED',
@@ -45,8 +46,7 @@ for (let i = 0; i < 15; i++) {
   if (n !== 100 * PER_CHUNK) throw new Error(`decoded ${n} frames, expected ${100 * PER_CHUNK}`);
   samples.push(n / s);
 }
-samples.sort((a, b) => a - b);
-const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+const p = (q: number): number => quantile(samples, q);
 console.log(`frame: ${frame.length} bytes (T01 approved sale), ${samples.length} samples of ${100 * PER_CHUNK} frames`);
 console.log(`frames/s min ${p(0).toFixed(0)} p50 ${p(0.5).toFixed(0)} max ${p(1).toFixed(0)}`);
 console.log(`MB/s p50 ${((p(0.5) * frame.length) / 1e6).toFixed(1)}`);

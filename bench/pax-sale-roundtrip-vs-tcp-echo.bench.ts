@@ -8,6 +8,7 @@ import { encodeFrame } from '../drivers/pax/pax-frame.ts';
 import { encodeRequest } from '../drivers/pax/pax-messages.ts';
 import { createPaxTerminal } from '../drivers/pax/pax-terminal-factory.ts';
 import { PaxSimulator } from '../drivers/pax/pax-simulator.ts';
+import { quantile } from './bench-stats.ts';
 
 const ROUNDS = 400;
 const WARMUP = 40;
@@ -67,9 +68,8 @@ await terminal.close();
 await sim.close();
 await new Promise<void>((r) => echo.close(() => r()));
 
-const q = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 console.log(`rounds: ${ROUNDS} (after ${WARMUP} warm-up), request ${request.length} bytes`);
-console.log(`pax sale  p50 ${q(sale, 0.5).toFixed(3)} ms  p99 ${q(sale, 0.99).toFixed(3)} ms`);
-console.log(`tcp echo  p50 ${q(bare, 0.5).toFixed(3)} ms  p99 ${q(bare, 0.99).toFixed(3)} ms`);
-console.log(`p99 ratio ${(q(sale, 0.99) / q(bare, 0.99)).toFixed(2)}`);
-console.log(`bench pax-sale-roundtrip-vs-tcp-echo: ${(q(sale, 0.5) / q(bare, 0.5)).toFixed(2)}`);
+console.log(`pax sale  p50 ${quantile(sale, 0.5).toFixed(3)} ms  p99 ${quantile(sale, 0.99).toFixed(3)} ms`);
+console.log(`tcp echo  p50 ${quantile(bare, 0.5).toFixed(3)} ms  p99 ${quantile(bare, 0.99).toFixed(3)} ms`);
+console.log(`p99 ratio ${(quantile(sale, 0.99) / quantile(bare, 0.99)).toFixed(2)}`);
+console.log(`bench pax-sale-roundtrip-vs-tcp-echo: ${(quantile(sale, 0.5) / quantile(bare, 0.5)).toFixed(2)}`);

@@ -30,6 +30,7 @@ import { applyJournalPragmas } from '../src-main/journal/journal-connection.ts';
 import { Journal, openJournal } from '../src-main/journal/journal.ts';
 import { PaymentCoordinator } from '../src-main/payments/payment-coordinator.ts';
 import { TicketService } from '../src-main/tickets/ticket-service.ts';
+import { median } from './bench-stats.ts';
 
 const LARGE = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const SMALL = 10_000;
@@ -39,7 +40,6 @@ const REGISTER = { id: 'bench-reg', code: '1', name: 'Bench' };
 const CATALOG = [{ id: 'item', name: 'Item', price: 1250, currency: 'USD', category: 'bench' }];
 const KEY = 'bench-key';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Creates a journal with `history` settled attempts; returns how long the bulk load took (ms). */
 function buildJournal(file: string, history: number): number {

@@ -2,21 +2,19 @@
 // (faults, cashier behaviour, kill delays), so a failing seed can be replayed.
 // Wall-clock interleaving still varies between runs; the decisions do not.
 
-/** mulberry32: small, fast, good enough to pick faults; not for anything secret. */
+import { mulberry32 } from '../../src-shared/seeded-random.ts';
+
+/** Seeded choices over mulberry32 (src-shared/seeded-random.ts): good enough to pick faults; not for anything secret. */
 export class ChaosRandom {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** Whole number in [lo, hi], both inclusive. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../src-shared/seeded-random.ts';
 import { openJournal } from './journal.ts';
 import { tempDir } from './journal-test-support.ts';
 
@@ -23,18 +24,6 @@ after(() => {
   for (const c of children) c.kill('SIGKILL');
   tmp.cleanup();
 });
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Ack {
   seq: number;
@@ -90,7 +79,7 @@ interface LaneResult {
 /** Kills one child after another on one journal file, checking the file after every kill. */
 async function lane(no: number): Promise<LaneResult> {
   const file = path.join(tmp.dir, `journal-${no}.sqlite`);
-  const rand = prng(SEED + no);
+  const rand = mulberry32(SEED + no);
   const acked = new Map<number, Ack>();
   let unackedCommits = 0;
   let lastSeq = 0;

@@ -65,8 +65,9 @@ export function recordApproval(
     const current = deps.attempts.get(attemptId);
     if (current.state === 'approved') return { row: current, changed: false };
     // One read, one time stamp, no nested savepoints: the row, the ticket and both events in this one transaction.
-    const row = deps.attempts.transition(attemptId, { type: 'approve', source }, facts);
-    deps.tickets.settleIfPaid(row.ticketId);
+    const at = deps.journal.nowIso();
+    const row = deps.attempts.transitionWithin(current, { type: 'approve', source }, facts, at);
+    deps.tickets.settleWithin(row.ticketId, at);
     return { row, changed: true };
   });
 }

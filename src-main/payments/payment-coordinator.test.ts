@@ -4,27 +4,14 @@
 // ledger AND the journal afterwards.
 
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { AppError } from '../../src-shared/errors.ts';
 import { InMemoryProcessor } from '../../drivers/pax/in-memory-processor.ts';
 import { nextSlot } from './payment-coordinator.ts';
 import { RESOLVING } from './payment-messages.ts';
-import { attemptEvents, startRig, type Rig } from './payment-test-rig.ts';
+import { attemptEvents, rigPerTest, until } from './payment-test-rig.ts';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-/** Waits until cond() holds, polling; fails after ms. */
-async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const startRig = rigPerTest();
 
 function isAppError(code: string) {
   return (err: unknown) => err instanceof AppError && err.code === code;
@@ -32,7 +19,7 @@ function isAppError(code: string) {
 
 describe('payment coordinator', () => {
   test('a plain approval is journaled sent before the PIN pad answers, and settles the ticket', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     const seen: string[] = [];
     rig.coordinator.onAttemptChanged((s) => seen.push(s.state));
@@ -50,7 +37,7 @@ describe('payment coordinator', () => {
   });
 
   test('approval lost (drop_response): in doubt, retry refused, resolved by lookup; one charge, recorded', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     const messages: string[] = [];
     rig.coordinator.onAttemptChanged((s) => messages.push(s.message));
@@ -75,7 +62,7 @@ describe('payment coordinator', () => {
   });
 
   test('retry on another PIN pad while the first attempt is unresolved is refused until resolved; one charge', async () => {
-    rig = await startRig({ padIds: ['pad1', 'pad2'] });
+    const rig = await startRig({ padIds: ['pad1', 'pad2'] });
     const t = rig.ticketWith('coffee');
     const pad1 = rig.pads.pad1.sim;
     pad1.setFault({ kind: 'drop_response' }, { once: true });
@@ -86,7 +73,7 @@ describe('payment coordinator', () => {
     const faultId = rig.gateway.injectFault({ kind: 'http_5xx', commands: ['report:approved'], times: 'always' });
     const first = await saleDone;
     assert.equal(first.state, 'in_doubt');
-    await until(() => rig!.coordinator.snapshot(first.id).message === RESOLVING.gatewayUnreachable, 8000, 'gateway unreachable message');
+    await until(() => rig.coordinator.snapshot(first.id).message === RESOLVING.gatewayUnreachable, 8000, 'gateway unreachable message');
     await assert.rejects(rig.coordinator.start(t.id, 1000, 'pad2'), (err: unknown) => {
       assert.ok(err instanceof AppError && err.code === 'attempt_unresolved');
       assert.match(err.message, /R1T1P1 on PIN pad pad1/);
@@ -105,11 +92,11 @@ describe('payment coordinator', () => {
   });
 
   test('retry with another amount while in doubt is refused; after "not charged" the same slot is reused', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee', 'cake');
     rig.pads.pad1.sim.setFault({ kind: 'hang' }, { once: true });
     const pending = rig.coordinator.start(t.id, 1450);
-    await until(() => rig!.coordinator.attemptsOf(t.id).length === 1, 2000, 'attempt journaled');
+    await until(() => rig.coordinator.attemptsOf(t.id).length === 1, 2000, 'attempt journaled');
     await assert.rejects(rig.coordinator.start(t.id, 1000), isAppError('attempt_unresolved'));
     const first = await pending;
     assert.equal(first.state, 'in_doubt');
@@ -125,7 +112,7 @@ describe('payment coordinator', () => {
   });
 
   test('refuses amounts above what is due and non-integer amounts', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('cake');
     await assert.rejects(rig.coordinator.start(t.id, 451), isAppError('amount_exceeds_due'));
     await assert.rejects(rig.coordinator.start(t.id, 4.5), isAppError('invalid_request'));
@@ -136,7 +123,7 @@ describe('payment coordinator', () => {
 
   test('partial approval leaves the rest due; a second card pays it on slot 2 (in-memory processor)', async () => {
     const processor = new InMemoryProcessor();
-    rig = await startRig({ processor });
+    const rig = await startRig({ processor });
     const t = rig.ticketWith('meal'); // 20.52: the simulated issuer approves half
     const first = await rig.coordinator.start(t.id, 2052);
     assert.equal(first.state, 'approved');
@@ -158,7 +145,7 @@ describe('payment coordinator', () => {
 
 describe('partial approval through the gateway simulator', () => {
   test('the gateway processor approves half; the rest is due; a second card pays it: two ledger charges, ticket paid', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('meal'); // 20.52: the same issuer rule on the gateway's processor
     const first = await rig.coordinator.start(t.id, 2052);
     assert.equal(first.state, 'approved');

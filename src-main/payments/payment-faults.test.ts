@@ -3,27 +3,15 @@
 // pad and from the gateway. Each checks the processor ledger AND the journal.
 
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { RESOLVING } from './payment-messages.ts';
-import { attemptEvents, startRig, type Rig } from './payment-test-rig.ts';
+import { attemptEvents, rigPerTest, until } from './payment-test-rig.ts';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const startRig = rigPerTest();
 
 describe('payment faults', () => {
   test('cancel with no answer: in doubt (unanswered_cancel), never aborted, then resolved; one charge', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     const pad = rig.pads.pad1.sim;
     pad.setFault({ kind: 'drop_response' }, { once: true });
@@ -46,10 +34,10 @@ describe('payment faults', () => {
   });
 
   test('cancel answered by the PIN pad while the customer is at it: aborted, nothing charged', async () => {
-    rig = await startRig({ cardTimeMs: 1000 });
+    const rig = await startRig({ cardTimeMs: 1000 });
     const t = rig.ticketWith('coffee');
     const sale = rig.coordinator.start(t.id, 1000);
-    await until(() => rig!.pads.pad1.sim.status().state !== 'idle', 2000, 'pad busy');
+    await until(() => rig.pads.pad1.sim.status().state !== 'idle', 2000, 'pad busy');
     const attemptId = rig.coordinator.attemptsOf(t.id)[0].id;
     const afterCancel = await rig.coordinator.cancel(attemptId);
     assert.equal(afterCancel.state, 'aborted');
@@ -60,7 +48,7 @@ describe('payment faults', () => {
   });
 
   test('PIN pad reboots on the sale: in doubt, confirmed not charged, retry charges once', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     rig.pads.pad1.sim.setFault({ kind: 'reboot' }, { once: true });
     const first = await rig.coordinator.start(t.id, 1000);
@@ -76,13 +64,13 @@ describe('payment faults', () => {
   });
 
   test('gateway down during the lookup: stays in doubt with a clear message, resolves when it returns', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     rig.pads.pad1.sim.setFault({ kind: 'hang' }, { once: true }); // sale never processed
     const faultId = rig.gateway.injectFault({ kind: 'http_5xx', commands: ['report:approved'], times: 'always' });
     const first = await rig.coordinator.start(t.id, 1000);
     assert.equal(first.state, 'in_doubt');
-    await until(() => rig!.coordinator.snapshot(first.id).message === RESOLVING.gatewayUnreachable, 8000, 'gateway message');
+    await until(() => rig.coordinator.snapshot(first.id).message === RESOLVING.gatewayUnreachable, 8000, 'gateway message');
     await new Promise((r) => setTimeout(r, 400)); // several backoff passes
     assert.equal(rig.coordinator.snapshot(first.id).state, 'in_doubt', 'one silent source keeps it in doubt');
     rig.gateway.clearFaults(faultId);
@@ -92,7 +80,7 @@ describe('payment faults', () => {
   });
 
   test('PIN pad unreachable for the lookup but the gateway holds the charge: approved from the gateway', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     const pad = rig.pads.pad1.sim;
     pad.setFault({ kind: 'drop_response' }, { once: true });
@@ -110,7 +98,7 @@ describe('payment faults', () => {
   });
 
   test('"duplicate" from the PIN pad: the original approval is pulled in, no second charge', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const t = rig.ticketWith('coffee');
     // An earlier run charged this slot on this pad, and the journal never heard of it.
     const earlier = await rig.pads.pad1.terminal.sale({ ecrRef: 'R1T1P1', invoice: 'R1T1P1', amount: 1000 });
@@ -124,7 +112,7 @@ describe('payment faults', () => {
   });
 
   test('"duplicate" from the gateway (charged earlier on another pad): original pulled in, no second charge', async () => {
-    rig = await startRig({ padIds: ['pad1', 'pad2'] });
+    const rig = await startRig({ padIds: ['pad1', 'pad2'] });
     const t = rig.ticketWith('coffee');
     const earlier = await rig.pads.pad2.terminal.sale({ ecrRef: 'R1T1P1', invoice: 'R1T1P1', amount: 1000 });
     assert.equal(earlier.outcome, 'approved');

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'node:test';
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
 import type { ProcessorLink } from '../../src-shared/processor-link.ts';
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
@@ -148,6 +149,28 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** For one test file: a startRig whose rigs are all closed after each test, passed or failed. */
+export function rigPerTest(): (opts?: RigOptions) => Promise<Rig> {
+  const open: Rig[] = [];
+  afterEach(async () => {
+    for (const r of open.splice(0)) await r.close();
+  });
+  return async (opts) => {
+    const r = await startRig(opts);
+    open.push(r);
+    return r;
+  };
+}
+
+/** Waits until cond() holds, polling every 10 ms; fails after ms, naming `what`. */
+export async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** The journal's attempt events (type and state) for one attempt, oldest first. */

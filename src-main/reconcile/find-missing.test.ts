@@ -3,23 +3,11 @@
 // attempts and the orphan queue afterwards.
 
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
-import { attemptEvents, startRig, type Rig } from '../payments/payment-test-rig.ts';
+import { attemptEvents, rigPerTest, until, type Rig } from '../payments/payment-test-rig.ts';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const startRig = rigPerTest();
 
 /** A ticket whose approval was lost and cannot be looked up (PIN pad silent, coordinator without gateway). */
 async function strandedPayment(r: Rig): Promise<{ ticketId: string; attemptId: string }> {
@@ -36,7 +24,7 @@ async function strandedPayment(r: Rig): Promise<{ ticketId: string; attemptId: s
 
 describe('find missing payments', () => {
   test('attaches a matching charge, queues an unknown one, ignores other registers, and is idempotent', async () => {
-    rig = await startRig({ padIds: ['pad1', 'pad2'], coordinator: { gateway: undefined } });
+    const rig = await startRig({ padIds: ['pad1', 'pad2'], coordinator: { gateway: undefined } });
     const { ticketId, attemptId } = await strandedPayment(rig);
     // Charges the journal knows nothing of: an unknown invoice, and another register's.
     const other = rig.pads.pad2.terminal;
@@ -70,7 +58,7 @@ describe('find missing payments', () => {
   });
 
   test('runs by itself when a payment errors (in doubt), completing it from the gateway report', async () => {
-    rig = await startRig({ autoFindMissing: true, coordinator: { gateway: undefined } });
+    const rig = await startRig({ autoFindMissing: true, coordinator: { gateway: undefined } });
     const { ticketId, attemptId } = await strandedPayment(rig);
     const done = await rig.coordinator.waitForResolution(attemptId, 8000);
     assert.equal(done.state, 'approved');
@@ -81,7 +69,7 @@ describe('find missing payments', () => {
   });
 
   test('a second charge on a paid slot is an orphan to refund; a charge larger than asked is a mismatch', async () => {
-    rig = await startRig({ padIds: ['pad1', 'pad2'] });
+    const rig = await startRig({ padIds: ['pad1', 'pad2'] });
     const t = rig.ticketWith('coffee');
     const a = await rig.coordinator.start(t.id, 1000, 'pad1');
     assert.equal(a.state, 'approved');
