@@ -21,6 +21,7 @@ import { MissingPaymentFinder } from '../src-main/reconcile/find-missing.ts';
 import { OrphanRepository } from '../src-main/reconcile/orphan-repository.ts';
 import { TicketService } from '../src-main/tickets/ticket-service.ts';
 import { median } from './bench-stats.ts';
+import { ordinaryAmount } from '../drivers/pax/pax-simulator-rules.ts';
 
 const SIZES = [5_000, 50_000];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -53,7 +54,7 @@ async function scenario(dir: string, rows: number): Promise<Scenario> {
   const expected = { attached: 0, orphaned: 0, recorded: 0 };
   const charges: { invoice: string; amount: number; state: 'approved' | 'in_doubt' | 'none' }[] = [];
   for (let i = 1; i <= rows; i++) {
-    const amount = 100 + (i % 9000);
+    const amount = ordinaryAmount(100 + (i % 9000));
     if (i % 200 === 0) {
       charges.push({ invoice: `WALKIN${i}`, amount, state: 'none' });
       expected.orphaned++;

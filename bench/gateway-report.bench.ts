@@ -6,6 +6,7 @@
 import { CardknoxClient } from '../src-main/gateways/cardknox-client.ts';
 import { GatewaySimulator } from '../src-main/gateways/gateway-simulator.ts';
 import { quantile } from './bench-stats.ts';
+import { ordinaryAmount } from '../drivers/pax/pax-simulator-rules.ts';
 
 const KEY = 'bench-key';
 const T0 = Date.UTC(2025, 0, 1);
@@ -17,7 +18,7 @@ async function seeded(rows: number): Promise<{ sim: GatewaySimulator; client: Ca
   for (let i = 0; i < rows; i++) {
     now += 7;
     await link.submit({
-      command: 'sale', invoice: `R1T${i}P1`, amount: 100 + (i % 5000), currency: 'USD', cardToken: 'tok_visa',
+      command: 'sale', invoice: `R1T${i}P1`, amount: ordinaryAmount(100 + (i % 5000)), currency: 'USD', cardToken: 'tok_visa',
       maskedPan: '411111******1111', cardBrand: 'visa', entryMode: 'chip', deviceId: `pax-${i % 8}`,
     });
   }

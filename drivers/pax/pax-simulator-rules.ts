@@ -91,3 +91,9 @@ export function issuerDecision(command: ProcessorCommand, amount: number, cardTo
 export function halfOf(amount: number): number {
   return Math.floor(amount / 2);
 }
+
+/** The nearest amount at or above `amount` that no amount rule touches: for load and benchmark data that must all be approved in full. */
+export function ordinaryAmount(amount: number): number {
+  const cents = amount % 100;
+  return cents === DECLINE_CENTS || cents === PARTIAL_CENTS ? amount - cents + PARTIAL_CENTS + 1 : amount;
+}
