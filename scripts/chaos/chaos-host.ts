@@ -85,6 +85,8 @@ const coordinator = new PaymentCoordinator({
   saleTimeoutMs: PAX_TIMEOUTS.transactionMs,
   lookupTimeoutMs: PAX_TIMEOUTS.adminMs,
   backoff: { initialMs: 100, maxMs: 1000 },
+  // The late-charge fault lands up to 7 s after the PIN pad gave up on its host.
+  hostSettleMs: 10_000,
   log: (e) => logLine(e),
 });
 coordinator.onAttemptChanged((snapshot) => out({ event: 'attempt', snapshot }));

@@ -25,6 +25,23 @@ export interface LookupDeps {
   lookupTimeoutMs: number;
   /** How far before the attempt's creation the gateway window opens. */
   gatewayWindowMs: number;
+  /**
+   * How long after the attempt was sent a charge may still land at the
+   * processor when the PIN pad itself gave up on its host (its record says
+   * timeout or error): the gateway's "no such charge" counts only after that.
+   */
+  hostSettleMs: number;
+}
+
+/**
+ * True when the PIN pad holds a finished sale for this reference whose host
+ * outcome it does not know (e.g. 100001, it timed out waiting for the bank):
+ * the bank may still approve it after the PIN pad gave up.
+ */
+export function hostOutcomeUncertain(records: TerminalRecord[], ecrRef: string): boolean {
+  return records.some(
+    (r) => r.result.outcome === 'error' && /sale/i.test(r.transactionType) && (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
+  );
 }
 
 /** The approved sale record for this ECR reference in a terminal's answer, if any. */
@@ -47,10 +64,12 @@ export async function lookUpAttempt(
 ): Promise<LookupOutcome> {
   onStep(RESOLVING.checkingTerminal);
   let terminalAnswered = false;
+  let hostUncertain = false;
   if (deps.terminal) {
     try {
       const records = await deps.terminal.lookup(attempt.ecrRef, { timeoutMs: deps.lookupTimeoutMs });
       terminalAnswered = true;
+      hostUncertain = hostOutcomeUncertain(records, attempt.ecrRef);
       const found = approvedRecord(records, attempt.ecrRef);
       if (found) return { kind: 'approved', source: 'terminal_lookup', facts: terminalFacts(found.result, attempt.amountRequested) };
     } catch {
@@ -72,7 +91,11 @@ export async function lookUpAttempt(
     }
   }
 
-  if (terminalAnswered && gatewayAnswered) return { kind: 'absent' };
+  if (terminalAnswered && gatewayAnswered) {
+    const settled = deps.now >= Date.parse(attempt.createdAt) + deps.hostSettleMs;
+    if (!hostUncertain || settled) return { kind: 'absent' };
+    return { kind: 'unknown', terminalAnswered, gatewayAnswered, message: RESOLVING.waitingForBank };
+  }
   const message = !gatewayAnswered ? RESOLVING.gatewayUnreachable : RESOLVING.terminalUnreachable;
   return { kind: 'unknown', terminalAnswered, gatewayAnswered, message };
 }

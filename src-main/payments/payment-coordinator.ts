@@ -83,6 +83,11 @@ export interface PaymentCoordinatorOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Gateway window opens this long before the attempt was created, ms. Default 15 min. */
   gatewayWindowMs?: number;
+  /**
+   * When the PIN pad's own record says it gave up on the bank, how long after
+   * sending the gateway's "no such charge" is not yet final, ms. Default 90 000.
+   */
+  hostSettleMs?: number;
   log?: (entry: PaymentLogEntry) => void;
 }
 
@@ -415,6 +420,7 @@ export class PaymentCoordinator {
         now: this.now(),
         lookupTimeoutMs: this.lookupTimeout(),
         gatewayWindowMs: this.gatewayWindow(),
+        hostSettleMs: this.o.hostSettleMs ?? 90_000,
       },
       (message) => this.setProgress(attemptId, message),
     );

@@ -79,6 +79,32 @@ describe('payment faults', () => {
     assert.equal(rig.charges('R1T1P1').length, 0);
   });
 
+  test('bank approves after the PIN pad gave up on it: kept in doubt until the bank settles, then approved; one charge', async () => {
+    const rig = await startRig({ processorOverHttpTimeoutMs: 300, coordinator: { hostSettleMs: 5000 } });
+    const t = rig.ticketWith('coffee');
+    // The bank answers 1.2 s late: the PIN pad records a host timeout (100001) at 0.3 s, the charge lands after.
+    rig.gateway.injectFault({ kind: 'delay', target: 'processor', commands: ['sale'], delayMs: 1200, times: 1 });
+    const first = await rig.coordinator.start(t.id, 1000);
+    assert.equal(first.state, 'in_doubt');
+    await until(() => rig.coordinator.snapshot(first.id).message === RESOLVING.waitingForBank, 4000, 'waiting-for-bank message');
+    const done = await rig.coordinator.waitForResolution(first.id, 10_000);
+    assert.equal(done.state, 'approved', 'never not_charged while the bank may still approve');
+    assert.equal(done.approvalSource, 'gateway_lookup');
+    assert.equal(rig.charges('R1T1P1').length, 1);
+  });
+
+  test('bank never answers the PIN pad: not charged only once the settle time has passed', async () => {
+    const rig = await startRig({ processorOverHttpTimeoutMs: 300, coordinator: { hostSettleMs: 1500 } });
+    const t = rig.ticketWith('coffee');
+    rig.gateway.injectFault({ kind: 'http_5xx', target: 'processor', commands: ['sale'], times: 1 });
+    const started = Date.now();
+    const first = await rig.coordinator.start(t.id, 1000);
+    const done = await rig.coordinator.waitForResolution(first.id, 10_000);
+    assert.equal(done.state, 'not_charged');
+    assert.ok(Date.now() - started >= 1400, 'absence is not trusted before the settle time');
+    assert.equal(rig.charges('R1T1P1').length, 0);
+  });
+
   test('PIN pad unreachable for the lookup but the gateway holds the charge: approved from the gateway', async () => {
     const rig = await startRig();
     const t = rig.ticketWith('coffee');

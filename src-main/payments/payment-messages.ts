@@ -11,6 +11,8 @@ export const RESOLVING = {
   checkingGateway: 'The card may have been charged. The PIN pad has no answer yet; checking the gateway… Do not charge again.',
   gatewayUnreachable: 'Cannot reach the gateway. Still checking; do not charge again.',
   terminalUnreachable: 'Cannot reach the PIN pad to check this payment. Still checking; do not charge again.',
+  waitingForBank:
+    'The PIN pad timed out waiting for the bank, and the bank may still approve it. Waiting for its final answer; do not charge again.',
   duplicateFetching: 'The PIN pad says this payment was already taken. Fetching the original approval; do not charge again.',
   duplicateNotFound:
     'The PIN pad says this payment was already taken, but the original approval has not been found yet. Still checking; do not charge again.',

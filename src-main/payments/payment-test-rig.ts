@@ -14,6 +14,7 @@ import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
 import { PaxSimulator } from '../../drivers/pax/pax-simulator.ts';
 import { CardknoxClient } from '../gateways/cardknox-client.ts';
 import { GatewaySimulator } from '../gateways/gateway-simulator.ts';
+import { gatewayProcessorLink } from '../gateways/gateway-processor-link.ts';
 import type { LedgerEntry } from '../gateways/processor-ledger.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
@@ -78,6 +79,8 @@ export interface RigOptions {
   autoFindMissing?: boolean;
   /** How long the simulated customer takes at the PIN pad, ms (default 5). */
   cardTimeMs?: number;
+  /** PIN pads charge over HTTP through the gateway simulator (so its processor faults apply), giving up after this many ms. */
+  processorOverHttpTimeoutMs?: number;
 }
 
 /** Builds a CardknoxClient for the rig's gateway. */
@@ -95,7 +98,12 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const client = rigClient(gateway.url);
   const pads: Record<string, RigPad> = {};
   for (const id of opts.padIds ?? ['pad1']) {
-    const sim = new PaxSimulator({ deviceId: id, processor: opts.processor ?? gateway.processorLink(), cardTimeMs: opts.cardTimeMs ?? 5 });
+    const processor =
+      opts.processor ??
+      (opts.processorOverHttpTimeoutMs !== undefined
+        ? gatewayProcessorLink(gateway.url, { timeoutMs: opts.processorOverHttpTimeoutMs })
+        : gateway.processorLink());
+    const sim = new PaxSimulator({ deviceId: id, processor, cardTimeMs: opts.cardTimeMs ?? 5 });
     const port = await sim.listenTcp(0);
     const terminal = createPaxTerminal({ id, transport: 'tcp', host: '127.0.0.1', port, timeouts: RIG_PAX_TIMEOUTS });
     pads[id] = { sim, port, terminal };
