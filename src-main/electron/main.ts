@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, session } from 'electron';
+import { BrowserWindow, app, dialog, session } from 'electron';
 import { createHost, type Host } from '../host.ts';
 import { hostConfigFromEnv } from '../host-env-config.ts';
 import { CONTENT_SECURITY_POLICY } from '../ipc/content-security-policy.ts';
@@ -39,11 +39,22 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
-    host?.close();
+  app.on('before-quit', (event) => {
+    const closing = host;
+    if (!closing) return;
+    // Let the host record any sale still at the PIN pad as in doubt and stop
+    // the simulators before the process goes; never wait more than 5 s.
+    event.preventDefault();
     host = undefined;
+    const limit = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+    void Promise.race([Promise.resolve(closing.close()).catch(() => undefined), limit]).then(() => app.quit());
   });
-  void app.whenReady().then(start);
+  void app.whenReady().then(start).catch((err: unknown) => {
+    // A bad setting (CASHIER_DESK_*) or an unusable data folder: say what is
+    // wrong in a window a cashier can read, then stop rather than run half-set-up.
+    dialog.showErrorBox('Cashier Desk cannot start', err instanceof Error ? err.message : String(err));
+    app.quit();
+  });
 }
 
 async function start(): Promise<void> {
