@@ -196,6 +196,16 @@ export class SimDevice {
     return this.current ? { state: 'busy', command: this.current.command, prompt: this.current.prompt } : { state: 'idle' };
   }
 
+  /**
+   * The local detail report as the device answers it: after any transaction
+   * in progress, as on a real single-threaded terminal. A report answered in
+   * the middle of a sale would say "no such transaction" while the sale may
+   * still be approved a moment later.
+   */
+  reportRecords(): Promise<readonly SimRecord[]> {
+    return this.serialise(async () => this.records());
+  }
+
   /** Copies of the records in the open batch. */
   records(): readonly SimRecord[] {
     return this.batch.map((r) => ({ ...r }));

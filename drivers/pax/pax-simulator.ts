@@ -368,7 +368,7 @@ export class PaxSimulator {
         return creditResponse((await this.device.transact(transactionInput(req), onPrompt)).record, req.version);
       }
       case 'R02':
-        return reportResponse(this.device.records(), req);
+        return reportResponse(await this.device.reportRecords(), req);
       case 'B00':
         return batchCloseResponse(await this.device.closeBatch(), this.deviceId, req.version);
     }
