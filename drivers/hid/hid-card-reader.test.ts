@@ -39,7 +39,7 @@ test('a payment card swipe is refused, the event holds no PAN and the buffer is 
   for (const pan of ['4111111111111111', '5555555555554444', '378282246310005', '6011111111111117', '4242424242424242']) {
     const { r, events } = reader();
     const report = buildMagtekReport({
-      tracks: [`%B${pan}^DOE/JOHN^2812101000000000?`, `;${pan}=2812101000000000?`],
+      tracks: [`%B${pan}^DOE/JOHN^2812101000000001?`, `;${pan}=2812101000000001?`],
       reportId: 0,
     });
     const event = r.handleReport(report);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { MagtekReportError, parseMagtekReport, MAGTEK_REPORT_LENGTH } from './magtek-report-parser.ts';
 import { buildMagtekReport } from './magtek-report-builder.ts';
 
-const T1 = '%B4111111111111111^DOE/JOHN^2812101000000000?';
-const T2 = ';4111111111111111=2812101000000000?';
+const T1 = '%B4111111111111111^DOE/JOHN^2812101000000001?';
+const T2 = ';4111111111111111=2812101000000001?';
 
 function problemOf(fn: () => unknown): string {
   try {

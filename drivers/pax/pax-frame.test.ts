@@ -45,7 +45,7 @@ test('decodes a frame delivered one byte at a time', () => {
 
 test('decodes control bytes and several frames in one read, skipping garbage', () => {
   const a = encodeFrame(['A00', '1.28']);
-  const b = encodeFrame(['B00', '1.28', '20260101120000']);
+  const b = encodeFrame(['B00', '1.28', '20260101120001']);
   const chunk = Buffer.concat([Buffer.from('junk\r\n'), Buffer.from([ACK]), a, Buffer.from([0xff, NAK]), b, Buffer.from([EOT])]);
   const items = new FrameDecoder().push(chunk);
   assert.deepEqual(
