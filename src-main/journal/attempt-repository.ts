@@ -50,16 +50,10 @@ export interface AttemptRow {
 }
 
 /** What a new attempt needs. */
-export interface NewAttempt {
-  ticketId: string;
-  slot: number;
-  ecrRef: string;
-  invoice: string;
-  terminalId: string;
-  kind: AttemptKind;
-  amountRequested: number;
-  currency: string;
-}
+export type NewAttempt = Pick<
+  AttemptRow,
+  'ticketId' | 'slot' | 'ecrRef' | 'invoice' | 'terminalId' | 'kind' | 'amountRequested' | 'currency'
+>;
 
 /** Facts learnt from the device or gateway, recorded with a transition. */
 export type AttemptPatch = Partial<
