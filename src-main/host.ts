@@ -5,7 +5,7 @@
 
 import { AppError } from '../src-shared/errors.ts';
 import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts';
-import type { AppInfo, StatusSnapshot } from '../src-shared/domain.ts';
+import type { AppInfo, RecoveryNotice, StatusSnapshot } from '../src-shared/domain.ts';
 import { redactForLog, redactText } from './ipc/log-redaction.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
 import { journalDamagedError } from './journal/journal-integrity.ts';
@@ -230,15 +230,22 @@ export function createHost(config: HostConfig = {}): Host {
     'ticket.listOpen': () => service().listOpen(),
     'ticket.addLine': ({ ticketId, itemId, quantity }) => service().addLine(ticketId, itemId, quantity),
     'ticket.removeLine': ({ ticketId, lineId }) => service().removeLine(ticketId, lineId),
-    'tender.cash': ({ ticketId, amountTendered }) => {
+    'ticket.void': ({ ticketId }) => service().void(ticketId),
+    'ticket.history': ({ query }) => service().historyToday(query),
+    'ticket.events': ({ ticketId }) => service().events(ticketId),
+    'tender.cash': ({ ticketId, amountTendered, confirmMatchingInDoubt }) => {
       takingPayments();
+      // What is applied is at most the amount due: that is the figure a re-rung customer's card may already have paid.
+      const due = service().get(ticketId).due;
+      service().checkMatchingInDoubt(ticketId, Math.min(due, amountTendered), confirmMatchingInDoubt);
       const result = service().tenderCash(ticketId, amountTendered);
       if (result.ticket.status === 'paid') pay().printAfterCash(ticketId);
       return result;
     },
-    'payment.start': async ({ ticketId, amount, terminalId }) => {
+    'payment.start': async ({ ticketId, amount, terminalId, confirmMatchingInDoubt }) => {
       const p = pay();
       takingPayments();
+      service().checkMatchingInDoubt(ticketId, amount, confirmMatchingInDoubt);
       // The training fault meant for this payment is armed now, so no status probe spends it first.
       const disarm = scenarios.armForSale();
       let started = false;
@@ -256,6 +263,13 @@ export function createHost(config: HostConfig = {}): Host {
     },
     'payment.cancel': ({ attemptId }) => pay().coordinator.cancel(attemptId),
     'payment.listForTicket': ({ ticketId }) => pay().attemptsOf(ticketId),
+    'payment.listUnresolved': () => {
+      const p = pay();
+      const ids = new Set(service().unresolvedAttempts().map((a) => a.id));
+      const tickets = [...new Set(service().unresolvedAttempts().map((a) => a.ticketId))];
+      return tickets.flatMap((id) => p.attemptsOf(id)).filter((a) => ids.has(a.id));
+    },
+    'recovery.notices': () => recoveryNotices(),
     'reconcile.findMissing': ({ ticketId }) => pay().findMissing(ticketId),
     'orphan.list': () => pay().orphanList(),
     'receipt.reprint': ({ ticketId }) => pay().reprint(ticketId),
@@ -272,6 +286,19 @@ export function createHost(config: HostConfig = {}): Host {
     },
   };
 
+  /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */
+  let recoveredIds: { attemptId: string; ticketId: string }[] = [];
+  function recoveryNotices(): RecoveryNotice[] {
+    if (recoveredIds.length === 0 || !payments || !tickets) return [];
+    const t = tickets;
+    const p = payments;
+    return recoveredIds.flatMap(({ attemptId, ticketId }) => {
+      const a = p.attemptsOf(ticketId).find((x) => x.id === attemptId);
+      if (!a) return [];
+      return [{ attemptId, ticketId, ticketNumber: t.get(ticketId).number, amount: a.amountRequested, currency: a.currency, state: a.state, message: a.message }];
+    });
+  }
+
   // Clients that connect later ask status.get; this reaches those already listening.
   queueMicrotask(pushStatus);
   let closing: Promise<void> | undefined;
@@ -283,7 +310,11 @@ export function createHost(config: HostConfig = {}): Host {
     if (!payments || closing) return;
     try {
       const left = await payments.coordinator.recoverOnStartup();
-      if (left.length > 0) log(`recovery: ${left.map((a) => `${a.ecrRef}=${a.state}`).join(', ')}`);
+      if (left.length > 0) {
+        log(`recovery: ${left.map((a) => `${a.ecrRef}=${a.state}`).join(', ')}`);
+        recoveredIds = left.map((a) => ({ attemptId: a.id, ticketId: a.ticketId }));
+        hub.emit('recovery.reported', recoveryNotices());
+      }
     } catch (err) {
       log(`recovery failed: ${redactForLog(err)}`);
     }

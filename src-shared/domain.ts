@@ -82,6 +82,48 @@ export interface TicketSummary {
   due: number;
   lineCount: number;
   updatedAt: string;
+  /** A card attempt on it is out (sent) or in doubt: the ticket is locked until it is resolved. */
+  cardInDoubt?: boolean;
+}
+
+/** A closed ticket (paid or voided) as the history screen lists it. */
+export interface TicketHistoryEntry {
+  id: string;
+  number: number;
+  status: TicketStatus;
+  currency: string;
+  total: number;
+  paid: number;
+  lineCount: number;
+  /** When it was paid or voided. */
+  closedAt: string;
+  /** Cash and approved card tenders, oldest first. */
+  tenders: TenderSnapshot[];
+  /** ECR references of its card attempts (one per slot). */
+  references: string[];
+}
+
+/** One journal event behind a ticket, its payments or its receipts, for "was I charged?". */
+export interface JournalEventSnapshot {
+  seq: number;
+  at: string;
+  /** ticket, attempt or receipt. */
+  entity: string;
+  type: string;
+  /** Plain summary of the payload's money and state fields. */
+  detail: string;
+}
+
+/** An attempt a crash left unanswered and start-up recovery looked at: what became of it. */
+export interface RecoveryNotice {
+  attemptId: string;
+  ticketId: string;
+  ticketNumber: number;
+  amount: number;
+  currency: string;
+  state: AttemptState;
+  /** Plain words for the cashier. */
+  message: string;
 }
 
 /** A card payment attempt as the payment screen shows it. */

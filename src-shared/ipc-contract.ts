@@ -20,10 +20,13 @@ import type {
   DeviceSnapshot,
   DeviceTestResult,
   FindMissingReport,
+  JournalEventSnapshot,
   JournalVerifyReport,
+  RecoveryNotice,
   OrphanSnapshot,
   ReceiptResult,
   StatusSnapshot,
+  TicketHistoryEntry,
   TicketSnapshot,
   TicketSummary,
 } from './domain.ts';
@@ -39,6 +42,12 @@ export const Amount = z.number().int('must be a whole number of minor units').mi
 export const PositiveAmount = Amount.min(1, 'must be more than zero');
 
 const Empty = z.strictObject({});
+
+/**
+ * The cashier saw the warning that this amount matches a card payment still in
+ * doubt on this register, and confirmed it is another customer's payment.
+ */
+const ConfirmMatchingInDoubt = z.boolean().optional();
 
 /** Declares one command: its request schema, its result type (a phantom) and one line of doc. */
 const command =
@@ -64,13 +73,32 @@ export const commands = {
     'Voids a line on an open ticket (it stays in the journal).',
   ),
 
+  'ticket.void': command<TicketSnapshot>()(
+    z.strictObject({ ticketId: Id }),
+    'Voids an open ticket with nothing on it (no lines left, nothing paid, no card out); it stays in the journal.',
+  ),
+  'ticket.history': command<TicketHistoryEntry[]>()(
+    z.strictObject({
+      query: z
+        .string()
+        .max(40)
+        .regex(/^[\p{L}\p{N} $#.,*-]*$/u, 'must be a ticket number, an amount, four digits or a reference')
+        .optional(),
+    }),
+    "Today's closed tickets on this register, newest first; query matches number, amount, card last four or reference.",
+  ),
+  'ticket.events': command<JournalEventSnapshot[]>()(
+    z.strictObject({ ticketId: Id }),
+    'The journal events behind a ticket, its card attempts and its receipts, oldest first.',
+  ),
+
   'tender.cash': command<{ ticket: TicketSnapshot; change: number }>()(
-    z.strictObject({ ticketId: Id, amountTendered: PositiveAmount }),
+    z.strictObject({ ticketId: Id, amountTendered: PositiveAmount, confirmMatchingInDoubt: ConfirmMatchingInDoubt }),
     'Takes cash; applies up to the amount due and answers the change.',
   ),
 
   'payment.start': command<AttemptSnapshot>()(
-    z.strictObject({ ticketId: Id, amount: PositiveAmount, terminalId: Id.optional() }),
+    z.strictObject({ ticketId: Id, amount: PositiveAmount, terminalId: Id.optional(), confirmMatchingInDoubt: ConfirmMatchingInDoubt }),
     'Starts a card payment for part or all of what is due, on a PIN pad.',
   ),
   'payment.cancel': command<AttemptSnapshot>()(
@@ -80,6 +108,14 @@ export const commands = {
   'payment.listForTicket': command<AttemptSnapshot[]>()(
     z.strictObject({ ticketId: Id }),
     'Every card attempt of a ticket, oldest first.',
+  ),
+  'payment.listUnresolved': command<AttemptSnapshot[]>()(
+    Empty,
+    "This register's card attempts out on a PIN pad or in doubt, oldest first (a reloaded screen reopens them).",
+  ),
+  'recovery.notices': command<RecoveryNotice[]>()(
+    Empty,
+    'Every attempt start-up recovery found unanswered after a crash, with its outcome now (empty when none).',
   ),
 
   'reconcile.findMissing': command<FindMissingReport>()(
@@ -154,11 +190,13 @@ export interface Events {
   'status.changed': StatusSnapshot;
   'ticket.changed': TicketSnapshot;
   'payment.changed': AttemptSnapshot;
+  /** Start-up recovery finished a pass: every attempt it found, with its outcome. */
+  'recovery.reported': RecoveryNotice[];
 }
 /** Every event name. */
 export type EventName = keyof Events;
 /** Every event name, at run time. */
-export const EVENT_NAMES: readonly EventName[] = ['status.changed', 'ticket.changed', 'payment.changed'];
+export const EVENT_NAMES: readonly EventName[] = ['status.changed', 'ticket.changed', 'payment.changed', 'recovery.reported'];
 
 /** Context a handler gets: which connection sent the request. */
 export interface HandlerContext {

@@ -3,11 +3,12 @@
 // loses nothing and the open tickets are there after a restart (DESIGN §1,
 // invariant 1). Listeners hear about a change only once it is committed.
 
-import type { CatalogItem, TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
+import type { CatalogItem, JournalEventSnapshot, TicketHistoryEntry, TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { MAX_AMOUNT, isKnownCurrency, isValidAmount } from '../../src-shared/money.ts';
+import { MAX_AMOUNT, formatMoney, isKnownCurrency, isValidAmount, parseDecimalString } from '../../src-shared/money.ts';
 import type { Journal } from '../journal/journal.ts';
 import { TicketRepository, type TicketRow } from '../journal/ticket-repository.ts';
+import { TicketHistoryRepository, type UnresolvedAttemptRow } from './ticket-history-repository.ts';
 
 /** The register this app instance is. */
 export interface RegisterConfig {
@@ -22,6 +23,7 @@ export const MAX_LINE_QUANTITY = 999;
 /** Tickets of one register, journaled as they are rung. */
 export class TicketService {
   private readonly repo: TicketRepository;
+  private readonly history: TicketHistoryRepository;
   private readonly register: RegisterConfig;
   private readonly currency: string;
   private readonly items: Map<string, CatalogItem>;
@@ -33,6 +35,7 @@ export class TicketService {
     opts: { register: RegisterConfig; currency: string; catalog: CatalogItem[] },
   ) {
     this.repo = new TicketRepository(journal);
+    this.history = new TicketHistoryRepository(journal);
     this.register = opts.register;
     this.currency = opts.currency;
     if (!isKnownCurrency(opts.currency)) {
@@ -103,7 +106,99 @@ export class TicketService {
 
   /** Open tickets of this register, newest first. */
   listOpen(): TicketSummary[] {
-    return this.repo.listOpen(this.register.id);
+    const locked = new Set(this.history.unresolved(this.register.id).map((a) => a.ticketId));
+    return this.repo.listOpen(this.register.id).map((t) => (locked.has(t.id) ? { ...t, cardInDoubt: true } : t));
+  }
+
+  /** Voids an open ticket with no lines left, nothing paid and no card out; it stays in the journal. */
+  void(ticketId: string): TicketSnapshot {
+    this.journal.transact(() => {
+      const t = this.unlockedTicket(ticketId);
+      const live = this.repo.lines(ticketId).filter((l) => !l.voided).length;
+      if (live > 0 || t.total !== 0) {
+        throw new AppError('conflict', `Ticket #${t.number} still has items on it. Remove them first, or take payment.`, { ticketId });
+      }
+      if (this.repo.paid(ticketId) > 0) {
+        throw new AppError('conflict', `Ticket #${t.number} has money paid on it and cannot be voided.`, { ticketId });
+      }
+      const now = this.journal.nowIso();
+      this.repo.updateTicket(ticketId, 'voided', 0, now);
+      this.event(ticketId, 'voided', { total: 0 });
+      this.changed(ticketId);
+    });
+    return this.get(ticketId);
+  }
+
+  /**
+   * Refuses a new card or cash payment whose amount matches a card payment still
+   * in doubt on another ticket of this register, unless the cashier confirmed: a
+   * customer re-rung on a new ticket may already have been charged.
+   */
+  checkMatchingInDoubt(ticketId: string, amount: number, confirmed: boolean | undefined): void {
+    if (confirmed) return;
+    const match = this.matchingInDoubt(ticketId, amount);
+    if (!match) return;
+    throw new AppError(
+      'attempt_unresolved',
+      `A card payment of ${formatMoney(match.amountRequested, match.currency)} on ticket #${match.ticketNumber} may already have charged a card and is still being checked. If this is the same customer, wait for that check. If it is another customer, confirm to go on.`,
+      { needsConfirm: true, ticketNumber: match.ticketNumber, amount: match.amountRequested },
+    );
+  }
+
+  /** The in-doubt (or still sent) attempt on another ticket of this register for the same amount, if any. */
+  matchingInDoubt(ticketId: string, amount: number): UnresolvedAttemptRow | undefined {
+    return this.history.unresolved(this.register.id).find((a) => a.ticketId !== ticketId && a.amountRequested === amount);
+  }
+
+  /** Card attempts of this register still out or in doubt, oldest first. */
+  unresolvedAttempts(): UnresolvedAttemptRow[] {
+    return this.history.unresolved(this.register.id);
+  }
+
+  /**
+   * Today's (from local midnight by the journal's clock) paid and voided tickets,
+   * newest first. A query matches the ticket number ("12", "#12"), an amount
+   * ("8.25", "$1,500") of the total or a tender, a card's last four digits, or
+   * a card reference.
+   */
+  historyToday(query?: string): TicketHistoryEntry[] {
+    const midnight = new Date(this.journal.nowIso());
+    midnight.setHours(0, 0, 0, 0);
+    const q = (query ?? '').trim();
+    const amount = parseQueryAmount(q, this.currency);
+    const needle = q.toLowerCase();
+    const out: TicketHistoryEntry[] = [];
+    for (const row of this.history.closedSince(this.register.id, midnight.toISOString())) {
+      const s = this.repo.snapshot(row.id);
+      if (!s) continue;
+      if (q !== '') {
+        const byNumber = q.replace(/^#/, '') === String(row.number);
+        const byAmount = amount !== undefined && (s.total === amount || s.tenders.some((x) => x.amount === amount));
+        const byLastFour = /^\d{4}$/.test(q) && row.lastFours.split(' ').some((p) => p.endsWith(q));
+        const byRef = needle.length >= 3 && `${row.references} ${row.hostRefs}`.toLowerCase().includes(needle);
+        if (!byNumber && !byAmount && !byLastFour && !byRef) continue;
+      }
+      out.push({
+        id: s.id,
+        number: s.number,
+        status: s.status,
+        currency: s.currency,
+        total: s.total,
+        paid: s.paid,
+        lineCount: s.lines.filter((l) => !l.voided).length,
+        closedAt: row.updatedAt,
+        tenders: s.tenders,
+        references: row.references === '' ? [] : [...new Set(row.references.split(' '))],
+      });
+    }
+    return out;
+  }
+
+  /** The journal events behind one ticket of this register, oldest first. */
+  events(ticketId: string): JournalEventSnapshot[] {
+    const t = this.repo.getTicket(ticketId);
+    if (!t || t.registerId !== this.register.id) throw notFound(ticketId);
+    return this.history.events(ticketId);
   }
 
   /** Rings `quantity` of a catalogue item onto an open ticket. */
@@ -114,7 +209,7 @@ export class TicketService {
     const item = this.items.get(itemId);
     if (!item) throw new AppError('not_found', `There is no item "${itemId}" in the catalogue. Pick one from the list.`, { itemId });
     this.journal.transact(() => {
-      const t = this.openTicket(ticketId);
+      const t = this.unlockedTicket(ticketId);
       const lineTotal = quantity * item.price;
       const total = t.total + lineTotal;
       if (total > MAX_AMOUNT) throw new AppError('invalid_request', 'This ticket would exceed the largest amount the register accepts. Start another ticket.');
@@ -131,7 +226,7 @@ export class TicketService {
   /** Voids a line of an open ticket; it stays in the journal. Already voided: no change. */
   removeLine(ticketId: string, lineId: string): TicketSnapshot {
     this.journal.transact(() => {
-      const t = this.openTicket(ticketId);
+      const t = this.unlockedTicket(ticketId);
       const line = this.repo.getLine(lineId);
       if (!line || line.ticketId !== ticketId) {
         throw new AppError('not_found', `Ticket #${t.number} has no line ${lineId}. Refresh the ticket and try again.`, { ticketId, lineId });
@@ -159,10 +254,8 @@ export class TicketService {
       const t = this.openTicket(ticketId);
       const due = t.total - this.repo.paid(ticketId);
       if (due <= 0) throw new AppError('conflict', `Nothing is due on ticket #${t.number}. Ring an item first.`);
-      if (this.repo.hasUnresolvedAttempt(ticketId)) {
-        // The card may already have paid; taking cash now could take the money twice.
-        throw new AppError('attempt_unresolved', `A card payment on ticket #${t.number} is still waiting for its answer. Wait for it to be resolved before taking cash.`);
-      }
+      // The card may already have paid; taking cash now could take the money twice.
+      this.assertUnlocked(t);
       const applied = Math.min(amountTendered, due);
       const change = amountTendered - applied;
       const now = this.journal.nowIso();
@@ -220,6 +313,26 @@ export class TicketService {
     return t;
   }
 
+  /**
+   * An open ticket with no card attempt out or in doubt. While a card may be
+   * charging, the amount on the PIN pad is the ticket's: adding, removing or
+   * paying in cash would let the two drift apart (issue 9 §1).
+   */
+  private unlockedTicket(ticketId: string): TicketRow {
+    const t = this.openTicket(ticketId);
+    this.assertUnlocked(t);
+    return t;
+  }
+
+  private assertUnlocked(t: TicketRow): void {
+    if (!this.repo.hasUnresolvedAttempt(t.id)) return;
+    throw new AppError(
+      'attempt_unresolved',
+      `Ticket #${t.number} is locked: a card payment on it may have charged the card and is still being checked. Nothing can be added, removed or paid until it is resolved.`,
+      { ticketId: t.id },
+    );
+  }
+
   private event(ticketId: string, type: string, payload: object, at?: string): void {
     this.journal.appendEvent({ entity: 'ticket', entityId: ticketId, type, payload }, at);
   }
@@ -240,6 +353,17 @@ export class TicketService {
         console.error('tickets: listener failed', err instanceof Error ? err.message : err);
       }
     }
+  }
+}
+
+/** An amount typed in the search ("8.25", "$1,500", "20."), or undefined when it is not one. */
+function parseQueryAmount(q: string, currency: string): number | undefined {
+  const cleaned = q.replace(/[$€£¥\s,]/g, '').replace(/\.$/, '');
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return undefined;
+  try {
+    return parseDecimalString(cleaned, currency);
+  } catch {
+    return undefined;
   }
 }
 

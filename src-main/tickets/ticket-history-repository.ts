@@ -1,0 +1,116 @@
+// Read-only queries behind the ticket locks, the closed-ticket history and the
+// "was I charged?" event list. SQL only, over the journal's tables; nothing
+// here writes. The rules live in ticket-service.ts.
+
+import type BetterSqlite3 from 'better-sqlite3';
+import type { JournalEventSnapshot, TicketStatus } from '../../src-shared/domain.ts';
+import type { Journal } from '../journal/journal.ts';
+
+/** A card attempt of this register still out on a PIN pad or in doubt. */
+export interface UnresolvedAttemptRow {
+  id: string;
+  ticketId: string;
+  ticketNumber: number;
+  amountRequested: number;
+  currency: string;
+  state: 'sent' | 'in_doubt';
+}
+
+/** A closed ticket row with the card references used to search it. */
+export interface ClosedTicketRow {
+  id: string;
+  number: number;
+  status: TicketStatus;
+  updatedAt: string;
+  references: string;
+  hostRefs: string;
+  lastFours: string;
+}
+
+/** Most events listed for one ticket: a ticket with more is shown up to here (the journal keeps all). */
+const MAX_EVENTS = 500;
+/** Most closed tickets one history answer holds. */
+const MAX_HISTORY = 300;
+
+/** Queries for locks, history and events. */
+export class TicketHistoryRepository {
+  private readonly s: {
+    unresolved: BetterSqlite3.Statement<[string], UnresolvedAttemptRow>;
+    closedSince: BetterSqlite3.Statement<[string, string], ClosedTicketRow>;
+    attemptIds: BetterSqlite3.Statement<[string], { id: string }>;
+    events: BetterSqlite3.Statement<[{ ticketId: string; ids: string; limit: number }], { seq: number; at: string; entity: string; entityId: string; type: string; payload: string }>;
+  };
+
+  constructor(journal: Journal) {
+    const db = journal.db;
+    this.s = {
+      // The partial index payment_attempts_unresolved keeps this small whatever the history.
+      unresolved: db.prepare(
+        `SELECT a.id, a.ticket_id AS ticketId, t.number AS ticketNumber, a.amount_requested AS amountRequested, a.currency, a.state
+           FROM payment_attempts a JOIN tickets t ON t.id = a.ticket_id
+          WHERE a.state IN ('sent', 'in_doubt') AND t.register_id = ?
+          ORDER BY a.created_at, a.id`,
+      ),
+      closedSince: db.prepare(
+        `SELECT t.id, t.number, t.status, t.updated_at AS updatedAt,
+                coalesce((SELECT group_concat(a.ecr_ref, ' ') FROM payment_attempts a WHERE a.ticket_id = t.id), '') AS "references",
+                coalesce((SELECT group_concat(a.host_ref, ' ') FROM payment_attempts a WHERE a.ticket_id = t.id AND a.host_ref IS NOT NULL), '') AS hostRefs,
+                coalesce((SELECT group_concat(a.masked_pan, ' ') FROM payment_attempts a WHERE a.ticket_id = t.id AND a.masked_pan IS NOT NULL), '') AS lastFours
+           FROM tickets t
+          WHERE t.register_id = ? AND t.status IN ('paid', 'voided') AND t.updated_at >= ?
+          ORDER BY t.updated_at DESC, t.number DESC
+          LIMIT ${MAX_HISTORY}`,
+      ),
+      attemptIds: db.prepare('SELECT id FROM payment_attempts WHERE ticket_id = ?'),
+      // Receipts name their ticket in the payload; attempts are matched by id (json_each over the id list).
+      events: db.prepare(
+        `SELECT seq, at, entity, entity_id AS entityId, type, payload FROM events
+          WHERE (entity = 'ticket' AND entity_id = @ticketId)
+             OR (entity = 'attempt' AND entity_id IN (SELECT value FROM json_each(@ids)))
+             OR (entity = 'receipt' AND json_valid(payload) AND json_extract(payload, '$.ticketId') = @ticketId)
+          ORDER BY seq LIMIT @limit`,
+      ),
+    };
+  }
+
+  /** Card attempts of a register that are sent or in doubt, oldest first. */
+  unresolved(registerId: string): UnresolvedAttemptRow[] {
+    return this.s.unresolved.all(registerId);
+  }
+
+  /** Paid and voided tickets of a register closed at or after `sinceIso`, newest first. */
+  closedSince(registerId: string, sinceIso: string): ClosedTicketRow[] {
+    return this.s.closedSince.all(registerId, sinceIso);
+  }
+
+  /** The journal events of a ticket, its attempts and its receipts, oldest first. */
+  events(ticketId: string): JournalEventSnapshot[] {
+    const ids = JSON.stringify(this.s.attemptIds.all(ticketId).map((r) => r.id));
+    return this.s.events.all({ ticketId, ids, limit: MAX_EVENTS }).map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      entity: e.entity,
+      type: e.type,
+      detail: summarisePayload(e.payload),
+    }));
+  }
+}
+
+/** Fields worth a glance (money, state, reference); everything else stays in the journal. */
+const SHOWN = ['state', 'amount', 'amountRequested', 'amountApproved', 'total', 'lineTotal', 'tendered', 'applied', 'change', 'description', 'ecrRef', 'authCode', 'maskedPan', 'reason', 'printed', 'status', 'resultText', 'doubtReason', 'approvalSource'];
+
+function summarisePayload(payload: string): string {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(payload);
+  } catch {
+    return '';
+  }
+  if (!obj || typeof obj !== 'object') return '';
+  const parts: string[] = [];
+  for (const k of SHOWN) {
+    const v = (obj as Record<string, unknown>)[k];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') parts.push(`${k}=${String(v)}`);
+  }
+  return parts.join(' ');
+}
