@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAmountInput } from './amount-input.ts';
+import { isImplausibleTender, parseAmountInput, quickCashAmounts } from './amount-input.ts';
+import { formatMoney } from './money-format.ts';
 
 test('typed amounts become integer minor units', () => {
   assert.deepEqual(parseAmountInput('20', 'USD'), { ok: true, amount: 2000 });
@@ -24,8 +25,30 @@ test('empty, zero, signs, words and extra decimals are refused with words a cash
   assert.match(refuse('0'), /more than zero/);
   assert.match(refuse('-5'), /not an amount/);
   assert.match(refuse('ten'), /not an amount/);
-  assert.match(refuse('1,000'), /not an amount/);
+  assert.match(refuse('1,00'), /not an amount/);
   assert.match(refuse('1e3'), /not an amount/);
   assert.match(refuse('1.234'), /more decimals/);
   assert.match(refuse('1.5', 'JPY'), /more decimals/);
+});
+
+test('"$20", "1,500" and "20." are read as people write them', () => {
+  assert.deepEqual(parseAmountInput('$20', 'USD'), { ok: true, amount: 2000 });
+  assert.deepEqual(parseAmountInput('1,500', 'USD'), { ok: true, amount: 150000 });
+  assert.deepEqual(parseAmountInput('$1,500.25', 'USD'), { ok: true, amount: 150025 });
+  assert.deepEqual(parseAmountInput('20.', 'USD'), { ok: true, amount: 2000 });
+});
+
+test('quick cash offers the exact amount and the next round amounts; an implausible tender is flagged', () => {
+  assert.deepEqual(quickCashAmounts(295, 100), [295, 300, 500, 1000]);
+  assert.deepEqual(quickCashAmounts(2000, 100), [2000, 5000, 10000]);
+  assert.deepEqual(quickCashAmounts(0, 100), []);
+  assert.equal(isImplausibleTender(150000, 295, 100), true, '$1,500 for $2.95');
+  assert.equal(isImplausibleTender(2000, 295, 100), false, '$20 for $2.95');
+  assert.equal(isImplausibleTender(10000, 9000, 100), false);
+});
+
+test('money is formatted with Intl, thousands separators included', () => {
+  assert.equal(formatMoney(150000, 'USD', 'en-US'), '$1,500.00');
+  assert.equal(formatMoney(295, 'USD', 'en-US'), '$2.95');
+  assert.equal(formatMoney(1500, 'JPY', 'en-US'), '¥1,500');
 });

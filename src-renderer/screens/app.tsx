@@ -9,6 +9,7 @@ import { OrphansScreen } from './orphans-screen.tsx';
 import { RegisterScreen } from './register-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { HistoryScreen } from './history-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -19,6 +20,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function App() {
   const connection = useAppState((s) => s.connection);
   const screen = useAppState((s) => s.screen);
+  const modalOpen = useAppState((s) => s.modalOpen);
   const actions = useAppActions();
 
   useEffect(() => {
@@ -35,7 +37,10 @@ export function App() {
 
   return (
     <div className="app">
-      <StatusBar />
+      {/* Behind an open dialog the bar is inert: Tab and pointer cannot reach it. */}
+      <div inert={modalOpen}>
+        <StatusBar />
+      </div>
       {connection === 'reconnecting' && (
         <div className="banner banner-warn" role="alert" data-testid="connection-lost">
           {CONNECTION_LOST_MESSAGE}
@@ -49,6 +54,7 @@ export function App() {
       {screen === 'register' && <RegisterScreen />}
       {screen === 'orphans' && <OrphansScreen />}
       {screen === 'settings' && <SettingsScreen />}
+      {screen === 'history' && <HistoryScreen />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // The catalogue as large buttons, each labelled with its hotkey.
 
 import type { CatalogItem } from '../../src-shared/domain.ts';
-import { formatMoney } from '../../src-shared/money.ts';
+import { formatMoney } from './money-format.ts';
 
 /** Props of the catalogue grid. */
 export interface CatalogGridProps {

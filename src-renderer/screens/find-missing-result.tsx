@@ -2,7 +2,7 @@
 // attached to tickets, and the charges it queued as orphans for a manager.
 
 import type { FindMissingReport } from '../../src-shared/domain.ts';
-import { formatMoney } from '../../src-shared/money.ts';
+import { formatMoney } from './money-format.ts';
 
 /** The report of one Find Missing Payments run. */
 export function FindMissingResult({ report }: { report: FindMissingReport }) {

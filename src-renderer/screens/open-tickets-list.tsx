@@ -2,7 +2,7 @@
 
 import type { Ref } from 'react';
 import type { TicketSummary } from '../../src-shared/domain.ts';
-import { formatMoney } from '../../src-shared/money.ts';
+import { formatMoney } from './money-format.ts';
 
 /** Props of the open-ticket list. */
 export interface OpenTicketsListProps {
@@ -29,7 +29,7 @@ export function OpenTicketsList({ tickets, currentId, onSelect, firstRef }: Open
               <button
                 type="button"
                 ref={i === 0 ? firstRef : undefined}
-                className={`open-ticket ${t.id === currentId ? 'current' : ''}`}
+                className={`open-ticket ${t.id === currentId ? 'current' : ''} ${t.cardInDoubt ? 'in-doubt' : ''}`}
                 aria-current={t.id === currentId ? 'true' : undefined}
                 data-testid={`open-ticket-${t.number}`}
                 onClick={() => onSelect(t.id)}
@@ -39,6 +39,11 @@ export function OpenTicketsList({ tickets, currentId, onSelect, firstRef }: Open
                   {t.lineCount} {t.lineCount === 1 ? 'line' : 'lines'}
                 </span>
                 <span className="open-ticket-total">{formatMoney(t.total, t.currency)}</span>
+                {t.cardInDoubt && (
+                  <span className="open-ticket-doubt" data-testid={`open-ticket-doubt-${t.number}`}>
+                    Card may have been charged: checking
+                  </span>
+                )}
               </button>
             </li>
           ))}

@@ -2,7 +2,7 @@
 // attach or refund. Find Missing Payments over the whole register refills it.
 
 import { useEffect } from 'react';
-import { formatMoney } from '../../src-shared/money.ts';
+import { formatMoney } from './money-format.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import { FindMissingResult } from './find-missing-result.tsx';
 

@@ -4,11 +4,12 @@
 // back to the register when the payment is no longer at the PIN pad.
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { formatMoney } from '../../src-shared/money.ts';
+import { formatMoney } from './money-format.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import { FindMissingResult } from './find-missing-result.tsx';
 import { elapsedSeconds, formatElapsed, paymentView, type PaymentAction } from './payment-view.ts';
 import { ReceiptStatus } from './receipt-status.tsx';
+import { useFocusTrap } from './focus-trap.ts';
 import { TrainingControl } from './training-control.tsx';
 
 /** Props of the payment dialog. */
@@ -38,7 +39,8 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
   const terminalHealth = useAppState((s) => s.status?.terminal);
   const actions = useAppActions();
   const [now, setNow] = useState(() => Date.now());
-  const firstButton = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLElement>(null);
+  useFocusTrap(dialog);
 
   const startedAt = attempt?.createdAt ?? (requestedAt ? new Date(requestedAt).toISOString() : new Date(now).toISOString());
   const elapsed = elapsedSeconds(startedAt, now);
@@ -50,11 +52,11 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
     return () => clearInterval(timer);
   }, [view.timerRunning]);
 
-  const buttons = view.actions.includes('find_missing') || view.phase === 'waiting' || view.phase === 'starting' ? view.actions : [...view.actions, 'find_missing' as const];
-  const firstAction = buttons[0];
-  useEffect(() => {
-    firstButton.current?.focus();
-  }, [view.phase, firstAction]);
+  // Find Missing helps while the outcome is not known or a command failed; never on a final approval or decline.
+  const helps = view.phase === 'checking' || view.phase === 'not_charged' || paymentError !== null;
+  const buttons = view.actions.includes('find_missing') || !helps ? view.actions : [...view.actions, 'find_missing' as const];
+  // No button takes focus by itself (Cancel appearing at 30 s must not catch an Enter meant for something else):
+  // focus stays on the dialog until the cashier tabs to a button.
 
   const press = (action: PaymentAction) => {
     switch (action) {
@@ -91,6 +93,8 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
   return (
     <div className="overlay" onKeyDown={onKeyDown}>
       <section
+        ref={dialog}
+        tabIndex={-1}
         className={`dialog payment-dialog tone-${view.tone}`}
         role="dialog"
         aria-modal="true"
@@ -136,7 +140,8 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
             <dd data-testid="payment-approved-amount">{formatMoney(attempt.amountApproved, attempt.currency)}</dd>
           </dl>
         )}
-        {paymentError && (
+        {/* One attempt, one current message: a command error is shown only while the attempt has no final word. */}
+        {paymentError && !view.showCard && (
           <p className="field-error" role="alert" data-testid="payment-error">
             {paymentError}
           </p>
@@ -153,13 +158,13 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
           </p>
         )}
         {findMissing.report && <FindMissingResult report={findMissing.report} />}
-        {/* While checking, the trainee may bring the connections back (Normal); never while the customer is at the PIN pad. */}
+        {/* While checking, the trainee may bring the connections back (Normal); never while the customer is at the PIN pad.
+            The register hides its own panel meanwhile, so the panel is shown once. */}
         {(!view.timerRunning || view.phase === 'checking') && <TrainingControl />}
         <div className="dialog-actions">
           {buttons.map((action, i) => (
             <button
               key={action}
-              ref={i === 0 ? firstButton : undefined}
               type="button"
               className={`btn ${i === 0 ? 'btn-primary' : ''}`}
               data-testid={`payment-${action.replace('_', '-')}`}

@@ -15,6 +15,7 @@ export type RegisterAction =
   | { type: 'removeLine' }
   | { type: 'orphans' }
   | { type: 'settings' }
+  | { type: 'history' }
   | { type: 'dismiss' };
 
 /** The legend shown on screen; letters and digits are left to catalogue hotkeys. */
@@ -27,6 +28,7 @@ export const KEY_LEGEND: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'Del', label: 'Remove line' },
   { key: 'F6', label: 'Orphans' },
   { key: 'F7', label: 'Settings' },
+  { key: 'F10', label: 'Closed tickets' },
   { key: 'Esc', label: 'Close / dismiss' },
 ];
 
@@ -37,6 +39,7 @@ const FIXED: Record<string, RegisterAction> = {
   F9: { type: 'newTicket' },
   F6: { type: 'orphans' },
   F7: { type: 'settings' },
+  F10: { type: 'history' },
   ArrowUp: { type: 'lineUp' },
   ArrowDown: { type: 'lineDown' },
   Delete: { type: 'removeLine' },

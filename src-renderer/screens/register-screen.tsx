@@ -12,6 +12,9 @@ import { ReceiptStatus } from './receipt-status.tsx';
 import { assignHotkeys, registerKeyAction, type RegisterAction } from './register-keys.ts';
 import { TicketPanel } from './ticket-panel.tsx';
 import { TrainingControl } from './training-control.tsx';
+import { MatchingConfirmDialog } from './matching-confirm-dialog.tsx';
+import { PlainMessage } from './plain-message.tsx';
+import { formatMoney } from './money-format.ts';
 
 /** True when the key went to a text field, which owns its own keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -27,8 +30,12 @@ export function RegisterScreen() {
   const attempt = useAppState((s) => s.attempt);
   const error = useAppState((s) => s.error);
   const paymentOpen = useAppState((s) => s.paymentTicketId !== null);
+  const matchingConfirm = useAppState((s) => s.matchingConfirm);
+  const recovery = useAppState((s) => (s.recoveryDismissed ? [] : s.recoveryNotices));
   const actions = useAppActions();
   const [cashOpen, setCashOpen] = useState(false);
+  const modalOpen = cashOpen || paymentOpen || matchingConfirm !== null;
+  useEffect(() => actions.setModalOpen(modalOpen), [modalOpen, actions]);
   const [pickedLineId, setPickedLineId] = useState<string | null>(null);
   const firstOpenTicket = useRef<HTMLButtonElement>(null);
 
@@ -39,6 +46,12 @@ export function RegisterScreen() {
   useEffect(() => setPickedLineId(null), [activeLines.length, ticket?.id]);
 
   const canTender = !!ticket && ticket.status === 'open' && ticket.due > 0;
+  // A card out or in doubt on this ticket locks it (main refuses changes too); the list and the attempt both say so.
+  const locked =
+    !!ticket &&
+    ticket.status === 'open' &&
+    (openTickets.some((t) => t.id === ticket.id && t.cardInDoubt) || (attempt?.ticketId === ticket.id && (attempt.state === 'sent' || attempt.state === 'in_doubt')));
+  const canVoid = !!ticket && ticket.status === 'open' && activeLines.length === 0 && ticket.paid === 0 && !locked;
 
   const run = (action: RegisterAction) => {
     switch (action.type) {
@@ -72,6 +85,7 @@ export function RegisterScreen() {
         break;
       case 'orphans':
       case 'settings':
+      case 'history':
         actions.showScreen(action.type);
         break;
       case 'dismiss':
@@ -83,7 +97,7 @@ export function RegisterScreen() {
   runRef.current = run;
 
   useEffect(() => {
-    if (cashOpen || paymentOpen) return;
+    if (modalOpen) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat || isTyping(e.target)) return;
       const action = registerKeyAction(e, hotkeys);
@@ -94,15 +108,33 @@ export function RegisterScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [cashOpen, paymentOpen, hotkeys]);
+  }, [modalOpen, hotkeys]);
 
   return (
     <main className="register" data-testid="register-screen">
+      {/* Everything behind an open dialog is inert: Tab, Enter and the pointer cannot ring items onto a ticket being charged. */}
+      <div className="register-body" inert={modalOpen}>
+      {recovery.length > 0 && (
+        <div className="banner banner-warn recovery-notice" role="alert" data-testid="recovery-notice">
+          <strong>Payments checked after the register restarted:</strong>
+          <ul>
+            {recovery.map((n) => (
+              <li key={n.attemptId} data-testid="recovery-item" data-state={n.state}>
+                Ticket #{n.ticketNumber}, {formatMoney(n.amount, n.currency)}: <PlainMessage text={n.message} />
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="btn btn-small" data-testid="recovery-dismiss" onClick={actions.dismissRecovery}>
+            Seen
+          </button>
+        </div>
+      )}
       <div className="register-left">
         <section className="panel catalog" aria-label="Catalogue">
           <CatalogGrid items={catalog} hotkeys={hotkeys} onRing={(id) => run({ type: 'ring', itemId: id })} />
         </section>
-        <TrainingControl />
+        {/* Shown once: while the payment dialog is open it carries the panel. */}
+        {!paymentOpen && <TrainingControl />}
         <OpenTicketsList
           tickets={openTickets}
           currentId={ticket?.id}
@@ -116,19 +148,23 @@ export function RegisterScreen() {
           selectedLineId={ticket?.status === 'open' ? selectedLineId : undefined}
           lastCash={lastCash}
           onRemoveLine={(id) => void actions.removeLine(id)}
+          locked={locked}
         />
         {ticket && ticket.status === 'paid' && !paymentOpen && <ReceiptStatus ticket={ticket} />}
         {error && !cashOpen && (
           <div className="banner banner-error" role="alert" data-testid="error-notice">
-            <span>{error}</span>
+            <span>
+              <PlainMessage text={error} />
+            </span>
             <button type="button" className="btn btn-small" onClick={actions.clearError} aria-label="Dismiss">
               <kbd>Esc</kbd>
             </button>
           </div>
         )}
-        {attempt && attempt.ticketId === ticket?.id && !paymentOpen && (
+        {/* One attempt, one message: a paid ticket no longer talks about a card payment waiting. */}
+        {attempt && attempt.ticketId === ticket?.id && ticket.status === 'open' && !paymentOpen && (
           <div className="banner" role="status" data-testid="card-attempt" data-state={attempt.state}>
-            Card {attempt.ecrRef}: {attempt.message}
+            Card payment: <PlainMessage text={attempt.message} />
           </div>
         )}
         <div className="tenders">
@@ -141,9 +177,15 @@ export function RegisterScreen() {
           <button type="button" className="btn" data-testid="new-ticket" onClick={() => run({ type: 'newTicket' })}>
             <kbd>F9</kbd> New ticket
           </button>
+          {canVoid && (
+            <button type="button" className="btn" data-testid="void-ticket" onClick={() => void actions.voidTicket()}>
+              Void empty ticket
+            </button>
+          )}
         </div>
       </div>
       <KeyLegend />
+      </div>
       {paymentOpen && (
         <PaymentDialog
           onOtherTender={() => {
@@ -152,13 +194,27 @@ export function RegisterScreen() {
           }}
         />
       )}
-      {cashOpen && ticket && (
+      {cashOpen && ticket && !matchingConfirm && (
         <CashDialog
           due={ticket.due}
           currency={ticket.currency}
           hostError={error}
-          onTender={actions.payCash}
+          onTender={(amount) => actions.payCash(amount)}
           onClose={() => setCashOpen(false)}
+        />
+      )}
+      {matchingConfirm && (
+        <MatchingConfirmDialog
+          confirm={matchingConfirm}
+          onBack={() => actions.askMatchingConfirm(null)}
+          onConfirm={() => {
+            if (matchingConfirm.kind === 'card') void actions.confirmMatchingCard();
+            else {
+              const amount = matchingConfirm.amount;
+              actions.askMatchingConfirm(null);
+              void actions.payCash(amount, true).then((ok) => ok && setCashOpen(false));
+            }
+          }}
         />
       )}
     </main>

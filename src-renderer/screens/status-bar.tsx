@@ -4,6 +4,7 @@
 import type { DeviceHealth, StatusSnapshot } from '../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import type { Screen } from '../store/manager-slice.ts';
+import { plainWords } from './plain-words.ts';
 
 type DeviceSlot = 'terminal' | 'printer' | 'cardReader';
 
@@ -20,7 +21,7 @@ const STATE_WORDS: Record<DeviceHealth['state'], string> = {
 export function deviceText(slot: DeviceSlot, health: DeviceHealth): string {
   const words = `${DEVICE_NOUN[slot]} ${STATE_WORDS[health.state]}`;
   const ok = health.state === 'connected' || health.state === 'busy' || health.state === 'none';
-  return ok || !health.detail ? words : `${words}: ${health.detail}`;
+  return ok || !health.detail ? words : `${words}: ${plainWords(health.detail)}`;
 }
 
 function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth | undefined }) {
@@ -42,6 +43,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key: string }> = [
   { screen: 'register', label: 'Register', key: 'Esc' },
   { screen: 'orphans', label: 'Orphans', key: 'F6' },
   { screen: 'settings', label: 'Settings', key: 'F7' },
+  { screen: 'history', label: 'Closed tickets', key: 'F10' },
 ];
 
 /** The status bar. */
@@ -54,17 +56,17 @@ export function StatusBar() {
   if (!status) {
     return (
       <header className="status-bar" data-testid="status-bar">
-        <span className="status-item">Loading status…</span>
+        <h1 className="status-item status-register">Loading status…</h1>
       </header>
     );
   }
   const { journal } = status;
   return (
     <header className="status-bar" data-testid="status-bar">
-      <span className="status-item status-register" data-testid="status-register">
+      <h1 className="status-item status-register" data-testid="status-register">
         {status.registerName || status.registerId}
         {appInfo ? <span className="status-version"> v{appInfo.version}</span> : null}
-      </span>
+      </h1>
       {status.trainingMode && (
         <span className="badge badge-training" data-testid="training-badge" title="Simulators are in use: no real card is charged">
           TRAINING

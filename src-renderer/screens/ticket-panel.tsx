@@ -1,7 +1,7 @@
 // The current ticket: its lines, total, paid and due, and the result of the last cash tender.
 
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
-import { formatMoney } from '../../src-shared/money.ts';
+import { formatMoney } from './money-format.ts';
 import type { CashResult } from '../store/ticket-slice.ts';
 
 /** Props of the ticket panel. */
@@ -10,12 +10,14 @@ export interface TicketPanelProps {
   selectedLineId: string | undefined;
   lastCash: CashResult | null;
   onRemoveLine(lineId: string): void;
+  /** A card payment on it is out or in doubt: lines cannot be removed (main refuses too). */
+  locked?: boolean;
 }
 
 const STATUS_WORDS: Record<TicketSnapshot['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
 
 /** The current ticket. */
-export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine }: TicketPanelProps) {
+export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, locked = false }: TicketPanelProps) {
   if (!ticket) {
     return (
       <section className="panel ticket" data-testid="ticket">
@@ -35,15 +37,20 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine }: 
           {STATUS_WORDS[ticket.status]}
         </span>
       </h2>
+      {locked && (
+        <p className="banner banner-warn" data-testid="ticket-locked">
+          Card may have been charged: checking. This ticket is locked until the payment is resolved.
+        </p>
+      )}
       {ticket.lines.length === 0 ? (
         <p className="empty">No lines yet: ring an item.</p>
       ) : (
-        <ul className="ticket-lines" data-testid="ticket-lines" role="listbox" aria-label="Ticket lines">
+        // A plain list (not a listbox): each line carries its own Remove button, which an option may not contain.
+        <ul className="ticket-lines" data-testid="ticket-lines" aria-label="Ticket lines">
           {ticket.lines.map((line) => (
             <li
               key={line.id}
-              role="option"
-              aria-selected={line.id === selectedLineId}
+              aria-current={line.id === selectedLineId ? 'true' : undefined}
               className={`ticket-line ${line.voided ? 'voided' : ''} ${line.id === selectedLineId ? 'selected' : ''}`}
               data-testid="ticket-line"
               data-voided={line.voided ? 'true' : 'false'}
@@ -51,7 +58,7 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine }: 
               <span className="line-qty">{line.quantity}×</span>
               <span className="line-desc">{line.description}</span>
               <span className="line-total">{line.voided ? 'removed' : money(line.lineTotal)}</span>
-              {!line.voided && ticket.status === 'open' && (
+              {!line.voided && ticket.status === 'open' && !locked && (
                 <button
                   type="button"
                   className="line-remove"
@@ -66,7 +73,8 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine }: 
           ))}
         </ul>
       )}
-      <dl className="totals">
+      {/* Announced to screen readers as they change. */}
+      <dl className="totals" aria-live="polite" aria-atomic="true">
         <dt>Total</dt>
         <dd data-testid="ticket-total">{money(ticket.total)}</dd>
         <dt>Paid</dt>
@@ -78,8 +86,16 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine }: 
       </dl>
       {lastCash && lastCash.ticketId === ticket.id && (
         <div className="banner banner-ok" role="status" data-testid="cash-result">
-          Cash received {formatMoney(lastCash.tendered, lastCash.currency)}. Change:{' '}
-          <strong data-testid="cash-change">{formatMoney(lastCash.change, lastCash.currency)}</strong>
+          Cash received {formatMoney(lastCash.tendered, lastCash.currency)}.{' '}
+          {lastCash.change === 0 && ticket.due > 0 ? (
+            <>
+              Still due: <strong data-testid="cash-still-due-after">{formatMoney(ticket.due, ticket.currency)}</strong>
+            </>
+          ) : (
+            <>
+              Change: <strong data-testid="cash-change">{formatMoney(lastCash.change, lastCash.currency)}</strong>
+            </>
+          )}
           {ticket.status === 'paid' && ' — ticket paid. Ring an item to start the next one.'}
         </div>
       )}

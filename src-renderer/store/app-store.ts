@@ -10,9 +10,10 @@ import { createTicketSlice, type TicketSlice } from './ticket-slice.ts';
 import { createPaymentSlice, type PaymentSlice } from './payment-slice.ts';
 import { createNoticeSlice, type NoticeSlice } from './notice-slice.ts';
 import { createManagerSlice, type ManagerSlice } from './manager-slice.ts';
+import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -33,16 +34,20 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createPaymentSlice(set, get, api),
     ...createNoticeSlice(set, get, api),
     ...createManagerSlice(set, get, api),
+    ...createHistorySlice(set, get, api),
     async refreshAll() {
       const s = get();
-      const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : [];
-      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), ...screenData]);
+      const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];
+      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), s.loadRecovery(), ...screenData]);
+      // A reload (or a reopened window) mid-payment comes back to the payment screen main still has open.
+      await get().restorePayment();
     },
   }));
   const offs = [
     api.on('status.changed', (snap) => store.getState().statusChanged(snap)),
     api.on('ticket.changed', (snap) => store.getState().ticketChanged(snap)),
     api.on('payment.changed', (snap) => store.getState().paymentChanged(snap)),
+    api.on('recovery.reported', (notices) => store.getState().recoveryReported(notices)),
   ];
   return { store, dispose: () => offs.forEach((off) => off()) };
 }

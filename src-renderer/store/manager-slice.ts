@@ -9,7 +9,7 @@ import type { SliceCreator } from './app-store.ts';
 import { errorMessage } from './host-api.ts';
 
 /** The screens of the window. */
-export type Screen = 'register' | 'orphans' | 'settings';
+export type Screen = 'register' | 'orphans' | 'settings' | 'history';
 
 /** How training mode's simulated devices behave for the next payment. */
 export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];
@@ -66,6 +66,7 @@ export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) =>
       set({ screen });
       if (screen === 'orphans') void get().loadOrphans();
       if (screen === 'settings') void get().loadDevices();
+      if (screen === 'history') void get().loadHistory();
     },
 
     async loadOrphans() {

@@ -9,6 +9,9 @@ export interface NoticeSlice {
   /** The last command error, in the host's words; cleared by the next success or by dismissing it. */
   error: string | null;
   connection: ConnectionState;
+  /** A modal dialog is open: everything behind it is inert. */
+  modalOpen: boolean;
+  setModalOpen(open: boolean): void;
   showError(err: unknown): void;
   clearError(): void;
   setConnection(state: ConnectionState): void;
@@ -18,6 +21,8 @@ export interface NoticeSlice {
 export const createNoticeSlice: SliceCreator<NoticeSlice> = (set) => ({
   error: null,
   connection: 'connecting',
+  modalOpen: false,
+  setModalOpen: (modalOpen) => set({ modalOpen }),
   showError: (err) => set({ error: errorMessage(err) }),
   clearError: () => set({ error: null }),
   setConnection: (connection) => set({ connection }),

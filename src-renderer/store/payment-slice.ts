@@ -64,6 +64,10 @@ export interface PaymentSlice {
   /** Prints a ticket's receipt again from the journal. */
   reprintReceipt(ticketId: string): Promise<void>;
   paymentChanged(snapshot: AttemptSnapshot): void;
+  /** Reopens the payment screen of an attempt main has out or in doubt (after a reload); no-op when the dialog is open. */
+  restorePayment(): Promise<void>;
+  /** The cashier confirmed the in-doubt amount match is another customer: starts the card payment anyway. */
+  confirmMatchingCard(): Promise<void>;
 }
 
 const IDLE_FIND: FindMissingState = { running: false, report: null, error: null };
@@ -103,15 +107,19 @@ export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) =>
     }
   };
 
-  const start = async (ticketId: string, amount: number) => {
+  const start = async (ticketId: string, amount: number, confirmMatchingInDoubt?: boolean) => {
     set({ paymentTicketId: ticketId, paymentRequestedAt: Date.now(), paymentError: null, cancelPending: false, findMissing: IDLE_FIND });
     try {
-      adopt(await api.call('payment.start', { ticketId, amount }, { timeoutMs: START_TIMEOUT_MS }));
+      adopt(await api.call('payment.start', confirmMatchingInDoubt ? { ticketId, amount, confirmMatchingInDoubt } : { ticketId, amount }, { timeoutMs: START_TIMEOUT_MS }));
     } catch (err) {
       if (get().paymentTicketId !== ticketId) return;
       const attempt = get().attempt;
       const hasAttempt = attempt?.ticketId === ticketId && !retired.has(attempt.id);
-      if (err instanceof IpcError && err.code === 'attempt_unresolved') {
+      if (err instanceof IpcError && err.details?.needsConfirm === true) {
+        // Nothing was sent: the cashier decides whether this is the in-doubt customer again.
+        set({ paymentTicketId: null, paymentRequestedAt: null });
+        get().askMatchingConfirm({ kind: 'card', ticketId, amount, message: errorMessage(err) });
+      } else if (err instanceof IpcError && err.code === 'attempt_unresolved') {
         set({ paymentError: errorMessage(err) });
         await showBlocking(ticketId);
       } else if (hasAttempt) {
@@ -223,5 +231,31 @@ export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) =>
     },
 
     paymentChanged: adopt,
+
+    async restorePayment() {
+      if (get().paymentTicketId) return;
+      let open: AttemptSnapshot[];
+      try {
+        open = await api.call('payment.listUnresolved', {});
+      } catch {
+        return; // the register notice already says what is wrong with the host
+      }
+      const a = open.at(-1);
+      if (!a || get().paymentTicketId) return;
+      try {
+        const ticket = await api.call('ticket.get', { ticketId: a.ticketId });
+        set({ currentTicket: ticket, attempt: a, paymentTicketId: a.ticketId, paymentRequestedAt: null, paymentError: null, cancelPending: false, findMissing: IDLE_FIND });
+      } catch {
+        // Gone meanwhile: nothing to restore.
+      }
+    },
+
+    async confirmMatchingCard() {
+      const c = get().matchingConfirm;
+      get().askMatchingConfirm(null);
+      if (!c || c.kind !== 'card') return;
+      set({ attempt: null });
+      await start(c.ticketId, c.amount, true);
+    },
   };
 };

@@ -5,6 +5,7 @@ import type { TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
 import { IpcError } from '../../src-shared/ipc-client.ts';
 import type { SliceCreator } from './app-store.ts';
 import { serialQueue } from './command-queue.ts';
+import { errorMessage } from './host-api.ts';
 
 /** The outcome of the last cash tender, as main answered it. */
 export interface CashResult {
@@ -24,7 +25,9 @@ export interface TicketSlice {
   removeLine(lineId: string): Promise<void>;
   selectTicket(ticketId: string): Promise<void>;
   /** Takes cash on the current ticket; true when main accepted it. */
-  payCash(amountTendered: number): Promise<boolean>;
+  payCash(amountTendered: number, confirmMatchingInDoubt?: boolean): Promise<boolean>;
+  /** Voids the current ticket when it is empty. */
+  voidTicket(): Promise<void>;
   reloadTickets(): Promise<void>;
   ticketChanged(snapshot: TicketSnapshot): void;
 }
@@ -99,17 +102,36 @@ export const createTicketSlice: SliceCreator<TicketSlice> = (set, get, api) => {
       if (ticket) set({ currentTicket: ticket, lastCash: null, attempt: null });
     },
 
-    async payCash(amountTendered) {
+    async payCash(amountTendered, confirmMatchingInDoubt) {
       const current = get().currentTicket;
       if (!current) return false;
-      const answer = await command(() => api.call('tender.cash', { ticketId: current.id, amountTendered }));
-      if (!answer) return false;
+      let answer: Awaited<ReturnType<typeof api.call<'tender.cash'>>> | undefined;
+      try {
+        answer = await queue(() =>
+          api.call('tender.cash', confirmMatchingInDoubt ? { ticketId: current.id, amountTendered, confirmMatchingInDoubt } : { ticketId: current.id, amountTendered }),
+        );
+        get().clearError();
+        get().askMatchingConfirm(null);
+      } catch (err) {
+        if (err instanceof IpcError && err.details?.needsConfirm === true) {
+          get().askMatchingConfirm({ kind: 'cash', ticketId: current.id, amount: amountTendered, message: errorMessage(err) });
+        } else get().showError(err);
+        return false;
+      }
       adopt(answer.ticket);
       set({
         lastCash: { ticketId: answer.ticket.id, tendered: amountTendered, change: answer.change, currency: answer.ticket.currency },
       });
       await refreshOpen();
       return true;
+    },
+
+    async voidTicket() {
+      const current = get().currentTicket;
+      if (!current) return;
+      const voided = await command(() => api.call('ticket.void', { ticketId: current.id }));
+      if (voided) set({ currentTicket: null, lastCash: null, attempt: null });
+      await refreshOpen();
     },
 
     async reloadTickets() {
