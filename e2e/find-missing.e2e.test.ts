@@ -16,6 +16,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { IpcClient } from '../src-shared/ipc-client.ts';
 import { WebSocketTransport, hostSocketUrl, type WebSocketLike } from '../src-renderer/api/websocket-transport.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { chargedForTicket } from './fixtures/processor-ledger.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
 
 const SPEC = 'find-missing';
@@ -132,6 +133,9 @@ test('after Normal, Find Missing Payments records it: "Already paid", and the ti
   const ticket = await ipc!.call('ticket.get', { ticketId });
   assert.equal(ticket.status, 'paid');
   assert.equal(ticket.paid, ticket.total, 'paid once, not twice');
+  // Ground truth: the processor's ledger holds exactly one charge of the ticket's total.
+  const charged = await chargedForTicket(await host.trainingGatewayUrl(), '1', ticket.number);
+  assert.deepEqual(charged, { count: 1, amount: ticket.total }, 'the processor charged the card exactly once');
   // The gateway holds no second charge for the ticket: nothing is left to attach or to queue.
   const again = await ipc!.call('reconcile.findMissing', { ticketId });
   assert.equal(again.checked, 1);

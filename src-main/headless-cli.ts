@@ -83,6 +83,11 @@ async function main(): Promise<void> {
   const status = headless.host.status();
   if (!status.journal.healthy) process.stderr.write(`cashier-desk headless: journal unavailable: ${status.journal.message}\n`);
   process.stdout.write(`${READY_PREFIX}${headless.url}\n`);
+  // Tests read the training processor's ledger (the ground truth of every charge) through this loopback address.
+  void headless.host.ready.then(() => {
+    const training = headless.host.devices.training();
+    if (training) process.stderr.write(`cashier-desk headless: training gateway ${training.gateway.url}\n`);
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

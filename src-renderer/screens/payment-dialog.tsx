@@ -55,8 +55,15 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
   // Find Missing helps while the outcome is not known or a command failed; never on a final approval or decline.
   const helps = view.phase === 'checking' || view.phase === 'not_charged' || paymentError !== null;
   const buttons = view.actions.includes('find_missing') || !helps ? view.actions : [...view.actions, 'find_missing' as const];
-  // No button takes focus by itself (Cancel appearing at 30 s must not catch an Enter meant for something else):
-  // focus stays on the dialog until the cashier tabs to a button.
+  // While the card is out (starting, waiting, checking) no button takes focus by itself: Cancel appearing at
+  // 30 s must not catch an Enter meant for something else. A final result focuses its first button (Done,
+  // Try again), where Enter takes no money.
+  const final = view.phase !== 'starting' && view.phase !== 'waiting' && view.phase !== 'checking';
+  const firstButton = useRef<HTMLButtonElement>(null);
+  const firstAction = buttons[0];
+  useEffect(() => {
+    if (final && firstAction !== 'cancel') firstButton.current?.focus();
+  }, [final, firstAction, view.phase]);
 
   const press = (action: PaymentAction) => {
     switch (action) {
@@ -165,6 +172,7 @@ export function PaymentDialog({ onOtherTender }: PaymentDialogProps) {
           {buttons.map((action, i) => (
             <button
               key={action}
+              ref={i === 0 ? firstButton : undefined}
               type="button"
               className={`btn ${i === 0 ? 'btn-primary' : ''}`}
               data-testid={`payment-${action.replace('_', '-')}`}

@@ -2,6 +2,7 @@
 // Every action is reachable from the keyboard (register-keys.ts) and by pointer.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RecoveryNotice } from '../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import { CashDialog } from './cash-dialog.tsx';
 import { CatalogGrid } from './catalog-grid.tsx';
@@ -21,6 +22,9 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
 }
 
+/** One shared empty list: a new [] per render would make the store selector loop. */
+const NO_NOTICES: readonly RecoveryNotice[] = [];
+
 /** The register screen. */
 export function RegisterScreen() {
   const catalog = useAppState((s) => s.catalog);
@@ -31,7 +35,7 @@ export function RegisterScreen() {
   const error = useAppState((s) => s.error);
   const paymentOpen = useAppState((s) => s.paymentTicketId !== null);
   const matchingConfirm = useAppState((s) => s.matchingConfirm);
-  const recovery = useAppState((s) => (s.recoveryDismissed ? [] : s.recoveryNotices));
+  const recovery = useAppState((s) => (s.recoveryDismissed ? NO_NOTICES : s.recoveryNotices));
   const actions = useAppActions();
   const [cashOpen, setCashOpen] = useState(false);
   const modalOpen = cashOpen || paymentOpen || matchingConfirm !== null;
@@ -156,7 +160,7 @@ export function RegisterScreen() {
             <span>
               <PlainMessage text={error} />
             </span>
-            <button type="button" className="btn btn-small" onClick={actions.clearError} aria-label="Dismiss">
+            <button type="button" className="btn btn-small" onClick={actions.clearError} aria-label="Dismiss, Esc">
               <kbd>Esc</kbd>
             </button>
           </div>

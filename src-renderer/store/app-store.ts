@@ -43,10 +43,18 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
       await get().restorePayment();
     },
   }));
+  const lastState = new Map<string, string>();
   const offs = [
     api.on('status.changed', (snap) => store.getState().statusChanged(snap)),
     api.on('ticket.changed', (snap) => store.getState().ticketChanged(snap)),
-    api.on('payment.changed', (snap) => store.getState().paymentChanged(snap)),
+    api.on('payment.changed', (snap) => {
+      store.getState().paymentChanged(snap);
+      // The open list marks tickets with a card in doubt: a change of state (not of progress words) moves that mark.
+      if (lastState.get(snap.id) !== snap.state) {
+        lastState.set(snap.id, snap.state);
+        void store.getState().reloadTickets();
+      }
+    }),
     api.on('recovery.reported', (notices) => store.getState().recoveryReported(notices)),
   ];
   return { store, dispose: () => offs.forEach((off) => off()) };
