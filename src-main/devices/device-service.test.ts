@@ -229,3 +229,18 @@ test('live status: while a sale runs the PIN pad prompts reach the listeners in 
   assert.equal(service.health().terminal.state, 'connected');
   assert.equal(service.health().terminal.detail, 'Ready.');
 });
+
+test('live status without polling: a print that finds the paper out is pushed at once, and so is the paper back', async () => {
+  const { service } = rig({ training: 'auto', trainingOptions: { cardTimeMs: 10 }, probeIntervalMs: 0 });
+  await service.start();
+  await waitForHealth(service, (h) => h.printer.state === 'connected');
+  const sim = service.training()!.printerSimulator;
+  sim.setFaults({ paperOut: true });
+  const printed = await service.printer()!.print(new Uint8Array([0x1b, 0x40]));
+  assert.equal(printed.printed, false);
+  const out = await waitForHealth(service, (h) => h.printer.state !== 'connected');
+  assert.match(out.printer.detail ?? '', /paper/i);
+  sim.setFaults({ paperOut: false });
+  assert.equal((await service.printer()!.print(new Uint8Array([0x1b, 0x40]))).printed, true);
+  await waitForHealth(service, (h) => h.printer.state === 'connected');
+});

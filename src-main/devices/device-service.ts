@@ -68,6 +68,9 @@ function healthSource(src: Source, trainingId: string, trainingName: string): He
   return src === 'training' ? TRAINING_SOURCE(trainingId, trainingName) : { training: false, device: src };
 }
 
+/** Printer drivers already wrapped to re-probe after a print (the training printer outlives a rebuild). */
+const PROBED_AFTER_PRINT = new WeakSet<EscPosPrinter>();
+
 /** Devices of this register (see file comment). */
 export class DeviceService {
   private readonly o: DeviceServiceOptions;
@@ -332,13 +335,33 @@ export class DeviceService {
   private buildPrinter(src: Source): Slot<EscPosPrinter> {
     const printer = src === 'training' ? this.rig!.printer : makePrinter(src.settings as PrinterSettings);
     const hs = healthSource(src, TRAINING_PRINTER_ID, 'Training receipt printer (simulated)');
-    return {
+    const slot: Slot<EscPosPrinter> = {
       source: src,
       driver: printer,
       health: { ...connecting(hs, 'printer') },
       release: async () => {
         if (src !== 'training') await printer.close();
       },
+    };
+    this.probeAfterPrint(printer);
+    return slot;
+  }
+
+  /**
+   * A print is when paper-out (or its end) is learnt: ask the printer at once and
+   * push the change, instead of leaving the status bar wrong until the next probe.
+   */
+  private probeAfterPrint(printer: EscPosPrinter): void {
+    if (PROBED_AFTER_PRINT.has(printer)) return;
+    PROBED_AFTER_PRINT.add(printer);
+    const print = printer.print.bind(printer);
+    printer.print = async (receipt) => {
+      try {
+        return await print(receipt);
+      } finally {
+        const slot = this.printerSlot;
+        if (slot?.driver === printer && !this.closed) void this.probePrinter(slot).catch(() => undefined);
+      }
     };
   }
 

@@ -29,7 +29,7 @@ export function OpenTicketsList({ tickets, currentId, onSelect, firstRef }: Open
               <button
                 type="button"
                 ref={i === 0 ? firstRef : undefined}
-                className={`open-ticket ${t.id === currentId ? 'current' : ''} ${t.cardInDoubt ? 'in-doubt' : ''}`}
+                className={`open-ticket ${t.id === currentId ? 'current' : ''} ${t.locked ? 'in-doubt' : ''}`}
                 aria-current={t.id === currentId ? 'true' : undefined}
                 data-testid={`open-ticket-${t.number}`}
                 onClick={() => onSelect(t.id)}
@@ -39,10 +39,12 @@ export function OpenTicketsList({ tickets, currentId, onSelect, firstRef }: Open
                   {t.lineCount} {t.lineCount === 1 ? 'line' : 'lines'}
                 </span>
                 <span className="open-ticket-total">{formatMoney(t.total, t.currency)}</span>
-                {t.cardInDoubt && (
+                {t.cardInDoubt ? (
                   <span className="open-ticket-doubt" data-testid={`open-ticket-doubt-${t.number}`}>
                     Card may have been charged: checking
                   </span>
+                ) : (
+                  t.locked && <span className="open-ticket-doubt">Card payment in progress</span>
                 )}
               </button>
             </li>

@@ -54,7 +54,8 @@ export function RegisterScreen() {
   const locked =
     !!ticket &&
     ticket.status === 'open' &&
-    (openTickets.some((t) => t.id === ticket.id && t.cardInDoubt) || (attempt?.ticketId === ticket.id && (attempt.state === 'sent' || attempt.state === 'in_doubt')));
+    (openTickets.some((t) => t.id === ticket.id && t.locked) || (attempt?.ticketId === ticket.id && (attempt.state === 'sent' || attempt.state === 'in_doubt')));
+  const inDoubt = locked && (openTickets.some((t) => t.id === ticket.id && t.cardInDoubt) || (attempt?.ticketId === ticket.id && attempt.state === 'in_doubt'));
   const canVoid = !!ticket && ticket.status === 'open' && activeLines.length === 0 && ticket.paid === 0 && !locked;
 
   const run = (action: RegisterAction) => {
@@ -152,7 +153,7 @@ export function RegisterScreen() {
           selectedLineId={ticket?.status === 'open' ? selectedLineId : undefined}
           lastCash={lastCash}
           onRemoveLine={(id) => void actions.removeLine(id)}
-          locked={locked}
+          locked={locked ? (inDoubt ? 'in_doubt' : 'sent') : undefined}
         />
         {ticket && ticket.status === 'paid' && !paymentOpen && <ReceiptStatus ticket={ticket} />}
         {error && !cashOpen && (

@@ -72,6 +72,8 @@ export function StatusBar() {
           TRAINING
         </span>
       )}
+      {/* The states share one line and are cut with an ellipsis (full text in the tooltip) rather than wrap the bar. */}
+      <div className="status-items">
       {!connected && (
         <span className="status-item bad" data-testid="status-host">
           Host unreachable (last known states)
@@ -87,6 +89,7 @@ export function StatusBar() {
       <DeviceItem slot="terminal" health={status.terminal} />
       <DeviceItem slot="printer" health={status.printer} />
       <DeviceItem slot="cardReader" health={status.cardReader} />
+      </div>
       <nav className="status-nav" aria-label="Screens">
         {NAV.map((n) => (
           <button

@@ -11,13 +11,13 @@ export interface TicketPanelProps {
   lastCash: CashResult | null;
   onRemoveLine(lineId: string): void;
   /** A card payment on it is out or in doubt: lines cannot be removed (main refuses too). */
-  locked?: boolean;
+  locked?: 'sent' | 'in_doubt';
 }
 
 const STATUS_WORDS: Record<TicketSnapshot['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
 
 /** The current ticket. */
-export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, locked = false }: TicketPanelProps) {
+export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, locked }: TicketPanelProps) {
   if (!ticket) {
     return (
       <section className="panel ticket" data-testid="ticket">
@@ -39,7 +39,9 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, lo
       </h2>
       {locked && (
         <p className="banner banner-warn" data-testid="ticket-locked">
-          Card may have been charged: checking. This ticket is locked until the payment is resolved.
+          {locked === 'in_doubt'
+            ? 'Card may have been charged: checking. This ticket is locked until the payment is resolved.'
+            : 'A card payment is in progress. This ticket is locked until it finishes.'}
         </p>
       )}
       {ticket.lines.length === 0 ? (
