@@ -210,6 +210,27 @@ function contractSuite(makeFactory: () => TransportFactory): void {
       assert.equal((await client.call('device.list', {})).length, 0, 'nothing refused was saved');
     });
 
+    test('issue 9 commands: void, history, events, unresolved, recovery notices, and their validation', async () => {
+      const empty = await client.call('ticket.create', {});
+      assert.equal((await client.call('ticket.void', { ticketId: empty.id })).status, 'voided');
+      const t = await client.call('ticket.create', {});
+      await client.call('ticket.addLine', { ticketId: t.id, itemId: 'coffee' });
+      await client.call('tender.cash', { ticketId: t.id, amountTendered: 2000, confirmMatchingInDoubt: false });
+      const history = await client.call('ticket.history', { query: `#${t.number}` });
+      assert.deepEqual(history.map((h) => h.number), [t.number]);
+      assert.ok((await client.call('ticket.history', {})).some((h) => h.number === empty.number && h.status === 'voided'));
+      const events = await client.call('ticket.events', { ticketId: t.id });
+      assert.deepEqual(events.map((e) => `${e.entity}.${e.type}`).slice(0, 4), ['ticket.created', 'ticket.line_added', 'ticket.cash_tendered', 'ticket.paid']);
+      assert.deepEqual(await client.call('payment.listUnresolved', {}), []);
+      assert.deepEqual(await client.call('recovery.notices', {}), []);
+      await rejectsWith(client.call('ticket.history', { query: '<script>' }), 'invalid_request', /query/);
+      await rejectsWith(client.call('ticket.history', { query: 'x'.repeat(41) }), 'invalid_request', /query/);
+      await rejectsWith(client.call('tender.cash', { ticketId: t.id, amountTendered: 100, confirmMatchingInDoubt: 'yes' } as never), 'invalid_request', /confirmMatchingInDoubt/);
+      await rejectsWith(client.call('payment.start', { ticketId: t.id, amount: 100, confirmMatchingInDoubt: 1 } as never), 'invalid_request', /confirmMatchingInDoubt/);
+      await rejectsWith(client.call('ticket.void', { ticketId: 'no such' } as never), 'invalid_request', /ticketId/);
+      await rejectsWith(client.call('ticket.events', { ticketId: 'nope' }), 'not_found');
+    });
+
     test('ticket.changed reaches every connected client', async () => {
       const other = new IpcClient(await factory.connect(), { timeoutMs: 5000 });
       try {

@@ -130,3 +130,8 @@ test('the PIN pad live line shows only while the attempt is sent, for its own bu
   // Once a cancel is asked, the prompt would contradict "Do not charge again".
   assert.equal(paymentView(sent, { ...ctx, cancelPending: true, terminal: busy('Customer is entering the PIN') }).pinPadLine, undefined);
 });
+
+test('a final Declined or Approved does not offer Find Missing Payments', () => {
+  assert.ok(!paymentView(attempt({ state: 'declined', message: 'The card was declined.' }), ctx).actions.includes('find_missing'));
+  assert.ok(!paymentView(attempt({ state: 'approved', amountApproved: 1000, message: 'Approved.' }), ctx).actions.includes('find_missing'));
+});

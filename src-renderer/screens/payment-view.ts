@@ -135,7 +135,8 @@ export function paymentView(attempt: AttemptSnapshot | null, ctx: PaymentViewCon
         title: 'Declined',
         message: reason ? `${reason}. ${attempt.message}` : attempt.message,
         tone: 'bad',
-        actions: ['retry', 'other_tender', 'find_missing'],
+        // A decline is a final answer: Find Missing Payments would only add doubt where there is none.
+        actions: ['retry', 'other_tender'],
       };
     }
     case 'aborted':
