@@ -83,6 +83,8 @@ export interface TicketSummary {
   lineCount: number;
   updatedAt: string;
   /** A card attempt on it is out (sent) or in doubt: the ticket is locked until it is resolved. */
+  locked?: boolean;
+  /** That attempt is in doubt: the card may have been charged and it is being checked. */
   cardInDoubt?: boolean;
 }
 

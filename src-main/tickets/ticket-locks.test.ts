@@ -51,17 +51,18 @@ test('a card attempt sent or in doubt locks its ticket: no line added or removed
   refused(() => tickets.addLine(t.id, 'coffee', 1), 'attempt_unresolved', why);
   refused(() => tickets.removeLine(t.id, s.lines[1].id), 'attempt_unresolved', why);
   refused(() => tickets.tenderCash(t.id, 2000), 'attempt_unresolved', why);
+  assert.deepEqual(tickets.listOpen().map((x) => [x.number, x.locked, x.cardInDoubt]), [[1, true, false]], 'out on the PIN pad: locked, not yet in doubt');
   attempts.transition(a.id, { type: 'doubt', reason: 'timeout' });
   refused(() => tickets.removeLine(t.id, s.lines[0].id), 'attempt_unresolved', why);
   const after = tickets.get(t.id);
   assert.equal(after.total, 1120, 'nothing changed while locked');
   assert.equal(after.lines.filter((l) => l.voided).length, 0);
-  assert.deepEqual(tickets.listOpen().map((x) => [x.number, x.cardInDoubt === true]), [[1, true]]);
+  assert.deepEqual(tickets.listOpen().map((x) => [x.number, x.locked, x.cardInDoubt]), [[1, true, true]]);
 
   // Resolved (the card was not charged): the ticket unlocks and the mark goes.
   attempts.transition(a.id, { type: 'confirm_absent' });
   assert.equal(tickets.removeLine(t.id, s.lines[0].id).total, 825);
-  assert.deepEqual(tickets.listOpen().map((x) => [x.number, x.cardInDoubt === true]), [[1, false]]);
+  assert.deepEqual(tickets.listOpen().map((x) => [x.number, x.locked === true, x.cardInDoubt === true]), [[1, false, false]]);
   journal.close();
 });
 

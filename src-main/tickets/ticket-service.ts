@@ -106,8 +106,11 @@ export class TicketService {
 
   /** Open tickets of this register, newest first. */
   listOpen(): TicketSummary[] {
-    const locked = new Set(this.history.unresolved(this.register.id).map((a) => a.ticketId));
-    return this.repo.listOpen(this.register.id).map((t) => (locked.has(t.id) ? { ...t, cardInDoubt: true } : t));
+    const out = new Map(this.history.unresolved(this.register.id).map((a) => [a.ticketId, a.state]));
+    return this.repo.listOpen(this.register.id).map((t) => {
+      const state = out.get(t.id);
+      return state ? { ...t, locked: true, cardInDoubt: state === 'in_doubt' } : t;
+    });
   }
 
   /** Voids an open ticket with no lines left, nothing paid and no card out; it stays in the journal. */
