@@ -44,8 +44,10 @@ export interface PanSpan {
 // Card numbers are printed and typed in groups: 4-4-4-4, 4-6-5 (Amex),
 // 4-6-4 (Diners), 4-4-4-4-3. Groups of 3 to 6 digits joined by one space or
 // dash are read as one number. Longer groups are not joined, so ids such as
-// UUIDs (8-4-4-4-12) and ISO dates can never add up to a "card number".
-const GROUPED = /(?<!\d)\d{3,6}(?:[ -]\d{3,6})+(?!\d)/g;
+// UUIDs (8-4-4-4-12) and ISO dates can never add up to a "card number";
+// a group must stand alone (no letter or digit touching it), or the digit
+// tail of a hex UUID segment ("ab123456-1234-…") would count as a group.
+const GROUPED = /(?<![0-9A-Za-z])\d{3,6}(?:[ -]\d{3,6})+(?![0-9A-Za-z])/g;
 const UNBROKEN = /\d{13,19}/g;
 
 /**
