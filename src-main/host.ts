@@ -8,7 +8,6 @@ import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts'
 import type { AppInfo, RecoveryNotice, StatusSnapshot } from '../src-shared/domain.ts';
 import { redactForLog, redactText } from './ipc/log-redaction.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
-import { journalDamagedError } from './journal/journal-integrity.ts';
 import { DeviceRepository } from './devices/device-repository.ts';
 import { DeviceService, type TrainingMode } from './devices/device-service.ts';
 import type { TrainingOptions } from './devices/training-devices.ts';
@@ -148,6 +147,8 @@ export function createHost(config: HostConfig = {}): Host {
   devices.onChange(pushStatus);
   // The full integrity check runs in the background after opening; its verdict changes the health shown.
   journal?.onIntegrityChange(pushStatus);
+  // A disk that fills up or turns read-only shows in the status bar within a second (the journal's write watch).
+  journal?.onWriteHealthChange(pushStatus);
 
   const log = (line: string) => process.stderr.write(`host: ${redactText(line)}\n`);
   if (journal && tickets) {
@@ -196,10 +197,13 @@ export function createHost(config: HostConfig = {}): Host {
     });
   }
 
-  /** New card and cash payments: refused (journal_corrupt) once the background check found the journal damaged. */
+  /**
+   * New card and cash payments are refused before anything is sent while the journal
+   * cannot take them: damaged (journal_corrupt), history missing (journal_corrupt),
+   * or not writable now (journal_unavailable naming disk full / read-only).
+   */
   function takingPayments(): void {
-    const integrity = journal?.integrity();
-    if (integrity?.state === 'failed') throw journalDamagedError(integrity);
+    journal?.assertWritable();
   }
 
   /** The payment services, or the journal's refusal. */
@@ -356,7 +360,11 @@ export function createHost(config: HostConfig = {}): Host {
 /** Health of an open journal: its background integrity check decides. */
 function openJournalHealth(journal: Journal): StatusSnapshot['journal'] {
   const base = { path: journal.path, schemaVersion: journal.schemaVersion };
+  const lost = journal.lostHistory();
+  if (lost) return { ...base, healthy: false, message: lost.message };
+  const fault = journal.writeHealth();
   const integrity = journal.integrity();
+  if (fault && integrity.state !== 'failed') return { ...base, healthy: false, message: fault.message };
   switch (integrity.state) {
     case 'checking':
       return { ...base, healthy: true, message: 'Checking the journal…' };

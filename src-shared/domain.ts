@@ -226,7 +226,11 @@ export interface AppInfo {
 export interface JournalBreak {
   /** Sequence number where the break was found. */
   seq: number;
-  kind: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'truncated' | 'head_mismatch';
+  /**
+   * history_lost: the chain is behind the high-water mark kept outside the WAL (acknowledged changes missing);
+   * state_mismatch: a state row differs from what its events rebuild.
+   */
+  kind: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'truncated' | 'head_mismatch' | 'history_lost' | 'state_mismatch';
   detail: string;
 }
 

@@ -1,22 +1,33 @@
 // The Electron shell: one locked-down window over the same host the headless
 // mode serves. Everything of substance lives in host.ts; this file only wires
-// the window, the CSP and the IPC channel.
+// the window, the app:// protocol, the CSP and the IPC channel.
 
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, protocol, session } from 'electron';
 import { createHost, type Host } from '../host.ts';
 import { hostConfigFromEnv } from '../host-env-config.ts';
 import { CONTENT_SECURITY_POLICY } from '../ipc/content-security-policy.ts';
 import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
+import { APP_ENTRY_URL, APP_SCHEME, createAppProtocolHandler } from './app-protocol-handler.ts';
 import { attachElectronIpc } from './electron-ipc-transport.ts';
 
 // Compiled to dist-main/src-main/electron/: the project root is three levels up.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..', '..');
-const rendererFile = path.join(appRoot, 'dist-renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererFile).href;
+const rendererRoot = path.join(appRoot, 'dist-renderer');
 const preloadFile = path.join(here, 'preload.cjs');
+// An installed register offers no DevTools and no default menu (its View menu
+// opens DevTools and reloads the page mid-sale); a development run keeps both.
+const packaged = app.isPackaged;
+
+// The renderer is served from app://cashier-desk/, never file://: responses of
+// a custom scheme carry our CSP header, and file:// pages could read other
+// local files. Standard + secure gives the scheme a real origin ('self' in the
+// CSP) and a secure context. Must run before the app is ready.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 let host: Host | undefined;
 
@@ -58,7 +69,9 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  if (packaged) Menu.setApplicationMenu(null);
   const ses = session.defaultSession;
+  ses.protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot));
   // A register needs no camera, microphone, notifications or geolocation.
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
@@ -91,9 +104,15 @@ async function start(): Promise<void> {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      devTools: !packaged,
     },
   });
-  attachElectronIpc(win, dispatcher, rendererUrl);
+  if (packaged) {
+    // devTools: false already makes openDevTools a no-op; close them should
+    // anything still open them.
+    win.webContents.on('devtools-opened', () => win.webContents.closeDevTools());
+  }
+  attachElectronIpc(win, dispatcher, APP_ENTRY_URL);
   win.once('ready-to-show', () => win.show());
-  await win.loadFile(rendererFile);
+  await win.loadURL(APP_ENTRY_URL);
 }

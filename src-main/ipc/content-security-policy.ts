@@ -1,5 +1,5 @@
-// One Content-Security-Policy for every way the renderer is loaded (Electron
-// session headers, the loopback HTTP server, the meta tag in index.html), so
+// One Content-Security-Policy for every way the renderer is loaded (the app://
+// protocol in Electron, the loopback HTTP server, the meta tag in index.html), so
 // the UI is tested in browser mode under the same rules it ships with.
 
 /** The renderer's Content-Security-Policy: only our own scripts, styles and connections. */

@@ -59,6 +59,18 @@ describe('IpcDispatcher failure paths', () => {
     assert.match(JSON.stringify(res), /424242\*+4242/);
   });
 
+  test('ticket.get with a card number (unbroken, spaced or dashed) as its id never echoes it', async () => {
+    const d = new IpcDispatcher(host.handlers, { log: () => {} });
+    for (const [i, id] of ['4111 1111 1111 1111', '4111-1111-1111-1111', '3782 822463 10005', '4111111111111111'].entries()) {
+      const res = await d.dispatch(JSON.stringify({ kind: 'request', id: 10 + i, method: 'ticket.get', params: { ticketId: id } }), 'c1');
+      assert.equal(res.ok, false);
+      const text = JSON.stringify(res);
+      assert.doesNotMatch(text, new RegExp(id.replace(/ /g, '\\s')), `${id} echoed: ${text}`);
+      // The schema refuses spaces in an id without echoing it; an unbroken one reaches not_found, masked.
+      if (!res.ok && res.error.code === 'not_found') assert.match(text, /\d{6}\*+\d{4}/, 'masked to first 6 / last 4');
+    }
+  });
+
   test('missing params count as {} for commands without fields', async () => {
     const d = new IpcDispatcher(host.handlers, { log: () => {} });
     const res = await d.dispatch(JSON.stringify({ kind: 'request', id: 4, method: 'app.info' }), 'c1');
@@ -107,5 +119,8 @@ describe('IpcDispatcher failure paths', () => {
     assert.equal(redactText('pan 5555555555554444 ok'), 'pan 555555******4444 ok');
     assert.equal(redactText('order 1234567890123'), 'order 1234567890123', 'not Luhn-valid: left alone');
     assert.equal(redactText('%B4111111111111111^DOE/J^2512101?'), '[track data removed]');
+    assert.equal(redactText('Visa 4111 1111 1111 1111 exp'), 'Visa 411111******1111 exp');
+    assert.equal(redactText('card 5555-5555-5555-4444.'), 'card 555555******4444.');
+    assert.equal(redactText('at 2026-11-22 10:15, 1234 5678 9012 3456'), 'at 2026-11-22 10:15, 1234 5678 9012 3456', 'not Luhn-valid: left alone');
   });
 });

@@ -15,7 +15,7 @@ import {
   type Handlers,
   type ResponseEnvelope,
 } from '../../src-shared/ipc-contract.ts';
-import { redactForLog, redactText } from './log-redaction.ts';
+import { redactForLog, redactText, redactValue } from './log-redaction.ts';
 
 /** One connected client, as a transport presents it. */
 export interface IpcConnection {
@@ -145,8 +145,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}`;
 }
 
+// Every error leaves masked: a message may echo what the client sent (a ticket id typed as a card number).
 function fail(id: number | null, error: ErrorPayload): ResponseEnvelope {
-  return { kind: 'response', id, ok: false, error };
+  return { kind: 'response', id, ok: false, error: redactValue(error) };
 }
 
 // Echoed client text is cut short and masked: a key or method name could hold a card number.

@@ -15,6 +15,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../src-shared/errors.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
+import { watchedFault, writeFaultCause } from './journal-write-health.ts';
 
 /** PRAGMA application_id stamped on every journal ("CDjl"), so a foreign SQLite file is recognised. */
 export const JOURNAL_APPLICATION_ID = 0x43446a6c;
@@ -222,6 +223,16 @@ function toJournalError(err: unknown, abs: string): AppError {
   const code = (err as { code?: string }).code ?? '';
   const message = err instanceof Error ? err.message : String(err);
   if (isCorruptionError(err)) return corrupt(abs, [message]);
+  // SQLite says only "unable to open database file": name the cause when the disk shows it.
+  const cause = writeFaultCause(err) === 'disk full' ? 'disk full' : watchedFault(abs);
+  if (cause === 'read-only' || cause === 'disk full') {
+    return new AppError(
+      'journal_unavailable',
+      `The journal ${abs} cannot be opened for writing (${cause}): ${cause === 'disk full' ? 'free space on the disk that holds it' : 'make the journal file and its folder writable again (a manager or support can do this)'}, then start the app again. Nothing in it was changed.`,
+      { path: abs, cause },
+      { cause: err },
+    );
+  }
   return new AppError(
     'journal_unavailable',
     `The journal ${abs} cannot be opened (${message}). Check that the folder exists and is writable and that no other copy of the app holds it, then start again.`,

@@ -129,7 +129,7 @@ export function failedStatus(path: string, problems: string[], ms?: number): Int
     problems: problems.slice(0, MAX_PROBLEMS),
     ms,
     message:
-      `The journal ${path} failed its integrity check (${problems[0]}). Card and cash payments are stopped so nothing more is written to a damaged file. ` +
+      `The journal ${path} failed its integrity check (${problems[0]}). Card and cash payments are stopped, and nothing more (tickets and settings neither) is written to a damaged file. ` +
       'Do not delete it: it holds payment records. A manager can still look up tickets and run "Verify journal"; restore the journal from a backup or contact support.',
   };
 }

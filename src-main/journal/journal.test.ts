@@ -146,7 +146,7 @@ test('a rolled-back transaction leaves neither state nor event, and the chain co
 
 test('a full card number in an event is refused and not echoed in the error', () => {
   const j = openTestJournal(file());
-  for (const pan of ['4111111111111111', '5555555555554444', '378282246310005']) {
+  for (const pan of ['4111111111111111', '5555555555554444', '378282246310005', '4111 1111 1111 1111', '5555-5555-5555-4444', '3782 822463 10005']) {
     assert.throws(
       () => j.transact(() => j.appendEvent({ entity: 'attempt', entityId: 'a', type: 'approve', payload: { note: `card ${pan}` } })),
       (err: unknown) => err instanceof AppError && err.code === 'invalid_request' && !err.message.includes(pan) && !JSON.stringify(err.details).includes(pan),

@@ -7,8 +7,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { JournalVerifyReport } from '../../src-shared/domain.ts';
 import { EventAppender, type NewEvent } from './event-log.ts';
 import { openJournalDatabase } from './journal-connection.ts';
-import { failedStatus, startBackgroundCheck, type BackgroundCheck, type IntegrityStatus } from './journal-integrity.ts';
+import { failedStatus, journalDamagedError, startBackgroundCheck, type BackgroundCheck, type IntegrityStatus } from './journal-integrity.ts';
 import { verifyJournalDetailed } from './journal-verify.ts';
+import { compareWithMark, MarkWriter, readMark, type ChainMark, type LostHistory } from './journal-high-water-mark.ts';
+import { watchedFault, writeFault, writeFaultCause, type WriteFault } from './journal-write-health.ts';
+import { AppError } from '../../src-shared/errors.ts';
+
+/** How often the write watch looks at the disk (and, after a fault, tries a real write). */
+const WATCH_MS = 500;
 
 export { defaultJournalPath } from './journal-path.ts';
 
@@ -43,6 +49,12 @@ export class Journal {
   private integrityStatus: IntegrityStatus = { state: 'not_run', problems: [] };
   private readonly integrityListeners = new Set<(s: IntegrityStatus) => void>();
   private check: BackgroundCheck | undefined;
+  private readonly mark: MarkWriter;
+  private pendingMark: ChainMark | undefined;
+  private lost: LostHistory | undefined;
+  private fault: WriteFault | undefined;
+  private readonly writeListeners = new Set<(f: WriteFault | undefined) => void>();
+  private watch: ReturnType<typeof setInterval> | undefined;
 
   /** Use openJournal(); this wraps an already opened and migrated connection. */
   constructor(db: Database, path: string, schemaVersion: number, opts: Pick<JournalOptions, 'clock' | 'newId'> = {}) {
@@ -53,6 +65,98 @@ export class Journal {
     this.idGen = opts.newId ?? randomUUID;
     this.events = new EventAppender(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.mark = new MarkWriter(path);
+  }
+
+  /**
+   * Checks the chain head against the high-water mark kept outside the WAL
+   * (journal-high-water-mark.ts); records the head as the mark when there is
+   * none yet. After this, history found missing blocks every write.
+   */
+  checkHighWaterMark(): LostHistory | undefined {
+    const head = this.db.prepare('SELECT seq, hash FROM chain_head WHERE id = 1').get() as ChainMark | undefined;
+    if (!head) return undefined;
+    const mark = readMark(this.path);
+    const hashAt = this.db.prepare('SELECT hash FROM events WHERE seq = ?').pluck();
+    this.lost = compareWithMark(this.path, mark, head, (seq) => hashAt.get(seq) as string | undefined);
+    if (!mark) {
+      try {
+        this.mark.record(head);
+      } catch (err) {
+        console.error('journal: the high-water mark could not be written', err instanceof Error ? err.message : err);
+      }
+    }
+    return this.lost;
+  }
+
+  /** History found missing at open (the WAL deleted or damaged), or undefined. */
+  lostHistory(): LostHistory | undefined {
+    return this.lost;
+  }
+
+  /**
+   * Why no write may reach the file at all (integrity check failed, history
+   * missing), or undefined. Reading, export and verify still work.
+   */
+  writeBlock(): AppError | undefined {
+    if (this.integrityStatus.state === 'failed') return journalDamagedError(this.integrityStatus);
+    if (this.lost) return new AppError('journal_corrupt', this.lost.message, { reason: 'history_lost', expectedSeq: this.lost.expected.seq, foundSeq: this.lost.found.seq });
+    return undefined;
+  }
+
+  /** The current write fault (disk full, read-only, disk error), or undefined when writes work. */
+  writeHealth(): WriteFault | undefined {
+    return this.fault;
+  }
+
+  /** Subscribes to write-fault changes (undefined: writes work again); returns the unsubscribe function. */
+  onWriteHealthChange(cb: (f: WriteFault | undefined) => void): () => void {
+    this.writeListeners.add(cb);
+    return () => this.writeListeners.delete(cb);
+  }
+
+  /** Throws the AppError a new payment gets while the journal cannot take it: blocked or not writable. */
+  assertWritable(): void {
+    const block = this.writeBlock();
+    if (block) throw block;
+    if (this.fault) throw new AppError('journal_unavailable', this.fault.message, { cause: this.fault.cause });
+  }
+
+  /** Starts the once-every-WATCH_MS look at the disk (idempotent; stopped by close()). */
+  startWriteWatch(): void {
+    if (this.watch) return;
+    this.watch = setInterval(() => this.lookAtDisk(), WATCH_MS);
+    this.watch.unref();
+    this.lookAtDisk();
+  }
+
+  private lookAtDisk(): void {
+    if (!this.db.open || this.depth > 0) return;
+    const seen = watchedFault(this.path);
+    if (seen) {
+      if (this.fault?.cause !== seen) this.setFault(writeFault(seen));
+      return;
+    }
+    if (!this.fault || this.writeBlock()) return;
+    // Space is back (or the mount writable): only a real write proves it. Same value, so nothing changes but the header page.
+    try {
+      this.db.pragma(`user_version = ${this.schemaVersion}`);
+      this.setFault(undefined);
+    } catch (err) {
+      const cause = writeFaultCause(err);
+      if (cause && cause !== this.fault.cause) this.setFault(writeFault(cause));
+    }
+  }
+
+  private setFault(f: WriteFault | undefined): void {
+    this.fault = f;
+    for (const cb of this.writeListeners) {
+      try {
+        cb(f);
+      } catch (err) {
+        console.error('journal: write-health listener failed', err instanceof Error ? err.message : err);
+      }
+    }
   }
 
   /** The injected clock's time. */
@@ -76,19 +180,46 @@ export class Journal {
    * write lock is held.
    */
   transact<T>(fn: () => T): T {
+    if (this.depth === 0) {
+      const block = this.writeBlock();
+      if (block) throw block;
+    }
     const queued = this.afterCommitQueue.length;
+    const markBefore = this.pendingMark;
     this.depth++;
     try {
       const result = this.runInTransaction.immediate(fn) as T;
       this.depth--;
-      if (this.depth === 0) this.flushAfterCommit();
+      if (this.depth === 0) this.afterOuterCommit();
       return result;
     } catch (err) {
       this.depth--;
       // Work registered inside the rolled-back (save)point must not run.
       this.afterCommitQueue.length = this.depth === 0 ? 0 : queued;
-      throw err;
+      // An event of a rolled-back savepoint must not move the mark past what commits.
+      this.pendingMark = this.depth === 0 ? undefined : markBefore;
+      const cause = writeFaultCause(err);
+      if (!cause) throw err;
+      // Named at once (status bar, every refusal), not left as a generic error with the cause on stderr.
+      const fault = writeFault(cause);
+      if (this.fault?.cause !== cause) this.setFault(fault);
+      throw new AppError('journal_unavailable', fault.message, { cause }, { cause: err });
     }
+  }
+
+  private afterOuterCommit(): void {
+    const m = this.pendingMark;
+    this.pendingMark = undefined;
+    if (m) {
+      try {
+        this.mark.record(m);
+      } catch (err) {
+        // The commit is durable; a lagging mark only weakens detection, it never raises a false alarm.
+        console.error('journal: the high-water mark could not be written', err instanceof Error ? err.message : err);
+      }
+    }
+    if (this.fault && !watchedFault(this.path)) this.setFault(undefined);
+    this.flushAfterCommit();
   }
 
   /**
@@ -109,12 +240,14 @@ export class Journal {
    * event with the same instant as the row it writes alongside.
    */
   appendEvent(e: NewEvent, at: string = this.nowIso()): { seq: number; hash: string } {
-    return this.events.append(e, at);
+    const appended = this.events.append(e, at);
+    this.pendingMark = appended;
+    return appended;
   }
 
   /** integrity_check plus a walk of the whole hash chain, synchronously; its integrity verdict also updates integrity(). */
   verify(): JournalVerifyReport {
-    const { report, integrityProblems } = verifyJournalDetailed(this.db);
+    const { report, integrityProblems } = verifyJournalDetailed(this.db, this.path);
     if (!report.integrityOk) this.setIntegrity(failedStatus(this.path, integrityProblems));
     else if (this.integrityStatus.state !== 'failed') this.setIntegrity({ state: 'ok', problems: [] });
     return report;
@@ -150,6 +283,9 @@ export class Journal {
   /** Closes the connection (checkpointing the WAL) and stops a running background check. */
   close(): void {
     this.check?.stop();
+    if (this.watch) clearInterval(this.watch);
+    this.watch = undefined;
+    this.mark.close();
     if (this.db.open) this.db.close();
   }
 
@@ -188,6 +324,8 @@ export class Journal {
 export function openJournal(opts: JournalOptions): Journal {
   const { db, schemaVersion } = openJournalDatabase(opts.path);
   const journal = new Journal(db, opts.path, schemaVersion, opts);
+  journal.checkHighWaterMark();
+  journal.startWriteWatch();
   if (opts.integrityCheck !== 'none') void journal.checkIntegrityInBackground();
   return journal;
 }

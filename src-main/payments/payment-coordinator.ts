@@ -19,6 +19,7 @@ import { isValidAmount } from '../../src-shared/money.ts';
 import { isUnresolved, type ApprovalSource, type DoubtReason } from '../../src-shared/payment-state-machine.ts';
 import { AttemptRepository, toAttemptSnapshot, type AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
+import { unjournaledPaymentMessage, type WriteFaultCause } from '../journal/journal-write-health.ts';
 import type { OrphanRow } from '../reconcile/orphan-repository.ts';
 import { APPROVED_OUTCOMES, gatewayRowFacts, recordApproval, terminalFacts } from './approval-recorder.ts';
 import { approvedRecord, lookUpAttempt } from './attempt-resolver.ts';
@@ -111,6 +112,12 @@ export class PaymentCoordinator {
   private readonly claimedCharged = new Set<string>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
+  /**
+   * Attempts whose outcome reached us but could not be journaled (disk full,
+   * read-only): in doubt in memory at once, resolved by lookups as soon as the
+   * journal can be written again.
+   */
+  private readonly unjournaled = new Map<string, WriteFaultCause>();
 
   constructor(opts: PaymentCoordinatorOptions) {
     if (Array.isArray(opts.terminals) && opts.terminals.length === 0) throw new RangeError('The payment coordinator needs at least one PIN pad');
@@ -118,6 +125,13 @@ export class PaymentCoordinator {
     this.attempts = opts.attempts ?? new AttemptRepository(opts.journal);
     this.timers = opts.timers ?? REAL_TIMERS;
     if (Array.isArray(opts.terminals)) for (const t of opts.terminals) this.fixedTerminals.set(t.id, t);
+    opts.journal.onWriteHealthChange?.((fault) => {
+      if (fault) return;
+      for (const id of [...this.unjournaled.keys()]) {
+        this.unjournaled.delete(id);
+        this.kickResolution(id);
+      }
+    });
   }
 
   /** Subscribes to attempt snapshots (every transition and every resolution step); returns the unsubscribe function. */
@@ -319,9 +333,24 @@ export class PaymentCoordinator {
         ...(this.o.saleTimeoutMs !== undefined ? { timeoutMs: this.o.saleTimeoutMs } : {}),
       });
     } catch (err) {
-      return this.onSaleFailure(row, err);
+      return this.unlessUnjournaled(row, () => this.onSaleFailure(row, err));
     }
-    return this.onSaleAnswer(row, result);
+    return this.unlessUnjournaled(row, () => this.onSaleAnswer(row, result));
+  }
+
+  /** Runs the recording of a device's answer; a journal that cannot be written leaves the attempt in doubt in memory. */
+  private async unlessUnjournaled(row: AttemptRow, record: () => AttemptSnapshot | Promise<AttemptSnapshot>): Promise<AttemptSnapshot> {
+    try {
+      return await record();
+    } catch (err) {
+      const cause = journalWriteFaultOf(err);
+      if (!cause) throw err;
+      this.unjournaled.set(row.id, cause);
+      this.log({ event: 'journal_write_failed', attemptId: row.id, ecrRef: row.ecrRef, detail: cause });
+      const current = this.attempts.get(row.id);
+      this.emit(current);
+      return this.toSnapshot(current);
+    }
   }
 
   private onSaleFailure(row: AttemptRow, err: unknown): AttemptSnapshot {
@@ -456,7 +485,14 @@ export class PaymentCoordinator {
   private kickResolution(attemptId: string, afterBackoff = false): void {
     if (this.closed) return;
     if (afterBackoff) this.scheduleRetry(attemptId);
-    else if (!this.resolving.has(attemptId)) this.track(this.resolve(attemptId));
+    else if (!this.resolving.has(attemptId)) this.track(this.resolve(attemptId).catch((err) => this.rememberUnjournaled(attemptId, err)));
+  }
+
+  /** A resolution that could not journal its answer waits for the journal to be writable again, then runs once more. */
+  private rememberUnjournaled(attemptId: string, err: unknown): never {
+    const cause = journalWriteFaultOf(err);
+    if (cause) this.unjournaled.set(attemptId, cause);
+    throw err;
   }
 
   private clearResolution(attemptId: string): void {
@@ -521,6 +557,13 @@ export class PaymentCoordinator {
 
   private toSnapshot(row: AttemptRow): AttemptSnapshot {
     const s = toAttemptSnapshot(row);
+    const cause = isUnresolved(row.state) ? this.unjournaled.get(row.id) : undefined;
+    if (cause) {
+      // The journal still says "sent"; what we know is that the card may have been charged.
+      s.state = 'in_doubt';
+      s.message = unjournaledPaymentMessage(cause);
+      return s;
+    }
     const live = isUnresolved(row.state) ? this.progress.get(row.id) : undefined;
     s.message = live ?? stateMessage(row.state, row);
     return s;
@@ -564,6 +607,13 @@ export class PaymentCoordinator {
   private log(e: PaymentLogEntry): void {
     this.o.log?.(e);
   }
+}
+
+/** The write fault named by a journal refusal (disk full, read-only, disk error), or undefined for any other error. */
+function journalWriteFaultOf(err: unknown): WriteFaultCause | undefined {
+  if (!(err instanceof AppError) || err.code !== 'journal_unavailable') return undefined;
+  const cause = err.details?.cause;
+  return cause === 'disk full' || cause === 'read-only' || cause === 'disk error' ? cause : undefined;
 }
 
 /**
