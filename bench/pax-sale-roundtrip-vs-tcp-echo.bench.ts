@@ -13,7 +13,7 @@ import { quantile } from './bench-stats.ts';
 const ROUNDS = 400;
 const WARMUP = 40;
 
-const sim = new PaxSimulator({ deviceId: 'BENCH1', cardTimeMs: 0, duplicateCheck: false });
+const sim = new PaxSimulator({ deviceId: 'BENCH1', cardTimeMs: 0, duplicateCheck: false, ackGapMs: 0 }); // The ACK→answer gap (item 8) is a real terminal's, not the driver's cost: off here.
 const simPort = await sim.listenTcp(0);
 const terminal = createPaxTerminal({ id: 'bench', transport: 'tcp', host: '127.0.0.1', port: simPort });
 

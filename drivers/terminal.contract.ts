@@ -517,16 +517,17 @@ export function terminalContract(
     );
 
     withFixture(
-      'cancel when idle, or unanswered, resolves false and the sale still ends',
+      'cancel when idle resolves false; an unanswered A14 still ends with the sale\'s own definite answer',
       async ({ terminal, sim }, t) => {
         assert.equal(await terminal.cancel(), false);
         if (!terminal.capabilities.cancel) return t.skip('capabilities.cancel is false: cancel cannot reach the device on this link');
         const ecrRef = ref();
         const sale = terminal.sale({ ecrRef, invoice: ecrRef, amount: 5100, timeoutMs: 5000 });
         await sleep(150);
+        // The A14 gets no frame at all (item 3); the sale's T01 is the word that counts.
         sim.setFault({ kind: 'hang' }, { once: true });
         const c = await timed(terminal.cancel());
-        assert.equal(c.value, false);
+        assert.equal(c.value, true, 'the sale answered definitely within the cancel wait');
         assert.ok(c.ms < 1000 + SLACK);
         const r = await sale;
         assert.equal(r.outcome, 'approved');

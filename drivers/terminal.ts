@@ -56,14 +56,24 @@ export interface TerminalResult {
   ecrRef: string;
   /** Device's own transaction number. */
   terminalRef?: string;
-  /** Processor / host reference, used for follow-ups (void, adjust, capture). */
+  /**
+   * Reference for follow-ups (void, adjust, capture): PAX additional info HRef
+   * when the device sent one, else the host reference subfield.
+   */
   hostRef?: string;
+  /** The host's own reference number (PAX host subfield 4), kept apart from hostRef. */
+  hostReferenceNumber?: string;
   /** Authorisation code from the issuer. */
   authCode?: string;
   /** Approved amount in minor units (may be less than requested: partial approval). */
   amountApproved: number;
   /** Amount still due in minor units after a partial approval. */
   amountDue: number;
+  /** Tip, cash back, fee and tax the device reports, minor units (absent when it reported none). */
+  tipAmount?: number;
+  cashBackAmount?: number;
+  feeAmount?: number;
+  taxAmount?: number;
   /** Batch the transaction landed in. */
   batchNumber?: string;
   /** Masked card number, first 6 / last 4 at most, e.g. "411111******1111". */
@@ -92,6 +102,18 @@ export interface TransactionRequest {
   timeoutMs?: number;
   /** Allow the device/host to accept a deliberate duplicate (never set on a retry). */
   allowDuplicate?: boolean;
+  /**
+   * Tip included in `amount` (the total charged), minor units. PAX gets it as
+   * its own subfield after the amount minus tip, cash back and fee, as the
+   * Cardknox SDK sends it: never dropped.
+   */
+  tipAmount?: number;
+  /** Cash back included in `amount`, minor units. */
+  cashBackAmount?: number;
+  /** Merchant fee (surcharge) included in `amount`, minor units. */
+  feeAmount?: number;
+  /** Tax included in `amount`, minor units (reported, not added). */
+  taxAmount?: number;
 }
 
 /** A follow-up on an earlier transaction (void, capture, adjust, incremental). */

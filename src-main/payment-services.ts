@@ -6,6 +6,7 @@
 import type { AttemptSnapshot, FindMissingReport, OrphanSnapshot, ReceiptResult } from '../src-shared/domain.ts';
 import { AppError } from '../src-shared/errors.ts';
 import { CardknoxClient, type GatewayReportRow } from './gateways/cardknox-client.ts';
+import { gatewayEndpoints } from './gateways/cardknox-protocol.ts';
 import { TRAINING_GATEWAY_KEY } from './devices/training-devices.ts';
 import type { DeviceService } from './devices/device-service.ts';
 import { AttemptRepository } from './journal/attempt-repository.ts';
@@ -20,17 +21,33 @@ import type { TicketService } from './tickets/ticket-service.ts';
 
 /** The real gateway's settings (the key is a secret: never logged). */
 export interface GatewayConfig {
+  /**
+   * The gateway's base address (https://x1.cardknox.com/). An old full
+   * endpoint URL (".../gateway") is accepted too: the client derives /gateway,
+   * /gatewayjson and /reportjson from the base (cardknox-protocol.ts).
+   */
   url: string;
   key: string;
   softwareName?: string;
   softwareVersion?: string;
 }
 
-/** Gateway settings from CASHIER_DESK_GATEWAY_URL / CASHIER_DESK_GATEWAY_KEY, or undefined when either is unset. */
+/**
+ * Gateway settings from CASHIER_DESK_GATEWAY_URL (the base address, or an old
+ * full /gateway URL whose base is derived) and CASHIER_DESK_GATEWAY_KEY, or
+ * undefined when either is unset.
+ */
 export function gatewayFromEnv(env: NodeJS.ProcessEnv): GatewayConfig | undefined {
   const url = env.CASHIER_DESK_GATEWAY_URL?.trim();
   const key = env.CASHIER_DESK_GATEWAY_KEY?.trim();
-  return url && key ? { url, key } : undefined;
+  if (!url || !key) return undefined;
+  let base = url;
+  try {
+    base = gatewayEndpoints(url).base;
+  } catch {
+    // Left as given: GatewaySwitch logs it and treats the gateway as not configured.
+  }
+  return { url: base, key };
 }
 
 /** What the payment services are built from. */
@@ -163,7 +180,14 @@ class GatewaySwitch implements GatewayReportPort {
     private readonly o: Pick<PaymentServicesOptions, 'gateway' | 'currency' | 'version' | 'log'>,
   ) {
     const g = o.gateway;
-    this.configuredClient = g && this.client(g.url, g.key, g.softwareName, g.softwareVersion);
+    let configured: CardknoxClient | undefined;
+    try {
+      configured = g && this.client(g.url, g.key, g.softwareName, g.softwareVersion);
+    } catch (err) {
+      // A bad address must not stop the register: payments stay in doubt rather than guessed.
+      o.log(`gateway: not configured: ${(err as Error).message}`);
+    }
+    this.configuredClient = configured;
   }
 
   configured(): boolean {

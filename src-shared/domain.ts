@@ -143,6 +143,10 @@ export interface AttemptSnapshot {
   amountApproved: number;
   currency: string;
   authCode?: string;
+  /** The processor's reference a void or refund sends (PAX "HRef", the gateway's xRefNum): what a manager quotes to follow up. */
+  hostRef?: string;
+  /** The host's own reference number (PAX host subfield 4), as the processor's statements show it. */
+  hostReferenceNumber?: string;
   maskedPan?: string;
   cardBrand?: CardBrand;
   entryMode?: EntryMode;

@@ -82,8 +82,14 @@ test('amounts with a sign, a decimal point, zero or too many digits are format e
   assert.throws(() => encodeRequest({ command: 'T00', transType: 'sale', ecrRef: 'A' }), /missing/);
 });
 
-test('ECR references longer than 16 or not alphanumeric are format errors', () => {
-  for (const ref of ['', 'R1-T1-P1', 'A'.repeat(17), 'R1 T1']) {
+test('ECR references are "ans..16" on input: symbols accepted, empty or longer than 16 refused', () => {
+  // Item 6: a terminal accepts letters, digits and symbols (e.g. 00001-001-0001).
+  for (const ref of ['00001-001-0001', 'R1-T1-P1', 'R1 T1', 'A'.repeat(16)]) {
+    assert.equal((decodeRequest(wire(['T00', '1.28', '01', ['100'], '', [ref]])) as PaxCreditRequest).ecrRef, ref);
+  }
+  // The driver keeps sending letters and digits only.
+  assert.throws(() => encodeRequest({ command: 'T00', transType: 'sale', amount: 100, ecrRef: '00001-001-0001' }), PaxMessageError);
+  for (const ref of ['', 'A'.repeat(17), ' LEADINGSPACE']) {
     const fields = wire(['T00', '1.28', '01', ['100'], '', [ref]]);
     assert.throws(() => decodeRequest(fields), (e) => e instanceof PaxMessageError && e.code === 'format_error', ref);
   }

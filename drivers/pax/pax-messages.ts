@@ -30,6 +30,8 @@ export type PaxTransType =
   | 'forced'
   | 'adjust'
   | 'void'
+  | 'void_sale'
+  | 'void_return'
   | 'balance'
   | 'verify'
   | 'tokenize'
@@ -44,6 +46,9 @@ export const PAX_TRANS_TYPE_CODES: Readonly<Record<PaxTransType, string>> = {
   forced: '05',
   adjust: '06',
   void: '16',
+  // V/SALE and V/RETURN: public clients void with these (pax-protocol-choices.ts item 17).
+  void_sale: '17',
+  void_return: '18',
   balance: '23',
   verify: '24',
   tokenize: '32',
@@ -108,6 +113,10 @@ export const PAX_RESULT = {
   aborted: '100002',
   formatError: '100003',
   duplicate: '100011',
+  /** A void of an original that is already voided (pax-protocol-choices.ts item 18). */
+  alreadyVoided: '100021',
+  /** A report with no match, or a void whose original is unknown. */
+  notFound: '100023',
 } as const;
 
 /**
@@ -129,6 +138,11 @@ export function outcomeForResultCode(code: string): TerminalOutcome {
       return 'aborted';
     case PAX_RESULT.duplicate:
       return 'duplicate';
+    case PAX_RESULT.alreadyVoided:
+    case PAX_RESULT.notFound:
+      // A follow-up that found nothing to act on moved no money: definite, like a
+      // decline (pax-protocol-choices.ts item 18). A report's 100023 is read apart.
+      return 'declined';
     default:
       // 100001 terminal timeout, 100003 format error and every unknown code.
       return 'error';
@@ -157,7 +171,12 @@ export interface PaxCreditRequest {
   transType: PaxTransType;
   /** Minor units; required (> 0) except for void and tokenize. */
   amount?: number;
-  /** ≤16 letters and digits. */
+  /** Amount subfields 2-5 (item 19): tip, cash back, merchant fee, tax, minor units. */
+  tipAmount?: number;
+  cashBackAmount?: number;
+  feeAmount?: number;
+  taxAmount?: number;
+  /** ≤16 letters and digits when the driver sends it; "ans..16" accepted on input (item 16). */
   ecrRef: string;
   invoice?: string;
   /** Auth code of the original (post-auth of a voice authorisation). */
@@ -195,8 +214,8 @@ export interface PaxReportRequest {
 export interface PaxBatchCloseRequest {
   command: 'B00';
   version?: string;
-  /** YYYYMMDDhhmmss. */
-  timestamp: string;
+  /** YYYYMMDDhhmmss; optional (item 20). */
+  timestamp?: string;
 }
 
 /** Every request the driver sends. */
@@ -244,9 +263,14 @@ export interface PaxTransactionBody {
   amountApproved: number;
   /** Minor units still due after a partial approval. */
   amountDue: number;
+  /** Amount subfields 3-6 of the answer (item 19), minor units; absent when the terminal sent none. */
+  tipAmount?: number;
+  cashBackAmount?: number;
+  feeAmount?: number;
+  taxAmount?: number;
   account: PaxAccountInfo;
   trace: PaxTraceInfo;
-  /** Additional info KEY=VALUE pairs (TOKEN, HREF…). */
+  /** Additional info KEY=VALUE pairs, keys upper-cased on decode (TOKEN, HREF…; item 1). */
   additional: Record<string, string>;
 }
 
@@ -352,6 +376,15 @@ function checkEcrRef(ref: string, what = 'ECR reference'): void {
   }
 }
 
+/** "ans..16": 1-16 printable characters, what a terminal accepts on input (item 16). */
+const ANS16 = /^[\x21-\x7e][\x20-\x7e]{0,15}$/;
+
+function checkEcrRefInput(ref: string, what = 'ECR reference'): void {
+  if (!ANS16.test(ref)) {
+    throw new PaxMessageError('format_error', `${what} must be 1-16 printable characters, got ${ref.length} characters`);
+  }
+}
+
 function checkTimestamp(ts: string | undefined): void {
   if (ts !== undefined && !TIMESTAMP.test(ts)) {
     throw new PaxMessageError('format_error', 'Timestamp must be YYYYMMDDhhmmss');
@@ -361,13 +394,18 @@ function checkTimestamp(ts: string | undefined): void {
 /** Amounts that need a positive amount on a T00. */
 const AMOUNT_REQUIRED: ReadonlySet<PaxTransType> = new Set<PaxTransType>(['sale', 'return', 'auth', 'post_auth', 'forced', 'adjust']);
 
-function validateCredit(req: PaxCreditRequest): void {
+function validateCredit(req: PaxCreditRequest, input = false): void {
   if (!(req.transType in PAX_TRANS_TYPE_CODES)) {
     throw new PaxMessageError('format_error', `Unknown transaction type "${String(req.transType)}"`);
   }
   checkAmount(req.amount, AMOUNT_REQUIRED.has(req.transType));
-  checkEcrRef(req.ecrRef);
-  if (req.origEcrRef !== undefined) checkEcrRef(req.origEcrRef, 'Original ECR reference');
+  for (const extra of [req.tipAmount, req.cashBackAmount, req.feeAmount, req.taxAmount]) {
+    if (extra !== undefined && extra !== 0) checkAmount(extra, false);
+  }
+  // The driver sends letters and digits only; a terminal takes "ans..16" (item 16).
+  const check = input ? checkEcrRefInput : checkEcrRef;
+  check(req.ecrRef);
+  if (req.origEcrRef !== undefined) check(req.origEcrRef, 'Original ECR reference');
   checkTimestamp(req.timestamp);
 }
 
@@ -378,6 +416,21 @@ function parseAmount(s: string | undefined, what: string, errCode: PaxMessageErr
     throw new PaxMessageError(errCode, `${what} must be whole minor units, digits only (no sign, no decimal point)`);
   }
   return Number(s);
+}
+
+/** An amount subfield that may be absent: undefined when empty. */
+function parseOptAmount(s: string | undefined, what: string, errCode: PaxMessageErrorCode): number | undefined {
+  return s === undefined || s === '' ? undefined : parseAmount(s, what, errCode);
+}
+
+function trimEmpty(sub: string[]): string[] {
+  let end = sub.length;
+  while (end > 1 && sub[end - 1] === '') end--;
+  return sub.slice(0, end);
+}
+
+function optAmountText(n: number | undefined): string {
+  return n === undefined || n === 0 ? '' : String(n);
 }
 
 function parseCount(s: string | undefined, what: string): number {
@@ -426,7 +479,10 @@ function decodeAdditional(sub: string[] | undefined): Record<string, string> {
   for (const s of sub ?? []) {
     const eq = s.indexOf('=');
     if (eq <= 0) continue;
-    const key = s.slice(0, eq);
+    // Real answers write `HRef=` (TriplePlayPay/TerminalGateway TerminalTransmitter.cs);
+    // keys are read case-insensitively, as the Global Payments SDK does
+    // (ExtDataSubGroup upper-cases them): pax-protocol-choices.ts item 1.
+    const key = s.slice(0, eq).toUpperCase();
     // References and tokens are not card data and must survive intact for follow-ups.
     out[key] = UNREDACTED_KEYS.has(key) ? s.slice(eq + 1) : redactPans(s.slice(eq + 1));
   }
@@ -449,7 +505,7 @@ export function encodeRequest(req: PaxRequest): Field[] {
       return [req.command, v];
     case 'B00':
       checkTimestamp(req.timestamp);
-      return ['B00', v, req.timestamp];
+      return ['B00', v, req.timestamp ?? ''];
     case 'R02': {
       if (req.ecrRef !== undefined) checkEcrRef(req.ecrRef);
       const rn = req.recordNumber ?? 0;
@@ -463,7 +519,14 @@ export function encodeRequest(req: PaxRequest): Field[] {
         'T00',
         v,
         PAX_TRANS_TYPE_CODES[req.transType],
-        [req.amount === undefined ? '' : String(req.amount)],
+        // total, tip, cash back, fee, tax (item 19); trailing empties are trimmed.
+        trimEmpty([
+          req.amount === undefined ? '' : String(req.amount),
+          optAmountText(req.tipAmount),
+          optAmountText(req.cashBackAmount),
+          optAmountText(req.feeAmount),
+          optAmountText(req.taxAmount),
+        ]),
         ['', '', '', '', '', req.allowDuplicate ? '1' : ''],
         [req.ecrRef, req.invoice ?? '', req.authCode ?? '', req.origRef ?? '', req.timestamp ?? '', '', req.origEcrRef ?? ''],
         '',
@@ -494,13 +557,14 @@ export function decodeRequest(fields: string[][]): PaxRequest {
     case 'A14':
       return { command, version };
     case 'B00': {
-      const timestamp = sf(fields, 2);
+      // The timestamp is optional (item 20): Global Payments' BatchClose sends one, others none.
+      const timestamp = opt(sf(fields, 2));
       checkTimestamp(timestamp);
       return { command, version, timestamp };
     }
     case 'R02': {
       const ecrRef = opt(sf(fields, 8));
-      if (ecrRef !== undefined) checkEcrRef(ecrRef);
+      if (ecrRef !== undefined) checkEcrRefInput(ecrRef);
       const rn = sf(fields, 5);
       if (rn !== '' && !DIGITS.test(rn)) throw new PaxMessageError('format_error', 'Record number must be digits');
       return {
@@ -534,11 +598,18 @@ export function decodeRequest(fields: string[][]): PaxRequest {
       if (sf(fields, 4, 0) !== '' || sf(fields, 4, 2) !== '') {
         throw new PaxMessageError('format_error', 'Request carries card data in the account field; the card must be read by the terminal');
       }
+      const extras = [
+        ['tipAmount', parseOptAmount(sf(fields, 3, 1), 'Tip amount', 'format_error')],
+        ['cashBackAmount', parseOptAmount(sf(fields, 3, 2), 'Cash back amount', 'format_error')],
+        ['feeAmount', parseOptAmount(sf(fields, 3, 3), 'Fee amount', 'format_error')],
+        ['taxAmount', parseOptAmount(sf(fields, 3, 4), 'Tax amount', 'format_error')],
+      ] as const;
+      for (const [k, v] of extras) if (v !== undefined) req[k] = v;
       const add = decodeAdditional(fields[10]);
       if (add.HREF !== undefined) req.hostRef = add.HREF;
       if (add.TOKENREQUEST === '1') req.tokenRequest = true;
       if (add[PAX_REPORT_STATUS_KEY] === '1') req.reportStatus = true;
-      validateCredit(req);
+      validateCredit(req, true);
       return req;
     }
     default:
@@ -569,6 +640,18 @@ function encodeTrace(t: PaxTraceInfo): string[] {
   return [t.terminalRef ?? '', t.ecrRef ?? '', t.timestamp ?? ''];
 }
 
+/** approved, due, tip, cash back, fee, tax (T01 and R03 amount field). */
+function encodeAmounts(b: PaxTransactionBody): string[] {
+  return [
+    amountText(b.amountApproved, 'Approved amount'),
+    amountText(b.amountDue, 'Amount due'),
+    b.tipAmount === undefined ? '' : amountText(b.tipAmount, 'Tip amount'),
+    b.cashBackAmount === undefined ? '' : amountText(b.cashBackAmount, 'Cash back amount'),
+    b.feeAmount === undefined ? '' : amountText(b.feeAmount, 'Fee amount'),
+    b.taxAmount === undefined ? '' : amountText(b.taxAmount, 'Tax amount'),
+  ];
+}
+
 function amountText(n: number, what: string): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new PaxMessageError('bad_response', `${what} must be a whole, non-negative number of minor units`);
   return n === 0 ? '0' : String(n);
@@ -587,26 +670,33 @@ export function encodeResponse(res: PaxResponse): Field[] {
         ...head(res, 'T01'),
         encodeHost(res.host),
         res.transType === undefined ? '' : PAX_TRANS_TYPE_CODES[res.transType],
-        [amountText(res.amountApproved, 'Approved amount'), amountText(res.amountDue, 'Amount due')],
+        encodeAmounts(res),
         encodeAccount(res.account),
         encodeTrace(res.trace),
         '',
         '',
         '',
-        encodeAdditional(res.additional),
+        // Leading empty subfield, as real 1.54 answers have (TriplePlayPay/TerminalGateway TerminalTransmitter.cs).
+        ['', ...encodeAdditional(res.additional)],
       ];
     case 'R03': {
+      // No match: a bare head with 100023 (pax-protocol-choices.ts item 5).
+      if (res.resultCode !== PAX_RESULT.approved) return head(res, 'R03');
       const r = res.record;
+      // Layout of Global Payments .NET LocalDetailReport.cs (total, record, host, EDC
+      // type, types, amount, account, trace, cashier, commercial, check, ext data):
+      // additional info is field 17 (item 5).
       const tail: Field[] = r
         ? [
             encodeHost(r.host),
             '00',
             r.transType === undefined ? '' : PAX_TRANS_TYPE_CODES[r.transType],
             r.origTransType === undefined ? '' : PAX_TRANS_TYPE_CODES[r.origTransType],
-            [amountText(r.amountApproved, 'Approved amount'), amountText(r.amountDue, 'Amount due')],
+            encodeAmounts(r),
             encodeAccount(r.account),
             encodeTrace(r.trace),
             [r.clerkId ?? ''],
+            '',
             '',
             encodeAdditional({ ...r.additional, RESULTCODE: r.resultCode, RESULTTEXT: r.resultText }),
           ]
@@ -652,11 +742,34 @@ function decodeTrace(sub: string[] | undefined): PaxTraceInfo {
   return { terminalRef: opt(s[0]), ecrRef: opt(s[1]), timestamp: opt(s[2]) };
 }
 
-function decodeAmounts(sub: string[] | undefined): { amountApproved: number; amountDue: number } {
-  return {
+type DecodedAmounts = Pick<PaxTransactionBody, 'amountApproved' | 'amountDue' | 'tipAmount' | 'cashBackAmount' | 'feeAmount' | 'taxAmount'>;
+
+function decodeAmounts(sub: string[] | undefined): DecodedAmounts {
+  const out: DecodedAmounts = {
     amountApproved: parseAmount(sub?.[0], 'Approved amount', 'bad_response'),
     amountDue: parseAmount(sub?.[1], 'Amount due', 'bad_response'),
   };
+  const tip = parseOptAmount(sub?.[2], 'Tip amount', 'bad_response');
+  const cashBack = parseOptAmount(sub?.[3], 'Cash back amount', 'bad_response');
+  const fee = parseOptAmount(sub?.[4], 'Fee amount', 'bad_response');
+  const tax = parseOptAmount(sub?.[5], 'Tax amount', 'bad_response');
+  if (tip !== undefined) out.tipAmount = tip;
+  if (cashBack !== undefined) out.cashBackAmount = cashBack;
+  if (fee !== undefined) out.feeAmount = fee;
+  if (tax !== undefined) out.taxAmount = tax;
+  return out;
+}
+
+/**
+ * Where the R03 fields start. Global Payments .NET (LocalDetailReport.cs) and
+ * the Objective-C controller put total and record number first, then host;
+ * Global Payments Java (LocalDetailReportResponse.java) reads host first. Both
+ * are accepted (item 5): a field 5 of digits only is the total.
+ */
+function r03Layout(fields: string[][]): { total: number; record: number; host: number } {
+  const f5 = fields[5] ?? [];
+  const digitsOnly = f5.length === 1 && /^\d*$/.test(f5[0] ?? '');
+  return digitsOnly ? { total: 5, record: 6, host: 7 } : { total: 6, record: 7, host: 5 };
 }
 
 /**
@@ -692,23 +805,29 @@ export function decodeResponse(fields: string[][]): PaxResponse {
         additional: decodeAdditional(fields[13]),
       };
     case 'R03': {
-      const totalRecords = parseCount(sf(fields, 5), 'Total records');
-      const recordNumber = parseCount(sf(fields, 6), 'Record number');
+      // "Not found" has two forms (item 5): 100023 with no body (real terminals),
+      // or 000000 with zero records (older notes); both read as no match.
+      if (resultCode === PAX_RESULT_NOT_FOUND) return { ...h, command, totalRecords: 0, recordNumber: 0 };
+      const at = r03Layout(fields);
+      const totalRecords = parseCount(sf(fields, at.total), 'Total records');
+      const recordNumber = parseCount(sf(fields, at.record), 'Record number');
       const res: PaxReportResponse = { ...h, command, totalRecords, recordNumber };
-      if (resultCode === PAX_RESULT_NOT_FOUND) return { ...res, totalRecords: 0 };
-      if (totalRecords > 0 && fields.length > 7) {
-        const additional = decodeAdditional(fields[16]);
+      if (totalRecords > 0 && fields.length > 8) {
+        const additional = decodeAdditional(fields[17]);
         const { RESULTCODE, RESULTTEXT, ...rest } = additional;
+        const host = decodeHost(fields[at.host]);
         res.record = {
-          host: decodeHost(fields[7]),
+          host,
           transType: parseTransType(sf(fields, 9), 'bad_response'),
           origTransType: parseTransType(sf(fields, 10), 'bad_response'),
           ...decodeAmounts(fields[11]),
           account: decodeAccount(fields[12]),
           trace: decodeTrace(fields[13]),
           clerkId: opt(sf(fields, 14)),
+          // A record's own result: RESULTCODE when sent, else approved; the text
+          // falls back to the host message (real records carry "APPROVAL" there).
           resultCode: RESULTCODE !== undefined && /^\d{6}$/.test(RESULTCODE) ? RESULTCODE : PAX_RESULT.approved,
-          resultText: RESULTTEXT ?? 'APPROVED',
+          resultText: RESULTTEXT ?? host.message ?? 'OK',
           additional: rest,
         };
       }

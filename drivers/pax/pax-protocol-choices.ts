@@ -7,21 +7,30 @@
 //    resultCode FS resultText`, status "0". A01 then carries serial number,
 //    model name, OS/app version. B01 carries host (same subfields as T01),
 //    total count, total amount, timestamp, terminal id, merchant id.
-// 3. Cancel (A14): the terminal answers it with an A15 frame: resultCode 000000
-//    when a transaction in progress was aborted, any other code when nothing
-//    was (idle, or too late: already sent to the host). The aborted T00 itself
-//    is answered with T01 100002.
-//    Over TCP the A14 goes on its own connection; over serial on the same port,
-//    and the driver routes A15 and T01 by command. Over HTTP cancel is impossible.
+// 3. Cancel (A14): no public client knows an A15 answer (globalpayments/dotnet-sdk
+//    PaxInterface Cancel catches "Terminal returned EOT"; hibou-io/hibou-odoo-suite
+//    pos_pax sends A14 and reads nothing back). The terminal answers EOT or no
+//    frame; the aborted T00 answers its own T01 100002. The simulator sends EOT.
+//    The driver still reads a legacy A15. cancel() is true when every transaction
+//    in flight got its definite T01 within cancelMs, false otherwise (in doubt).
+//    Over TCP the A14 goes on its own connection; over serial on the same port.
+//    Over HTTP cancel is impossible.
 // 4. Result code 100001 ("timeout on the terminal") maps to outcome 'error'
 //    (needs a lookup), not 'aborted': the timeout may be the host's, after the
 //    issuer approved. A lookup is cheap; a lost approval is not (DESIGN §1.4).
 //    100003 (format error) also maps to 'error': the device refused it, but the
 //    coordinator resolves every 'error' the same way, by asking.
-// 5. R02 local detail report: the driver asks record 0 filtered by ECR ref; the
-//    R03 answer carries totalRecords and that record; the driver then asks for
-//    records 1..total-1. No match = resultCode 000000 with totalRecords 0 (a
-//    "not found" code 100023 is also accepted as no match).
+// 5. R02 local detail report (request layout of globalpayments/dotnet-sdk
+//    PaxController BuildReportTransaction: EDC type, type, card type, record
+//    number, terminal ref, auth code, ECR ref). The driver asks record 0 by ECR
+//    ref, then records 1..total-1. R03 layout sent: total, record, host, EDC
+//    type, type, original type, amount, account, trace, cashier, commercial,
+//    check information, additional info = field 17 (globalpayments/dotnet-sdk
+//    src/GlobalPayments.Api/Terminals/PAX/Responses/LocalDetailReport.cs, the
+//    Objective-C laljikanjariya/ObjectiveCDemos LocalDetailReportResponse.h).
+//    globalpayments/java-sdk LocalDetailReportResponse.java reads host first:
+//    accepted on input too (majority sends total first). No match = 100023 NOT
+//    FOUND, bare head (sent); 000000 with totalRecords 0 is also read as no match.
 // 6. An R03 record is a T01-like body. Its own result is carried in additional
 //    info RESULTCODE / RESULTTEXT; absent means 000000 (the batch holds
 //    approved transactions).
@@ -35,7 +44,8 @@
 // 10. Tokenize = T00 with transType 32 and additional info TOKENREQUEST=1; the
 //    token comes back in T01 additional info TOKEN=.
 // 11. The host reference of the original (for void, adjust, post-auth) travels
-//    in request additional info HREF=; the original terminal reference in trace
+//    in request additional info HREF= (globalpayments/dotnet-sdk PaxController
+//    EXT_DATA.HOST_REFERENCE_NUMBER); the original terminal reference in trace
 //    subfield 4; the original ECR ref in trace subfield 7.
 // 12. EOT in answer to a T00 means the terminal refused it unprocessed (also
 //    what a cancel may produce): the driver reports outcome 'aborted' with
@@ -58,6 +68,31 @@
 //    outcome. Without REPORTSTATUS=1 the terminal sends none (older ECRs never
 //    see one). Over HTTP there is no channel for them (one GET, one body): the
 //    driver does not ask and the simulator sends none.
+
+// 16. ECR reference "ans..16" on input: 1-16 printable characters, e.g.
+//    `00001-001-0001` (the simulator accepts it); the driver sends letters and
+//    digits only (src-shared/ecr-reference.ts).
+// 17. Types 17 (V/SALE) and 18 (V/RETURN) void like 16 (globalpayments
+//    PAX_TXN_TYPE). The driver keeps sending 16 for a void; the simulator takes all three.
+// 18. Texts and void codes: real answers say `OK` with host message `APPROVAL`,
+//    and `DECLINE` (TriplePlayPay/TerminalGateway TerminalTransmitter.cs prints a
+//    real 1.54 T01 with both). A void of an
+//    already voided original answers 100021, of an unknown original 100023;
+//    both map to outcome 'declined' (nothing moved).
+// 19. Amount subfields: total, tip, cash back, merchant fee, tax (cardknox-sdk-js
+//    src/Pax/transactionApi.js getAmountInfo; globalpayments PaxController
+//    AmountRequest). TransactionRequest.amount is the total charged; the driver
+//    sends total minus tip, cash back and fee as the first subfield, then those
+//    (tax is part of the amount and reported only). Answers echo them in
+//    amount subfields 3-6 (cardknox-sdk-js ResponseAmountInformation).
+// 20. B00's timestamp is optional (read with or without it).
+// 21. ACK then answer: a real terminal leaves a short gap; the simulator waits
+//    ackGapMs (default 2 ms, 0 in the round-trip bench) after its ACK. The
+//    driver's stream decoder reads ACK+answer in one read or in two.
+// 22. HTTP answers carry `Access-Control-Allow-Origin: *` (browser clients:
+//    hibou-io/hibou-odoo-suite pos_pax, cardknox-sdk-js).
+// Additional info keys are read case-insensitively (upper-cased), as
+// globalpayments ExtDataSubGroup does; real answers write `HRef=`.
 
 /** Protocol version the driver speaks. */
 export const PAX_PROTOCOL_VERSION = '1.28';

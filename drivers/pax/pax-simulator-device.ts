@@ -21,7 +21,6 @@
 //   this device (an HTTP processor may still have charged: the app must look
 //   it up, which is what 100001 asks for).
 
-import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
 import { isValidAmount } from '../../src-shared/money.ts';
 import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
 import type { ProcessorCommand, ProcessorLink, ProcessorResponse } from '../../src-shared/processor-link.ts';
@@ -29,12 +28,18 @@ import type { TerminalPrompt } from '../terminal.ts';
 import { PAX_RESULT, type PaxTransType } from './pax-messages.ts';
 import { DEFAULT_CARD_PAN, readCard, type SimulatedCard } from './pax-simulator-rules.ts';
 
-/** Device result codes and texts the simulator answers with (protocols.md table). */
+/**
+ * Device result codes and texts the simulator answers with: real terminals say
+ * `OK` and `DECLINE` (host message `APPROVAL` / the reason), see
+ * pax-protocol-choices.ts item 18.
+ */
 export const SIM_RESULT = {
-  approved: { code: PAX_RESULT.approved, text: 'APPROVED' },
-  approvedOffline: { code: PAX_RESULT.approvedOffline, text: 'APPROVED OFFLINE' },
+  approved: { code: PAX_RESULT.approved, text: 'OK' },
+  approvedOffline: { code: PAX_RESULT.approvedOffline, text: 'OK' },
   partial: { code: PAX_RESULT.partiallyApproved, text: 'PARTIAL APPROVAL' },
-  declined: { code: PAX_RESULT.declined, text: 'DECLINED' },
+  declined: { code: PAX_RESULT.declined, text: 'DECLINE' },
+  alreadyVoided: { code: PAX_RESULT.alreadyVoided, text: 'ALREADY VOIDED' },
+  notFound: { code: PAX_RESULT.notFound, text: 'NOT FOUND' },
   timeout: { code: PAX_RESULT.terminalTimeout, text: 'HOST TIMEOUT' },
   aborted: { code: PAX_RESULT.aborted, text: 'ABORTED' },
   formatError: { code: PAX_RESULT.formatError, text: 'FORMAT ERROR' },
@@ -59,6 +64,11 @@ export interface SimTransactionInput {
   originalEcrRef?: string;
   /** Answer the card's token too (TOKENREQUEST=1). */
   tokenRequest?: boolean;
+  /** Amount subfields besides the base amount, minor units (item 19); `amount` already includes tip, cash back and fee. */
+  tipAmount?: number;
+  cashBackAmount?: number;
+  feeAmount?: number;
+  taxAmount?: number;
 }
 
 /** Whether an offline-approved record has reached the processor. */
@@ -77,7 +87,14 @@ export interface SimRecord {
   amountDue: number;
   resultCode: string;
   resultText: string;
+  /** Host message subfield (APPROVAL, or the host's reason). */
+  hostMessage?: string;
+  /** The gateway's reference: sent as additional info HRef, used by follow-ups (item 1). */
   hostRef?: string;
+  tipAmount?: number;
+  cashBackAmount?: number;
+  feeAmount?: number;
+  taxAmount?: number;
   authCode?: string;
   maskedPan?: string;
   cardBrand?: CardBrand;
@@ -129,11 +146,17 @@ export class DeviceRebootedError extends Error {
 
 const APPROVED_CODES = new Set<string>([SIM_RESULT.approved.code, SIM_RESULT.approvedOffline.code, SIM_RESULT.partial.code]);
 const CHARGING_TYPES = new Set<SimTransactionType>(['sale', 'auth']);
-const NO_AMOUNT_TYPES = new Set<SimTransactionType>(['verify', 'tokenize', 'void', 'reversal', 'balance']);
+const NO_AMOUNT_TYPES = new Set<SimTransactionType>(['verify', 'tokenize', 'void', 'void_sale', 'void_return', 'reversal', 'balance']);
+/** Types that cancel an original: 16 void, 17 V/SALE, 18 V/RETURN, 99 reversal (item 17). */
+const VOID_TYPES = new Set<SimTransactionType>(['void', 'void_sale', 'void_return', 'reversal']);
 // forced = a voice-authorised sale posted after the fact; reversal = void of the original.
 const PROCESSOR_COMMAND: Partial<Record<SimTransactionType, ProcessorCommand>> = {
-  sale: 'sale', forced: 'sale', return: 'refund', auth: 'auth', post_auth: 'capture', adjust: 'incremental', void: 'void', reversal: 'void',
+  sale: 'sale', forced: 'sale', return: 'refund', auth: 'auth', post_auth: 'capture', adjust: 'incremental',
+  void: 'void', void_sale: 'void', void_return: 'void', reversal: 'void',
 };
+
+/** "ans..16": what a terminal accepts as ECR reference (item 16), e.g. `00001-001-0001`. */
+const ANS16 = /^[\x21-\x7e][\x20-\x7e]{0,15}$/;
 
 /** Formats a device timestamp (UTC) as YYYYMMDDhhmmss. */
 export function paxTimestamp(d: Date): string {
@@ -329,7 +352,7 @@ export class SimDevice {
   private async run(input: SimTransactionInput, onPrompt: (prompt: TerminalPrompt) => void): Promise<SimTransactionOutcome> {
     const generation = this.generation;
     const amountOk = isValidAmount(input.amount) && (NO_AMOUNT_TYPES.has(input.type) || input.amount > 0);
-    if (!amountOk || !isValidEcrRef(input.ecrRef) || (input.invoice !== undefined && input.invoice !== '' && !/^[A-Za-z0-9]{1,20}$/.test(input.invoice))) {
+    if (!amountOk || !ANS16.test(input.ecrRef) || (input.invoice !== undefined && input.invoice !== '' && !/^[A-Za-z0-9]{1,20}$/.test(input.invoice))) {
       return this.refusal(input, SIM_RESULT.formatError);
     }
     const last = this.lastTxn;
@@ -401,6 +424,10 @@ export class SimDevice {
       amountRequested: input.amount,
       amountApproved: 0,
       amountDue: input.amount,
+      tipAmount: input.tipAmount,
+      cashBackAmount: input.cashBackAmount,
+      feeAmount: input.feeAmount,
+      taxAmount: input.taxAmount,
       resultCode: '',
       resultText: '',
       maskedPan: card.maskedPan,
@@ -414,7 +441,9 @@ export class SimDevice {
 
   private setResult(r: SimRecord, result: { code: string; text: string }, approved: number, text?: string): void {
     r.resultCode = result.code;
-    r.resultText = text ?? result.text;
+    // The result text is the terminal's own word; a host's reason goes in the host message.
+    r.resultText = result.text;
+    r.hostMessage = text ?? (APPROVED_CODES.has(result.code) ? 'APPROVAL' : result.text);
     r.amountApproved = approved;
     r.amountDue = Math.max(0, r.amountRequested - approved);
   }
@@ -428,9 +457,10 @@ export class SimDevice {
   private findOriginal(input: SimTransactionInput): SimRecord | undefined {
     const ok = (r: SimRecord): boolean => isApprovedCode(r.resultCode);
     if (input.originalTerminalRef) return this.batch.find((r) => ok(r) && r.terminalRef === input.originalTerminalRef);
+    // HREF of a follow-up names the original's HRef (item 1).
     if (input.originalHostRef) return this.batch.find((r) => ok(r) && r.hostRef === input.originalHostRef);
     const ref = input.originalEcrRef;
-    return ref ? [...this.batch].reverse().find((r) => ok(r) && r.ecrRef === ref && r.type !== 'void' && r.type !== 'reversal') : undefined;
+    return ref ? [...this.batch].reverse().find((r) => ok(r) && r.ecrRef === ref && !VOID_TYPES.has(r.type)) : undefined;
   }
 
   private async authorise(record: SimRecord, input: SimTransactionInput, card: SimulatedCard): Promise<void> {
@@ -441,16 +471,17 @@ export class SimDevice {
     }
     const command = PROCESSOR_COMMAND[input.type];
     if (command === undefined) return this.setResult(record, SIM_RESULT.declined, 0, 'NOT SUPPORTED');
-    const reversing = input.type === 'void' || input.type === 'reversal';
+    const reversing = VOID_TYPES.has(input.type);
     const needsOriginal = reversing || input.type === 'post_auth' || input.type === 'adjust';
     const original = needsOriginal || input.originalTerminalRef || input.originalHostRef || input.originalEcrRef ? this.findOriginal(input) : undefined;
     if (needsOriginal && !original) {
-      this.setResult(record, SIM_RESULT.declined, 0, 'ORIGINAL NOT FOUND');
+      // Void codes of real terminals (item 18): original not found 100023.
+      this.setResult(record, SIM_RESULT.notFound, 0);
       return;
     }
     if (reversing && original) {
       record.amountRequested = original.amountApproved;
-      if (original.voided) return this.setResult(record, SIM_RESULT.declined, 0, 'ALREADY VOIDED');
+      if (original.voided) return this.setResult(record, SIM_RESULT.alreadyVoided, 0);
       if (original.offline === 'pending') {
         // Never reached the host: voiding it is a local matter.
         original.voided = true;

@@ -43,10 +43,15 @@ describe('PAX simulator over HTTP', () => {
     assert.equal(decode(await get({ command: 'A00' })).command, 'A01');
   });
 
-  test('cancel is not possible over HTTP', async () => {
-    const res = decode(await get({ command: 'A14' }));
-    assert.equal(res.command, 'A15');
-    assert.notEqual(res.resultCode, '000000');
+  test('cancel is not possible over HTTP: A14 gets EOT (no public client knows an A15)', async () => {
+    assert.deepEqual((await get({ command: 'A14' })).body, Buffer.of(EOT));
+  });
+
+  test('answers carry Access-Control-Allow-Origin so browser-based clients can read them (item 9)', async () => {
+    const frame = encodeFrame(encodeRequest({ command: 'A00' }));
+    const res = await fetch(`http://127.0.0.1:${port}/?${frame.toString('base64')}`, { headers: { origin: 'http://pos.example' } });
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.equal(decodeResponse(decodeFrame(Buffer.from(await res.arrayBuffer()))).command, 'A01');
   });
 
   test('faults: corrupt_lrc, nak_always, reset_mid_frame, drop_response, hang', async () => {

@@ -57,6 +57,12 @@ export class LinkSession {
     private readonly io: LinkIo,
     private readonly receive: FrameReceiver,
     private readonly ackTimeoutMs: number,
+    /**
+     * Least time between the ACK of a request and the answer (item 21): a real
+     * terminal leaves a short gap, and some clients read an ACK-first read as
+     * ACK only. 0 sends them back to back.
+     */
+    private readonly ackGapMs = 0,
   ) {}
 
   /** Feeds bytes read from the link. Never throws. */
@@ -106,10 +112,15 @@ export class LinkSession {
     const rec = this.receive(fields, (frame) => this.pushFrame(frame));
     if (rec.ack === 'ack') this.write(Buffer.of(ACK));
     else if (rec.ack === 'nak') this.write(Buffer.of(NAK));
+    const ackedAt = performance.now();
     rec.reply.then(
       (plan) => {
         // One response at a time on a link, so an ACK is never credited to the wrong one.
-        this.sending = this.sending.then(() => this.send(plan));
+        this.sending = this.sending.then(async () => {
+          const wait = this.ackGapMs - (performance.now() - ackedAt);
+          if (wait > 0 && plan.kind !== 'none') await new Promise((r) => setTimeout(r, wait));
+          return this.send(plan);
+        });
       },
       () => undefined,
     );

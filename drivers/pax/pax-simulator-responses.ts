@@ -1,12 +1,11 @@
 // Translation between the wire messages (pax-messages.ts) and the simulated
-// device's model (pax-simulator-device.ts): requests in, T01/R03/B01/A15 out.
+// device's model (pax-simulator-device.ts): requests in, T01/R03/B01 out (a cancel gets EOT).
 
 import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
 import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
 import {
   PAX_RESULT,
   type PaxBatchCloseResponse,
-  type PaxCancelResponse,
   type PaxCreditRequest,
   type PaxCreditResponse,
   type PaxReportRecord,
@@ -24,7 +23,7 @@ export const SIM_MERCHANT_ID = 'SIMMERCHANT01';
 export function transactionInput(req: PaxCreditRequest): SimTransactionInput {
   return {
     type: req.transType,
-    amount: req.amount ?? 0,
+    amount: chargedAmount(req),
     ecrRef: req.ecrRef,
     invoice: req.invoice,
     allowDuplicate: req.allowDuplicate,
@@ -32,7 +31,28 @@ export function transactionInput(req: PaxCreditRequest): SimTransactionInput {
     originalHostRef: req.hostRef,
     originalEcrRef: req.origEcrRef,
     tokenRequest: req.tokenRequest,
+    tipAmount: req.tipAmount,
+    cashBackAmount: req.cashBackAmount,
+    feeAmount: req.feeAmount,
+    taxAmount: req.taxAmount,
   };
+}
+
+/**
+ * What the customer is charged (item 19): the base amount plus tip, cash back
+ * and fee; tax is part of the base amount, reported apart.
+ */
+function chargedAmount(req: PaxCreditRequest): number {
+  return (req.amount ?? 0) + (req.tipAmount ?? 0) + (req.cashBackAmount ?? 0) + (req.feeAmount ?? 0);
+}
+
+/**
+ * Host subfield 4: the host's own retrieval reference, distinct from the HRef a
+ * follow-up needs, as in the real 1.54 answer (TriplePlayPay/TerminalGateway
+ * TerminalTransmitter.cs: host ref 410813655763, HRef=200069124602).
+ */
+function hostRetrievalRef(r: SimRecord): string | undefined {
+  return r.hostRef === undefined ? undefined : `${r.batchNumber}${r.terminalRef.padStart(8, '0')}`;
 }
 
 function hostCode(r: SimRecord): string {
@@ -42,19 +62,26 @@ function hostCode(r: SimRecord): string {
 
 function transactionBody(r: SimRecord): PaxTransactionBody {
   const additional: Record<string, string> = {};
+  // Every approved answer carries HRef (mixed case, as real ones do: item 1); a
+  // duplicate answer points at the original approval the same way.
+  if (r.hostRef !== undefined && (isApprovedCode(r.resultCode) || r.resultCode === PAX_RESULT.duplicate)) additional.HRef = r.hostRef;
   if (r.token) additional.TOKEN = r.token;
   return {
     transType: r.type,
     host: {
       code: hostCode(r),
-      message: r.resultText,
+      message: r.hostMessage ?? r.resultText,
       authCode: r.authCode,
-      hostRef: r.hostRef,
+      hostRef: hostRetrievalRef(r),
       traceNumber: r.terminalRef || undefined,
       batchNumber: r.batchNumber,
     },
     amountApproved: r.amountApproved,
     amountDue: r.amountDue,
+    tipAmount: r.tipAmount,
+    cashBackAmount: r.cashBackAmount,
+    feeAmount: r.feeAmount,
+    taxAmount: r.taxAmount,
     account: { maskedPan: r.maskedPan, entryMode: r.entryMode, cardBrand: r.cardBrand },
     trace: { terminalRef: r.terminalRef || undefined, ecrRef: r.ecrRef, timestamp: r.timestamp },
     additional,
@@ -71,9 +98,9 @@ export function reportResponse(records: readonly SimRecord[], req: PaxReportRequ
   const matches = records.filter((r) => (req.ecrRef === undefined || r.ecrRef === req.ecrRef) && (req.transType === undefined || r.type === req.transType));
   const n = req.recordNumber ?? 0;
   const base = { command: 'R03' as const, status: '0', version: req.version || PAX_PROTOCOL_VERSION, totalRecords: matches.length, recordNumber: n };
-  if (matches.length === 0) return { ...base, recordNumber: 0, resultCode: PAX_RESULT.approved, resultText: 'OK' };
+  // No match answers 100023 NOT FOUND, as real terminals do (item 5).
   const r = matches[n];
-  if (r === undefined) return { ...base, resultCode: PAX_RESULT_NOT_FOUND, resultText: 'NO SUCH RECORD' };
+  if (r === undefined) return { ...base, totalRecords: 0, recordNumber: 0, resultCode: PAX_RESULT_NOT_FOUND, resultText: 'NOT FOUND' };
   const record: PaxReportRecord = { ...transactionBody(r), resultCode: r.resultCode, resultText: r.resultText };
   if (r.voided) record.additional.VOIDED = '1';
   if (r.offline !== 'none') record.additional.OFFLINE = r.offline.toUpperCase();
@@ -88,13 +115,6 @@ export function batchCloseResponse(t: SimBatchTotals, terminalId: string, versio
     host: { code: '00', message: 'BATCH CLOSED', batchNumber: t.batchNumber },
     totalCount: t.totalCount, totalAmount: t.totalAmount, timestamp: t.timestamp, terminalId, merchantId: SIM_MERCHANT_ID,
   };
-}
-
-/** A15: whether the cancel aborted something. */
-export function cancelResponse(aborted: boolean, text?: string): PaxCancelResponse {
-  return aborted
-    ? { command: 'A15', status: '0', resultCode: PAX_RESULT.approved, resultText: 'ABORTED' }
-    : { command: 'A15', status: '0', resultCode: PAX_RESULT.declined, resultText: text ?? 'NOTHING TO CANCEL' };
 }
 
 /** Printable ASCII only, so a reason can travel in a result text. */

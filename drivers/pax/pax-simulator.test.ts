@@ -65,7 +65,11 @@ describe('PAX simulator over TCP', () => {
     assert.equal(res.trace.timestamp, '20260304050607');
     const charges = processor.charges();
     assert.equal(charges.length, 1);
-    assert.equal(res.host.hostRef, charges[0].refNum);
+    // HRef (mixed case on the wire) is the follow-up reference; host subfield 4 is another number (item 1).
+    assert.equal(res.additional.HREF, charges[0].refNum);
+    assert.notEqual(res.host.hostRef, charges[0].refNum);
+    assert.equal(res.resultText, 'OK');
+    assert.equal(res.host.message, 'APPROVAL');
     assert.equal(res.host.authCode, charges[0].authCode);
     assert.equal(charges[0].invoice, 'R1T1P1');
     assert.equal(charges[0].deviceId, 'LANE1');
@@ -120,7 +124,7 @@ describe('PAX simulator over TCP', () => {
     assert.equal(older.resultCode, '100011');
     const ledger = processor.ledger().filter((e) => e.invoice === 'R3T1P1');
     assert.deepEqual(ledger.map((e) => e.status), ['approved', 'duplicate'], 'the device forwarded it, the processor refused it');
-    assert.equal(older.host.hostRef, ledger[0].refNum, 'the duplicate answer points at the original approval');
+    assert.equal(older.additional.HREF, ledger[0].refNum, 'the duplicate answer points at the original approval');
     assert.equal(approvedCharges('R3T1P1'), 1);
   });
 
@@ -190,9 +194,9 @@ describe('PAX simulator over TCP', () => {
     assert.equal((await l.next()).type, 'ack');
     await waitFor(() => sim.status().state === 'busy');
     assert.deepEqual(sim.status(), { state: 'busy', command: 'sale', prompt: 'present_card' });
-    const cancel = await ask({ command: 'A14' });
-    assert.equal(cancel.command, 'A15');
-    assert.equal(cancel.resultCode, '000000');
+    const a14 = await link();
+    a14.send({ command: 'A14' });
+    assert.equal((await a14.nextResponse()).type, 'eot', 'a cancel is answered with EOT (item 3)');
     const aborted = await l.nextResponse();
     assert.equal(aborted.type, 'frame');
     const res = t01(decodeResponse(aborted.type === 'frame' ? aborted.fields : []));
@@ -201,8 +205,9 @@ describe('PAX simulator over TCP', () => {
     assert.equal(processor.ledger().length, 0);
     assert.equal(sim.records()[0].resultCode, '100002');
     assert.equal(sim.status().state, 'idle');
-    const idle = await ask({ command: 'A14' });
-    assert.notEqual(idle.resultCode, '000000', 'nothing to cancel');
+    const idle = await link();
+    idle.send({ command: 'A14' });
+    assert.equal((await idle.nextResponse()).type, 'eot', 'nothing to cancel: EOT as well');
   });
 
   test('R02 finds a transaction by ECR ref; an unknown ref gives no records', async () => {
@@ -218,7 +223,7 @@ describe('PAX simulator over TCP', () => {
     const declined = (await ask({ command: 'R02', ecrRef: 'R9T2P1' })) as PaxReportResponse;
     assert.equal(declined.record?.resultCode, '000100');
     const none = (await ask({ command: 'R02', ecrRef: 'NOPE1' })) as PaxReportResponse;
-    assert.equal(none.resultCode, '000000');
+    assert.equal(none.resultCode, '100023', 'no match answers NOT FOUND (item 2)');
     assert.equal(none.totalRecords, 0);
     assert.equal(none.record, undefined);
   });
@@ -230,7 +235,9 @@ describe('PAX simulator over TCP', () => {
     assert.equal(v.amountApproved, 2500);
     assert.equal(processor.charges()[0].status, 'voided');
     const again = t01(await ask({ command: 'T00', transType: 'void', ecrRef: 'R10T1P1W', origRef: s.trace.terminalRef }));
-    assert.equal(again.resultCode, '000100');
+    assert.equal(again.resultCode, '100021', 'already voided');
+    const unknown = t01(await ask({ command: 'T00', transType: 'void', ecrRef: 'R10T1P1X', origRef: '999999' }));
+    assert.equal(unknown.resultCode, '100023', 'original not found');
   });
 
   test('B00 closes the batch with totals and starts the next one', async () => {

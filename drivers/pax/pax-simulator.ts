@@ -19,7 +19,7 @@ import { DeviceRebootedError, SimDevice, type SimDeviceStatus, type SimRecord } 
 import { FaultPlan, type FaultArming, type PaxFault } from './pax-simulator-faults.ts';
 import { settledWithin, withTimeout } from '../with-timeout.ts';
 import { corruptLrc, LinkSession, type Reception, type ReplyPlan } from './pax-simulator-link.ts';
-import { batchCloseResponse, cancelResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
+import { batchCloseResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
 
 export type { PaxFault } from './pax-simulator-faults.ts';
 export type { SimRecord } from './pax-simulator-device.ts';
@@ -39,6 +39,12 @@ export interface PaxSimulatorOptions {
   serialNumber?: string;
   /** How long to wait for the ECR's ACK of a response before giving up on it; default 1500 ms. */
   ackTimeoutMs?: number;
+  /**
+   * Least gap between the ACK of a request and its answer on TCP and serial,
+   * ms (pax-protocol-choices.ts item 21). Default 2, as a real terminal leaves
+   * one; 0 sends ACK and answer back to back (the round-trip bench).
+   */
+  ackGapMs?: number;
   /** Receives one line per internal failure (never card data). */
   log?: (line: string) => void;
 }
@@ -71,6 +77,7 @@ export class PaxSimulator {
   private readonly model: string;
   private readonly serialNumber: string;
   private readonly ackTimeoutMs: number;
+  private readonly ackGapMs: number;
   private readonly log: (line: string) => void;
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
@@ -91,6 +98,7 @@ export class PaxSimulator {
     this.model = opts.model ?? 'A920';
     this.serialNumber = opts.serialNumber ?? `SIM${opts.deviceId.toUpperCase().replace(/[^A-Z0-9]/g, '')}`.slice(0, 20);
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 1500;
+    this.ackGapMs = opts.ackGapMs ?? 2;
     this.log = opts.log ?? (() => undefined);
     this.device = new SimDevice({ deviceId: opts.deviceId, processor: this.processor, clock, cardTimeMs, duplicateCheck: opts.duplicateCheck ?? true });
     // A reboot restarts the device's network: every open connection drops.
@@ -131,6 +139,7 @@ export class PaxSimulator {
       { write: (b) => void port.write(b), destroy: () => undefined },
       (fields, push) => this.receive(fields, 'serial', push),
       this.ackTimeoutMs,
+      this.ackGapMs,
     );
     this.sessions.add(session);
     port.on('data', (chunk: Buffer) => session.onData(chunk));
@@ -247,10 +256,13 @@ export class PaxSimulator {
 
   private serveSocket(socket: net.Socket): void {
     this.track(socket);
+    // Small frames answered at once: Nagle would hold the answer behind the ACK.
+    socket.setNoDelay(true);
     const session = new LinkSession(
       { write: (b) => void (socket.writable && socket.write(b)), destroy: () => socket.destroy() },
       (fields, push) => this.receive(fields, 'tcp', push),
       this.ackTimeoutMs,
+      this.ackGapMs,
     );
     this.sessions.add(session);
     socket.on('data', (chunk) => session.onData(chunk));
@@ -261,6 +273,9 @@ export class PaxSimulator {
   }
 
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // Browser-based clients (PAX's POSLink JS, Cardknox's JS SDK) read the answer
+    // cross-origin: the terminal allows any origin (pax-protocol-choices.ts item 22).
+    res.setHeader('access-control-allow-origin', '*');
     const refuse = (status: number, text: string): void => {
       res.writeHead(status, { 'content-type': 'text/plain' }).end(`${text}\n`);
     };
@@ -344,6 +359,13 @@ export class PaxSimulator {
       const bad = err instanceof PaxMessageError && err.code === 'format_error' ? formatErrorResponse(fields, err.message) : null;
       return bad ? this.frame(bad) : { kind: 'eot' };
     }
+    if (req.command === 'A14') {
+      // No public client knows an A15: the terminal answers a cancel with EOT and
+      // the aborted T00 with its own T01 100002 (item 3). Over HTTP the terminal
+      // is blocked inside the transaction's request and cannot be reached.
+      if (via !== 'http') this.device.cancel();
+      return { kind: 'eot' };
+    }
     try {
       return this.frame(await this.respond(req, via, status));
     } catch (err) {
@@ -361,8 +383,7 @@ export class PaxSimulator {
           serialNumber: this.serialNumber, model: this.model, appVersion: APP_VERSION,
         };
       case 'A14':
-        // Over HTTP the terminal is blocked inside the transaction's request: cancel cannot reach it.
-        return via === 'http' ? cancelResponse(false, 'CANCEL NOT POSSIBLE OVER HTTP') : cancelResponse(this.device.cancel());
+        throw new Error('A14 is answered with EOT before it gets here');
       case 'T00': {
         const onPrompt = req.reportStatus && status ? (p: TerminalPrompt) => status(p, req.version) : undefined;
         return creditResponse((await this.device.transact(transactionInput(req), onPrompt)).record, req.version);

@@ -173,7 +173,7 @@ test('lookup pages through every record the device reports', async () => {
     s.write(
       encodeFrame([
         '0', 'R03', '1.28', '000000', 'OK', '3', String(n), ['00', 'OK', 'A', `H${n}`], '00', n === 2 ? '16' : '01', '',
-        ['500'], ['411111******1111', '4', '', '', '', '', '01'], [String(n + 1), req[8][0]], '', '', n === 1 ? ['RESULTCODE=000100', 'RESULTTEXT=DECLINED'] : '',
+        ['500'], ['411111******1111', '4', '', '', '', '', '01'], [String(n + 1), req[8][0]], '', '', '', n === 1 ? ['RESULTCODE=000100', 'RESULTTEXT=DECLINED'] : '',
       ]),
     );
   });

@@ -94,6 +94,8 @@ export class PaxTerminal implements PaymentTerminal {
   private readonly clock: () => Date;
   private current: TerminalStatus = { state: 'disconnected', reason: 'not contacted yet' };
   private readonly listeners = new Set<TerminalStatusListener>();
+  /** One promise per transaction in flight, true once it got a definite answer (cancel waits on them). */
+  private readonly creditsInFlight = new Set<Promise<boolean>>();
   private inFlight = 0;
 
   constructor(opts: PaxTerminalOptions) {
@@ -164,20 +166,32 @@ export class PaxTerminal implements PaymentTerminal {
     return this.credit('tokenize', req);
   }
 
-  /** A14; true only when the terminal confirmed the abort. */
+  /**
+   * A14. Real terminals answer it with EOT or with nothing, never an A15
+   * (pax-protocol-choices.ts item 3): the word that counts is the transaction's
+   * own T01 (100002 when aborted, or its result when too late). So: true when
+   * every transaction in flight got its definite answer within cancelMs (the
+   * caller reads that answer); false when one did not (it stays in doubt). With
+   * nothing in flight, true only for a legacy A15 000000.
+   */
   async cancel(): Promise<boolean> {
     if (!this.transport.cancel) return false;
+    const inFlight = [...this.creditsInFlight];
+    const frame = encodeFrame(encodeRequest({ command: 'A14' }));
+    let stopWaiting: () => void = () => undefined;
+    const gaveUp = new Promise<false>((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.timeouts.cancelMs);
+      stopWaiting = () => clearTimeout(timer);
+    });
+    const a14 = this.transport
+      .cancel(frame, { timeoutMs: this.timeouts.cancelMs, label: 'cancel', accept: (f) => responseCommand(f) === 'A15' })
+      // A legacy A15 is still read; EOT (PaxRefusedError) or silence says nothing by itself.
+      .then((fields) => decodeResponse(fields).resultCode === PAX_RESULT.approved, () => false);
     try {
-      const frame = encodeFrame(encodeRequest({ command: 'A14' }));
-      const fields = await this.transport.cancel(frame, {
-        timeoutMs: this.timeouts.cancelMs,
-        label: 'cancel',
-        accept: (f) => responseCommand(f) === 'A15',
-      });
-      return decodeResponse(fields).resultCode === PAX_RESULT.approved;
-    } catch {
-      // An unanswered or refused cancel confirms nothing: the transaction stays of unknown outcome.
-      return false;
+      if (inFlight.length === 0) return await a14;
+      return await Promise.race([Promise.all(inFlight).then((all) => all.every(Boolean)), gaveUp]);
+    } finally {
+      stopWaiting();
     }
   }
 
@@ -240,6 +254,10 @@ export class PaxTerminal implements PaymentTerminal {
   ): Promise<TerminalResult> {
     const paxReq = this.buildCredit(transType, req, followUp);
     const timeoutMs = req.timeoutMs ?? this.timeouts.transactionMs;
+    // Settles true when this transaction gets a definite answer (a T01 or an EOT), false otherwise: what cancel() waits for.
+    let settle: (definite: boolean) => void = () => undefined;
+    const definite = new Promise<boolean>((resolve) => (settle = resolve));
+    this.creditsInFlight.add(definite);
     try {
       const res = await this.request(
         paxReq,
@@ -253,13 +271,18 @@ export class PaxTerminal implements PaymentTerminal {
         paxReq.reportStatus ? (f) => this.onStatusFrame(f, transType) : undefined,
       );
       if (res.command !== 'T01') throw this.unexpected(res, transType);
+      settle(true);
       return this.creditResult(res, req.ecrRef);
     } catch (err) {
       if (err instanceof PaxRefusedError) {
+        settle(true);
         // EOT: the terminal did not take the request (pax-protocol-choices.ts item 12).
         return { outcome: 'aborted', resultCode: 'EOT', resultText: 'Refused by the terminal', ecrRef: req.ecrRef, amountApproved: 0, amountDue: 0 };
       }
       throw err;
+    } finally {
+      settle(false);
+      this.creditsInFlight.delete(definite);
     }
   }
 
@@ -282,10 +305,25 @@ export class PaxTerminal implements PaymentTerminal {
     if (req.originalEcrRef !== undefined && !isValidEcrRef(req.originalEcrRef)) {
       throw new TerminalRequestError('Original ECR reference must be 1-16 letters and digits');
     }
+    const extras = [req.tipAmount, req.cashBackAmount, req.feeAmount, req.taxAmount];
+    for (const x of extras) {
+      if (x !== undefined && (!isValidAmount(x) || x < 0)) {
+        throw new TerminalRequestError(`Tip, cash back, fee and tax must be whole non-negative minor units, got ${String(x)}`);
+      }
+    }
+    const added = (req.tipAmount ?? 0) + (req.cashBackAmount ?? 0) + (req.feeAmount ?? 0);
+    if (added > 0 && (req.amount === undefined || added >= req.amount)) {
+      throw new TerminalRequestError('Tip, cash back and fee are parts of the amount and must leave a positive base amount');
+    }
     return {
       command: 'T00',
       transType,
-      amount: req.amount,
+      // The amount subfield is the base: total minus tip, cash back and fee (item 19).
+      amount: req.amount === undefined ? undefined : req.amount - added,
+      tipAmount: req.tipAmount || undefined,
+      cashBackAmount: req.cashBackAmount || undefined,
+      feeAmount: req.feeAmount || undefined,
+      taxAmount: req.taxAmount || undefined,
       ecrRef: req.ecrRef,
       invoice: req.invoice,
       origRef: req.originalTerminalRef,
@@ -330,10 +368,17 @@ export class PaxTerminal implements PaymentTerminal {
       resultText,
       ecrRef: body.trace.ecrRef ?? ecrRef,
       terminalRef: body.trace.terminalRef,
-      hostRef: body.host.hostRef ?? body.additional.HREF,
+      // The follow-up reference is additional info HRef (read case-insensitively);
+      // host subfield 4 is the host's own reference, kept apart (item 1).
+      hostRef: body.additional.HREF ?? body.host.hostRef,
+      hostReferenceNumber: body.host.hostRef,
       authCode: body.host.authCode,
       amountApproved: body.amountApproved,
       amountDue: body.amountDue,
+      tipAmount: body.tipAmount,
+      cashBackAmount: body.cashBackAmount,
+      feeAmount: body.feeAmount,
+      taxAmount: body.taxAmount,
       batchNumber: body.host.batchNumber,
       maskedPan: body.account.maskedPan,
       cardBrand: body.account.cardBrand,

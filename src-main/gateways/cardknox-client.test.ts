@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CardknoxClient, GatewayReportPagingError, type GatewayLogEntry, type GatewayResult } from './cardknox-client.ts';
+import { formatGatewayDate } from './cardknox-protocol.ts';
+import { GOLDEN_REPORT, GOLDEN_TRANSACTIONS, type GoldenAnswer } from './cardknox-golden-fixtures.ts';
 import { GatewayMalformedResponseError, GatewayUnavailableError } from './gateway-errors.ts';
 import { GatewaySimulator } from './gateway-simulator.ts';
 
@@ -64,7 +66,8 @@ describe('charges', () => {
     const invoice = newInvoice();
     const r = approved(await client().sale({ amount: usd(1250), token: 'tok_visa', invoice }));
     assert.equal(r.amountApproved, 1250);
-    assert.equal(r.maskedPan, '411111******1111');
+    // Masked as real answers are (dlehren/omnipay-cardknox tests/Mock/PurchaseSuccess.txt: 4xxxxxxxxxxx2224).
+    assert.equal(r.maskedPan, '4xxxxxxxxxxx1111');
     assert.equal(r.cardBrand, 'visa');
     assert.match(r.authCode, /^\d{6}$/);
     const entries = sim.ledger.byInvoice(invoice);
@@ -134,8 +137,11 @@ describe('charges', () => {
 
     const saleInvoice = newInvoice();
     const sale = approved(await c.sale({ amount: usd(777), token: 'tok_discover', invoice: saleInvoice }));
-    approved(await c.void({ refNum: sale.refNum }));
+    const voided = approved(await c.void({ refNum: sale.refNum }));
     assert.equal(sim.ledger.find(sale.refNum)?.status, 'voided');
+    // A void is a transaction of its own: its own xRefNum, and the original keeps its.
+    assert.notEqual(voided.refNum, sale.refNum);
+    assert.equal(sim.ledger.find(sale.refNum)?.voidRefNum, voided.refNum);
     // A voided invoice is no longer "already charged".
     approved(await c.sale({ amount: usd(777), token: 'tok_discover', invoice: saleInvoice }));
     const unknown = await c.void({ refNum: '999999999999' });
@@ -163,7 +169,7 @@ describe('charges', () => {
     const invoice = newInvoice();
     const r = approved(await c.sale({ amount: usd(4321), token: 'tok_visa_4242', invoice }));
     const rows = await c.findByInvoice(invoice, now - 1000, now + 1000);
-    assert.deepEqual(rows.map((x) => [x.refNum, x.amount, x.maskedPan]), [[r.refNum, 4321, '424242******4242']]);
+    assert.deepEqual(rows.map((x) => [x.refNum, x.amount, x.maskedPan]), [[r.refNum, 4321, '4xxxxxxxxxxx4242']]);
   });
 });
 
@@ -340,8 +346,9 @@ describe('the key stays secret', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        const key = new URLSearchParams(body).get('xKey') ?? '';
-        const cmd = new URLSearchParams(body).get('xCommand');
+        const fields = body.startsWith('{') ? (JSON.parse(body) as Record<string, string>) : Object.fromEntries(new URLSearchParams(body));
+        const key = fields.xKey ?? '';
+        const cmd = fields.xCommand;
         res.end(cmd?.startsWith('report') ? `xResult=E&xError=bad+key+${key}` : `xResult=D&xRefNum=1&xError=key+${key}+refused`);
       });
     });
@@ -403,5 +410,153 @@ describe('malformed answers', () => {
       answer = new URLSearchParams({ xResult: 'A', xReportData: data }).toString();
       await assert.rejects(c.report({ begin: 0, end: 1 }), GatewayMalformedResponseError, data);
     }
+  });
+});
+
+/** A real HTTP server on 127.0.0.1 that records each request and answers what the test sets. */
+async function recordingServer() {
+  const seen: { path: string; contentType: string; fields: Record<string, string> }[] = [];
+  let answer: GoldenAnswer = GOLDEN_TRANSACTIONS.purchaseSuccess;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const contentType = String(req.headers['content-type'] ?? '');
+      const fields = contentType.includes('json') ? (JSON.parse(body) as Record<string, string>) : Object.fromEntries(new URLSearchParams(body));
+      seen.push({ path: req.url ?? '', contentType, fields });
+      res.writeHead(200, { 'content-type': answer.contentType });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    seen,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    answer: (a: GoldenAnswer) => (answer = a),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('issue 7 item 10: endpoints', () => {
+  test('transactions go to /gateway as a form (or /gatewayjson as JSON); reports to /reportjson as JSON', async () => {
+    const srv = await recordingServer();
+    try {
+      await client({ url: srv.base }).sale({ amount: usd(1000), token: 'tok_visa', invoice: 'EP1' });
+      await client({ url: srv.base, preferJson: true }).sale({ amount: usd(1000), token: 'tok_visa', invoice: 'EP2' });
+      srv.answer(GOLDEN_REPORT);
+      await client({ url: srv.base }).report({ begin: T0, end: T0 + 1000 });
+      assert.deepEqual(
+        srv.seen.map((r) => [r.path, r.contentType, r.fields.xCommand, r.fields.xKey === KEY]),
+        [
+          ['/gateway', 'application/x-www-form-urlencoded', 'cc:sale', true],
+          ['/gatewayjson', 'application/json', 'cc:sale', true],
+          ['/reportjson', 'application/json', 'report:all', true],
+        ],
+      );
+      assert.equal(srv.seen[2].fields.xBeginDate, formatGatewayDate(T0));
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('an old full /gateway URL in the configuration still sends reports to /reportjson', async () => {
+    const srv = await recordingServer();
+    try {
+      const c = client({ url: `${srv.base}gateway` });
+      assert.equal(c.endpoints.base, srv.base);
+      await c.void({ refNum: '5' });
+      srv.answer(GOLDEN_REPORT);
+      await c.findByInvoice('R1T1P1', T0, T0 + 1);
+      assert.deepEqual(srv.seen.map((r) => r.path), ['/gateway', '/reportjson']);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('against the simulator: every door answers, a report posted to /gateway is refused', async () => {
+    const invoice = newInvoice();
+    for (const preferJson of [false, true]) {
+      const c = client({ url: `${sim.url}gateway`, preferJson });
+      const r = approved(await c.sale({ amount: usd(100), token: 'tok_visa', invoice: `${invoice}-${String(preferJson)}` }));
+      assert.equal((await c.findByInvoice(`${invoice}-${String(preferJson)}`, now - 1000, now + 1000))[0]?.refNum, r.refNum);
+    }
+    const wrongDoor = await fetch(new URL('gateway', sim.url), {
+      method: 'POST',
+      body: new URLSearchParams({ xKey: KEY, xVersion: '5.0.0', xSoftwareName: 't', xSoftwareVersion: '1', xCommand: 'report:all' }),
+    });
+    assert.equal(new URLSearchParams(await wrongDoor.text()).get('xError'), 'Reports go to /reportjson');
+  });
+});
+
+describe('golden fixtures: captured real gateway answers', () => {
+  let srv: Awaited<ReturnType<typeof recordingServer>>;
+  before(async () => (srv = await recordingServer()));
+  after(() => srv.close());
+
+  test('PurchaseSuccess, AuthorizeSuccess: approved with the real masked form and token', async () => {
+    for (const [answer, call] of [
+      [GOLDEN_TRANSACTIONS.purchaseSuccess, (c: CardknoxClient) => c.sale({ amount: usd(1000), token: 't', invoice: 'G1' })],
+      [GOLDEN_TRANSACTIONS.authorizeSuccess, (c: CardknoxClient) => c.authOnly({ amount: usd(1000), token: 't', invoice: 'G2' })],
+    ] as const) {
+      srv.answer(answer);
+      const r = approved(await call(client({ url: srv.base })));
+      assert.equal(r.refNum, '123456789', answer.source);
+      assert.equal(r.amountApproved, 1000, answer.source);
+      assert.equal(r.maskedPan, '4xxxxxxxxxxx2224', answer.source);
+      assert.match(r.authCode, /^\d{6}$/, answer.source);
+      assert.match(r.token ?? '', /^[0-9a-f]{32}$/, answer.source);
+    }
+    srv.answer(GOLDEN_TRANSACTIONS.purchaseSuccess);
+    assert.equal(approved(await client({ url: srv.base }).sale({ amount: usd(1000), token: 't', invoice: 'G1' })).batch, '347');
+  });
+
+  test('PurchaseFailure is a decline with its text; VoidFailure is an error with its code', async () => {
+    srv.answer(GOLDEN_TRANSACTIONS.purchaseFailure);
+    const d = await client({ url: srv.base }).sale({ amount: usd(1000), token: 't', invoice: 'G3' });
+    assert.deepEqual([d.outcome, d.text, d.refNum], ['declined', 'Invalid CVV', '123456789']);
+    srv.answer(GOLDEN_TRANSACTIONS.voidFailure);
+    const e = await client({ url: srv.base }).void({ refNum: '1' });
+    assert.equal(e.outcome, 'error');
+    assert.equal(e.text, 'Original transaction not specified');
+    assert.equal(e.outcome === 'error' && e.errorCode, '00000');
+  });
+
+  test('CaptureSuccess, VoidSuccess, RefundSuccess: approved follow-ups with their amounts', async () => {
+    for (const [answer, amount, call] of [
+      [GOLDEN_TRANSACTIONS.captureSuccess, 206, (c: CardknoxClient) => c.capture({ refNum: '1' })],
+      [GOLDEN_TRANSACTIONS.voidSuccess, 233, (c: CardknoxClient) => c.void({ refNum: '1' })],
+      [GOLDEN_TRANSACTIONS.refundSuccess, 233, (c: CardknoxClient) => c.refund({ refNum: '1', amount: usd(233) })],
+    ] as const) {
+      srv.answer(answer);
+      const r = approved(await call(client({ url: srv.base })));
+      assert.equal(r.amountApproved, amount, answer.source);
+      assert.equal(r.maskedPan, '4xxxxxxxxxxx2224', answer.source);
+    }
+  });
+
+  test('report rows with 12-hour US dates, both masked forms and either spelling of the masked field', async () => {
+    srv.answer(GOLDEN_REPORT);
+    const rows = await client({ url: srv.base }).report({ begin: 0, end: Date.UTC(2023, 0, 3) });
+    assert.deepEqual(
+      rows.map((r) => [r.refNum, r.amount, r.enteredAt, r.maskedPan, r.cardBrand]),
+      [
+        ['780787663', 199, Date.UTC(2023, 0, 2, 10, 49, 6), '4xxxxxxxxxxx2224', 'visa'],
+        ['780974950', 100, Date.UTC(2023, 0, 2, 15, 7, 33), '555555******4444', 'mastercard'],
+        ['780975878', 200, Date.UTC(2023, 0, 2, 15, 8, 45), 'xxxxxxxxxxxx0005', 'visa'],
+      ],
+    );
+  });
+
+  test('a masked field holding a whole number is never taken in', async () => {
+    // 16 digits that fail the Luhn check: shaped like a card number, not one.
+    srv.answer({ source: 'test', contentType: 'text/html', body: 'xResult=A&xRefNum=7&xAuthAmount=1.00&xMaskedCardNumber=4000123412341235' });
+    const r = approved(await client({ url: srv.base }).sale({ amount: usd(100), token: 't', invoice: 'G9' }));
+    assert.equal(r.maskedPan, undefined);
+    srv.answer({
+      source: 'test',
+      contentType: 'application/json',
+      body: JSON.stringify({ xResult: 'A', xReportData: [{ xRefNum: '8', xAmount: '1.00', xEnteredDate: '2025-01-01', xMaskedCardNumber: '4000123412341235' }] }),
+    });
+    assert.equal((await client({ url: srv.base }).report({ begin: 0, end: Date.UTC(2025, 0, 2) }))[0].maskedPan, '');
   });
 });

@@ -10,6 +10,7 @@ import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
 import { type Money, parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
 import {
   brandOfCardType,
+  canonicalFields,
   CARDKNOX_VERSION,
   DUPLICATE_FIELDS,
   encodeForm,
@@ -17,9 +18,12 @@ import {
   entryModeOfMethod,
   EXACT_MATCH_PREFIX,
   formatGatewayDate,
+  gatewayEndpoints,
+  type GatewayEndpoints,
   isDuplicateText,
   MAX_REPORT_RECORDS,
   parseGatewayDate,
+  parseMaskedCardNumber,
   type WireFields,
 } from './cardknox-protocol.ts';
 import { GatewayMalformedResponseError, GatewayRefusedError } from './gateway-errors.ts';
@@ -39,7 +43,11 @@ export interface GatewayLogEntry {
 
 /** Configuration of the client. */
 export interface CardknoxClientConfig {
-  /** The gateway endpoint. */
+  /**
+   * The gateway's base address (e.g. https://x1.cardknox.com/); an old full
+   * endpoint URL (".../gateway") is accepted and its base derived. Transactions
+   * go to /gateway (form) or /gatewayjson (JSON), reports to /reportjson.
+   */
   url: string;
   /** Account key (secret; never logged). */
   key: string;
@@ -49,7 +57,7 @@ export interface CardknoxClientConfig {
   currency: string;
   /** Deadline of one request in ms (default 30 000). */
   timeoutMs?: number;
-  /** Ask for JSON instead of form-encoded answers. */
+  /** Send transactions as JSON to /gatewayjson instead of a form to /gateway. */
   preferJson?: boolean;
   log?: (entry: GatewayLogEntry) => void;
   /** Clock for log durations (default Date.now). */
@@ -153,12 +161,15 @@ export class GatewayReportPagingError extends GatewayMalformedResponseError {}
 /** Client of one gateway account. */
 export class CardknoxClient {
   readonly #cfg: Required<Omit<CardknoxClientConfig, 'log'>> & Pick<CardknoxClientConfig, 'log'>;
+  /** Where each kind of request goes. */
+  readonly endpoints: GatewayEndpoints;
 
   constructor(config: CardknoxClientConfig) {
     if (!config.url || !config.key || !config.softwareName || !config.softwareVersion) {
       throw new RangeError('Gateway configuration needs url, key, softwareName and softwareVersion');
     }
     this.#cfg = { timeoutMs: 30_000, preferJson: false, now: Date.now, ...config };
+    this.endpoints = gatewayEndpoints(config.url);
   }
 
   /** Charges a stored card token. */
@@ -258,7 +269,7 @@ export class CardknoxClient {
       xEndDate: formatGatewayDate(end),
       xMaxRecords: String(max),
       ...(invoice !== undefined ? { xInvoice: `${EXACT_MATCH_PREFIX}${invoice}` } : {}),
-    }, invoice);
+    }, invoice, 'report');
     if (res.xResult !== 'A') {
       throw new GatewayRefusedError('report request', typeof res.xError === 'string' ? this.#scrub(res.xError) : '');
     }
@@ -279,7 +290,8 @@ export class CardknoxClient {
 
   #row(raw: unknown, index: number): GatewayReportRow {
     if (typeof raw !== 'object' || raw === null) throw new GatewayMalformedResponseError(`report row ${index} is not an object`);
-    const r = raw as Record<string, unknown>;
+    // Field names case-insensitively: public callers read "xMaskedCardnumber" too.
+    const r = canonicalFields(raw as Record<string, unknown>);
     const str = (k: string): string => (typeof r[k] === 'string' ? (r[k] as string) : r[k] === undefined ? '' : String(r[k]));
     const refNum = str('xRefNum');
     const enteredAt = parseGatewayDate(str('xEnteredDate'));
@@ -298,7 +310,7 @@ export class CardknoxClient {
       currency,
       enteredAt,
       invoice: str('xInvoice'),
-      maskedPan: str('xMaskedCardNumber'),
+      maskedPan: parseMaskedCardNumber(str('xMaskedCardNumber'))?.masked ?? '',
       cardBrand: brandOfCardType(str('xCardType')),
       result,
       responseError: this.#scrub(str('xResponseError')),
@@ -348,7 +360,7 @@ export class CardknoxClient {
           amountApproved,
           text: text || 'Approved',
           ...(s('xBatch') ? { batch: s('xBatch') } : {}),
-          ...(s('xMaskedCardNumber') ? { maskedPan: s('xMaskedCardNumber') } : {}),
+          ...(parseMaskedCardNumber(s('xMaskedCardNumber')) ? { maskedPan: s('xMaskedCardNumber').trim() } : {}),
           ...(s('xCardType') ? { cardBrand: brandOfCardType(s('xCardType')) } : {}),
           ...(s('xEntryMethod') ? { entryMode: entryModeOfMethod(s('xEntryMethod')) } : {}),
           ...(s('xToken') ? { token: s('xToken') } : {}),
@@ -368,25 +380,29 @@ export class CardknoxClient {
     }
   }
 
-  async #call(command: string, fields: WireFields, invoice?: string): Promise<Record<string, unknown>> {
+  async #call(command: string, fields: WireFields, invoice?: string, kind: 'transaction' | 'report' = 'transaction'): Promise<Record<string, unknown>> {
     const cfg = this.#cfg;
     const started = cfg.now();
     cfg.log?.({ event: 'request', command, invoice });
-    const body = encodeForm({
+    const all = {
       xKey: cfg.key,
       xVersion: CARDKNOX_VERSION,
       xSoftwareName: cfg.softwareName,
       xSoftwareVersion: cfg.softwareVersion,
       xCommand: command,
       ...fields,
-    });
+    };
+    // Reports only exist at /reportjson, which every public caller posts JSON to;
+    // transactions go as a form to /gateway, or as JSON to /gatewayjson.
+    const json = kind === 'report' || cfg.preferJson;
+    const url = kind === 'report' ? this.endpoints.report : json ? this.endpoints.gatewayJson : this.endpoints.gateway;
     let res;
     try {
       res = await postOnce({
-        url: cfg.url,
-        body,
-        contentType: 'application/x-www-form-urlencoded',
-        accept: cfg.preferJson ? 'application/json' : 'application/x-www-form-urlencoded',
+        url,
+        body: json ? JSON.stringify(all) : encodeForm(all),
+        contentType: json ? 'application/json' : 'application/x-www-form-urlencoded',
+        accept: json ? 'application/json' : 'application/x-www-form-urlencoded',
         timeoutMs: cfg.timeoutMs,
       });
     } catch (err) {
@@ -407,10 +423,10 @@ export class CardknoxClient {
         throw new GatewayMalformedResponseError('invalid JSON');
       }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayMalformedResponseError('JSON answer is not an object');
-      return parsed as Record<string, unknown>;
+      return canonicalFields(parsed as Record<string, unknown>);
     }
     if (!trimmed.includes('=')) throw new GatewayMalformedResponseError('answer is neither form-encoded nor JSON');
-    return decodeForm(trimmed);
+    return canonicalFields(decodeForm(trimmed));
   }
 
   #scrub(text: string): string {

@@ -1,21 +1,64 @@
 // Wire details of the Cardknox-style gateway, shared by the client and the
-// simulator so both always speak the same dialect.
+// simulator so both always speak the same dialect. Each choice names the
+// independent public code it follows (repo + path). Where sources disagree we
+// accept every form on input and send what the majority sends.
 //
-// UNCONFIRMED DETAILS (protocols.md marks them so). Every choice we made for
-// them lives in this file and nowhere else:
-// 1. Report dates (xBeginDate, xEndDate, xEnteredDate): "YYYY-MM-DD HH:mm:ss.SSS"
-//    in UTC. Milliseconds keep many rows from sharing one instant, which is
-//    what paging "move the begin time to the last row" relies on. Begin and
-//    end are both inclusive.
-// 2. Duplicate answer: xResult "D" with xError "Duplicate Transaction"; the
+// ENDPOINTS (issue 7 item 10). The configuration holds the gateway's base
+// address; the paths are derived from it:
+//   /gateway      transactions, form-encoded in and out
+//                 (Cardknox/cardknox-node cardknox.js: transactionUrl
+//                 "https://x1.cardknox.com/gateway"; TheScripters/Cardknox-API-Wrapper
+//                 src/Cardknox.NET/CardknoxRequest.cs: Url ".../gateway", posted
+//                 with WebClient.UploadValues = form)
+//   /gatewayjson  transactions, JSON in and out
+//                 (cardknox/cardknox-sdk-js src/constants.js: GATEWAY_URL
+//                 "https://x1.cardknox.com/gatewayjson"; Moshe844/Cardknox-reporting-api server.js)
+//   /reportjson   reports (report:all, report:approved…), JSON in and out
+//                 (Moshe844/Cardknox-reporting-api server.js posts report:* with
+//                 xBeginDate/xEndDate to "https://x1.cardknox.com/reportjson"; none
+//                 of the four SDKs above wraps reports)
+// dlehren/omnipay-cardknox src/Gateway.php configures the bare base
+// "https://x1.cardknox.com/" as its endpoint: an operator may paste either the
+// base or an old full ".../gateway" URL, so gatewayEndpoints() accepts both.
+//
+// DATES (item 11). Every date we send or read is UTC (the simulator keeps its
+// ledger in UTC; the real gateway's zone is not stated by any public source we
+// found, so a lookup opens its window well before the attempt (15 minutes by
+// default, payment-coordinator.ts) and matches by invoice). We SEND
+// "YYYY-MM-DD HH:mm:ss.SSS": the milliseconds keep many rows from sharing one
+// instant, which paging ("move the begin time to the last row") relies on. We
+// ACCEPT on input (report windows at the simulator, xEnteredDate in rows):
+//   "2026-11-30"                 a date alone: the whole day (begin 00:00:00.000, end 23:59:59.999)
+//   "2026-11-30 13:05:09[.123]"  with or without milliseconds (also with "T" and a trailing "Z")
+//   "11/30/2026[ 1:05:09 PM]"    MM/DD/YYYY, 24-hour or 12-hour time: the real report rows
+//                                captured in Moshe844/Cardknox-reporting-api test.txt read
+//                                "1/2/2023 10:49:06 AM"
+// Begin and end are both inclusive.
+//
+// REFERENCES AND CARDS (item 12). Every transaction, a void included, gets its
+// own xRefNum (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt and
+// CaptureSuccess.txt: a follow-up answers xRefNum plus xRefNumCurrent, a number
+// of its own). Masked numbers are sent as real answers carry them: first digit,
+// "x" for every hidden digit, last four, e.g. "4xxxxxxxxxxx2224"
+// (omnipay-cardknox tests/Mock/PurchaseSuccess.txt, AuthorizeSuccess.txt,
+// VoidSuccess.txt, RefundSuccess.txt). The client also reads the first-6/last-4
+// form ("411111******1111") the PAX side uses.
+//
+// FIELD NAMES. Field names are matched case-insensitively on input: public
+// callers send "xkey"/"xversion" as well as "xKey"/"xVersion", and read
+// "xMaskedCardnumber" from report rows (Moshe844/Cardknox-reporting-api
+// server.js). We send the canonical camel case every SDK above uses.
+//
+// UNCONFIRMED DETAILS (protocols.md marks them so); our choices:
+// 1. Duplicate answer: xResult "D" with xError "Duplicate Transaction"; the
 //    original approval is given in xDuplicateRefNum / xDuplicateAuthCode /
 //    xDuplicateAmount. The client matches the text case-insensitively on D or E.
-// 3. Report answer: xResult "A", xRecordsReturned, and xReportData holding the
-//    rows as a JSON array of objects with string values (inside a form-encoded
-//    answer it is a JSON string).
-// 4. Report filters: an operator prefix on the value; "=" is an exact match,
+// 2. Report answer: xResult "A", xRecordsReturned, and xReportData holding the
+//    rows as a JSON array of objects (inside a form-encoded answer it is a
+//    JSON string; the client reads both).
+// 3. Report filters: an operator prefix on the value; "=" is an exact match,
 //    no prefix is a case-sensitive "contains".
-// 5. Card types and entry methods are named as in CARD_TYPES / ENTRY_METHODS.
+// 4. Card types and entry methods are named as in CARD_TYPES / ENTRY_METHODS.
 
 import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
 
@@ -48,7 +91,7 @@ export function isDuplicateText(text: string): boolean {
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** Epoch milliseconds to the gateway's date format. */
+/** Epoch milliseconds to the gateway's date format (UTC, with milliseconds). */
 export function formatGatewayDate(ms: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) throw new RangeError(`Not a valid time: ${ms}`);
@@ -58,13 +101,145 @@ export function formatGatewayDate(ms: number): string {
   );
 }
 
-/** The gateway's date format to epoch milliseconds; null when it is not one. */
-export function parseGatewayDate(text: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(text.trim());
-  if (!m) return null;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], Number((m[7] ?? '0').padEnd(3, '0')));
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z?)?$/;
+const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?: ?([AaPp][Mm]))?)?$/;
+
+/**
+ * A gateway date to epoch milliseconds (UTC); null when it is not one. A date
+ * alone is the start of that day, or its last millisecond with `endOfDay`
+ * (the end of a report window).
+ */
+export function parseGatewayDate(text: string, opts: { endOfDay?: boolean } = {}): number | null {
+  const t = text.trim();
+  let y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number;
+  let dateOnly: boolean;
+  const iso = ISO_LIKE.exec(t);
+  const us = iso ? null : US_DATE.exec(t);
+  if (iso) {
+    [y, mo, d] = [+iso[1], +iso[2], +iso[3]];
+    dateOnly = iso[4] === undefined;
+    [h, mi, s] = [Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0)];
+    ms = Number((iso[7] ?? '0').padEnd(3, '0'));
+  } else if (us) {
+    [mo, d, y] = [+us[1], +us[2], +us[3]];
+    dateOnly = us[4] === undefined;
+    [h, mi, s] = [Number(us[4] ?? 0), Number(us[5] ?? 0), Number(us[6] ?? 0)];
+    ms = Number((us[7] ?? '0').padEnd(3, '0'));
+    const half = us[8]?.toUpperCase();
+    if (half) {
+      if (h < 1 || h > 12) return null;
+      h = (h % 12) + (half === 'PM' ? 12 : 0);
+    }
+  } else return null;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const at = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   // Date.UTC rolls 2024-02-31 over to March; refuse instead.
-  return formatGatewayDate(ms).startsWith(`${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`) ? ms : null;
+  const check = new Date(at);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return dateOnly && opts.endOfDay ? at + 86_400_000 - 1 : at;
+}
+
+/** The three endpoints of a gateway, derived from its base address. */
+export interface GatewayEndpoints {
+  /** Base address, ending in "/". */
+  base: string;
+  /** Transactions, form-encoded. */
+  gateway: string;
+  /** Transactions, JSON. */
+  gatewayJson: string;
+  /** Reports, JSON. */
+  report: string;
+}
+
+/** Endpoint paths under the base address (see the header for sources). */
+export const ENDPOINT_PATHS = { gateway: 'gateway', gatewayJson: 'gatewayjson', report: 'reportjson' } as const;
+
+/**
+ * The endpoints of a gateway from its base address, or from an old full
+ * endpoint URL (".../gateway", ".../gatewayjson", ".../reportjson"), whose
+ * base is derived. Throws a RangeError for anything that is not an http(s) URL.
+ */
+export function gatewayEndpoints(url: string): GatewayEndpoints {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    throw new RangeError('The gateway address is not a URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new RangeError('The gateway address must start with http:// or https://');
+  u.search = '';
+  u.hash = '';
+  const known = new RegExp(`/(?:${Object.values(ENDPOINT_PATHS).join('|')})/?$`, 'i');
+  const path = u.pathname.replace(known, '/');
+  u.pathname = path.endsWith('/') ? path : `${path}/`;
+  const base = u.toString();
+  return {
+    base,
+    gateway: new URL(ENDPOINT_PATHS.gateway, base).toString(),
+    gatewayJson: new URL(ENDPOINT_PATHS.gatewayJson, base).toString(),
+    report: new URL(ENDPOINT_PATHS.report, base).toString(),
+  };
+}
+
+/**
+ * A masked card number as real gateway answers carry it: first digit, "x" for
+ * each hidden digit, last four ("4xxxxxxxxxxx2224"), from any masked form
+ * ("411111******1111"). Length is kept; null when there are not five digits to
+ * show or the text holds more digits than a mask may (never a full number).
+ */
+export function toGatewayMasked(masked: string): string | null {
+  const chars = masked.replace(/[\s-]/g, '');
+  if (!/^[0-9*xX#]+$/.test(chars)) return null;
+  const digits = chars.replace(/\D/g, '');
+  if (digits.length > 10 || chars.length < 12 || !/^\d/.test(chars) || !/\d{4}$/.test(chars)) return null;
+  return `${chars[0]}${'x'.repeat(chars.length - 5)}${chars.slice(-4)}`;
+}
+
+/** What the client keeps of a masked number from the gateway. */
+export interface MaskedCard {
+  /** The masked number as received (mask characters and at most 10 digits). */
+  masked: string;
+  /** Leading digits shown (1 in the gateway form, 6 in the first-6 form, possibly none). */
+  first: string;
+  last4: string;
+}
+
+/**
+ * Reads a masked number in either form the sources show: "4xxxxxxxxxxx2224"
+ * (gateway answers) or "411111******1111" (first 6 / last 4). Null for anything
+ * else, and for any text with more than 10 digits: a full card number is never
+ * taken in, even by mistake.
+ */
+export function parseMaskedCardNumber(text: string): MaskedCard | null {
+  const t = text.trim();
+  const m = /^(\d{0,6})([*xX#]{2,15})(\d{4})$/.exec(t);
+  if (!m || m[1].length + m[3].length > 10) return null;
+  return { masked: t, first: m[1], last4: m[3] };
+}
+
+/** Canonical names of every field we read, for case-insensitive matching. */
+const KNOWN_FIELDS = [
+  'xKey', 'xVersion', 'xSoftwareName', 'xSoftwareVersion', 'xCommand', 'xAmount', 'xToken', 'xInvoice',
+  'xAllowDuplicate', 'xRefNum', 'xRefNumCurrent', 'xTip', 'xTax', 'xBeginDate', 'xEndDate', 'xMaxRecords',
+  'xCardNum', 'xMagstripe', 'xCVV', 'xExp', 'xResult', 'xStatus', 'xError', 'xErrorCode', 'xAuthCode',
+  'xAuthAmount', 'xBatch', 'xMaskedCardNumber', 'xCardType', 'xEntryMethod', 'xDate', 'xRecordsReturned',
+  'xReportData', 'xEnteredDate', 'xCurrency', 'xResponseError', 'xVoid', 'xDeviceId', 'xDuplicateRefNum',
+  'xDuplicateAuthCode', 'xDuplicateAmount',
+] as const;
+const CANONICAL = new Map<string, string>(KNOWN_FIELDS.map((k) => [k.toLowerCase(), k]));
+
+/**
+ * The same fields under their canonical names ("xkey" → "xKey",
+ * "xMaskedCardnumber" → "xMaskedCardNumber"); unknown names are kept as they
+ * are. JSON numbers and booleans become strings, as a form would carry them.
+ */
+export function canonicalFields(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const name = CANONICAL.get(k.toLowerCase()) ?? k;
+    out[name] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  }
+  return out;
 }
 
 /** xCardType names by brand. */

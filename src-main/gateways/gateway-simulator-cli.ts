@@ -1,7 +1,9 @@
 // Runs the gateway simulator as its own process (for the PAX simulators, the
 // chaos run and browser mode):
 //   gateway-simulator-cli.ts --port P --key K [--duplicate-window-ms N]
-// Prints one JSON line with the URLs once listening; stops on SIGINT/SIGTERM.
+// Prints one JSON line with the URLs once listening (url: the gateway's base
+// address; controlUrl: the control doors with this run's secret token in the
+// path); stops on SIGINT/SIGTERM.
 
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
   const sim = await GatewaySimulator.start(args);
   const base = sim.url.replace(/\/$/, '');
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url: sim.url, processorUrl: `${base}/_processor`, controlUrl: `${base}/_control` })}\n`,
+    // controlUrl carries this run's control token: `${controlUrl}/faults` works with no other credential.
+    `${JSON.stringify({ event: 'listening', url: sim.url, processorUrl: `${base}/_processor`, controlUrl: sim.controlUrl })}\n`,
   );
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));

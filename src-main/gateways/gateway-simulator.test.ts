@@ -8,6 +8,7 @@ import type { ProcessorRequest } from '../../src-shared/processor-link.ts';
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import { PaxSimulator } from '../../drivers/pax/pax-simulator.ts';
 import { CardknoxClient } from './cardknox-client.ts';
+import { formatGatewayDate } from './cardknox-protocol.ts';
 import { GatewayUnavailableError } from './gateway-errors.ts';
 import { gatewayProcessorLink } from './gateway-processor-link.ts';
 import { parseCliArgs } from './gateway-simulator-cli.ts';
@@ -30,8 +31,9 @@ const charge = (invoice: string, deviceId: string, extra: Partial<ProcessorReque
   ...extra,
 });
 
+/** A control request through the printed control URL (its token is the credential). */
 const control = async (path: string, init?: { method: string; body?: unknown }) => {
-  const res = await fetch(new URL(path, sim.url), {
+  const res = await fetch(`${sim.controlUrl}${path.replace(/^\/_control/, '')}`, {
     method: init?.method ?? 'GET',
     ...(init?.body !== undefined ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } } : {}),
   });
@@ -155,7 +157,7 @@ describe('issuer rules and the virtual terminal', () => {
   test('a virtual terminal sale lands in the ledger and the report like any gateway charge', async () => {
     const r = sim.virtualTerminalSale({ invoice: 'R2T90000001P1', amount: 1234 });
     assert.equal(r.xResult, 'A');
-    assert.equal(r.xMaskedCardNumber, '411111******1111');
+    assert.equal(r.xMaskedCardNumber, '4xxxxxxxxxxx1111');
     const rows = await client().report({ kind: 'approved', begin: now - 1000, end: now });
     const row = rows.find((x) => x.invoice === 'R2T90000001P1');
     assert.equal(row?.amount, 1234);
@@ -229,7 +231,8 @@ describe('control endpoints', () => {
 
 describe('gateway endpoint checks', () => {
   test('missing required fields and card data are refused', async () => {
-    const post = async (fields: Record<string, string>) => Object.fromEntries(new URLSearchParams(await (await fetch(sim.url, { method: 'POST', body: new URLSearchParams(fields) })).text()));
+    const post = async (fields: Record<string, string>) =>
+      Object.fromEntries(new URLSearchParams(await (await fetch(new URL('gateway', sim.url), { method: 'POST', body: new URLSearchParams(fields) })).text()));
     const base = { xKey: KEY, xVersion: '5.0.0', xSoftwareName: 't', xSoftwareVersion: '1' };
     assert.equal((await post({ xKey: KEY, xCommand: 'cc:sale' })).xError, 'Required: xVersion, xSoftwareName, xSoftwareVersion');
     const withCard = await post({ ...base, xCommand: 'cc:sale', xAmount: '1.00', xCardNum: '4111111111111111', xInvoice: 'C1' });
@@ -237,9 +240,174 @@ describe('gateway endpoint checks', () => {
     assert.match(withCard.xError, /tokens only/);
     assert.equal((await post({ ...base, xCommand: 'cc:sale', xAmount: '1.005', xToken: 'tok_visa' })).xError, 'Invalid xAmount');
     assert.equal((await post({ ...base, xCommand: 'cc:bogus' })).xError, 'Unsupported xCommand cc:bogus');
-    assert.match((await post({ ...base, xCommand: 'report:all', xBeginDate: '01/01/2025' })).xError, /xBeginDate/);
+    assert.equal((await post({ ...base, xCommand: 'report:all', xBeginDate: '01/01/2025' })).xError, 'Reports go to /reportjson');
     assert.equal(sim.ledger.byInvoice('C1').length, 0);
-    assert.equal((await fetch(sim.url)).status, 405);
+    assert.equal((await fetch(new URL('gateway', sim.url))).status, 405);
+  });
+});
+
+const WIRE_BASE = { xKey: KEY, xVersion: '5.0.0', xSoftwareName: 't', xSoftwareVersion: '1' };
+
+/** POSTs to a simulator path: a form, or JSON; answers the parsed fields (form or JSON). */
+async function door(path: string, fields: Record<string, unknown>, as: 'form' | 'json') {
+  const res = await fetch(new URL(path, sim.url), {
+    method: 'POST',
+    headers: { 'content-type': as === 'json' ? 'application/json' : 'application/x-www-form-urlencoded' },
+    body: as === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>),
+  });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, type, body: (type.includes('json') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text))) as Record<string, unknown> };
+}
+
+describe('issue 7 items 10-12: the gateway doors', () => {
+  test('/gateway takes and answers forms; /gatewayjson takes JSON with any field-name case and answers JSON', async () => {
+    const form = await door('/gateway', { ...WIRE_BASE, xCommand: 'cc:sale', xAmount: '1.00', xToken: 'tok_visa', xInvoice: 'D1' }, 'form');
+    assert.equal(form.type, 'application/x-www-form-urlencoded');
+    assert.equal(form.body.xResult, 'A');
+    // Lower-case names and JSON scalars, as public JSON callers send them.
+    const jsonSale = await door('/gatewayjson', { xkey: KEY, xversion: '5.0.0', xsoftwarename: 't', xsoftwareversion: '1', xcommand: 'cc:sale', xamount: 2.5, xtoken: 'tok_visa', xinvoice: 'D2', xallowduplicate: true }, 'json');
+    assert.equal(jsonSale.type, 'application/json');
+    assert.equal(jsonSale.body.xResult, 'A');
+    assert.equal(jsonSale.body.xAuthAmount, '2.50');
+    assert.equal(sim.ledger.byInvoice('D2')[0]?.amount, 250);
+    // A form body at /gatewayjson is read too (the door decides the answer's format).
+    const formAtJson = await door('/gatewayjson', { ...WIRE_BASE, xCommand: 'cc:sale', xAmount: '1.00', xToken: 'tok_visa', xInvoice: 'D3' }, 'form');
+    assert.equal(formAtJson.type, 'application/json');
+    assert.equal(formAtJson.body.xResult, 'A');
+  });
+
+  test('/reportjson serves reports to JSON and form bodies and refuses transactions', async () => {
+    const window = { xBeginDate: formatGatewayDate(now - 1000), xEndDate: formatGatewayDate(now + 1000) };
+    await door('/gateway', { ...WIRE_BASE, xCommand: 'cc:sale', xAmount: '3.00', xToken: 'tok_visa', xInvoice: 'D4' }, 'form');
+    for (const as of ['json', 'form'] as const) {
+      const r = await door('/reportjson', { ...WIRE_BASE, xCommand: 'report:approved', xInvoice: '=D4', ...window }, as);
+      assert.equal(r.type, 'application/json', as);
+      assert.deepEqual((r.body.xReportData as { xInvoice: string }[]).map((x) => x.xInvoice), ['D4'], as);
+    }
+    const sale = await door('/reportjson', { ...WIRE_BASE, xCommand: 'cc:sale', xAmount: '1.00', xToken: 'tok_visa', xInvoice: 'D5' }, 'json');
+    assert.equal(sale.body.xResult, 'E');
+    assert.match(String(sale.body.xError), /Transactions go to \/gateway or \/gatewayjson/);
+    assert.equal(sim.ledger.byInvoice('D5').length, 0);
+  });
+
+  test('anything else answers 404 with a body naming the real endpoints', async () => {
+    for (const path of ['/', '/gateway/extra', '/api/v1/sale', '/report']) {
+      const res = await fetch(new URL(path, sim.url), { method: 'POST', body: 'xCommand=cc:sale' });
+      assert.equal(res.status, 404, path);
+      const body = (await res.json()) as { error: string };
+      assert.match(body.error, /transactions go to \/gateway \(form\) or \/gatewayjson \(JSON\), reports to \/reportjson/, path);
+    }
+    assert.equal((await fetch(new URL('/reportjson', sim.url))).status, 405);
+  });
+
+  test('report windows: a date alone covers the whole day; MM/DD/YYYY; with and without milliseconds', async () => {
+    const sales: Record<string, number> = {};
+    const saved = now;
+    // Three sales on 2026-11-30 (UTC): first and last millisecond of the day, and noon; one the day after.
+    for (const [inv, at] of [
+      ['W1', Date.UTC(2026, 10, 30, 0, 0, 0, 0)],
+      ['W2', Date.UTC(2026, 10, 30, 12, 0, 0, 500)],
+      ['W3', Date.UTC(2026, 10, 30, 23, 59, 59, 999)],
+      ['W4', Date.UTC(2026, 11, 1, 0, 0, 0, 0)],
+    ] as const) {
+      now = at;
+      sales[inv] = at;
+      await door('/gateway', { ...WIRE_BASE, xCommand: 'cc:sale', xAmount: '1.00', xToken: 'tok_visa', xInvoice: inv }, 'form');
+    }
+    now = saved;
+    const invoices = async (xBeginDate: string, xEndDate: string) => {
+      const r = await door('/reportjson', { ...WIRE_BASE, xCommand: 'report:all', xBeginDate, xEndDate }, 'json');
+      assert.equal(r.body.xResult, 'A', `${xBeginDate}..${xEndDate}: ${String(r.body.xError)}`);
+      return (r.body.xReportData as { xInvoice: string }[]).map((x) => x.xInvoice).filter((i) => /^W\d$/.test(i));
+    };
+    assert.deepEqual(await invoices('2026-11-30', '2026-11-30'), ['W1', 'W2', 'W3']);
+    assert.deepEqual(await invoices('11/30/2026', '11/30/2026'), ['W1', 'W2', 'W3']);
+    assert.deepEqual(await invoices('11/30/2026', '12/01/2026'), ['W1', 'W2', 'W3', 'W4']);
+    assert.deepEqual(await invoices('2026-11-30 12:00:00', '2026-11-30 12:00:00'), []);
+    assert.deepEqual(await invoices('2026-11-30 12:00:00', '2026-11-30 12:00:01'), ['W2']);
+    assert.deepEqual(await invoices('2026-11-30 12:00:00.500', '2026-11-30 12:00:00.500'), ['W2']);
+    assert.deepEqual(await invoices('2026-11-30 23:59:59.999', '12/01/2026 00:00:00'), ['W3', 'W4']);
+    const bad = await door('/reportjson', { ...WIRE_BASE, xCommand: 'report:all', xBeginDate: '30/11/2026', xEndDate: '2026-11-30' }, 'json');
+    assert.match(String(bad.body.xError), /YYYY-MM-DD or MM\/DD\/YYYY/);
+  });
+
+  test('every transaction, a void included, gets its own xRefNum; masked numbers as real answers carry them', async () => {
+    const sale = await door('/gateway', { ...WIRE_BASE, xCommand: 'cc:sale', xAmount: '7.77', xToken: 'tok_mastercard', xInvoice: 'V1' }, 'form');
+    assert.equal(sale.body.xMaskedCardNumber, '5xxxxxxxxxxx4444');
+    const voided = await door('/gateway', { ...WIRE_BASE, xCommand: 'cc:void', xRefNum: String(sale.body.xRefNum) }, 'form');
+    assert.equal(voided.body.xResult, 'A');
+    assert.ok(voided.body.xRefNum && voided.body.xRefNum !== sale.body.xRefNum, 'the void has a reference of its own');
+    const again = await door('/gateway', { ...WIRE_BASE, xCommand: 'cc:void', xRefNum: String(sale.body.xRefNum) }, 'form');
+    assert.equal(again.body.xResult, 'E');
+    const refs = [sale.body.xRefNum, voided.body.xRefNum, again.body.xRefNum];
+    assert.equal(new Set(refs).size, 3, 'a refused void gets its own reference too');
+    // The PAX door: a void through the processor link also answers its own reference.
+    const link = gatewayProcessorLink(sim.url);
+    const charged = await link.submit(charge('V2', 'pax-a'));
+    const linkVoid = await link.submit(charge('V2', 'pax-a', { command: 'void', originalRefNum: charged.refNum, amount: 0 }));
+    assert.equal(linkVoid.result, 'approved');
+    assert.notEqual(linkVoid.refNum, charged.refNum);
+    // Report rows carry the same masked form; the voided original keeps its own reference.
+    const r = await door('/reportjson', { ...WIRE_BASE, xCommand: 'report:all', xInvoice: '=V1', xBeginDate: formatGatewayDate(now - 1000), xEndDate: formatGatewayDate(now + 1000) }, 'json');
+    assert.deepEqual((r.body.xReportData as Record<string, string>[]).map((x) => [x.xRefNum, x.xVoid, x.xMaskedCardNumber]), [[sale.body.xRefNum, '1', '5xxxxxxxxxxx4444']]);
+  });
+});
+
+describe('issue 10 §5: control endpoints need the key and refuse other origins', () => {
+  const armed = () => sim.faults.list().length;
+
+  test('without the key or the token: refused, nothing armed', async () => {
+    const spec = JSON.stringify({ kind: 'http_5xx', times: 'always' });
+    // What a web page can send cross-site without a preflight: text/plain, no credentials.
+    const plain = await fetch(new URL('/_control/faults', sim.url), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: spec });
+    assert.equal(plain.status, 401);
+    assert.match(((await plain.json()) as { error: string }).error, /gateway key/);
+    const wrongKey = await fetch(new URL('/_control/faults', sim.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-gateway-key': 'sim-key-124' }, body: spec });
+    assert.equal(wrongKey.status, 401);
+    const wrongToken = await fetch(`${sim.url}_control/${'A'.repeat(24)}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: spec });
+    assert.equal(wrongToken.status, 401);
+    assert.equal((await fetch(new URL('/_control/ledger', sim.url))).status, 401, 'reading the ledger needs the key too');
+    assert.equal(armed(), 0);
+  });
+
+  test('another origin is refused even with the key or the token; a text/plain body is refused even with them', async () => {
+    const spec = JSON.stringify({ kind: 'http_5xx' });
+    for (const [url, headers] of [
+      [`${sim.controlUrl}/faults`, { origin: 'https://evil.example', 'content-type': 'application/json' }],
+      [new URL('/_control/faults', sim.url).toString(), { origin: 'http://localhost:3000', 'x-gateway-key': KEY, 'content-type': 'application/json' }],
+      [`${sim.controlUrl}/faults`, { origin: 'null', 'content-type': 'application/json' }],
+    ] as const) {
+      const res = await fetch(url, { method: 'POST', headers, body: spec });
+      assert.equal(res.status, 403, `${headers.origin}`);
+      assert.match(((await res.json()) as { error: string }).error, /another origin/);
+    }
+    const textWithToken = await fetch(`${sim.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: spec });
+    assert.equal(textWithToken.status, 415);
+    assert.equal(armed(), 0);
+  });
+
+  test('the key in its header, or the printed control URL, works; so does the simulator\'s own origin', async () => {
+    const spec = JSON.stringify({ kind: 'http_5xx', commands: ['never'] });
+    const byKey = await fetch(new URL('/_control/faults', sim.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-gateway-key': KEY }, body: spec });
+    assert.equal(byKey.status, 200);
+    const byToken = await fetch(`${sim.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: spec });
+    assert.equal(byToken.status, 200);
+    const ownOrigin = await fetch(`${sim.controlUrl}/faults`, { headers: { origin: new URL(sim.url).origin } });
+    assert.equal(((await ownOrigin.json()) as { faults: unknown[] }).faults.length, 2);
+    assert.equal((await fetch(`${sim.controlUrl}/faults`, { method: 'DELETE' })).status, 200);
+    assert.equal(armed(), 0);
+  });
+
+  test('the control token is a long random secret per run, and a given one is checked', async () => {
+    const other = await GatewaySimulator.start({ key: KEY });
+    try {
+      assert.notEqual(other.controlUrl, sim.controlUrl);
+      assert.match(other.controlUrl, /\/_control\/[A-Za-z0-9_-]{24}$/);
+    } finally {
+      await other.close();
+    }
+    await assert.rejects(GatewaySimulator.start({ key: KEY, controlToken: 'short' }), /control token/);
   });
 });
 
@@ -265,6 +433,12 @@ describe('CLI', () => {
     assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const r = await gatewayProcessorLink(info.url, { timeoutMs: 5000 }).submit(charge('R9T1P1', 'pax-cli'));
     assert.equal(r.result, 'approved');
+    // The printed control URL is all a harness needs (scripts/chaos/chaos-fleet.ts calls `${controlUrl}/faults`).
+    const { controlUrl } = info as unknown as { controlUrl: string };
+    const armed = await fetch(`${controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'delay', delayMs: 1, commands: ['never'] }) });
+    assert.equal(armed.status, 200);
+    assert.equal((await fetch(`${controlUrl}/ledger`)).status, 200);
+    assert.equal((await fetch(new URL('/_control/faults', info.url))).status, 401);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 0);

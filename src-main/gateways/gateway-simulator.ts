@@ -1,10 +1,19 @@
-// A Cardknox-style gateway on loopback: a real HTTP server with three doors.
-//   POST /            the gateway endpoint (form-encoded, checks xKey)
-//   POST /_processor  JSON ProcessorLink for the PAX simulators (no key: the
-//                     terminal's own host link, loopback only)
-//   /_control/*       faults and ledger queries for tests and the chaos run
+// A Cardknox-style gateway on loopback: a real HTTP server with these doors.
+//   POST /gateway      transactions, form-encoded (checks xKey)
+//   POST /gatewayjson  transactions, JSON
+//   POST /reportjson   reports, JSON (a form body is read too)
+//                      (paths and sources: cardknox-protocol.ts)
+//   POST /_processor   JSON ProcessorLink for the PAX simulators (no key: the
+//                      terminal's own host link, loopback only)
+//   /_control/*        faults and ledger queries for tests and the chaos run:
+//                      only with the key (X-Gateway-Key header) or the run's
+//                      control token in the path (controlUrl), and never from
+//                      another origin (issue 10 §5: a web page must not be able
+//                      to arm faults or read the ledger with a cross-site POST)
+// Anything else answers 404 with a body naming the real endpoints.
 // Every charge through any door lands in the one ledger of its processor.
 
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
@@ -14,8 +23,10 @@ import { containsFullPan } from '../../src-shared/card.ts';
 import { parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
 import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
 import {
+  canonicalFields,
   CARD_TYPES,
   DUPLICATE_FIELDS,
+  ENDPOINT_PATHS,
   encodeForm,
   decodeForm,
   ENTRY_METHODS,
@@ -24,6 +35,7 @@ import {
   MAX_REPORT_RECORDS,
   parseGatewayDate,
   REQUIRED_FIELDS,
+  toGatewayMasked,
   type WireFields,
 } from './cardknox-protocol.ts';
 import { FaultBook, type FaultSpec, faultSpecSchema } from './gateway-faults.ts';
@@ -58,7 +70,12 @@ export interface GatewaySimulatorOptions extends SimulatedProcessorOptions {
   cards?: Record<string, SimulatedCard>;
   /** Structured log of each request (never the key or card data). */
   log?: (line: Record<string, unknown>) => void;
+  /** Secret path segment of controlUrl (default: random per run). */
+  controlToken?: string;
 }
+
+/** Header carrying the gateway key on control requests. */
+export const CONTROL_KEY_HEADER = 'x-gateway-key';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -102,8 +119,10 @@ const COMMAND_NAMES: Record<LedgerEntry['kind'], string> = { sale: 'cc:sale', au
 
 /** The running simulator. */
 export class GatewaySimulator {
-  /** The gateway endpoint, e.g. http://127.0.0.1:41234/ (also the base of the other doors). */
+  /** The gateway's base address, e.g. http://127.0.0.1:41234/ (clients derive /gateway, /gatewayjson, /reportjson). */
   readonly url: string;
+  /** Control endpoints with this run's token in the path: `${controlUrl}/faults` needs no other credential. */
+  readonly controlUrl: string;
   /** Rules and ledger. */
   readonly processor: SimulatedProcessor;
   /** Armed faults. */
@@ -114,6 +133,8 @@ export class GatewaySimulator {
   readonly #cards: Record<string, SimulatedCard>;
   readonly #sleepers = new Set<() => void>();
   readonly #hung = new Set<Socket>();
+  readonly #controlToken: string;
+  readonly #origin: string;
   #closed = false;
 
   private constructor(server: http.Server, opts: GatewaySimulatorOptions, processor: SimulatedProcessor) {
@@ -122,7 +143,11 @@ export class GatewaySimulator {
     this.processor = processor;
     this.#currency = opts.currency ?? 'USD';
     this.#cards = opts.cards ?? DEFAULT_CARDS;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    this.#origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = `${this.#origin}/`;
+    // Not an id: a secret, so it comes from the CSPRNG rather than the injected generator.
+    this.#controlToken = opts.controlToken ?? randomBytes(18).toString('base64url');
+    this.controlUrl = `${this.#origin}/_control/${this.#controlToken}`;
   }
 
   /** Starts a simulator on 127.0.0.1. */
@@ -134,6 +159,9 @@ export class GatewaySimulator {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
     });
+    if (opts.controlToken !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(opts.controlToken)) {
+      throw new RangeError('The control token must be at least 16 letters, digits, "-" or "_"');
+    }
     const sim = new GatewaySimulator(server, opts, processor);
     server.on('request', (req, res) => {
       sim.#handle(req, res).catch((err: unknown) => {
@@ -202,21 +230,25 @@ export class GatewaySimulator {
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path.startsWith('/_control/')) return this.#send(res, await this.#control(req, path));
-    if (req.method !== 'POST') return this.#send(res, json(405, { error: 'Use POST' }));
+    if (path === '/_control' || path.startsWith('/_control/')) return this.#send(res, await this.#control(req, path));
+    const door = gatewayDoor(path);
+    if (!door && path !== '/_processor') return this.#send(res, notFound(path));
+    if (req.method !== 'POST') return this.#send(res, json(405, { error: `Use POST for ${path}` }));
     let body: string;
     try {
       body = await readBody(req);
     } catch {
       return this.#send(res, json(413, { error: `Request larger than ${MAX_BODY_BYTES} bytes` }));
     }
-    if (path === '/') {
-      const fields = decodeForm(body);
+    if (door) {
+      const fields = readFields(body, req.headers['content-type'] ?? '');
+      if (!fields) return this.#send(res, json(400, { error: `The body of ${path} must be a JSON object or form-encoded fields` }));
       const command = fields.xCommand ?? '';
-      const wantsJson = /json/i.test(req.headers.accept ?? '');
+      // /gateway answers a form unless JSON is asked for; the JSON doors answer JSON.
+      const wantsJson = door !== 'gateway' || /json/i.test(req.headers.accept ?? '');
       return this.#serve(res, this.faults.take('gateway', command), () => {
-        const out = this.#gateway(fields);
-        this.#log({ door: 'gateway', command, invoice: fields.xInvoice, result: out.xResult });
+        const out = this.#door(door, fields);
+        this.#log({ door, command, invoice: fields.xInvoice, result: out.xResult });
         return wantsJson ? json(200, out) : { status: 200, contentType: 'application/x-www-form-urlencoded', body: encodeForm(flatten(out)) };
       });
     }
@@ -233,7 +265,15 @@ export class GatewaySimulator {
         return json(200, response);
       });
     }
-    return this.#send(res, json(404, { error: `No such endpoint ${path}` }));
+    return this.#send(res, notFound(path));
+  }
+
+  /** Reports only at /reportjson, transactions only at /gateway and /gatewayjson, as on the real gateway. */
+  #door(door: GatewayDoor, f: WireFields): Record<string, string | Record<string, string>[]> {
+    const isReport = /^report:/i.test(f.xCommand ?? '');
+    if (door === 'report' && f.xCommand && !isReport) return gatewayError(`Transactions go to /${ENDPOINT_PATHS.gateway} or /${ENDPOINT_PATHS.gatewayJson}, not /${ENDPOINT_PATHS.report}`);
+    if (door !== 'report' && isReport) return gatewayError(`Reports go to /${ENDPOINT_PATHS.report}`);
+    return this.#gateway(f);
   }
 
   async #serve(res: http.ServerResponse, fault: FaultSpec | null, process: () => Answer): Promise<void> {
@@ -316,7 +356,7 @@ export class GatewaySimulator {
               [DUPLICATE_FIELDS.refNum]: r.original.refNum,
               [DUPLICATE_FIELDS.authCode]: r.original.authCode ?? '',
               [DUPLICATE_FIELDS.amount]: money(r.original.amountApproved),
-              xMaskedCardNumber: r.original.maskedPan,
+              xMaskedCardNumber: wireMasked(r.original.maskedPan),
               xCardType: CARD_TYPES[r.original.cardBrand],
             }
           : {}),
@@ -326,7 +366,7 @@ export class GatewaySimulator {
     const common = {
       xRefNum: r.refNum,
       xDate: formatGatewayDate(entry?.enteredAt ?? 0),
-      ...(entry ? { xInvoice: entry.invoice, xMaskedCardNumber: entry.maskedPan, xCardType: CARD_TYPES[entry.cardBrand], xEntryMethod: ENTRY_METHODS[entry.entryMode] } : {}),
+      ...(entry ? { xInvoice: entry.invoice, xMaskedCardNumber: wireMasked(entry.maskedPan), xCardType: CARD_TYPES[entry.cardBrand], xEntryMethod: ENTRY_METHODS[entry.entryMode] } : {}),
     };
     if (r.result === 'declined') return { xResult: 'D', xStatus: 'Declined', xError: r.text, xErrorCode: '00051', ...common };
     return {
@@ -343,8 +383,11 @@ export class GatewaySimulator {
 
   #report(f: WireFields, approvedOnly: boolean): Record<string, string | Record<string, string>[]> {
     const begin = parseGatewayDate(f.xBeginDate ?? '');
-    const end = parseGatewayDate(f.xEndDate ?? '');
-    if (begin === null || end === null) return gatewayError('xBeginDate and xEndDate are required, as YYYY-MM-DD HH:mm:ss.SSS (UTC)');
+    // A date alone ends the window at that day's last millisecond.
+    const end = parseGatewayDate(f.xEndDate ?? '', { endOfDay: true });
+    if (begin === null || end === null) {
+      return gatewayError('xBeginDate and xEndDate are required: YYYY-MM-DD or MM/DD/YYYY, optionally with HH:mm:ss[.SSS] (UTC)');
+    }
     const max = f.xMaxRecords ? Number(f.xMaxRecords) : MAX_REPORT_RECORDS;
     if (!Number.isSafeInteger(max) || max < 1) return gatewayError('Invalid xMaxRecords');
     const inv = f.xInvoice;
@@ -363,7 +406,7 @@ export class GatewaySimulator {
       xCurrency: e.currency,
       xEnteredDate: formatGatewayDate(e.enteredAt),
       xInvoice: e.invoice,
-      xMaskedCardNumber: e.maskedPan,
+      xMaskedCardNumber: wireMasked(e.maskedPan),
       xCardType: CARD_TYPES[e.cardBrand],
       xEntryMethod: ENTRY_METHODS[e.entryMode],
       xResult: e.status === 'declined' ? 'D' : 'A',
@@ -375,13 +418,39 @@ export class GatewaySimulator {
     };
   }
 
-  async #control(req: http.IncomingMessage, path: string): Promise<Answer> {
+  /** Who may use the control doors: null when allowed, else the refusal. Also strips the token from the path. */
+  #controlAccess(req: http.IncomingMessage, path: string): { refusal: Answer } | { path: string } {
+    // A browser always names the page's origin on a cross-site request (and on
+    // any POST); tools and the chaos harness send none. Only our own origin passes.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== this.#origin) {
+      return { refusal: json(403, { error: 'Control requests from another origin are refused' }) };
+    }
+    const parts = path.split('/'); // ['', '_control', token-or-route, ...]
+    if (parts.length > 3 && sameSecret(parts[2], this.#controlToken)) return { path: ['', '_control', ...parts.slice(3)].join('/') };
+    const key = req.headers[CONTROL_KEY_HEADER];
+    if (typeof key === 'string' && sameSecret(key, this.#opts.key)) return { path };
+    return { refusal: json(401, { error: `Control requests need the gateway key in the ${CONTROL_KEY_HEADER} header, or the control URL this simulator printed` }) };
+  }
+
+  async #control(req: http.IncomingMessage, rawPath: string): Promise<Answer> {
+    const access = this.#controlAccess(req, rawPath);
+    if ('refusal' in access) {
+      this.#log({ event: 'control_refused', status: access.refusal.status });
+      req.resume();
+      return access.refusal;
+    }
+    const path = access.path;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = `${req.method} ${path}`;
     let body: unknown = undefined;
     if (req.method === 'POST') {
       try {
         const text = await readBody(req);
+        // JSON only: a form or text/plain body is what a cross-site page can send without asking.
+        if (text && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+          return json(415, { error: 'Control bodies must be sent as application/json' });
+        }
         body = text ? JSON.parse(text) : {};
       } catch {
         return json(400, { error: 'Body must be JSON, at most 1 MB' });
@@ -445,6 +514,52 @@ export class GatewaySimulator {
   #log(line: Record<string, unknown>): void {
     this.#opts.log?.(line);
   }
+}
+
+type GatewayDoor = 'gateway' | 'gatewayJson' | 'report';
+
+/** Which gateway door a path is (case-insensitive, a trailing "/" allowed), or null. */
+function gatewayDoor(path: string): GatewayDoor | null {
+  const p = path.toLowerCase().replace(/\/$/, '');
+  for (const [door, name] of Object.entries(ENDPOINT_PATHS)) if (p === `/${name}`) return door as GatewayDoor;
+  return null;
+}
+
+function notFound(path: string): Answer {
+  return json(404, {
+    error:
+      `No such endpoint ${path.slice(0, 80)}: transactions go to /${ENDPOINT_PATHS.gateway} (form) or ` +
+      `/${ENDPOINT_PATHS.gatewayJson} (JSON), reports to /${ENDPOINT_PATHS.report}`,
+  });
+}
+
+/** Fields of a JSON or form body under their canonical names; null when it is neither. */
+function readFields(body: string, contentType: string): WireFields | null {
+  const trimmed = body.trim();
+  let raw: Record<string, unknown>;
+  if (/json/i.test(contentType) || trimmed.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed || '{}');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+      raw = parsed as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  } else raw = decodeForm(trimmed);
+  const out: WireFields = {};
+  for (const [k, v] of Object.entries(canonicalFields(raw))) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** A ledger masked number as the gateway writes it ("4xxxxxxxxxxx2224"); empty when there is none. */
+function wireMasked(masked: string): string {
+  return masked ? (toGatewayMasked(masked) ?? '') : '';
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function gatewayError(text: string): Record<string, string> {

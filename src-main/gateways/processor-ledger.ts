@@ -38,6 +38,8 @@ export interface LedgerEntry {
   refundedAmount: number;
   /** For refunds: the charge refunded. */
   originalRefNum?: string;
+  /** Voided charges: the void's own reference (a void is a transaction with its own xRefNum). */
+  voidRefNum?: string;
 }
 
 /** A report query over the ledger; begin and end inclusive. */

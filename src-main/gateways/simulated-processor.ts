@@ -115,6 +115,9 @@ export class SimulatedProcessor {
         return this.#followUp(req, (o) => {
           if (o.status !== 'approved' || o.refundedAmount > 0 || o.batch !== this.batch) return 'Transaction cannot be voided';
           o.status = 'voided';
+          // A void is a transaction of its own with its own reference, as on the real
+          // gateway (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt); the original keeps its own.
+          o.voidRefNum = this.#nextRefNum();
           return null;
         });
       case 'refund':
@@ -190,7 +193,7 @@ export class SimulatedProcessor {
     const refusal = apply(o);
     if (refusal) return this.#error(refusal);
     return {
-      response: { result: 'approved', refNum: o.refNum, ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, batch: o.batch, text: 'Approved' },
+      response: { result: 'approved', refNum: req.command === 'void' && o.voidRefNum ? o.voidRefNum : o.refNum, ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, batch: o.batch, text: 'Approved' },
       entry: { ...o },
     };
   }

@@ -47,6 +47,13 @@ export interface AttemptRow {
   doubtReason: DoubtReason | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The host's own reference number (PAX host subfield 4). hostRef holds the
+   * reference follow-ups send (PAX "HRef"); the two differ on real terminals.
+   * Optional in the type only so rows built by hand elsewhere stay valid; the
+   * repository always reads it (NULL when unknown).
+   */
+  hostReferenceNumber?: string | null;
 }
 
 /** What a new attempt needs. */
@@ -65,6 +72,7 @@ export type AttemptPatch = Partial<
     | 'resultText'
     | 'authCode'
     | 'hostRef'
+    | 'hostReferenceNumber'
     | 'terminalRef'
     | 'batchNumber'
     | 'maskedPan'
@@ -98,6 +106,8 @@ const COLUMNS: Record<keyof AttemptRow, string> = {
   doubtReason: 'doubt_reason',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
+  // Last: added by migration 0060, and attemptFromRaw reads by position.
+  hostReferenceNumber: 'host_reference_number',
 };
 const KEYS = Object.keys(COLUMNS) as (keyof AttemptRow)[];
 const SELECT = `SELECT ${KEYS.map((k) => COLUMNS[k]).join(', ')} FROM payment_attempts`;
@@ -116,6 +126,7 @@ export function attemptFromRaw(r: unknown[]): AttemptRow {
     amountRequested: r[7], amountApproved: r[8], currency: r[9], state: r[10], resultCode: r[11], resultText: r[12],
     authCode: r[13], hostRef: r[14], terminalRef: r[15], batchNumber: r[16], maskedPan: r[17], cardBrand: r[18],
     entryMode: r[19], approvalSource: r[20], doubtReason: r[21], createdAt: r[22], updatedAt: r[23],
+    hostReferenceNumber: r[24],
   } as AttemptRow;
 }
 
@@ -169,6 +180,7 @@ export class AttemptRepository {
       doubtReason: null,
       createdAt: now,
       updatedAt: now,
+      hostReferenceNumber: null,
     };
     return this.journal.transact(() => {
       this.insert.run({ ...row });
@@ -305,6 +317,8 @@ function eventPayload(r: AttemptRow, from?: AttemptState, event?: AttemptEvent):
     event: event && sortedEvent(event),
     from,
     hostRef: r.hostRef,
+    // Only once known, so events of attempts without one keep their old shape.
+    ...(r.hostReferenceNumber != null ? { hostReferenceNumber: r.hostReferenceNumber } : {}),
     invoice: r.invoice,
     kind: r.kind,
     maskedPan: r.maskedPan,
@@ -352,6 +366,8 @@ export function toAttemptSnapshot(r: AttemptRow): AttemptSnapshot {
     updatedAt: r.updatedAt,
   };
   if (r.authCode !== null) s.authCode = r.authCode;
+  if (r.hostRef !== null) s.hostRef = r.hostRef;
+  if (r.hostReferenceNumber != null) s.hostReferenceNumber = r.hostReferenceNumber;
   if (r.maskedPan !== null) s.maskedPan = r.maskedPan;
   if (r.cardBrand !== null) s.cardBrand = r.cardBrand;
   if (r.entryMode !== null) s.entryMode = r.entryMode;

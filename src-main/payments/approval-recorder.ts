@@ -29,7 +29,9 @@ export function terminalFacts(r: TerminalResult, amountRequested: number): Attem
     resultCode: r.resultCode,
     resultText: r.resultText,
     authCode: r.authCode,
+    // Both references: HRef for follow-ups, and the host's own number (PAX host subfield 4).
     hostRef: r.hostRef,
+    hostReferenceNumber: r.hostReferenceNumber,
     terminalRef: r.terminalRef,
     batchNumber: r.batchNumber,
     maskedPan: r.maskedPan,
