@@ -94,6 +94,40 @@ export function splitBody(body: Buffer): string[][] {
     .map((f) => f.split('\x1f'));
 }
 
+// Separator offsets of the frame being split, reused from frame to frame so the
+// hot path allocates only the strings and arrays it returns. A US offset is
+// stored as is, an FS offset as its bitwise complement (always negative).
+const seps = new Int32Array(MAX_FRAME_BYTES);
+
+/**
+ * Fields of the body bytes[start, end) whose `count` separators sit at
+ * seps[0..count): one latin1 decode of the whole body, then a substring per
+ * subfield. Same result as splitBody on those bytes.
+ */
+function fieldsFromSeparators(bytes: Buffer, start: number, end: number, count: number): string[][] {
+  const text = bytes.toString('latin1', start, end);
+  const fields: string[][] = [];
+  let sub: string[] = [];
+  let from = 0;
+  for (let k = 0; k < count; k++) {
+    const m = seps[k];
+    const at = m < 0 ? ~m : m;
+    sub.push(at === from ? '' : text.slice(from, at));
+    from = at + 1;
+    if (m < 0) {
+      fields.push(sub);
+      sub = [];
+    }
+  }
+  sub.push(from === text.length ? '' : text.slice(from));
+  fields.push(sub);
+  return fields;
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /** Decodes exactly one whole frame (STX … ETX LRC); throws PaxFrameError otherwise. */
 export function decodeFrame(frame: Buffer): string[][] {
   const items = new FrameDecoder().push(frame);
@@ -138,13 +172,20 @@ export class FrameDecoder {
       const b = chunk[i];
       switch (this.state) {
         case 'idle':
-          if (b === STX) this.startFrame();
-          else if (b === ACK) out.push({ type: 'ack' });
+          if (b === STX) {
+            const next = this.wholeFrame(chunk, i, out);
+            if (next === -1) this.startFrame();
+            else i = next - 1;
+          } else if (b === ACK) out.push({ type: 'ack' });
           else if (b === NAK) out.push({ type: 'nak' });
           else if (b === EOT) out.push({ type: 'eot' });
           break;
         case 'discard':
-          if (b === STX) this.startFrame();
+          if (b === STX) {
+            const next = this.wholeFrame(chunk, i, out);
+            if (next === -1) this.startFrame();
+            else i = next - 1;
+          }
           break;
         case 'body': {
           // Bulk path: copy up to the next ETX in one go instead of byte by byte.
@@ -183,6 +224,42 @@ export class FrameDecoder {
       }
     }
     return out;
+  }
+
+  /**
+   * Fast path for the common case, a whole frame inside one chunk starting at
+   * `stx`: one pass over the bytes computes the LRC and notes the separators,
+   * without copying into the buffer. Pushes the frame (or its bad_lrc error)
+   * and returns the offset after its LRC byte; returns -1, having pushed
+   * nothing, when the frame is cut short, too long or not complete in this
+   * chunk, so that the byte-by-byte path handles it exactly as before.
+   */
+  private wholeFrame(chunk: Uint8Array, stx: number, out: DecodedItem[]): number {
+    // Stored bytes are STX..ETX, at most MAX_FRAME_BYTES - 1 of them.
+    const limit = Math.min(chunk.length - 1, stx + MAX_FRAME_BYTES - 1);
+    let x = 0;
+    let count = 0;
+    for (let j = stx + 1; j < limit; j++) {
+      const c = chunk[j];
+      // Every byte that matters here is a control byte: one test on the hot path.
+      if (c <= US) {
+        if (c === FS) seps[count++] = ~(j - stx - 1);
+        else if (c === US) seps[count++] = j - stx - 1;
+        else if (c === ETX) {
+          x ^= ETX;
+          if (x !== chunk[j + 1]) {
+            out.push({ type: 'error', error: new PaxFrameError('bad_lrc', 'PAX frame failed its LRC check') });
+          } else {
+            out.push({ type: 'frame', fields: fieldsFromSeparators(asBuffer(chunk), stx + 1, j, count) });
+          }
+          this.len = 0;
+          this.state = 'idle';
+          return j + 2;
+        } else if (c === STX) return -1;
+      }
+      x ^= c;
+    }
+    return -1;
   }
 
   private startFrame(): void {
