@@ -401,6 +401,13 @@ export class SimDevice {
     const ms = this.opts.cardTimeMs;
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(true);
+      if (ms === 0) {
+        // The card is already there: no wait at all. A 0 ms timer would still
+        // cost a timer turn (Node clamps it to 1 ms), a millisecond no real
+        // card costs; the PIN prompt is still reported, as with a wait.
+        prompt('enter_pin');
+        return resolve(false);
+      }
       const pin = setTimeout(() => prompt('enter_pin'), Math.floor(ms / 2));
       const done = setTimeout(() => finish(false), ms);
       const onAbort = (): void => finish(true);
