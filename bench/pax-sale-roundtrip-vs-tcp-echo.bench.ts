@@ -1,8 +1,8 @@
 // Cost of a sale through the real driver and simulator over loopback TCP (a
 // connection per request, ACKs, codec, simulated processor; card time 0)
 // against a bare TCP echo of the same request bytes, also a connection per
-// request. Both are measured in the same run, interleaved, so machine load
-// hits both alike. Last line: `bench pax-sale-roundtrip-vs-tcp-echo: <p50 ratio>`.
+// request. Both are measured in the same run, interleaved in alternating order,
+// each from a quiet start, so machine load and teardown hit both alike. Last line: `bench pax-sale-roundtrip-vs-tcp-echo: <p50 ratio>`.
 import net from 'node:net';
 import { encodeFrame } from '../drivers/pax/pax-frame.ts';
 import { encodeRequest } from '../drivers/pax/pax-messages.ts';
@@ -54,14 +54,23 @@ async function time(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+// Each side is timed from a quiet start: a connection's teardown (FIN, close
+// events, the simulator's session cleanup) runs after its promise resolved, so
+// without a pause it would be charged to whichever measurement comes next. The
+// order alternates too, so anything that still carries over hits both alike.
+const settle = async (): Promise<void> => {
+  for (let k = 0; k < 8; k++) await new Promise((r) => setImmediate(r));
+};
 const sale: number[] = [];
 const bare: number[] = [];
 for (let i = 0; i < WARMUP + ROUNDS; i++) {
-  const a = await time(saleOnce);
-  const b = await time(echoOnce);
+  await settle();
+  const first = i % 2 === 0 ? await time(saleOnce) : await time(echoOnce);
+  await settle();
+  const second = i % 2 === 0 ? await time(echoOnce) : await time(saleOnce);
   if (i >= WARMUP) {
-    sale.push(a);
-    bare.push(b);
+    sale.push(i % 2 === 0 ? first : second);
+    bare.push(i % 2 === 0 ? second : first);
   }
 }
 await terminal.close();

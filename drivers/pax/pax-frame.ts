@@ -63,27 +63,45 @@ function trimTrailingEmpty(sub: string[]): string[] {
  * 'too_long' above MAX_FRAME_BYTES.
  */
 export function encodeFrame(fields: Field[]): Buffer {
-  const parts = fields.map((f) => (typeof f === 'string' ? f : trimTrailingEmpty(f).join('\x1f')));
-  for (const f of fields) {
-    const values = typeof f === 'string' ? [f] : f;
-    for (const v of values) {
-      // eslint-disable-next-line no-control-regex
-      if (/[\x00-\x1f\x7f]|[^\x00-\xff]/.test(v)) {
-        throw new PaxFrameError('malformed', 'A PAX field holds a control byte or a character outside Latin-1; refusing to send it');
-      }
+  // Every frame of a sale goes through here on both sides: one string built and
+  // checked by char code, written once into the frame (no regex per value, no
+  // intermediate buffer).
+  let body = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (i > 0) body += '\x1c';
+    if (typeof f === 'string') {
+      checkValue(f);
+      body += f;
+    } else {
+      for (const v of f) checkValue(v);
+      body += trimTrailingEmpty(f).join('\x1f');
     }
   }
-  const body = Buffer.from(parts.join('\x1c'), 'latin1');
+  // Every character is Latin-1 (checked), so one byte each.
   const total = body.length + 3;
   if (total > MAX_FRAME_BYTES) {
     throw new PaxFrameError('too_long', `PAX frame of ${total} bytes is longer than the ${MAX_FRAME_BYTES}-byte limit`);
   }
   const out = Buffer.allocUnsafe(total);
   out[0] = STX;
-  body.copy(out, 1);
+  out.write(body, 1, 'latin1');
   out[total - 2] = ETX;
-  out[total - 1] = lrc(out.subarray(1, total - 1));
+  let x = 0;
+  for (let i = 1; i < total - 1; i++) x ^= out[i];
+  out[total - 1] = x;
   return out;
+}
+
+/** Throws 'malformed' for a control byte (00-1F, 7F) or a character outside Latin-1: it would break the framing. */
+function checkValue(value: string): void {
+  const v = typeof value === 'string' ? value : String(value);
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c > 0xff) {
+      throw new PaxFrameError('malformed', 'A PAX field holds a control byte or a character outside Latin-1; refusing to send it');
+    }
+  }
 }
 
 /** Splits a frame body (between STX and ETX) into fields and subfields. */
@@ -150,7 +168,10 @@ type DecoderState = 'idle' | 'body' | 'lrc' | 'discard';
  * decoding resumes at the next STX. Never throws; holds at most MAX_FRAME_BYTES.
  */
 export class FrameDecoder {
-  private readonly buf = Buffer.allocUnsafe(MAX_FRAME_BYTES);
+  // Only a frame split across chunks is copied here; the fast path never is, so
+  // the 8 KB are taken on first need (a TCP exchange, one connection per
+  // request, usually never needs them).
+  private buf: Buffer = Buffer.alloc(0);
   private len = 0;
   private state: DecoderState = 'idle';
 
@@ -263,6 +284,7 @@ export class FrameDecoder {
   }
 
   private startFrame(): void {
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(MAX_FRAME_BYTES);
     this.buf[0] = STX;
     this.len = 1;
     this.state = 'body';

@@ -155,6 +155,9 @@ const PROCESSOR_COMMAND: Partial<Record<SimTransactionType, ProcessorCommand>> =
   void: 'void', void_sale: 'void', void_return: 'void', reversal: 'void',
 };
 
+/** The card read when none was presented: read once (its token is a SHA-256), not at every sale. Never changed. */
+const DEFAULT_CARD: SimulatedCard = Object.freeze(readCard(DEFAULT_CARD_PAN));
+
 /** "ans..16": what a terminal accepts as ECR reference (item 16), e.g. `00001-001-0001`. */
 const ANS16 = /^[\x21-\x7e][\x20-\x7e]{0,15}$/;
 
@@ -372,7 +375,7 @@ export class SimDevice {
     };
     try {
       onPrompt('present_card');
-      const card = this.nextCard ?? readCard(DEFAULT_CARD_PAN);
+      const card = this.nextCard ?? DEFAULT_CARD;
       this.nextCard = null;
       const aborted = await this.cardTime(abort.signal, prompt);
       if (generation !== this.generation) throw new DeviceRebootedError();
