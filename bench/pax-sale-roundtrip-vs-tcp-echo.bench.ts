@@ -11,7 +11,11 @@ import { PaxSimulator } from '../drivers/pax/pax-simulator.ts';
 import { quantile } from './bench-stats.ts';
 
 const ROUNDS = 400;
-const WARMUP = 40;
+// Steady state, as in a register that has been open a while: each function of
+// a sale runs about once per round, so V8 (and Node's own net code, which the
+// echo runs too) needs a few hundred rounds to finish optimising; 40 left both
+// sides measured half-warm.
+const WARMUP = 400;
 
 const sim = new PaxSimulator({ deviceId: 'BENCH1', cardTimeMs: 0, duplicateCheck: false, ackGapMs: 0 }); // The ACK→answer gap (item 8) is a real terminal's, not the driver's cost: off here.
 const simPort = await sim.listenTcp(0);
@@ -58,6 +62,9 @@ async function time(fn: () => Promise<void>): Promise<number> {
 // events, the simulator's session cleanup) runs after its promise resolved, so
 // without a pause it would be charged to whichever measurement comes next. The
 // order alternates too, so anything that still carries over hits both alike.
+// The pause is event loop turns, not a sleep: waking from idle would add the
+// same scheduler delay to both sides and squeeze the ratio (32 turns measure
+// the same as 8, so 8 let the teardown finish).
 const settle = async (): Promise<void> => {
   for (let k = 0; k < 8; k++) await new Promise((r) => setImmediate(r));
 };
@@ -77,7 +84,7 @@ await terminal.close();
 await sim.close();
 await new Promise<void>((r) => echo.close(() => r()));
 
-console.log(`rounds: ${ROUNDS} (after ${WARMUP} warm-up), request ${request.length} bytes`);
+console.log(`rounds: ${ROUNDS} (after ${WARMUP} warm-up), request ${request.length} bytes, each side timed from a quiet loop, alternating`);
 console.log(`pax sale  p50 ${quantile(sale, 0.5).toFixed(3)} ms  p99 ${quantile(sale, 0.99).toFixed(3)} ms`);
 console.log(`tcp echo  p50 ${quantile(bare, 0.5).toFixed(3)} ms  p99 ${quantile(bare, 0.99).toFixed(3)} ms`);
 console.log(`p99 ratio ${(quantile(sale, 0.99) / quantile(bare, 0.99)).toFixed(2)}`);
