@@ -39,15 +39,23 @@ function run(rounds: number): number {
 
 run(200); // warm-up
 const samples: number[] = [];
+// Frames per second of this process's CPU time (all its threads, GC included):
+// on a shared machine the wall clock also counts time the CPU went to others,
+// so this line tells a slow decoder from a starved run.
+const cpuSamples: number[] = [];
 for (let i = 0; i < 15; i++) {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const n = run(100);
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
   if (n !== 100 * PER_CHUNK) throw new Error(`decoded ${n} frames, expected ${100 * PER_CHUNK}`);
   samples.push(n / s);
+  cpuSamples.push(n / ((c.user + c.system) / 1e6));
 }
 const p = (q: number): number => quantile(samples, q);
 console.log(`frame: ${frame.length} bytes (T01 approved sale), ${samples.length} samples of ${100 * PER_CHUNK} frames`);
 console.log(`frames/s min ${p(0).toFixed(0)} p50 ${p(0.5).toFixed(0)} max ${p(1).toFixed(0)}`);
 console.log(`MB/s p50 ${((p(0.5) * frame.length) / 1e6).toFixed(1)}`);
+console.log(`frames per CPU-second p50 ${quantile(cpuSamples, 0.5).toFixed(0)} (wall-clock p50 below; far apart means the run was starved of CPU)`);
 console.log(`bench pax-decode-frames-per-s: ${p(0.5).toFixed(0)}`);

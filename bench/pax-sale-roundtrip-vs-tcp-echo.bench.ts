@@ -1,8 +1,8 @@
 // Cost of a sale through the real driver and simulator over loopback TCP (a
 // connection per request, ACKs, codec, simulated processor; card time 0)
 // against a bare TCP echo of the same request bytes, also a connection per
-// request. Both are measured in the same run, interleaved, so machine load
-// hits both alike. Last line: `bench pax-sale-roundtrip-vs-tcp-echo: <p50 ratio>`.
+// request. Both are measured in the same run, interleaved in alternating order,
+// each from a quiet start, so machine load and teardown hit both alike. Last line: `bench pax-sale-roundtrip-vs-tcp-echo: <p50 ratio>`.
 import net from 'node:net';
 import { encodeFrame } from '../drivers/pax/pax-frame.ts';
 import { encodeRequest } from '../drivers/pax/pax-messages.ts';
@@ -11,7 +11,11 @@ import { PaxSimulator } from '../drivers/pax/pax-simulator.ts';
 import { quantile } from './bench-stats.ts';
 
 const ROUNDS = 400;
-const WARMUP = 40;
+// Steady state, as in a register that has been open a while: each function of
+// a sale runs about once per round, so V8 (and Node's own net code, which the
+// echo runs too) needs a few hundred rounds to finish optimising; 40 left both
+// sides measured half-warm.
+const WARMUP = 400;
 
 const sim = new PaxSimulator({ deviceId: 'BENCH1', cardTimeMs: 0, duplicateCheck: false, ackGapMs: 0 }); // The ACK→answer gap (item 8) is a real terminal's, not the driver's cost: off here.
 const simPort = await sim.listenTcp(0);
@@ -54,21 +58,33 @@ async function time(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+// Each side is timed from a quiet start: a connection's teardown (FIN, close
+// events, the simulator's session cleanup) runs after its promise resolved, so
+// without a pause it would be charged to whichever measurement comes next. The
+// order alternates too, so anything that still carries over hits both alike.
+// The pause is event loop turns, not a sleep: waking from idle would add the
+// same scheduler delay to both sides and squeeze the ratio (32 turns measure
+// the same as 8, so 8 let the teardown finish).
+const settle = async (): Promise<void> => {
+  for (let k = 0; k < 8; k++) await new Promise((r) => setImmediate(r));
+};
 const sale: number[] = [];
 const bare: number[] = [];
 for (let i = 0; i < WARMUP + ROUNDS; i++) {
-  const a = await time(saleOnce);
-  const b = await time(echoOnce);
+  await settle();
+  const first = i % 2 === 0 ? await time(saleOnce) : await time(echoOnce);
+  await settle();
+  const second = i % 2 === 0 ? await time(echoOnce) : await time(saleOnce);
   if (i >= WARMUP) {
-    sale.push(a);
-    bare.push(b);
+    sale.push(i % 2 === 0 ? first : second);
+    bare.push(i % 2 === 0 ? second : first);
   }
 }
 await terminal.close();
 await sim.close();
 await new Promise<void>((r) => echo.close(() => r()));
 
-console.log(`rounds: ${ROUNDS} (after ${WARMUP} warm-up), request ${request.length} bytes`);
+console.log(`rounds: ${ROUNDS} (after ${WARMUP} warm-up), request ${request.length} bytes, each side timed from a quiet loop, alternating`);
 console.log(`pax sale  p50 ${quantile(sale, 0.5).toFixed(3)} ms  p99 ${quantile(sale, 0.99).toFixed(3)} ms`);
 console.log(`tcp echo  p50 ${quantile(bare, 0.5).toFixed(3)} ms  p99 ${quantile(bare, 0.99).toFixed(3)} ms`);
 console.log(`p99 ratio ${(quantile(sale, 0.99) / quantile(bare, 0.99)).toFixed(2)}`);

@@ -73,3 +73,22 @@ test('unavailable processor rejects and records nothing', async () => {
   await assert.rejects(p.submit(sale('U1', 100)), /unreachable/);
   assert.equal(p.ledger().length, 0);
 });
+
+test('duplicate lookup by invoice: a voided original no longer blocks the invoice, and a repeat names the newest live charge', async () => {
+  const p = new InMemoryProcessor();
+  const first = await p.submit(sale('DV1', 900));
+  await p.submit(sale('OTHER', 900));
+  assert.equal((await p.submit(sale('DV1', 900, { command: 'void', originalRefNum: first.refNum }))).result, 'approved');
+  const second = await p.submit(sale('DV1', 900));
+  assert.equal(second.result, 'approved', 'the voided original took no money: the invoice may be charged again');
+  const repeat = await p.submit(sale('DV1', 900));
+  assert.equal(repeat.result, 'duplicate');
+  assert.equal(repeat.original?.refNum, second.refNum);
+  // A refund with the same invoice is no charge: it never counts as the original.
+  assert.equal((await p.submit(sale('RF1', 300, { command: 'refund' }))).result, 'approved');
+  assert.equal((await p.submit(sale('RF1', 300))).result, 'approved');
+  // Looking up an original by reference finds it whatever else was recorded since.
+  for (let i = 0; i < 50; i++) await p.submit(sale(`BULK${i}`, 100));
+  assert.equal((await p.submit(sale('DV1', 900, { command: 'void', originalRefNum: second.refNum }))).result, 'approved');
+  assert.equal(p.charges().filter((e) => e.invoice === 'DV1').map((e) => e.status).join(','), 'voided,voided');
+});

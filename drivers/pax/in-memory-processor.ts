@@ -49,6 +49,12 @@ const CHARGE_COMMANDS: readonly ProcessorCommand[] = ['sale', 'auth'];
 /** In-process processor ledger (see file comment). */
 export class InMemoryProcessor implements ProcessorLink {
   private readonly entries: LedgerEntry[] = [];
+  // Lookups by invoice and by reference, as a real processor's are: a scan of
+  // the whole ledger per request grew with every sale (tens of µs after a few
+  // hundred, most of a simulated sale's time). Each keeps ledger order, so a
+  // lookup finds the same entry the scan found: the first that matches.
+  private readonly chargesByInvoice = new Map<string, LedgerEntry[]>();
+  private readonly byRefNum = new Map<string, LedgerEntry>();
   private readonly clock: () => Date;
   private readonly nextRefNum: () => string;
   private readonly batch: string;
@@ -90,9 +96,7 @@ export class InMemoryProcessor implements ProcessorLink {
       return this.record(req, 'error', 0, `Invalid amount: expected whole minor units, got ${String(req.amount)}`);
     }
     if (CHARGE_COMMANDS.includes(req.command) && !req.allowDuplicate) {
-      const original = this.entries.find(
-        (e) => e.invoice === req.invoice && CHARGE_COMMANDS.includes(e.command) && (e.status === 'approved' || e.status === 'partial'),
-      );
+      const original = this.chargesByInvoice.get(req.invoice)?.find((e) => e.status === 'approved' || e.status === 'partial');
       if (original) {
         const res = this.record(req, 'duplicate', 0, 'Duplicate Transaction');
         return {
@@ -108,7 +112,7 @@ export class InMemoryProcessor implements ProcessorLink {
       }
     }
     const needsOriginal = req.command === 'void' || req.command === 'capture' || req.command === 'incremental';
-    const original = req.originalRefNum ? this.entries.find((e) => e.refNum === req.originalRefNum) : undefined;
+    const original = req.originalRefNum ? this.byRefNum.get(req.originalRefNum) : undefined;
     if (needsOriginal && !original) {
       return this.record(req, 'error', 0, 'Original transaction not found');
     }
@@ -148,6 +152,12 @@ export class InMemoryProcessor implements ProcessorLink {
       createdAt: this.clock().toISOString(),
     };
     this.entries.push(entry);
+    if (!this.byRefNum.has(entry.refNum)) this.byRefNum.set(entry.refNum, entry);
+    if (CHARGE_COMMANDS.includes(entry.command)) {
+      const same = this.chargesByInvoice.get(entry.invoice);
+      if (same) same.push(entry);
+      else this.chargesByInvoice.set(entry.invoice, [entry]);
+    }
     const result: ProcessorResponse['result'] = status === 'voided' ? 'approved' : status;
     return {
       result,

@@ -158,3 +158,23 @@ test('fuzz: random field lists never crash the message decoders', () => {
     checkMessage(fields);
   }
 });
+
+test('fuzz: whole-chunk fast path and byte-by-byte path decode the same stream alike', () => {
+  // A 1-byte chunk never holds a whole frame, so it always takes the buffered
+  // path; a whole input (as a Buffer or a plain Uint8Array) takes the fast path
+  // wherever a frame fits. Both must yield the same items, errors included.
+  const summary = (items: ReturnType<FrameDecoder['push']>) => items.map((x) => (x.type === 'error' ? `error:${x.error.code}` : x));
+  let frames = 0;
+  for (let i = 0; i < 5000; i++) {
+    const input = Buffer.concat(Array.from({ length: 1 + int(3) }, () => (rand() < 0.9 ? mutate(pick(SEEDS)) : randomBytes(int(100)))));
+    const slow = new FrameDecoder();
+    const bytewise = [];
+    for (let off = 0; off < input.length; off++) bytewise.push(...slow.push(input.subarray(off, off + 1)));
+    const whole = new FrameDecoder().push(input);
+    const plain = new FrameDecoder().push(new Uint8Array(input));
+    assert.deepEqual(summary(whole), summary(bytewise));
+    assert.deepEqual(summary(plain), summary(bytewise));
+    frames += bytewise.filter((x) => x.type === 'frame').length;
+  }
+  assert.ok(frames > 1000, `only ${frames} frames decoded`);
+});

@@ -63,27 +63,45 @@ function trimTrailingEmpty(sub: string[]): string[] {
  * 'too_long' above MAX_FRAME_BYTES.
  */
 export function encodeFrame(fields: Field[]): Buffer {
-  const parts = fields.map((f) => (typeof f === 'string' ? f : trimTrailingEmpty(f).join('\x1f')));
-  for (const f of fields) {
-    const values = typeof f === 'string' ? [f] : f;
-    for (const v of values) {
-      // eslint-disable-next-line no-control-regex
-      if (/[\x00-\x1f\x7f]|[^\x00-\xff]/.test(v)) {
-        throw new PaxFrameError('malformed', 'A PAX field holds a control byte or a character outside Latin-1; refusing to send it');
-      }
+  // Every frame of a sale goes through here on both sides: one string built and
+  // checked by char code, written once into the frame (no regex per value, no
+  // intermediate buffer).
+  let body = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (i > 0) body += '\x1c';
+    if (typeof f === 'string') {
+      checkValue(f);
+      body += f;
+    } else {
+      for (const v of f) checkValue(v);
+      body += trimTrailingEmpty(f).join('\x1f');
     }
   }
-  const body = Buffer.from(parts.join('\x1c'), 'latin1');
+  // Every character is Latin-1 (checked), so one byte each.
   const total = body.length + 3;
   if (total > MAX_FRAME_BYTES) {
     throw new PaxFrameError('too_long', `PAX frame of ${total} bytes is longer than the ${MAX_FRAME_BYTES}-byte limit`);
   }
   const out = Buffer.allocUnsafe(total);
   out[0] = STX;
-  body.copy(out, 1);
+  out.write(body, 1, 'latin1');
   out[total - 2] = ETX;
-  out[total - 1] = lrc(out.subarray(1, total - 1));
+  let x = 0;
+  for (let i = 1; i < total - 1; i++) x ^= out[i];
+  out[total - 1] = x;
   return out;
+}
+
+/** Throws 'malformed' for a control byte (00-1F, 7F) or a character outside Latin-1: it would break the framing. */
+function checkValue(value: string): void {
+  const v = typeof value === 'string' ? value : String(value);
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c > 0xff) {
+      throw new PaxFrameError('malformed', 'A PAX field holds a control byte or a character outside Latin-1; refusing to send it');
+    }
+  }
 }
 
 /** Splits a frame body (between STX and ETX) into fields and subfields. */
@@ -92,6 +110,40 @@ export function splitBody(body: Buffer): string[][] {
     .toString('latin1')
     .split('\x1c')
     .map((f) => f.split('\x1f'));
+}
+
+// Separator offsets of the frame being split, reused from frame to frame so the
+// hot path allocates only the strings and arrays it returns. A US offset is
+// stored as is, an FS offset as its bitwise complement (always negative).
+const seps = new Int32Array(MAX_FRAME_BYTES);
+
+/**
+ * Fields of the body bytes[start, end) whose `count` separators sit at
+ * seps[0..count): one latin1 decode of the whole body, then a substring per
+ * subfield. Same result as splitBody on those bytes.
+ */
+function fieldsFromSeparators(bytes: Buffer, start: number, end: number, count: number): string[][] {
+  const text = bytes.toString('latin1', start, end);
+  const fields: string[][] = [];
+  let sub: string[] = [];
+  let from = 0;
+  for (let k = 0; k < count; k++) {
+    const m = seps[k];
+    const at = m < 0 ? ~m : m;
+    sub.push(at === from ? '' : text.slice(from, at));
+    from = at + 1;
+    if (m < 0) {
+      fields.push(sub);
+      sub = [];
+    }
+  }
+  sub.push(from === text.length ? '' : text.slice(from));
+  fields.push(sub);
+  return fields;
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** Decodes exactly one whole frame (STX … ETX LRC); throws PaxFrameError otherwise. */
@@ -116,7 +168,10 @@ type DecoderState = 'idle' | 'body' | 'lrc' | 'discard';
  * decoding resumes at the next STX. Never throws; holds at most MAX_FRAME_BYTES.
  */
 export class FrameDecoder {
-  private readonly buf = Buffer.allocUnsafe(MAX_FRAME_BYTES);
+  // Only a frame split across chunks is copied here; the fast path never is, so
+  // the 8 KB are taken on first need (a TCP exchange, one connection per
+  // request, usually never needs them).
+  private buf: Buffer = Buffer.alloc(0);
   private len = 0;
   private state: DecoderState = 'idle';
 
@@ -138,13 +193,20 @@ export class FrameDecoder {
       const b = chunk[i];
       switch (this.state) {
         case 'idle':
-          if (b === STX) this.startFrame();
-          else if (b === ACK) out.push({ type: 'ack' });
+          if (b === STX) {
+            const next = this.wholeFrame(chunk, i, out);
+            if (next === -1) this.startFrame();
+            else i = next - 1;
+          } else if (b === ACK) out.push({ type: 'ack' });
           else if (b === NAK) out.push({ type: 'nak' });
           else if (b === EOT) out.push({ type: 'eot' });
           break;
         case 'discard':
-          if (b === STX) this.startFrame();
+          if (b === STX) {
+            const next = this.wholeFrame(chunk, i, out);
+            if (next === -1) this.startFrame();
+            else i = next - 1;
+          }
           break;
         case 'body': {
           // Bulk path: copy up to the next ETX in one go instead of byte by byte.
@@ -185,7 +247,44 @@ export class FrameDecoder {
     return out;
   }
 
+  /**
+   * Fast path for the common case, a whole frame inside one chunk starting at
+   * `stx`: one pass over the bytes computes the LRC and notes the separators,
+   * without copying into the buffer. Pushes the frame (or its bad_lrc error)
+   * and returns the offset after its LRC byte; returns -1, having pushed
+   * nothing, when the frame is cut short, too long or not complete in this
+   * chunk, so that the byte-by-byte path handles it exactly as before.
+   */
+  private wholeFrame(chunk: Uint8Array, stx: number, out: DecodedItem[]): number {
+    // Stored bytes are STX..ETX, at most MAX_FRAME_BYTES - 1 of them.
+    const limit = Math.min(chunk.length - 1, stx + MAX_FRAME_BYTES - 1);
+    let x = 0;
+    let count = 0;
+    for (let j = stx + 1; j < limit; j++) {
+      const c = chunk[j];
+      // Every byte that matters here is a control byte: one test on the hot path.
+      if (c <= US) {
+        if (c === FS) seps[count++] = ~(j - stx - 1);
+        else if (c === US) seps[count++] = j - stx - 1;
+        else if (c === ETX) {
+          x ^= ETX;
+          if (x !== chunk[j + 1]) {
+            out.push({ type: 'error', error: new PaxFrameError('bad_lrc', 'PAX frame failed its LRC check') });
+          } else {
+            out.push({ type: 'frame', fields: fieldsFromSeparators(asBuffer(chunk), stx + 1, j, count) });
+          }
+          this.len = 0;
+          this.state = 'idle';
+          return j + 2;
+        } else if (c === STX) return -1;
+      }
+      x ^= c;
+    }
+    return -1;
+  }
+
   private startFrame(): void {
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(MAX_FRAME_BYTES);
     this.buf[0] = STX;
     this.len = 1;
     this.state = 'body';

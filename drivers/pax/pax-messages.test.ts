@@ -249,6 +249,32 @@ test('redactPans masks only Luhn-valid card-length runs', () => {
   assert.equal(redactPans('card 6011111111111117 ref 1234567890123'), 'card 601111******1117 ref 1234567890123');
 });
 
+test('redactPans edges: runs at either end, short runs, runs broken by a non-digit', () => {
+  // The scan that skips the replace must see a 13-digit run wherever it sits.
+  assert.equal(redactPans('4222222222222'), '422222***2222');
+  assert.equal(redactPans('x4222222222222'), 'x422222***2222');
+  assert.equal(redactPans('4111111111111111 APPROVED'), '411111******1111 APPROVED');
+  // 12 digits cannot be a card number; a dash or space breaks a run.
+  assert.equal(redactPans('ref 411111111113'), 'ref 411111111113');
+  assert.equal(redactPans('4111-1111-1111-1111 4111 1111 1111 1111'), '4111-1111-1111-1111 4111 1111 1111 1111');
+  assert.equal(redactPans(''), '');
+});
+
+test('T01 with tip, cash back, fee and tax decodes each amount, and none when absent', () => {
+  const base = [['0'], ['T01'], ['1.28'], ['000000'], ['OK'], ['00'], ['01']];
+  const full = decodeResponse([...base, ['1500', '0', '200', '', '30', '45']]);
+  assert.ok(full.command === 'T01');
+  assert.deepEqual(
+    [full.amountApproved, full.amountDue, full.tipAmount, full.cashBackAmount, full.feeAmount, full.taxAmount],
+    [1500, 0, 200, undefined, 30, 45],
+  );
+  assert.equal('cashBackAmount' in full, false);
+  const bare = decodeResponse([...base, ['1250', '0']]);
+  assert.ok(bare.command === 'T01');
+  assert.deepEqual(Object.keys(bare).filter((k) => k.endsWith('Amount')), []);
+  assert.throws(() => decodeResponse([...base, ['1250', '0', '-1']]), (e) => e instanceof PaxMessageError && e.code === 'bad_response');
+});
+
 test('intermediate status: REPORTSTATUS=1 travels on the T00, and S01 frames round-trip every prompt', () => {
   const req: PaxCreditRequest = { command: 'T00', version: '1.28', transType: 'sale', amount: 1250, ecrRef: 'R1T42P1', invoice: 'R1T42P1', allowDuplicate: false, reportStatus: true };
   const fields = wire(encodeRequest(req));

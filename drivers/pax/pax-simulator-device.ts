@@ -155,6 +155,9 @@ const PROCESSOR_COMMAND: Partial<Record<SimTransactionType, ProcessorCommand>> =
   void: 'void', void_sale: 'void', void_return: 'void', reversal: 'void',
 };
 
+/** The card read when none was presented: read once (its token is a SHA-256), not at every sale. Never changed. */
+const DEFAULT_CARD: SimulatedCard = Object.freeze(readCard(DEFAULT_CARD_PAN));
+
 /** "ans..16": what a terminal accepts as ECR reference (item 16), e.g. `00001-001-0001`. */
 const ANS16 = /^[\x21-\x7e][\x20-\x7e]{0,15}$/;
 
@@ -372,7 +375,7 @@ export class SimDevice {
     };
     try {
       onPrompt('present_card');
-      const card = this.nextCard ?? readCard(DEFAULT_CARD_PAN);
+      const card = this.nextCard ?? DEFAULT_CARD;
       this.nextCard = null;
       const aborted = await this.cardTime(abort.signal, prompt);
       if (generation !== this.generation) throw new DeviceRebootedError();
@@ -401,6 +404,13 @@ export class SimDevice {
     const ms = this.opts.cardTimeMs;
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(true);
+      if (ms === 0) {
+        // The card is already there: no wait at all. A 0 ms timer would still
+        // cost a timer turn (Node clamps it to 1 ms), a millisecond no real
+        // card costs; the PIN prompt is still reported, as with a wait.
+        prompt('enter_pin');
+        return resolve(false);
+      }
       const pin = setTimeout(() => prompt('enter_pin'), Math.floor(ms / 2));
       const done = setTimeout(() => finish(false), ms);
       const onAbort = (): void => finish(true);

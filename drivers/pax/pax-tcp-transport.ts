@@ -66,6 +66,7 @@ export class PaxTcpTransport implements PaxTransport {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     let onError: (err: Error) => void = () => undefined;
+    let onClose: () => void = () => undefined;
     const connected = new Promise<void>((resolve, reject) => {
       onError = (err) =>
         reject(
@@ -76,7 +77,8 @@ export class PaxTcpTransport implements PaxTransport {
       socket.once('error', onError);
       socket.once('connect', () => resolve());
       // close() destroys a connecting socket without an 'error': fail now, not at the connect timeout.
-      socket.once('close', () => reject(new TerminalUnavailableError(`The PAX TCP link was closed; the ${label} request was not sent`)));
+      onClose = () => reject(new TerminalUnavailableError(`The PAX TCP link was closed; the ${label} request was not sent`));
+      socket.once('close', onClose);
     });
     try {
       await withTimeout(connected, timeoutMs, () =>
@@ -87,6 +89,9 @@ export class PaxTcpTransport implements PaxTransport {
       throw err;
     }
     socket.off('error', onError);
+    // Once connected the exchange owns 'close'; left attached, this one would
+    // build an error (stack trace and all) at every connection's end for nothing.
+    socket.off('close', onClose);
     return socket;
   }
 
