@@ -6,9 +6,10 @@ import orphans from './0020-orphans.ts';
 import devices from './0030-devices.ts';
 import receipts from './0040-receipts.ts';
 import dropEventsEntityIndex from './0050-drop-events-entity-index.ts';
+import dropAttemptsUnresolvedIndex from './0060-drop-attempts-unresolved-index.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
