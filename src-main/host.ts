@@ -286,7 +286,8 @@ export function createHost(config: HostConfig = {}): Host {
     'device.test': (req) => devices.test(req),
     'journal.verify': () => {
       service();
-      return journal!.verify();
+      // Off the host's thread: a long verify must never delay a PIN pad's answer (issue 10 §3).
+      return journal!.verifyOffThread();
     },
   };
 

@@ -236,6 +236,10 @@ export interface JournalBreak {
    */
   kind: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'truncated' | 'head_mismatch' | 'history_lost' | 'state_mismatch';
   detail: string;
+  /** state_mismatch: the table whose row differs from its events (payment_attempts, tickets, ticket_lines, cash_tenders). */
+  table?: string;
+  /** state_mismatch: the id of that row. */
+  rowId?: string;
 }
 
 /** Result of `journal verify`. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../src-shared/errors.ts';
 import { ATTEMPT_RAW_KEYS, AttemptRepository, attemptFromRaw, toAttemptSnapshot, type NewAttempt } from './attempt-repository.ts';
 import { canonicalJson } from './event-log.ts';
-import { openTestJournal, tempDir } from './journal-test-support.ts';
+import { journalTestTicket, openTestJournal, tempDir } from './journal-test-support.ts';
 import { openJournal, type Journal } from './journal.ts';
 
 const tmp = tempDir('cashier-attempts-');
@@ -15,8 +15,8 @@ const BASE: NewAttempt = { ticketId: 't1', slot: 1, ecrRef: 'RR1T1P1', invoice: 
 
 function setup(): { journal: Journal; attempts: AttemptRepository; base: NewAttempt } {
   const journal = openTestJournal(path.join(tmp.dir, `a${++n}.sqlite`));
-  journal.db.exec(`INSERT INTO registers VALUES ('r1', 'R1', 'Front');
-    INSERT INTO tickets VALUES ('t1', 'r1', 1, 'open', 'USD', 1250, 'now', 'now');`);
+  // Through the journal, with its events: verify rebuilds tickets too.
+  journalTestTicket(journal, 't1', 1250);
   return { journal, attempts: new AttemptRepository(journal), base: BASE };
 }
 
@@ -80,8 +80,8 @@ test('the raw-row mapper reads columns in the SELECT order, and transitions writ
 
   // A clock that stands still, so a repeated doubt changes no column at all.
   const journal = openJournal({ path: path.join(tmp.dir, `a${++n}.sqlite`), clock: () => new Date(Date.UTC(2026, 0, 1)) });
-  journal.db.exec(`INSERT INTO registers VALUES ('r1', 'R1', 'Front');
-    INSERT INTO tickets VALUES ('t1', 'r1', 1, 'open', 'USD', 1250, 'now', 'now');`);
+  // Through the journal, with its events: verify rebuilds tickets too.
+  journalTestTicket(journal, 't1', 1250);
   const attempts = new AttemptRepository(journal);
   const a = attempts.create(BASE);
   attempts.transition(a.id, { type: 'send' });

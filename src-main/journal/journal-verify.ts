@@ -4,14 +4,19 @@
 // event: truncated; head and last event disagreeing otherwise: head_mismatch),
 // history lost behind the high-water mark kept outside the WAL
 // (history_lost), and state rows that differ from what their events rebuild
-// (state_mismatch): the chain protects the events, and this makes it protect
-// what the app actually reads, the payment_attempts rows.
+// (state_mismatch, journal-state-rebuild.ts): the chain protects the events,
+// and this makes it protect what the app actually reads.
+//
+// It reads every row, so on a large journal it takes seconds: the host runs
+// it on its own read-only connection in a worker (journal-verify-off-thread.ts);
+// the CLI and tests call it directly.
 
 import type BetterSqlite3 from 'better-sqlite3';
 import type { JournalBreak, JournalVerifyReport } from '../../src-shared/domain.ts';
 import { GENESIS_HASH, eventHash } from './event-log.ts';
 import { integrityProblems, isCorruptionError } from './journal-connection.ts';
-import { compareWithMark, readMark } from './journal-high-water-mark.ts';
+import { compareWithMark, readMark, type ChainMark } from './journal-high-water-mark.ts';
+import { StateRebuild } from './journal-state-rebuild.ts';
 
 interface EventRow {
   seq: number;
@@ -32,39 +37,53 @@ export function verifyJournal(db: BetterSqlite3.Database): JournalVerifyReport {
   return verifyJournalDetailed(db).report;
 }
 
-/** Columns of payment_attempts rebuilt from the attempt events' payloads, by payload key. */
-const ATTEMPT_FIELDS: ReadonlyArray<[payloadKey: string, column: string]> = [
-  ['ticketId', 'ticket_id'],
-  ['slot', 'slot'],
-  ['ecrRef', 'ecr_ref'],
-  ['invoice', 'invoice'],
-  ['terminalId', 'terminal_id'],
-  ['kind', 'kind'],
-  ['amountRequested', 'amount_requested'],
-  ['amountApproved', 'amount_approved'],
-  ['currency', 'currency'],
-  ['state', 'state'],
-  ['resultCode', 'result_code'],
-  ['authCode', 'auth_code'],
-  ['hostRef', 'host_ref'],
-  ['terminalRef', 'terminal_ref'],
-  ['maskedPan', 'masked_pan'],
-  ['cardBrand', 'card_brand'],
-  ['approvalSource', 'approval_source'],
-  ['doubtReason', 'doubt_reason'],
-];
-
-/** An attempt as its events rebuild it: the last payload, and the times of its first and last event. */
-interface RebuiltAttempt {
-  payload: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  seq: number;
+/** How verifyJournalDetailed runs. */
+export interface VerifyOptions {
+  /** Run PRAGMA integrity_check here (default true); false when the caller runs it elsewhere (a child process). */
+  integrityCheck?: boolean;
+  /**
+   * Read everything in one read transaction (default false). Needed on a
+   * connection other than the writer's: the events, the head and the state
+   * rows must all be one snapshot while the register keeps writing.
+   */
+  snapshot?: boolean;
 }
 
 /** verifyJournal, plus the integrity_check rows that were not "ok". journalPath enables the high-water-mark check. */
-export function verifyJournalDetailed(db: BetterSqlite3.Database, journalPath?: string): { report: JournalVerifyReport; integrityProblems: string[] } {
-  const problems = integrityProblems(db);
+export function verifyJournalDetailed(
+  db: BetterSqlite3.Database,
+  journalPath?: string,
+  opts: VerifyOptions = {},
+): { report: JournalVerifyReport; integrityProblems: string[] } {
+  // The mark is written after each commit, so read before the snapshot it can only lag it: a commit landing
+  // while verify runs never looks like lost history.
+  const mark = journalPath ? readMark(journalPath) : undefined;
+  const problems = opts.integrityCheck === false ? [] : integrityProblems(db);
+  if (!opts.snapshot) return walk(db, journalPath, mark, problems);
+  db.exec('BEGIN');
+  try {
+    return walk(db, journalPath, mark, problems);
+  } finally {
+    endReadSnapshot(db);
+  }
+}
+
+/** Ends the read transaction. Nothing was written, so a failing COMMIT (SQLite repeats a corruption error there) only needs a ROLLBACK. */
+function endReadSnapshot(db: BetterSqlite3.Database): void {
+  if (!db.inTransaction) return;
+  try {
+    db.exec('COMMIT');
+  } catch {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+function walk(
+  db: BetterSqlite3.Database,
+  journalPath: string | undefined,
+  mark: ChainMark | undefined,
+  problems: string[],
+): { report: JournalVerifyReport; integrityProblems: string[] } {
   const integrityOk = problems.length === 0;
   const breaks: JournalBreak[] = [];
   const add = (b: JournalBreak) => {
@@ -73,7 +92,7 @@ export function verifyJournalDetailed(db: BetterSqlite3.Database, journalPath?: 
   let events = 0;
   let prevSeq = 0;
   let prevHash = GENESIS_HASH;
-  const attempts = new Map<string, RebuiltAttempt>();
+  const state = new StateRebuild();
   const rows = db.prepare('SELECT seq, at, entity, entity_id, type, payload, prev_hash, hash FROM events ORDER BY seq').iterate() as IterableIterator<EventRow>;
   try {
     for (const r of rows) {
@@ -83,7 +102,7 @@ export function verifyJournalDetailed(db: BetterSqlite3.Database, journalPath?: 
       if (eventHash(r.prev_hash, r) !== r.hash) {
         add({ seq: r.seq, kind: 'hash_mismatch', detail: `event ${r.seq} (${r.entity}.${r.type}) was changed after it was written` });
       }
-      if (r.entity === 'attempt') rebuildAttempt(attempts, r);
+      state.feed(r);
       prevSeq = r.seq;
       prevHash = r.hash;
     }
@@ -102,46 +121,16 @@ export function verifyJournalDetailed(db: BetterSqlite3.Database, journalPath?: 
   }
   if (journalPath && head) {
     const hashAt = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck();
-    const lost = compareWithMark(journalPath, readMark(journalPath), head, (seq) => hashAt.get(seq) as string | undefined);
+    const lost = compareWithMark(journalPath, mark, head, (seq) => hashAt.get(seq) as string | undefined);
     if (lost) add({ seq: lost.expected.seq, kind: 'history_lost', detail: lost.message });
   }
-  compareAttemptRows(db, attempts, add);
+  try {
+    state.compare(db, add);
+  } catch (err) {
+    // A damaged page of a state table: the rows past it cannot be compared, and the file is damaged.
+    if (!isCorruptionError(err)) throw err;
+    return { report: { ok: false, events, lastSeq: prevSeq, integrityOk: false, breaks }, integrityProblems: problems.length > 0 ? problems : [(err as Error).message] };
+  }
   return { report: { ok: integrityOk && breaks.length === 0, events, lastSeq: prevSeq, integrityOk, breaks }, integrityProblems: problems };
 }
 
-function rebuildAttempt(attempts: Map<string, RebuiltAttempt>, r: EventRow): void {
-  let payload: Record<string, unknown>;
-  try {
-    payload = JSON.parse(r.payload) as Record<string, unknown>;
-  } catch {
-    return; // a payload that is not JSON is already a hash_mismatch (the writer only stores canonical JSON)
-  }
-  const known = attempts.get(r.entity_id);
-  attempts.set(r.entity_id, { payload, createdAt: known?.createdAt ?? r.at, updatedAt: r.at, seq: r.seq });
-}
-
-/** Reports every payment_attempts row that differs from its rebuild, and rebuilds with no row. */
-function compareAttemptRows(db: BetterSqlite3.Database, attempts: Map<string, RebuiltAttempt>, add: (b: JournalBreak) => void): void {
-  const cols = ['id', 'created_at', 'updated_at', ...ATTEMPT_FIELDS.map(([, c]) => c)];
-  const seen = new Set<string>();
-  for (const row of db.prepare(`SELECT ${cols.join(', ')} FROM payment_attempts ORDER BY rowid`).iterate() as IterableIterator<Record<string, unknown>>) {
-    const id = row.id as string;
-    seen.add(id);
-    const built = attempts.get(id);
-    if (!built) {
-      add({ seq: 0, kind: 'state_mismatch', detail: `payment attempt ${id} has no events: the row was added outside the app` });
-      continue;
-    }
-    const differs: string[] = [];
-    for (const [key, col] of ATTEMPT_FIELDS) {
-      const want = built.payload[key] ?? null;
-      if (row[col] !== want) differs.push(`${col} is ${JSON.stringify(row[col])}, its events say ${JSON.stringify(want)}`);
-    }
-    if (row.created_at !== built.createdAt) differs.push(`created_at is ${JSON.stringify(row.created_at)}, its events say ${JSON.stringify(built.createdAt)}`);
-    if (row.updated_at !== built.updatedAt) differs.push(`updated_at is ${JSON.stringify(row.updated_at)}, its events say ${JSON.stringify(built.updatedAt)}`);
-    if (differs.length > 0) add({ seq: built.seq, kind: 'state_mismatch', detail: `payment attempt ${id}: ${differs.join('; ')}` });
-  }
-  for (const [id, built] of attempts) {
-    if (!seen.has(id)) add({ seq: built.seq, kind: 'state_mismatch', detail: `payment attempt ${id} is in the events but its row is missing` });
-  }
-}

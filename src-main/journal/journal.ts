@@ -9,6 +9,7 @@ import { EventAppender, type NewEvent } from './event-log.ts';
 import { openJournalDatabase } from './journal-connection.ts';
 import { failedStatus, journalDamagedError, startBackgroundCheck, type BackgroundCheck, type IntegrityStatus } from './journal-integrity.ts';
 import { verifyJournalDetailed } from './journal-verify.ts';
+import { startOffThreadVerify, type OffThreadVerify } from './journal-verify-off-thread.ts';
 import { compareWithMark, MarkWriter, readMark, type ChainMark, type LostHistory } from './journal-high-water-mark.ts';
 import { watchedFault, writeFault, writeFaultCause, type WriteFault } from './journal-write-health.ts';
 import { AppError } from '../../src-shared/errors.ts';
@@ -55,6 +56,7 @@ export class Journal {
   private fault: WriteFault | undefined;
   private readonly writeListeners = new Set<(f: WriteFault | undefined) => void>();
   private watch: ReturnType<typeof setInterval> | undefined;
+  private verifying: { run: OffThreadVerify; report: Promise<JournalVerifyReport> } | undefined;
 
   /** Use openJournal(); this wraps an already opened and migrated connection. */
   constructor(db: Database, path: string, schemaVersion: number, opts: Pick<JournalOptions, 'clock' | 'newId'> = {}) {
@@ -210,7 +212,9 @@ export class Journal {
   private afterOuterCommit(): void {
     const m = this.pendingMark;
     this.pendingMark = undefined;
-    if (m) {
+    // Still in a transaction: someone opened one on the raw connection (BEGIN outside transact()), so what
+    // "committed" was only a savepoint and may yet roll back. The mark must never lead the file, so it waits.
+    if (m && !this.db.inTransaction) {
       try {
         this.mark.record(m);
       } catch (err) {
@@ -245,12 +249,40 @@ export class Journal {
     return appended;
   }
 
-  /** integrity_check plus a walk of the whole hash chain, synchronously; its integrity verdict also updates integrity(). */
+  /**
+   * integrity_check plus a walk of the whole hash chain and the state rebuild,
+   * synchronously on this thread: seconds on a large journal, so for the CLI
+   * and tests. The host uses verifyOffThread(). Its integrity verdict also updates integrity().
+   */
   verify(): JournalVerifyReport {
     const { report, integrityProblems } = verifyJournalDetailed(this.db, this.path);
+    this.takeVerdict(report, integrityProblems);
+    return report;
+  }
+
+  /**
+   * verify() on read-only connections off this thread (a worker and a child
+   * process), so the register keeps answering while it runs. Presses while
+   * one runs share its answer. Rejects with an AppError when it could not run.
+   */
+  verifyOffThread(): Promise<JournalVerifyReport> {
+    if (this.verifying) return this.verifying.report;
+    const run = startOffThreadVerify(this.path);
+    const report = run.result
+      .then(({ report, integrityProblems }) => {
+        if (this.db.open) this.takeVerdict(report, integrityProblems);
+        return report;
+      })
+      .finally(() => {
+        if (this.verifying?.run === run) this.verifying = undefined;
+      });
+    this.verifying = { run, report };
+    return report;
+  }
+
+  private takeVerdict(report: JournalVerifyReport, integrityProblems: string[]): void {
     if (!report.integrityOk) this.setIntegrity(failedStatus(this.path, integrityProblems));
     else if (this.integrityStatus.state !== 'failed') this.setIntegrity({ state: 'ok', problems: [] });
-    return report;
   }
 
   /** The background integrity check's verdict so far. */
@@ -283,6 +315,7 @@ export class Journal {
   /** Closes the connection (checkpointing the WAL) and stops a running background check. */
   close(): void {
     this.check?.stop();
+    this.verifying?.run.stop();
     if (this.watch) clearInterval(this.watch);
     this.watch = undefined;
     this.mark.close();

@@ -6,6 +6,7 @@ import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { DEVICE_KINDS, deviceAddress, type DeviceKind } from '../../src-shared/device-settings.ts';
 import type { DeviceSnapshot, DeviceTestResult } from '../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
+import { JournalVerifyPanel } from './journal-verify-panel.tsx';
 import {
   BAUD_CHOICES,
   draftFromForm,
@@ -168,6 +169,7 @@ export function SettingsScreen() {
         )}
         {!editing && <NoticeLine notice={notice} />}
       </section>
+      <JournalVerifyPanel />
       {editing && (
         <DeviceEditor
           key={editing.deviceId ?? 'new'}

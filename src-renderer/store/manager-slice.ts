@@ -2,7 +2,7 @@
 // this register's devices. Device commands answer their outcome to the caller
 // (the settings form shows it beside the fields) instead of the register notice.
 
-import type { DeviceSnapshot, DeviceTestResult, OrphanSnapshot } from '../../src-shared/domain.ts';
+import type { DeviceSnapshot, DeviceTestResult, JournalVerifyReport, OrphanSnapshot } from '../../src-shared/domain.ts';
 import type { DeviceDraftInput } from '../../src-shared/device-settings.ts';
 import type { RequestOf } from '../../src-shared/ipc-contract.ts';
 import type { SliceCreator } from './app-store.ts';
@@ -19,6 +19,9 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string }
 
 /** A device test takes as long as the device's connect wait; allow the longest one plus slack. */
 const DEVICE_TEST_TIMEOUT_MS = 45_000;
+
+/** Verify reads every row: tens of seconds on a journal of millions of changes. */
+const JOURNAL_VERIFY_TIMEOUT_MS = 300_000;
 
 /** Manager screens' state and commands. */
 export interface ManagerSlice {
@@ -37,6 +40,8 @@ export interface ManagerSlice {
   testDevice(target: { deviceId: string } | { device: DeviceDraftInput }): Promise<Outcome<DeviceTestResult>>;
   /** Training mode only: how the simulators behave for the next payment. */
   simulate(scenario: TrainingScenario): Promise<Outcome<{ message: string }>>;
+  /** Checks the whole journal (chain and state rows); runs off the host's thread, so it may take a while. */
+  verifyJournal(): Promise<Outcome<JournalVerifyReport>>;
 }
 
 /** Creates the manager slice. */
@@ -84,5 +89,6 @@ export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) =>
     assignDevice: (deviceId, assigned) => change(() => api.call('device.assign', { deviceId, assigned })),
     simulate: (scenario) => outcome(() => api.call('training.simulate', { scenario })),
     testDevice: (target) => outcome(() => api.call('device.test', target, { timeoutMs: DEVICE_TEST_TIMEOUT_MS })),
+    verifyJournal: () => outcome(() => api.call('journal.verify', {}, { timeoutMs: JOURNAL_VERIFY_TIMEOUT_MS })),
   };
 };

@@ -6,10 +6,11 @@ import orphans from './0020-orphans.ts';
 import devices from './0030-devices.ts';
 import receipts from './0040-receipts.ts';
 import dropEventsEntityIndex from './0050-drop-events-entity-index.ts';
-import hostReferenceNumber from './0060-host-reference-number.ts';
+import dropAttemptsUnresolvedIndex from './0060-drop-attempts-unresolved-index.ts';
+import hostReferenceNumber from './0070-host-reference-number.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, hostReferenceNumber];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

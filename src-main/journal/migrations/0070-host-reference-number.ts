@@ -8,7 +8,7 @@
 import type { Migration } from './migration.ts';
 
 const migration: Migration = {
-  version: 60,
+  version: 70,
   name: 'host-reference-number',
   up(db) {
     db.exec(`

@@ -4,26 +4,25 @@ import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { terminalFacts } from '../../payments/approval-recorder.ts';
 import { AttemptRepository, toAttemptSnapshot } from '../attempt-repository.ts';
-import { openTestJournal, tempDir } from '../journal-test-support.ts';
-import hostReferenceNumber from './0060-host-reference-number.ts';
+import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-support.ts';
+import hostReferenceNumber from './0070-host-reference-number.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
 
 const tmp = tempDir('cashier-hostrefnum-');
 after(() => tmp.cleanup());
 
-test('0060 is registered last and versions ascend in steps of 10', () => {
+test('0070 is registered last and versions ascend in steps of 10', () => {
   assert.equal(MIGRATIONS[MIGRATIONS.length - 1], hostReferenceNumber);
   const versions = MIGRATIONS.map((m) => m.version);
   assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
   assert.ok(versions.every((v) => v % 10 === 0));
 });
 
-test('an old journal (schema 50) migrates: old attempts keep NULL, new ones keep both references', () => {
+test('an old journal (schema 60) migrates: old attempts keep NULL, new ones keep both references', () => {
   const file = path.join(tmp.dir, 'old.sqlite');
-  // Make a journal with an approved attempt, then take it back to schema 50 as an older build left it.
+  // Make a journal with an approved attempt, then take it back to schema 60 as an older build left it.
   let journal = openTestJournal(file);
-  journal.db.exec(`INSERT INTO registers VALUES ('r1', 'R1', 'Front');
-    INSERT INTO tickets VALUES ('t1', 'r1', 1, 'open', 'USD', 2500, 'now', 'now');`);
+  journalTestTicket(journal, 't1', 2500);
   let attempts = new AttemptRepository(journal);
   const old = attempts.create({ ticketId: 't1', slot: 1, ecrRef: 'RR1T1P1', invoice: 'RR1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 1250, currency: 'USD' });
   attempts.transition(old.id, { type: 'send' });
@@ -31,7 +30,7 @@ test('an old journal (schema 50) migrates: old attempts keep NULL, new ones keep
   journal.close();
   const raw = new BetterSqlite3(file);
   raw.exec('ALTER TABLE payment_attempts DROP COLUMN host_reference_number');
-  raw.pragma('user_version = 50');
+  raw.pragma('user_version = 60');
   raw.close();
 
   journal = openTestJournal(file, 'id2-');
