@@ -33,7 +33,9 @@ test('0060 drops the duplicate index; unresolved attempts are still found throug
     attempts.transition(a.id, { type: 'send' });
     attempts.transition(b.id, { type: 'send' });
     attempts.transition(b.id, { type: 'doubt', reason: 'timeout' });
-    assert.deepEqual(attempts.findUnresolved().map((r) => [r.id, r.state]), [[a.id, 'sent'], [b.id, 'in_doubt']]);
+    // Both were created in the same millisecond, so their order (created_at, then a random id) is not fixed.
+    const byId = (x: string[], y: string[]) => x[0].localeCompare(y[0]);
+    assert.deepEqual(attempts.findUnresolved().map((r) => [r.id, r.state]).sort(byId), [[a.id, 'sent'], [b.id, 'in_doubt']].sort(byId));
     attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: 1250 });
     assert.deepEqual(attempts.findUnresolved().map((r) => r.id), [b.id]);
     assert.equal(j.verify().ok, true);
