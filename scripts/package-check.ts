@@ -268,16 +268,25 @@ try {
   );
 
   // The runAsNode fuse is off: a child started as process.execPath with
-  // ELECTRON_RUN_AS_NODE would start the app again, not Node.
+  // ELECTRON_RUN_AS_NODE would start the app again, not Node. Code that does so
+  // (the journal's integrity checker) must be replaced by the shell's
+  // utility-process launcher in the packaged app.
   const runAsNodeUsers = asar
     .listPackage(archive, { isPack: false })
     .filter((f) => /dist-main\/.*\.js$/.test(f) && readFileSync(join(view, f), 'utf8').includes('ELECTRON_RUN_AS_NODE'));
+  const mainText = readFileSync(join(view, main), 'utf8');
+  const utilityLauncher = asar
+    .listPackage(archive, { isPack: false })
+    .find((f) => /dist-main\/src-main\/electron\/utility-process-checker\.js$/.test(f));
+  const launcherText = utilityLauncher ? readFileSync(join(view, utilityLauncher), 'utf8') : '';
+  check(
+    runAsNodeUsers.length === 0 || (/useCheckerLauncher\(/.test(mainText) && /utilityProcess\.fork\(/.test(launcherText)),
+    `code that runs the binary as Node (${runAsNodeUsers.map((f) => f.replace(/^\//, '')).join(', ') || 'none'}) is replaced by a utility process when packaged`,
+    `${runAsNodeUsers.join(', ')} relies on ELECTRON_RUN_AS_NODE, which the runAsNode fuse turns off, and main.js installs no utility-process launcher`,
+  );
 
   for (const line of passed) console.log(`package:check: ok  ${line}`);
   console.log(`package:check: fuses read from ${wireSource}`);
-  for (const f of runAsNodeUsers) {
-    console.log(`package:check: WARNING ${f.replace(/^\//, '')} relies on ELECTRON_RUN_AS_NODE, which the runAsNode fuse turns off in the packaged app`);
-  }
   if (failures.length > 0) {
     for (const line of failures) console.error(`package:check: FAIL ${line}`);
     process.exitCode = 1;

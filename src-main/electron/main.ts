@@ -11,6 +11,8 @@ import { CONTENT_SECURITY_POLICY } from '../ipc/content-security-policy.ts';
 import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
 import { APP_ENTRY_URL, APP_SCHEME, createAppProtocolHandler } from './app-protocol-handler.ts';
 import { attachElectronIpc } from './electron-ipc-transport.ts';
+import { useCheckerLauncher } from '../journal/journal-integrity.ts';
+import { utilityProcessCheckerLauncher } from './utility-process-checker.ts';
 
 // Compiled to dist-main/src-main/electron/: the project root is three levels up.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -81,6 +83,8 @@ async function start(): Promise<void> {
     });
   });
 
+  // Before the journal opens: its background check must not rely on running the app's binary as Node.
+  if (packaged) useCheckerLauncher(utilityProcessCheckerLauncher());
   host = createHost({
     // Unset values = the host's defaults (journal in the per-user data folder,
     // the same file browser mode uses); see host-env-config.ts.

@@ -65,6 +65,55 @@ export interface BackgroundCheck {
   stop(): void;
 }
 
+/**
+ * A started checker process, whoever started it: a Node child process here and
+ * in browser mode, Electron's utility process in the packaged app (its
+ * runAsNode fuse is off, so `process.execPath -e` would start a second copy of
+ * the app instead of Node).
+ */
+export interface CheckerProcess {
+  stdout: NodeJS.ReadableStream | null;
+  stderr: NodeJS.ReadableStream | null;
+  /** Ends it at once; a no-op once it has exited. */
+  kill(): void;
+  /** Calls back once when it exits (signal set when it was killed). */
+  onExit(cb: (code: number | null, signal: string | null) => void): void;
+  /** Calls back if it could not be started or died abnormally. */
+  onError(cb: (message: string) => void): void;
+}
+
+/** Starts `source` (plain CommonJS) as a separate process with `env` added to its environment. */
+export type CheckerLauncher = (source: string, env: Record<string, string>) => CheckerProcess;
+
+/** The default: a Node child process running the source with `-e`. */
+export const nodeCheckerLauncher: CheckerLauncher = (source, env) => {
+  const child: ChildProcess = spawn(process.execPath, ['-e', source], {
+    // Electron's binary (development runs) acts as plain Node with this; plain Node ignores it.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    onExit: (cb) => void child.once('close', (code, signal) => cb(code, signal)),
+    onError: (cb) => void child.once('error', (err) => cb(err.message)),
+  };
+};
+
+let launcher: CheckerLauncher = nodeCheckerLauncher;
+
+/** Replaces how checker processes start (the Electron shell installs its utility-process launcher before the host opens the journal). */
+export function useCheckerLauncher(next: CheckerLauncher): void {
+  launcher = next;
+}
+
+/** The plain CommonJS source of the checker, for launchers that must run it from a file. */
+export const INTEGRITY_CHECK_SOURCE = CHECK_SOURCE;
+
 /** Kill functions of the checks still running, for the process's exit. */
 const running = new Set<() => void>();
 
@@ -72,23 +121,16 @@ function killAll(): void {
   for (const kill of running) kill();
 }
 
-/** Starts integrity_check of the file at `path` on a read-only connection in a child process. */
+/** Starts integrity_check of the file at `path` on a read-only connection in a separate process. */
 export function startBackgroundCheck(path: string): BackgroundCheck {
-  let child: ChildProcess;
+  let child: CheckerProcess;
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    child = spawn(process.execPath, ['-e', CHECK_SOURCE], {
-      // Electron's binary runs as plain Node with this; plain Node ignores it.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', CASHIER_DESK_CHECK: JSON.stringify([path, driver, BUSY_TIMEOUT_MS, MAX_PROBLEMS]) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    child = launcher(CHECK_SOURCE, { CASHIER_DESK_CHECK: JSON.stringify([path, driver, BUSY_TIMEOUT_MS, MAX_PROBLEMS]) });
   } catch (err) {
     return { result: Promise.resolve(couldNotRun(path, err instanceof Error ? err.message : String(err))), stop: () => undefined };
   }
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
+  const kill = () => child.kill();
   // Kept referenced so a caller awaiting the verdict gets it; Journal.close() kills it, and so does the exit of this process.
   running.add(kill);
   if (running.size === 1) process.once('exit', killAll);
@@ -102,10 +144,16 @@ export function startBackgroundCheck(path: string): BackgroundCheck {
     stream?.on('data', add);
   }
   const result = new Promise<IntegrityStatus>((resolve) => {
-    child.once('error', (err) => resolve(couldNotRun(path, err.message)));
-    child.once('close', (code, signal) => {
+    const forget = () => {
       running.delete(kill);
       if (running.size === 0) process.removeListener('exit', killAll);
+    };
+    child.onError((message) => {
+      forget();
+      resolve(couldNotRun(path, message));
+    });
+    child.onExit((code, signal) => {
+      forget();
       let m: CheckMessage | undefined;
       try {
         m = JSON.parse(stdout.trim().split('\n').pop() ?? '') as CheckMessage;
