@@ -402,6 +402,8 @@ test("closed tickets today: search by number, amount or reference; the ticket's 
   assert.match(await page.getByTestId('history-payment').first().innerText(), /Card \$6\.20, Visa ••••1111, auth \w+/);
   await page.getByTestId('history-reprint').click();
   await page.getByTestId('history-reprint-result').waitFor({ timeout: 20_000 });
+  // The reprint joins the journal events.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="history-event-words"]')].some((e) => e.textContent === 'Receipt reprinted'));
   await shootAndScan('09-history');
   await page.keyboard.press('Escape');
   await page.getByTestId('register-screen').waitFor();
@@ -421,6 +423,8 @@ test('Orphans (F6) with a Find Missing Payments result', async () => {
   await page.getByTestId('find-missing-report').waitFor({ timeout: 30_000 });
   await page.getByTestId('orphan-row').first().waitFor();
   await shootAndScan('10-orphans-find-missing');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('register-screen').waitFor();
   await simulate('normal');
 });
 
