@@ -112,8 +112,10 @@ export interface JournalEventSnapshot {
   /** ticket, attempt or receipt. */
   entity: string;
   type: string;
-  /** Plain summary of the payload's money and state fields. */
+  /** The payload's money, state and reference fields as "key=value" text, for a manager's technical detail. */
   detail: string;
+  /** The same fields as values (money in minor units), which the screen words for the cashier. */
+  fields: Record<string, string | number | boolean>;
 }
 
 /** An attempt a crash left unanswered and start-up recovery looked at: what became of it. */

@@ -86,31 +86,37 @@ export class TicketHistoryRepository {
   /** The journal events of a ticket, its attempts and its receipts, oldest first. */
   events(ticketId: string): JournalEventSnapshot[] {
     const ids = JSON.stringify(this.s.attemptIds.all(ticketId).map((r) => r.id));
-    return this.s.events.all({ ticketId, ids, limit: MAX_EVENTS }).map((e) => ({
-      seq: e.seq,
-      at: e.at,
-      entity: e.entity,
-      type: e.type,
-      detail: summarisePayload(e.payload),
-    }));
+    return this.s.events.all({ ticketId, ids, limit: MAX_EVENTS }).map((e) => {
+      const fields = shownFields(e.payload);
+      return {
+        seq: e.seq,
+        at: e.at,
+        entity: e.entity,
+        type: e.type,
+        detail: Object.entries(fields)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' '),
+        fields,
+      };
+    });
   }
 }
 
-/** Fields worth a glance (money, state, reference); everything else stays in the journal. */
-const SHOWN = ['state', 'amount', 'amountRequested', 'amountApproved', 'total', 'lineTotal', 'tendered', 'applied', 'change', 'description', 'ecrRef', 'authCode', 'maskedPan', 'reason', 'printed', 'status', 'resultText', 'doubtReason', 'approvalSource'];
+/** Fields worth a glance (money, state, reference); everything else (ids, raw codes) stays in the journal. */
+const SHOWN = ['state', 'amount', 'amountRequested', 'amountApproved', 'total', 'paid', 'lineTotal', 'quantity', 'tendered', 'applied', 'change', 'due', 'description', 'kind', 'ecrRef', 'authCode', 'cardBrand', 'maskedPan', 'reason', 'printed', 'status', 'resultText', 'doubtReason', 'approvalSource'];
 
-function summarisePayload(payload: string): string {
+function shownFields(payload: string): Record<string, string | number | boolean> {
   let obj: unknown;
   try {
     obj = JSON.parse(payload);
   } catch {
-    return '';
+    return {};
   }
-  if (!obj || typeof obj !== 'object') return '';
-  const parts: string[] = [];
+  if (!obj || typeof obj !== 'object') return {};
+  const fields: Record<string, string | number | boolean> = {};
   for (const k of SHOWN) {
     const v = (obj as Record<string, unknown>)[k];
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') parts.push(`${k}=${String(v)}`);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
   }
-  return parts.join(' ');
+  return fields;
 }

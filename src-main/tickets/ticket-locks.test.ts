@@ -144,6 +144,9 @@ test("today's history finds closed tickets by number, amount, last four and refe
     ['ticket.created', 'ticket.line_added', 'attempt.created', 'attempt.send', 'attempt.approve', 'ticket.paid'],
   );
   assert.match(events[4].detail, /amountApproved=825/);
+  assert.equal(events[4].fields.amountApproved, 825, 'the screen gets the amount as minor units to format');
+  assert.equal(events[4].fields.maskedPan, '4111********4242');
+  assert.equal(events[1].fields.description, 'Sandwich');
   assert.ok(events.every((e, i) => i === 0 || e.seq > events[i - 1].seq), 'oldest first');
   assert.throws(() => tickets.events('nope'), (e: unknown) => e instanceof AppError && e.code === 'not_found');
   journal.close();

@@ -7,6 +7,7 @@ import type { TicketHistoryEntry } from '../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import { formatMoney } from './money-format.ts';
 import { PlainMessage } from './plain-message.tsx';
+import { cardWords, journalEventWords } from './journal-event-words.ts';
 
 const STATUS_WORDS: Record<TicketHistoryEntry['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
 
@@ -70,7 +71,9 @@ export function HistoryScreen() {
                 <li key={p.id} data-testid="history-payment">
                   {p.kind === 'cash'
                     ? `Cash ${formatMoney(p.amount, selected.currency)} (received ${formatMoney(p.tendered ?? p.amount, selected.currency)})`
-                    : `Card ${formatMoney(p.amount, selected.currency)} ${p.cardBrand ?? ''} ${p.maskedPan ?? ''} auth ${p.authCode ?? 'not reported'}`}
+                    : [`Card ${formatMoney(p.amount, selected.currency)}`, cardWords(p.cardBrand, p.maskedPan), p.authCode ? `auth ${p.authCode}` : 'auth not reported']
+                        .filter(Boolean)
+                        .join(', ')}
                 </li>
               ))}
             </ul>
@@ -78,7 +81,7 @@ export function HistoryScreen() {
           {selected.references.length > 0 && <p className="muted">References: {selected.references.join(', ')}</p>}
           {selected.status === 'paid' && (
             <p>
-              <button type="button" className="btn" data-testid="history-reprint" disabled={receipt?.running} onClick={() => void actions.reprintReceipt(selected.id)}>
+              <button type="button" className="btn" data-testid="history-reprint" disabled={receipt?.running} onClick={() => void actions.reprintReceipt(selected.id).then(() => actions.showHistoryTicket(selected.id))}>
                 Reprint receipt
               </button>{' '}
               {receipt?.ticketId === selected.id && receipt.result && (
@@ -95,11 +98,26 @@ export function HistoryScreen() {
             <ol className="history-events" data-testid="history-events">
               {events.map((e) => (
                 <li key={e.seq} data-testid="history-event">
-                  <span className="muted">{new Date(e.at).toLocaleTimeString()}</span> {e.entity} {e.type.replace(/_/g, ' ')}{' '}
-                  <span className="muted">{e.detail}</span>
+                  <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>{' '}
+                  <span data-testid="history-event-words">{journalEventWords(e, selected.currency)}</span>
                 </li>
               ))}
             </ol>
+          )}
+          {/* The raw fields (minor units, references, states) for a manager; closed by default so a cashier reads the words. */}
+          {events && events.length > 0 && (
+            <details className="technical-detail" data-testid="history-events-technical">
+              <summary>Technical detail</summary>
+              <ol className="history-events">
+                {events.map((e) => (
+                  <li key={e.seq}>
+                    <code>
+                      #{e.seq} {e.at} {e.entity}.{e.type} {e.detail}
+                    </code>
+                  </li>
+                ))}
+              </ol>
+            </details>
           )}
         </section>
       )}

@@ -22,6 +22,9 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
 }
 
+/** How long a refused key's notice stays: long enough to read, gone before it turns into another standing message. */
+const REFUSAL_MS = 5000;
+
 /** One shared empty list: a new [] per render would make the store selector loop. */
 const NO_NOTICES: readonly RecoveryNotice[] = [];
 
@@ -58,7 +61,34 @@ export function RegisterScreen() {
   const inDoubt = locked && (openTickets.some((t) => t.id === ticket.id && t.cardInDoubt) || (attempt?.ticketId === ticket.id && attempt.state === 'in_doubt'));
   const canVoid = !!ticket && ticket.status === 'open' && activeLines.length === 0 && ticket.paid === 0 && !locked;
 
+  // One attempt, one message: the locked ticket's banner says why once; a key pressed against the lock gets a
+  // short notice that goes away by itself instead of a second copy of that sentence in red.
+  const [refusal, setRefusal] = useState<{ text: string; n: number } | null>(null);
+  const refuse = (text: string) => setRefusal((r) => ({ text, n: (r?.n ?? 0) + 1 }));
+  useEffect(() => {
+    if (!refusal) return;
+    const timer = setTimeout(() => setRefusal(null), REFUSAL_MS);
+    return () => clearTimeout(timer);
+  }, [refusal]);
+  useEffect(() => {
+    if (!locked) setRefusal(null);
+  }, [locked]);
+  // A refusal the host sent anyway (a click that raced the lock) is shown the same short way.
+  const hostLockRefusal = locked && !!error && /\bis locked\b/.test(error);
+  useEffect(() => {
+    if (!hostLockRefusal) return;
+    actions.clearError();
+    refuse('Not done (ticket locked).');
+  }, [hostLockRefusal, actions]);
+
   const run = (action: RegisterAction) => {
+    if (locked && (action.type === 'ring' || action.type === 'removeLine' || action.type === 'cash')) {
+      const item = action.type === 'ring' ? catalog.find((c) => c.id === action.itemId)?.name : undefined;
+      refuse(
+        action.type === 'ring' ? `${item ?? 'Item'} not added (ticket locked).` : action.type === 'cash' ? 'Cash not taken (ticket locked).' : 'Line not removed (ticket locked).',
+      );
+      return;
+    }
     switch (action.type) {
       case 'ring':
         void actions.ringItem(action.itemId);
@@ -156,7 +186,14 @@ export function RegisterScreen() {
           locked={locked ? (inDoubt ? 'in_doubt' : 'sent') : undefined}
         />
         {ticket && ticket.status === 'paid' && !paymentOpen && <ReceiptStatus ticket={ticket} />}
-        {error && !cashOpen && (
+        <div className={`refusal-notice ${refusal ? 'shown' : ''}`} role="status" data-testid="refusal-slot">
+          {refusal && (
+            <span key={refusal.n} data-testid="refusal-notice">
+              {refusal.text}
+            </span>
+          )}
+        </div>
+        {error && !cashOpen && !hostLockRefusal && (
           <div className="banner banner-error" role="alert" data-testid="error-notice">
             <span>
               <PlainMessage text={error} />
@@ -166,14 +203,14 @@ export function RegisterScreen() {
             </button>
           </div>
         )}
-        {/* One attempt, one message: a paid ticket no longer talks about a card payment waiting. */}
-        {attempt && attempt.ticketId === ticket?.id && ticket.status === 'open' && !paymentOpen && (
+        {/* One attempt, one message: a paid ticket no longer talks about a card payment waiting, and a locked one says it in its banner. */}
+        {attempt && attempt.ticketId === ticket?.id && ticket.status === 'open' && !paymentOpen && !locked && (
           <div className="banner" role="status" data-testid="card-attempt" data-state={attempt.state}>
             Card payment: <PlainMessage text={attempt.message} />
           </div>
         )}
         <div className="tenders">
-          <button type="button" className="btn btn-tender" data-testid="tender-cash" disabled={!canTender} onClick={() => run({ type: 'cash' })}>
+          <button type="button" className="btn btn-tender" data-testid="tender-cash" disabled={!canTender || locked} onClick={() => run({ type: 'cash' })}>
             <kbd>F2</kbd> Cash
           </button>
           <button type="button" className="btn btn-tender" data-testid="tender-card" disabled={!canTender} onClick={() => run({ type: 'card' })}>

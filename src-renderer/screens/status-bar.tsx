@@ -4,38 +4,28 @@
 import type { DeviceHealth, StatusSnapshot } from '../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import type { Screen } from '../store/manager-slice.ts';
-import { plainWords } from './plain-words.ts';
+import { deviceWords, journalWords, type DeviceSlot, type StatusWords } from './status-words.ts';
 
-type DeviceSlot = 'terminal' | 'printer' | 'cardReader';
-
-const DEVICE_NOUN: Record<DeviceSlot, string> = { terminal: 'PIN pad', printer: 'Printer', cardReader: 'Card reader' };
-const STATE_WORDS: Record<DeviceHealth['state'], string> = {
-  none: 'not configured',
-  connected: 'ready',
-  busy: 'busy',
-  disconnected: 'disconnected',
-  error: 'error',
-};
-
-/** Words for one device: short when it works (the detail is in the tooltip), with the detail when it does not. */
-export function deviceText(slot: DeviceSlot, health: DeviceHealth): string {
-  const words = `${DEVICE_NOUN[slot]} ${STATE_WORDS[health.state]}`;
-  const ok = health.state === 'connected' || health.state === 'busy' || health.state === 'none';
-  return ok || !health.detail ? words : `${words}: ${plainWords(health.detail)}`;
+/** A short label on the bar; the whole sentence in the tooltip and for screen readers. */
+function StatusItem({ words, tone, testId, attrs }: { words: StatusWords; tone: 'ok' | 'bad' | 'muted'; testId: string; attrs?: Record<string, string> }) {
+  return (
+    <span className={`status-item ${tone}`} data-testid={testId} title={words.full} {...attrs}>
+      <span aria-hidden="true">{words.short}</span>
+      <span className="sr-only">{words.full}</span>
+    </span>
+  );
 }
 
 function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth | undefined }) {
   if (!health) return null;
   const ok = health.state === 'connected' || health.state === 'busy';
   return (
-    <span
-      className={`status-item ${ok ? 'ok' : health.state === 'none' ? 'muted' : 'bad'}`}
-      data-testid={`status-${slot === 'cardReader' ? 'card-reader' : slot}`}
-      data-state={health.state}
-      title={[health.name, health.detail].filter(Boolean).join(': ')}
-    >
-      {deviceText(slot, health)}
-    </span>
+    <StatusItem
+      words={deviceWords(slot, health)}
+      tone={ok ? 'ok' : health.state === 'none' ? 'muted' : 'bad'}
+      testId={`status-${slot === 'cardReader' ? 'card-reader' : slot}`}
+      attrs={{ 'data-state': health.state }}
+    />
   );
 }
 
@@ -72,20 +62,21 @@ export function StatusBar() {
           TRAINING
         </span>
       )}
-      {/* The states share one line and are cut with an ellipsis (full text in the tooltip) rather than wrap the bar. */}
+      {/* The states share one line with short labels that fit at 1024 px; the whole sentence is the tooltip and what a screen reader reads. */}
       <div className="status-items">
       {!connected && (
-        <span className="status-item bad" data-testid="status-host">
-          Host unreachable (last known states)
-        </span>
+        <StatusItem
+          words={{ short: 'Host offline', full: 'Host unreachable: the states shown are the last known ones.' }}
+          tone="bad"
+          testId="status-host"
+        />
       )}
-      <span
-        className={`status-item ${journal.healthy ? 'ok' : 'bad'}`}
-        data-testid="status-journal"
-        data-healthy={journal.healthy ? 'true' : 'false'}
-      >
-        {journal.healthy ? 'Journal healthy' : `Journal problem: ${journal.message ?? 'unknown'}`}
-      </span>
+      <StatusItem
+        words={journalWords(journal)}
+        tone={journal.healthy ? 'ok' : 'bad'}
+        testId="status-journal"
+        attrs={{ 'data-healthy': journal.healthy ? 'true' : 'false' }}
+      />
       <DeviceItem slot="terminal" health={status.terminal} />
       <DeviceItem slot="printer" health={status.printer} />
       <DeviceItem slot="cardReader" health={status.cardReader} />

@@ -1,5 +1,6 @@
 // The current ticket: its lines, total, paid and due, and the result of the last cash tender.
 
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
 import { formatMoney } from './money-format.ts';
 import type { CashResult } from '../store/ticket-slice.ts';
@@ -16,8 +17,39 @@ export interface TicketPanelProps {
 
 const STATUS_WORDS: Record<TicketSnapshot['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
 
+/**
+ * Keeps the lines list a whole number of lines tall inside the space its box
+ * leaves (a line cut in half above Total reads as a different amount), and
+ * scrolls the selected line into view.
+ */
+function useWholeLines(selectedLineId: string | undefined, lineCount: number) {
+  const box = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  useLayoutEffect(() => {
+    const outer = box.current;
+    if (!outer) return;
+    const fit = () => {
+      const ul = list.current;
+      const first = ul?.querySelector<HTMLElement>('.ticket-line');
+      if (!ul || !first) return;
+      const lineHeight = first.offsetHeight;
+      const whole = Math.max(1, Math.floor(outer.clientHeight / lineHeight));
+      ul.style.maxHeight = `${whole * lineHeight}px`;
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(outer);
+    return () => observer.disconnect();
+  }, [lineCount]);
+  useEffect(() => {
+    list.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [selectedLineId, lineCount]);
+  return { box, list };
+}
+
 /** The current ticket. */
 export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, locked }: TicketPanelProps) {
+  const { box, list } = useWholeLines(selectedLineId, ticket?.lines.length ?? 0);
   if (!ticket) {
     return (
       <section className="panel ticket" data-testid="ticket">
@@ -48,7 +80,9 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, lo
         <p className="empty">No lines yet: ring an item.</p>
       ) : (
         // A plain list (not a listbox): each line carries its own Remove button, which an option may not contain.
-        <ul className="ticket-lines" data-testid="ticket-lines" aria-label="Ticket lines">
+        // The box takes the room left above the totals; the list inside it is a whole number of lines tall and scrolls.
+        <div className="ticket-lines-box" ref={box}>
+        <ul className="ticket-lines" data-testid="ticket-lines" aria-label="Ticket lines" ref={list} tabIndex={0}>
           {ticket.lines.map((line) => (
             <li
               key={line.id}
@@ -74,6 +108,7 @@ export function TicketPanel({ ticket, selectedLineId, lastCash, onRemoveLine, lo
             </li>
           ))}
         </ul>
+        </div>
       )}
       {/* Announced to screen readers as they change. */}
       <dl className="totals" aria-live="polite" aria-atomic="true">
