@@ -49,6 +49,7 @@ export class SimulatedProcessor {
   readonly #nextRefNum: () => string;
   readonly #declineRule: DeclineRule;
   #duplicateWindowMs: number;
+  #duplicateCheck = true;
   #partialNext = false;
   #batch = 1;
   #authSeq = 0;
@@ -84,8 +85,11 @@ export class SimulatedProcessor {
     return { batch, count: entries.length, amount: entries.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.amount), 0) };
   }
 
-  /** Runs one request. Never throws for bad requests: answers `error`. */
-  submit(req: ProcessorRequest): ProcessorOutcome {
+  /**
+   * Runs one request. Never throws for bad requests: answers `error`.
+   * `arrivedAt`: when it reached the processor's door, if a simulated network delay came between.
+   */
+  submit(req: ProcessorRequest, arrivedAt?: number): ProcessorOutcome {
     try {
       assertAmount(req.amount);
     } catch {
@@ -94,7 +98,7 @@ export class SimulatedProcessor {
     switch (req.command) {
       case 'sale':
       case 'auth':
-        return this.#charge(req);
+        return this.#charge(req, arrivedAt);
       case 'capture':
         return this.#followUp(req, (o) => {
           if (o.kind !== 'auth' || o.status !== 'approved' || o.captured) return 'Transaction cannot be captured';
@@ -124,10 +128,42 @@ export class SimulatedProcessor {
     }
   }
 
-  #charge(req: ProcessorRequest): ProcessorOutcome {
+  /** Whether a repeat sale on an approved invoice within the window is refused. */
+  get duplicateCheck(): boolean {
+    return this.#duplicateCheck;
+  }
+
+  /** Turns the processor's duplicate check off (every repeat is charged: a real processor's window is no guarantee) or on. */
+  setDuplicateCheck(on: boolean): void {
+    this.#duplicateCheck = on;
+  }
+
+  /** Epoch ms on the processor's clock (the door stamps arrivals with it). */
+  now(): number {
+    return this.#clock();
+  }
+
+  #charge(req: ProcessorRequest, arrived: number | undefined): ProcessorOutcome {
+    const outcome = this.#decideCharge(req);
+    const r = outcome.response;
+    this.ledger.noteRequest({
+      command: req.command === 'auth' ? 'auth' : 'sale',
+      invoice: req.invoice,
+      amount: req.amount,
+      deviceId: req.deviceId,
+      at: this.#clock(),
+      ...(arrived !== undefined ? { arrivedAt: arrived } : {}),
+      result: r.result,
+      amountApproved: r.result === 'approved' || r.result === 'partial' ? r.amountApproved : 0,
+      ...(r.result === 'duplicate' ? (r.original ? { refNum: r.original.refNum } : {}) : outcome.entry ? { refNum: outcome.entry.refNum } : {}),
+    });
+    return outcome;
+  }
+
+  #decideCharge(req: ProcessorRequest): ProcessorOutcome {
     if (req.amount <= 0) return this.#error('Invalid amount');
     const now = this.#clock();
-    if (!req.allowDuplicate && req.invoice) {
+    if (this.#duplicateCheck && !req.allowDuplicate && req.invoice) {
       const original = this.ledger
         .liveByInvoice(req.invoice)
         .find((e) => (e.kind === 'sale' || e.kind === 'auth') && e.status === 'approved' && now - e.enteredAt <= this.#duplicateWindowMs);
