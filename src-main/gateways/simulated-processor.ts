@@ -5,6 +5,7 @@
 // form-encoded gateway endpoint and the ProcessorLink of the PAX simulators)
 // come through here, so every charge lands in one ledger.
 
+import fs from 'node:fs';
 import type { ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
 import { assertAmount } from '../../src-shared/money.ts';
 import { halfOf, issuerDecision } from '../../drivers/pax/pax-simulator-rules.ts';
@@ -33,6 +34,12 @@ export interface SimulatedProcessorOptions {
   /** How long an approved invoice blocks a repeat, in ms (default 24 h). */
   duplicateWindowMs?: number;
   declineRule?: DeclineRule;
+  /**
+   * File the ledger is kept in (JSON lines, appended synchronously before the
+   * answer leaves): loaded on start, so a processor restarted with the app
+   * (training mode) still holds every charge, as a real processor would.
+   */
+  ledgerFile?: string;
 }
 
 /** The answer plus the ledger entry it made or touched. */
@@ -54,12 +61,25 @@ export class SimulatedProcessor {
   #batch = 1;
   #authSeq = 0;
 
+  readonly #ledgerFile: string | undefined;
+
   constructor(opts: SimulatedProcessorOptions = {}) {
     let seq = 100_000_000;
     this.#clock = opts.clock ?? Date.now;
-    this.#nextRefNum = opts.nextRefNum ?? (() => String(++seq));
     this.#duplicateWindowMs = opts.duplicateWindowMs ?? 24 * 60 * 60 * 1000;
     this.#declineRule = opts.declineRule ?? defaultDeclineRule;
+    this.#ledgerFile = opts.ledgerFile;
+    if (opts.ledgerFile) {
+      for (const e of loadLedgerFile(opts.ledgerFile)) {
+        const live = this.ledger.get(e.refNum);
+        if (live) Object.assign(live, e);
+        else this.ledger.add(e);
+        if (/^\d+$/.test(e.refNum)) seq = Math.max(seq, Number(e.refNum));
+        this.#batch = Math.max(this.#batch, Number(e.batch) || 1);
+        if (e.authCode) this.#authSeq++;
+      }
+    }
+    this.#nextRefNum = opts.nextRefNum ?? (() => String(++seq));
   }
 
   /** Current batch number. */
@@ -90,6 +110,20 @@ export class SimulatedProcessor {
    * `arrivedAt`: when it reached the processor's door, if a simulated network delay came between.
    */
   submit(req: ProcessorRequest, arrivedAt?: number): ProcessorOutcome {
+    const outcome = this.#submit(req, arrivedAt);
+    if (this.#ledgerFile && outcome.entry && outcome.response.result !== 'duplicate') {
+      // The touched entries as they stand now; a follow-up also changed its original.
+      const touched = new Set([outcome.entry.refNum, ...(req.originalRefNum ? [req.originalRefNum] : [])]);
+      const lines = [...touched].flatMap((ref) => {
+        const e = this.ledger.find(ref);
+        return e ? [`${JSON.stringify(e)}\n`] : [];
+      });
+      fs.appendFileSync(this.#ledgerFile, lines.join(''));
+    }
+    return outcome;
+  }
+
+  #submit(req: ProcessorRequest, arrivedAt?: number): ProcessorOutcome {
     try {
       assertAmount(req.amount);
     } catch {
@@ -271,4 +305,25 @@ export class SimulatedProcessor {
   #error(text: string): ProcessorOutcome {
     return { response: { result: 'error', refNum: this.#nextRefNum(), amountApproved: 0, text } };
   }
+}
+
+/** The entries of a ledger file in the order written (later lines update earlier ones); none when it does not exist. */
+function loadLedgerFile(file: string): LedgerEntry[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: LedgerEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as LedgerEntry);
+    } catch {
+      // A line cut short by a force-close mid-write: the answer never left, so the charge never happened for anyone.
+    }
+  }
+  return out;
 }
