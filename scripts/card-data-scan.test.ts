@@ -32,7 +32,9 @@ test('hashes, UUIDs and timestamps are not card data, though their digit runs ma
   const uuidPiece = `${PAN.slice(0, 8)}-${PAN.slice(8, 12)}-4617-879f-10634ff6a473`;
   const epochMs = withCheckDigit('176448001234');
   const dateTime = [...Array(60).keys()].map((s) => `202611300552${String(s).padStart(2, '0')}`).find((d) => luhnValid(d))!;
-  const text = `${inHash} ${uuidPiece} {"t":${epochMs}} at ${dateTime}`;
+  // Two UUIDs back to back (as in a SQLite record): the digit run crosses from one into the next.
+  const twoUuids = `5c4fc233-9604-437e-92b3-d4b4c${PAN.slice(0, 7)}${PAN.slice(7)}fc-02d6-403b-b77c-69b6274c41cd`;
+  const text = `${inHash} ${uuidPiece} {"t":${epochMs}} at ${dateTime} ${twoUuids}`;
   assert.ok(luhnValid(epochMs) && luhnValid(dateTime));
   assert.deepEqual(scanBytes(Buffer.from(text), 'f'), []);
 });

@@ -55,7 +55,8 @@ const TRACK1 = /%?B(\d{13,19})\^[^^\n]{0,26}\^\d{4}/g;
 const TRACK2 = /(?:;(\d{13,19})=\d{4}|(?<!\d)(\d{13,19})=\d{7})/g;
 
 /** Hex tokens (hashes) and UUIDs, whose digit runs are not card numbers. */
-const HEX_TOKEN = /[0-9a-fA-F]{32,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
+// UUIDs sit back to back in SQLite records and index pages, so a run may cross from one into the next.
+const HEX_TOKEN = /[0-9a-fA-F-]{32,}/g;
 
 function isTimestamp(digits: string): boolean {
   if (digits.length === 13 && digits.startsWith('1')) return true;

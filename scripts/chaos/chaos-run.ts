@@ -153,6 +153,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const dump = await withHost(ctx, { cmd: 'dump' }, 120_000);
     await host.shutdown();
     const truth = { ledger: await fleet.ledger(), requests: await fleet.requests() };
+    // Kept with the journal for the post-mortem of a failing run (masked card data only).
+    fs.writeFileSync(path.join(dir, 'processor-truth.json'), JSON.stringify(truth));
     const before = tallyChaos(truth, dumpBefore, CHAOS_REGISTER_CODE);
     const tally = tallyChaos(truth, dump, CHAOS_REGISTER_CODE);
     for (const f of tally.findings) log(`chaos: finding: ${f}`);
