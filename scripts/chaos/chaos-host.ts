@@ -108,8 +108,11 @@ const coordinator = new PaymentCoordinator({
   saleTimeoutMs: PAX_TIMEOUTS.transactionMs,
   lookupTimeoutMs: PAX_TIMEOUTS.adminMs,
   backoff: { initialMs: 100, maxMs: 1000 },
-  // The late-charge fault lands up to 7 s after the PIN pad gave up on its host.
-  hostSettleMs: 10_000,
+  // How late this world's bank may be, counted from the attempt's creation: a PIN pad busy with sales
+  // queued ahead (its host wait is 5 s each) sends ours seconds late, and the late-charge fault then lands
+  // up to 7 s after that (seed 20261122 saw a request reach the processor 5.1 s after the attempt was sent).
+  // Real registers wait 90 s (the default).
+  hostSettleMs: 20_000,
   log: (e) => logLine(e),
   testSeams: {
     ...(broken !== '' && isBrokenRegister(broken) ? brokenSeams(broken) : {}),
