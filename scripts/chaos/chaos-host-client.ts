@@ -133,7 +133,8 @@ export class ChaosHost {
         reject(new HostTimeoutError(`chaos host did not answer ${req.cmd} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      child.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
+      // A host that just killed itself: the exit handler rejects with HostGoneError.
+      if (child.proc.stdin!.writable) child.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
     });
   }
 

@@ -34,6 +34,8 @@ export async function startTsChild<T>(script: string, args: string[], opts: { lo
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
   opts.onSpawn?.(proc);
+  // A child that killed itself (a chaos kill point) makes a pending write fail with EPIPE: its exit says it all.
+  proc.stdin!.on('error', () => undefined);
   const log = fs.createWriteStream(opts.logFile, { flags: 'a' });
   proc.stderr!.pipe(log);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
