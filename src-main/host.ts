@@ -10,7 +10,7 @@ import { redactForLog, redactText } from './ipc/log-redaction.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
 import { DeviceRepository } from './devices/device-repository.ts';
 import { DeviceService, type TrainingMode } from './devices/device-service.ts';
-import type { TrainingOptions } from './devices/training-devices.ts';
+import { trainingLedgerPath, type TrainingOptions } from './devices/training-devices.ts';
 import { loadCatalog } from './tickets/catalog.ts';
 import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts';
 import { TrainingScenarios } from './devices/training-scenarios.ts';
@@ -130,7 +130,8 @@ export function createHost(config: HostConfig = {}): Host {
       return deviceRepo;
     },
     training: trainingSetting,
-    trainingOptions: { ...training, paxTimeouts: { transactionMs: trainingSaleMs, ...training.paxTimeouts } },
+    // The training processor's ledger sits beside the journal, so it outlives a force-close like a real processor.
+    trainingOptions: { ledgerFile: trainingLedgerPath(journalPath), ...training, paxTimeouts: { transactionMs: trainingSaleMs, ...training.paxTimeouts } },
     probeIntervalMs: config.devices?.probeIntervalMs,
     testTimeoutMs: config.devices?.testTimeoutMs,
     clock: config.clock,

@@ -13,9 +13,20 @@ export type ChaosFault = { on: 'pad'; fault: PaxFault } | { on: 'gateway'; spec:
 
 const REPORTS = ['report:approved', 'report:all'];
 
-/** Picks a fault (weights favour the PIN-pad faults that leave a charge in doubt). */
-export function pickFault(rng: ChaosRandom): ChaosFault {
-  const kind = rng.weighted<string>([
+/** The fault kinds a run picks from. */
+export const FAULT_KINDS = [
+  'drop_response', 'delay', 'reset_mid_frame', 'corrupt_lrc', 'hang', 'reboot', 'processor_5xx',
+  'processor_drop_after_commit', 'processor_hang_commit', 'processor_late', 'gateway_report_5xx', 'gateway_report_hang',
+] as const;
+
+/** Picks a fault (weights favour the PIN-pad faults that leave a charge in doubt); `only` narrows the kinds. */
+export function pickFault(rng: ChaosRandom, only?: readonly string[]): ChaosFault {
+  const kind = rng.weighted<string>(weights().filter(([k]) => !only || only.includes(k)));
+  return faultOf(kind, rng);
+}
+
+function weights(): [string, number][] {
+  return [
     ['drop_response', 3],
     ['delay', 2],
     ['reset_mid_frame', 2],
@@ -28,7 +39,10 @@ export function pickFault(rng: ChaosRandom): ChaosFault {
     ['processor_late', 0.7],
     ['gateway_report_5xx', 1],
     ['gateway_report_hang', 0.5],
-  ]);
+  ];
+}
+
+function faultOf(kind: string, rng: ChaosRandom): ChaosFault {
   switch (kind) {
     case 'delay':
       // Below and above the register's 1.5 s sale timeout.

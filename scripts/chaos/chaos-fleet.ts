@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { startPtyPair, type PtyPair } from '../../drivers/pax/pax-terminal-test-fixture.ts';
 import type { FaultSpec } from '../../src-main/gateways/gateway-faults.ts';
-import type { LedgerEntry } from '../../src-main/gateways/processor-ledger.ts';
+import type { LedgerEntry, SaleRequestRecord } from '../../src-main/gateways/processor-ledger.ts';
 import type { PaxFault } from '../../drivers/pax/pax-simulator-faults.ts';
 import { PAD_IDS, type PadId } from './chaos-host-protocol.ts';
 import { httpJson, startTsChild, type Child } from './chaos-processes.ts';
@@ -46,6 +46,10 @@ export interface Fleet {
   clearFaults(): Promise<void>;
   /** Every processor ledger entry (ground truth). */
   ledger(): Promise<LedgerEntry[]>;
+  /** Every sale/auth request that reached the processor, duplicates refused included. */
+  requests(): Promise<SaleRequestRecord[]>;
+  /** Turns the duplicate checks of the processor and of every PIN pad on or off. */
+  setDuplicateCheck(on: boolean): Promise<void>;
   /** Stops every process. */
   stop(): Promise<void>;
 }
@@ -91,6 +95,15 @@ export async function startFleet(dir: string, opts: { cardTimeMs: number }): Pro
       },
       async ledger() {
         return (await httpJson<{ entries: LedgerEntry[] }>(`${controlUrl}/ledger`, { timeoutMs: 60_000 })).entries;
+      },
+      async requests() {
+        return (await httpJson<{ requests: SaleRequestRecord[] }>(`${controlUrl}/requests`, { timeoutMs: 60_000 })).requests;
+      },
+      async setDuplicateCheck(on) {
+        await Promise.all([
+          httpJson(`${controlUrl}/duplicate-check`, { body: { on } }),
+          ...[...control.values()].map((c) => httpJson(`${c}/duplicate-check`, { body: { on } })),
+        ]);
       },
       stop,
     };

@@ -5,7 +5,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import type { AttemptSnapshot } from '../../src-shared/domain.ts';
-import type { HostAnswers, HostLine, HostRequest } from './chaos-host-protocol.ts';
+import { BROKEN_ENV, KILL_ENV, KILL_POINTS, type HostAnswers, type HostLine, type HostRequest, type KillPoint } from './chaos-host-protocol.ts';
 import { startTsChild, type Child } from './chaos-processes.ts';
 
 /** The host died (killed or crashed) before answering. */
@@ -33,7 +33,12 @@ export interface HostArgs {
   serialPath: string;
   httpPort: number;
   logFile: string;
+  /** A deliberately broken register (the harness's own tests only). */
+  broken?: string;
 }
+
+/** Why the host died: a named point, a random SIGKILL during a request, or one during start-up. */
+export type KillCause = KillPoint | 'random' | 'startup_timer';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -45,6 +50,8 @@ interface Pending {
 export class ChaosHost {
   /** SIGKILLs delivered. */
   kills = 0;
+  /** SIGKILLs by cause (every named point listed, hit or not). */
+  readonly killsBy: Record<KillCause, number> = { ...Object.fromEntries(KILL_POINTS.map((p) => [p, 0])), random: 0, startup_timer: 0 } as Record<KillCause, number>;
   /** Starts, first one included. */
   starts = 0;
   #child: Child<HostLine> | undefined;
@@ -59,7 +66,7 @@ export class ChaosHost {
    * killAfterMs, SIGKILLs it that long after the spawn if it is not ready yet
    * (a crash during recovery); start() then rejects.
    */
-  async start(killAfterMs?: number): Promise<void> {
+  async start(killAfterMs?: number, killAt: KillPoint[] = []): Promise<void> {
     const a = this.args;
     let ready = false;
     let timer: NodeJS.Timeout | undefined;
@@ -67,14 +74,25 @@ export class ChaosHost {
       if (killAfterMs === undefined) return;
       timer = setTimeout(() => {
         if (ready) return;
-        this.kills++;
+        this.#count('startup_timer');
         proc.kill('SIGKILL');
       }, killAfterMs);
     };
     const child = await startTsChild<HostLine>(
       'scripts/chaos/chaos-host.ts',
       ['--journal', a.journal, '--gateway', a.gateway, '--key', a.key, '--tcp', String(a.tcpPort), '--serial', a.serialPath, '--http', String(a.httpPort)],
-      { logFile: a.logFile, readyTimeoutMs: 60_000, isReady: (l) => (l as { event?: string }).event === 'ready', onSpawn },
+      {
+        logFile: a.logFile,
+        readyTimeoutMs: 60_000,
+        isReady: (l) => {
+          const line = l as { event?: string; point?: KillPoint };
+          // The host killed itself during its recovery (an armed kill point).
+          if (line.event === 'kill_point' && line.point) this.#count(line.point);
+          return line.event === 'ready';
+        },
+        onSpawn,
+        env: { [KILL_ENV]: killAt.join(','), [BROKEN_ENV]: a.broken ?? '' },
+      },
     ).finally(() => {
       ready = true;
       clearTimeout(timer);
@@ -97,7 +115,7 @@ export class ChaosHost {
   async kill(chaos = true): Promise<void> {
     const child = this.#child;
     if (!child) return;
-    if (chaos) this.kills++;
+    if (chaos) this.#count('random');
     this.#child = undefined;
     child.proc.kill('SIGKILL');
     await child.exited;
@@ -115,7 +133,8 @@ export class ChaosHost {
         reject(new HostTimeoutError(`chaos host did not answer ${req.cmd} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      child.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
+      // A host that just killed itself: the exit handler rejects with HostGoneError.
+      if (child.proc.stdin!.writable) child.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
     });
   }
 
@@ -142,6 +161,7 @@ export class ChaosHost {
     }
     if ('event' in msg) {
       if (msg.event === 'attempt') for (const l of this.#listeners) l(msg.snapshot);
+      if (msg.event === 'kill_point') this.#count(msg.point);
       return;
     }
     const p = this.#pending.get(msg.re);
@@ -150,6 +170,11 @@ export class ChaosHost {
     clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.value);
     else p.reject(new HostRefusedError(msg.error.code, msg.error.message));
+  }
+
+  #count(cause: KillCause): void {
+    this.kills++;
+    this.killsBy[cause]++;
   }
 
   #failAll(err: Error): void {

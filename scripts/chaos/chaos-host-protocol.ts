@@ -11,10 +11,22 @@ export const PAD_IDS = ['pad-tcp', 'pad-serial', 'pad-http'] as const;
 /** One PIN pad id. */
 export type PadId = (typeof PAD_IDS)[number];
 
+/** Named points where the host SIGKILLs itself when armed (issue 14 §3). */
+export const KILL_POINTS = ['after_commit', 'pad_charged', 'find_missing_attach', 'startup_recovery'] as const;
+
+/** One named kill point. */
+export type KillPoint = (typeof KILL_POINTS)[number];
+
+/** Environment variable (read only by chaos-host.ts) arming kill points at spawn, comma-separated. */
+export const KILL_ENV = 'CHAOS_KILL_AT';
+
+/** Environment variable (read only by chaos-host.ts) naming a deliberately broken register for the harness's own tests. */
+export const BROKEN_ENV = 'CHAOS_BROKEN_REGISTER';
+
 /** What the driver can ask the host. */
 export type HostRequest =
   | { cmd: 'createTicket'; total: number }
-  | { cmd: 'start'; ticketId: string; amount: number; terminalId: PadId; cancelAfterMs?: number }
+  | { cmd: 'start'; ticketId: string; amount: number; terminalId: PadId; cancelAfterMs?: number; killAt?: KillPoint }
   | { cmd: 'ticket'; ticketId: string }
   | { cmd: 'waitResolved'; attemptId: string; timeoutMs: number }
   | { cmd: 'settle'; timeoutMs: number }
@@ -57,6 +69,7 @@ export interface HostAnswers {
 /** Host → driver lines. */
 export type HostLine =
   | { event: 'ready'; recovered: number; stillUnresolved: number }
+  | { event: 'kill_point'; point: KillPoint }
   | { event: 'attempt'; snapshot: AttemptSnapshot }
   | { re: number; ok: true; value: unknown }
   | { re: number; ok: false; error: { code: string; message: string } };

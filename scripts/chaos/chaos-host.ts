@@ -6,6 +6,7 @@
 // it is ready.
 //   chaos-host.ts --journal PATH --gateway URL --key K --tcp PORT --serial PATH --http PORT
 
+import fs from 'node:fs';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
@@ -19,11 +20,11 @@ import { AttemptRepository } from '../../src-main/journal/attempt-repository.ts'
 import { MissingPaymentFinder } from '../../src-main/reconcile/find-missing.ts';
 import { OrphanRepository } from '../../src-main/reconcile/orphan-repository.ts';
 import { TicketService } from '../../src-main/tickets/ticket-service.ts';
-import type { HostAnswers, HostLine, HostRequest, JournalDump, TicketView } from './chaos-host-protocol.ts';
-import { PAD_IDS } from './chaos-host-protocol.ts';
+import type { HostAnswers, HostLine, HostRequest, JournalDump, KillPoint, TicketView } from './chaos-host-protocol.ts';
+import { BROKEN_ENV, KILL_ENV, KILL_POINTS, PAD_IDS } from './chaos-host-protocol.ts';
+import { brokenSeams, isBrokenRegister } from './chaos-broken-registers.ts';
+import { CHAOS_REGISTER } from './chaos-register.ts';
 
-/** Register of the chaos run. */
-export const CHAOS_REGISTER = { id: 'chaos-reg', code: '7', name: 'Chaos till' };
 
 /** Prices a ticket total is rung from (the total is any whole number of cents). */
 const CATALOG = [
@@ -71,9 +72,31 @@ const terminals: PaxTerminal[] = [
   createPaxTerminal({ id: PAD_IDS[1], transport: 'serial', serialPath: args.serial!, timeouts: PAX_TIMEOUTS }),
   createPaxTerminal({ id: PAD_IDS[2], transport: 'http', host: '127.0.0.1', port: Number(args.http), timeouts: PAX_TIMEOUTS }),
 ];
+// Kill points armed now (from the environment at spawn, then by 'start' requests); each fires once.
+const armed = new Set<KillPoint>((process.env[KILL_ENV] ?? '').split(',').filter((p): p is KillPoint => (KILL_POINTS as readonly string[]).includes(p)));
+function atPoint(point: KillPoint): void {
+  if (!armed.has(point)) return;
+  // Written synchronously so the driver learns which point killed us before the pipe closes.
+  fs.writeSync(1, `${JSON.stringify({ event: 'kill_point', point } satisfies HostLine)}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+const broken = process.env[BROKEN_ENV] ?? '';
+if (broken !== '' && !isBrokenRegister(broken)) {
+  process.stderr.write(`chaos-host: unknown ${BROKEN_ENV} ${broken}\n`);
+  process.exit(2);
+}
+
 const attempts = new AttemptRepository(journal);
 const orphans = new OrphanRepository(journal);
-const finder = new MissingPaymentFinder({ journal, attempts, tickets, orphans, gateway: client, registerCode: CHAOS_REGISTER.code });
+const finder = new MissingPaymentFinder({
+  journal,
+  attempts,
+  tickets,
+  orphans,
+  gateway: client,
+  registerCode: CHAOS_REGISTER.code,
+  beforeAttach: () => atPoint('find_missing_attach'),
+});
 const coordinator = new PaymentCoordinator({
   journal,
   tickets,
@@ -85,9 +108,16 @@ const coordinator = new PaymentCoordinator({
   saleTimeoutMs: PAX_TIMEOUTS.transactionMs,
   lookupTimeoutMs: PAX_TIMEOUTS.adminMs,
   backoff: { initialMs: 100, maxMs: 1000 },
-  // The late-charge fault lands up to 7 s after the PIN pad gave up on its host.
-  hostSettleMs: 10_000,
+  // How late this world's bank may be, counted from the attempt's creation: a PIN pad busy with sales
+  // queued ahead (its host wait is 5 s each) sends ours seconds late, and the late-charge fault then lands
+  // up to 7 s after that (seed 20261122 saw a request reach the processor 5.1 s after the attempt was sent).
+  // Real registers wait 90 s (the default).
+  hostSettleMs: 20_000,
   log: (e) => logLine(e),
+  testSeams: {
+    ...(broken !== '' && isBrokenRegister(broken) ? brokenSeams(broken) : {}),
+    atPoint: (point) => atPoint(point),
+  },
 });
 coordinator.onAttemptChanged((snapshot) => out({ event: 'attempt', snapshot }));
 
@@ -146,6 +176,7 @@ async function handle(req: HostRequest): Promise<unknown> {
     case 'createTicket':
       return createTicket(req.total);
     case 'start':
+      if (req.killAt) armed.add(req.killAt);
       return start(req.ticketId, req.amount, req.terminalId, req.cancelAfterMs);
     case 'ticket':
       return view(req.ticketId);

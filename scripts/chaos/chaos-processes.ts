@@ -27,12 +27,15 @@ export interface Child<T> {
 }
 
 /** Starts `node --import tsx <script> ...args` from the repo root and waits for its first JSON line. */
-export async function startTsChild<T>(script: string, args: string[], opts: { logFile: string; readyTimeoutMs?: number; isReady?: (line: unknown) => boolean; onSpawn?: (proc: ChildProcess) => void }): Promise<Child<T>> {
+export async function startTsChild<T>(script: string, args: string[], opts: { logFile: string; readyTimeoutMs?: number; isReady?: (line: unknown) => boolean; onSpawn?: (proc: ChildProcess) => void; env?: Record<string, string> }): Promise<Child<T>> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
   opts.onSpawn?.(proc);
+  // A child that killed itself (a chaos kill point) makes a pending write fail with EPIPE: its exit says it all.
+  proc.stdin!.on('error', () => undefined);
   const log = fs.createWriteStream(opts.logFile, { flags: 'a' });
   proc.stderr!.pipe(log);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));

@@ -1,7 +1,9 @@
-// One chaos run (issue 4 §5): N tickets paid by a random cashier on three PIN
-// pads (TCP, serial, HTTP) with random faults and SIGKILLs of the register
-// host, then reconciliation against the processor ledger. See chaos-tally.ts
-// for what each count means.
+// One chaos run (issue 4 §5, issue 14): N tickets paid by a random cashier on
+// three PIN pads (TCP, serial, HTTP) with random faults, random SIGKILLs of
+// the register host and kills at named points, the simulators' duplicate
+// checks switched on and off in turns, then reconciliation against the
+// processor's ledger and its log of every sale request, counted before and
+// after the harness's own Find Missing run. See chaos-tally.ts for the counts.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,9 +13,10 @@ import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
 import { armFault, faultLabel, pickFault } from './chaos-faults.ts';
 import { CHAOS_GATEWAY_KEY, startFleet, type Fleet } from './chaos-fleet.ts';
 import { ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError } from './chaos-host-client.ts';
-import { PAD_IDS, type HostAnswers, type HostRequest, type PadId } from './chaos-host-protocol.ts';
+import { KILL_POINTS, PAD_IDS, type HostAnswers, type HostRequest, type KillPoint, type PadId } from './chaos-host-protocol.ts';
 import { ChaosRandom } from './chaos-random.ts';
-import { chaosLine, chaosPassed, tallyChaos, type ChaosTally } from './chaos-tally.ts';
+import { CHAOS_REGISTER_CODE } from './chaos-register.ts';
+import { chaosLine, chaosPassed, tallyChaos, tallyCounts, type ChaosTally } from './chaos-tally.ts';
 
 /** Knobs of a run. */
 export interface ChaosOptions {
@@ -25,6 +28,18 @@ export interface ChaosOptions {
   faultRate?: number;
   /** Chance the host is SIGKILLed during a cashier action (default 0.08). */
   killRate?: number;
+  /** Chance a cashier's payment arms a kill at a named point (default 0.05). */
+  pointKillRate?: number;
+  /** Tickets per duplicate-check phase: on for the first phase, off for the next, and so on (default 25). */
+  duplicatePhase?: number;
+  /** Duplicate checks of the processor and PIN pads: in turns (default), or off (on) throughout. */
+  duplicateChecks?: 'alternate' | 'off' | 'on';
+  /** Only these fault kinds (see FAULT_KINDS; default: all). */
+  faultKinds?: readonly string[];
+  /** Fail the run unless every named kill point was hit (default: when payments >= 300). */
+  requireEveryPoint?: boolean;
+  /** A deliberately broken register (the harness's own tests only; see chaos-broken-registers.ts). */
+  broken?: string;
   /** Folder for the journal and the logs (default: a new temp folder). */
   dir?: string;
   /** Progress lines (default: none). */
@@ -35,8 +50,17 @@ export interface ChaosOptions {
 export interface ChaosResult {
   line: string;
   passed: boolean;
+  /** Counts after the harness's Find Missing run (the line's). */
   tally: ChaosTally;
+  /** Counts before it. */
+  before: ChaosTally;
   kills: number;
+  /** Kills by cause (every named point, plus random and startup_timer). */
+  killsBy: Record<string, number>;
+  /** Faults armed, by label. */
+  faults: Record<string, number>;
+  /** Tickets driven with the duplicate checks on and off. */
+  duplicateCheck: { on: number; off: number };
   ms: number;
   dir: string;
 }
@@ -49,7 +73,7 @@ interface Ctx {
   rng: ChaosRandom;
   fleet: Fleet;
   host: ChaosHost;
-  opts: Required<Omit<ChaosOptions, 'dir' | 'log'>>;
+  opts: Required<Omit<ChaosOptions, 'dir' | 'log' | 'broken' | 'requireEveryPoint' | 'faultKinds'>> & { faultKinds?: readonly string[] };
   log: (line: string) => void;
   restarting?: Promise<void>;
   stray: number;
@@ -57,13 +81,15 @@ interface Ctx {
   refusals: Map<string, number>;
   /** Requests the host never answered (each a bug: every wait has a timeout). */
   hangs: string[];
+  faults: Map<string, number>;
+  duplicateCheck: { on: number; off: number };
 }
 
 /** Runs the chaos run end to end; never leaves a process behind. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-chaos-'));
-  const opts = { lanes: 3, faultRate: 0.3, killRate: 0.08, ...options };
+  const opts = { lanes: 3, faultRate: 0.3, killRate: 0.08, pointKillRate: 0.05, duplicatePhase: 25, duplicateChecks: 'alternate' as const, ...options };
   const log = options.log ?? (() => undefined);
   const fleet = await startFleet(dir, { cardTimeMs: 40 });
   const host = new ChaosHost({
@@ -74,9 +100,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     serialPath: fleet.serialPath,
     httpPort: fleet.httpPort,
     logFile: path.join(dir, 'host.log'),
+    ...(options.broken ? { broken: options.broken } : {}),
   });
   // The restart stream (kills during recovery) is apart from the tickets' streams.
-  const ctx: Ctx = { rng: new ChaosRandom(opts.seed ^ 0x5eed), fleet, host, opts, log, stray: 0, refusals: new Map(), hangs: [] };
+  const ctx: Ctx = {
+    rng: new ChaosRandom(opts.seed ^ 0x5eed),
+    fleet,
+    host,
+    opts,
+    log,
+    stray: 0,
+    refusals: new Map(),
+    hangs: [],
+    faults: new Map(),
+    duplicateCheck: { on: 0, off: 0 },
+  };
   // Interrupted (Ctrl-C, CI timeout): take the simulators and the host down with us.
   const onSignal = (signal: NodeJS.Signals): void => {
     void Promise.allSettled([host.kill(), fleet.stop()]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -90,6 +128,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const lane = async (): Promise<void> => {
       while (next < opts.payments) {
         const n = next++;
+        // A real processor's duplicate window is no guarantee: half the run goes without either check.
+        const checking = opts.duplicateChecks === 'alternate' ? Math.floor(n / opts.duplicatePhase) % 2 === 0 : opts.duplicateChecks === 'on';
+        if (n % opts.duplicatePhase === 0) {
+          await fleet.setDuplicateCheck(checking);
+          log(`chaos: duplicate checks ${checking ? 'on' : 'off'} from ticket ${n + 1}`);
+        }
+        ctx.duplicateCheck[checking ? 'on' : 'off']++;
         await payTicket(ctx, n);
         if (ticketRandom(ctx.opts.seed ^ 0x57a7, n).chance(0.03)) await strayCharge(ctx, n);
         if ((n + 1) % 25 === 0) log(`chaos: ${n + 1}/${opts.payments} tickets, ${host.kills} kills`);
@@ -98,23 +143,49 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await Promise.all(Array.from({ length: opts.lanes }, lane));
     log(`chaos: all tickets driven after ${Date.now() - started} ms`);
 
-    // Quiet the world, let the register resolve everything, then reconcile.
+    // Quiet the world, let the register resolve everything, count, then reconcile and count again.
     await fleet.clearFaults();
     const settled = await withHost(ctx, { cmd: 'settle', timeoutMs: 60_000 }, 90_000);
     log(`chaos: settle left ${settled.unresolved} unresolved`);
+    const dumpBefore = await withHost(ctx, { cmd: 'dump' }, 120_000);
     const found = await withHost(ctx, { cmd: 'findMissing' }, 120_000);
     log(`chaos: Find Missing Payments attached ${found.attached}`);
     const dump = await withHost(ctx, { cmd: 'dump' }, 120_000);
     await host.shutdown();
-    const tally = tallyChaos(await fleet.ledger(), dump);
+    const truth = { ledger: await fleet.ledger(), requests: await fleet.requests() };
+    // Kept with the journal for the post-mortem of a failing run (masked card data only).
+    fs.writeFileSync(path.join(dir, 'processor-truth.json'), JSON.stringify(truth));
+    const before = tallyChaos(truth, dumpBefore, CHAOS_REGISTER_CODE);
+    const tally = tallyChaos(truth, dump, CHAOS_REGISTER_CODE);
     for (const f of tally.findings) log(`chaos: finding: ${f}`);
+    const killsBy = { ...host.killsBy };
+    const missed = KILL_POINTS.filter((p) => killsBy[p] === 0);
+    const requireEveryPoint = options.requireEveryPoint ?? opts.payments >= 300;
     log(
-      `chaos: detail tickets=${dump.tickets.length} attempts=${dump.attempts.length} stray_charges=${ctx.stray} ` +
-        `phantom_approvals=${tally.phantomApprovals} unpaid_tickets=${tally.unpaidTickets} host_starts=${host.starts} ` +
-        `refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
+      `chaos: detail tickets=${dump.tickets.length} attempts=${dump.attempts.length} sale_requests=${truth.requests.length} stray_charges=${ctx.stray} ` +
+        `unpaid_tickets=${tally.unpaidTickets} host_starts=${host.starts} duplicate_check_on=${ctx.duplicateCheck.on} duplicate_check_off=${ctx.duplicateCheck.off} ` +
+        `faults=${JSON.stringify(Object.fromEntries(ctx.faults))} refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
     );
-    // A hang fails the run too, though it is not one of the four counts of the line.
-    return { line: chaosLine(opts.payments, tally, host.kills), passed: chaosPassed(tally) && ctx.hangs.length === 0, tally, kills: host.kills, ms: Date.now() - started, dir };
+    log(`chaos: kills per point: ${Object.entries(killsBy).map(([p, n]) => `${p}=${n}`).join(' ')}`);
+    if (requireEveryPoint && missed.length > 0) log(`chaos: FAILED: no kill at ${missed.join(', ')}`);
+    log(`chaos: before Find Missing: ${tallyCounts(before)}`);
+    log(`chaos: after Find Missing:  ${tallyCounts(tally)}`);
+    // Counted before forgiving: the run fails on either tally (before it, only the stray charges no register
+    // sent may still wait for the harness's run to queue them), on a hang, and on a named point never hit.
+    const passed =
+      chaosPassed({ ...before, orphansUnflagged: 0 }) && chaosPassed(tally) && ctx.hangs.length === 0 && (!requireEveryPoint || missed.length === 0);
+    return {
+      line: chaosLine(opts.payments, tally, host.kills, killsBy),
+      passed,
+      tally,
+      before,
+      kills: host.kills,
+      killsBy,
+      faults: Object.fromEntries(ctx.faults),
+      duplicateCheck: { ...ctx.duplicateCheck },
+      ms: Date.now() - started,
+      dir,
+    };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -148,14 +219,22 @@ async function payTicket(ctx: Ctx, n: number): Promise<void> {
     const cancelAfterMs = behaviour === 'cancel' ? rng.int(0, 80) : undefined;
     const setup: Promise<void>[] = [];
     if (rng.chance(ctx.opts.faultRate)) {
-      const f = pickFault(rng);
+      const f = pickFault(rng, ctx.opts.faultKinds);
+      ctx.faults.set(faultLabel(f), (ctx.faults.get(faultLabel(f)) ?? 0) + 1);
       ctx.log(`chaos: ticket ${ticket.number} ${behaviour} on ${pad}, fault ${faultLabel(f)}`);
       setup.push(armFault(ctx.fleet, pad, f));
     }
     if (rng.chance(0.06)) setup.push(ctx.fleet.presentCard(pad, DECLINE_CARD));
     await Promise.all(setup);
-    await underKillThreat(ctx, rng, host.request({ cmd: 'start', ticketId: ticket.id, amount, terminalId: pad, cancelAfterMs }, 60_000));
+    const killAt = rng.chance(ctx.opts.pointKillRate) ? pickPoint(ctx, rng) : undefined;
+    await underKillThreat(ctx, rng, host.request({ cmd: 'start', ticketId: ticket.id, amount, terminalId: pad, cancelAfterMs, ...(killAt ? { killAt } : {}) }, 60_000));
   }
+}
+
+/** A named point to kill at during a payment; points not hit yet are favoured, so every run reaches each. */
+function pickPoint(ctx: Ctx, rng: ChaosRandom): KillPoint {
+  const during: KillPoint[] = ['after_commit', 'pad_charged', 'find_missing_attach'];
+  return rng.weighted(during.map((p) => [p, ctx.host.killsBy[p] === 0 ? 4 : 1] as const));
 }
 
 /**
@@ -206,9 +285,11 @@ async function ensureHost(ctx: Ctx): Promise<void> {
   while (!ctx.host.running) {
     ctx.restarting ??= (async () => {
       for (let i = 0; i < 20; i++) {
-        const killAfter = ctx.rng.chance(0.15) ? ctx.rng.int(50, 1500) : undefined;
+        // Some restarts die in their recovery: at the named point (armed at spawn) or at a random moment.
+        const atRecovery = ctx.rng.chance(ctx.host.killsBy.startup_recovery === 0 ? 0.5 : 0.15);
+        const killAfter = !atRecovery && ctx.rng.chance(0.15) ? ctx.rng.int(50, 1500) : undefined;
         try {
-          await ctx.host.start(killAfter);
+          await ctx.host.start(killAfter, atRecovery ? ['startup_recovery'] : []);
           return;
         } catch {
           ctx.log(`chaos: host killed during start-up (${ctx.host.kills} kills)`);

@@ -1,23 +1,33 @@
-// The verdict of a chaos run, from the processor ledger (ground truth of who
-// was charged) and the journal (what the register recorded). Definitions:
+// The verdict of a chaos run, from the processor's truth (its ledger of
+// charges and its log of every sale request that reached it, duplicates
+// refused included) and the journal (what the register recorded). Nothing in
+// the orphan queue is forgiven: a charge on one of the register's own slots is
+// lost unless that slot's approved attempt holds it (issue 14 §2).
 //
 // - standing charge: a ledger sale/auth that was approved and not voided.
-// - charges: the number of standing charges.
-// - double_charges: tickets (or ticket-less invoices) where money was taken
-//   twice: two standing charges on one invoice (one ECR reference), or
-//   standing charges on the ticket's invoices adding up to more than its total.
-// - lost_approvals: standing charges on an invoice the journal sent (a
-//   ticket's payment slot) that no approved attempt holds (by processor
-//   reference, or by amount when the attempt has none) and that are not in
-//   the orphan queue.
+// - own slot: an invoice of this register's form (R<code>T<n>P<slot>) or one
+//   a journal attempt used.
+// - double_charges: per own slot, the approved charges beyond one plus every
+//   sale request that reached the processor while an earlier request on that
+//   slot was approved or still undecided, whatever the processor answered
+//   (counted once per request); plus tickets (not already counted) whose
+//   standing charges add up to more than their total; plus foreign invoices
+//   charged twice.
+// - lost_approvals: standing charges on an own slot that no approved attempt
+//   of that slot holds (by processor reference, else by amount).
 // - unresolved: attempts still sent or in_doubt.
-// - orphans_unflagged: standing charges on an invoice no attempt used that are
-//   not in the orphan queue.
-// Also reported (detail): phantom approvals (attempts approved with no
-// standing charge behind them) and tickets tried but left unpaid.
+// - orphans_unflagged: standing charges on foreign invoices (no register sent
+//   them) that are not in the orphan queue.
+// - phantom_approvals: approved attempts no standing charge on their slot
+//   stands behind.
+// - over_approved: approved attempts recording more than they asked for, or
+//   held by a charge larger than they asked for.
+// - register_orphans: orphan-queue entries for charges on an own slot.
+// Also reported (detail): tickets tried but left unpaid.
 
-import type { LedgerEntry } from '../../src-main/gateways/processor-ledger.ts';
+import type { LedgerEntry, SaleRequestRecord } from '../../src-main/gateways/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
+import { parseEcrReference } from '../../src-shared/ecr-reference.ts';
 import type { JournalDump } from './chaos-host-protocol.ts';
 
 /** The counts of the final line, plus detail for the report. */
@@ -28,9 +38,20 @@ export interface ChaosTally {
   unresolved: number;
   orphansUnflagged: number;
   phantomApprovals: number;
+  overApproved: number;
+  registerOrphans: number;
   unpaidTickets: number;
   /** Human-readable findings (references only, no card data), at most a few dozen. */
   findings: string[];
+}
+
+/** The counts that fail a run when not zero. */
+export const FAILING_COUNTS = ['doubleCharges', 'lostApprovals', 'unresolved', 'orphansUnflagged', 'phantomApprovals', 'overApproved', 'registerOrphans'] as const;
+
+/** What the processor knows. */
+export interface ProcessorTruth {
+  ledger: readonly LedgerEntry[];
+  requests: readonly SaleRequestRecord[];
 }
 
 /** True for a ledger row holding a customer's money for a sale. */
@@ -38,67 +59,117 @@ export function isStanding(e: LedgerEntry): boolean {
   return (e.kind === 'sale' || e.kind === 'auth') && (e.status === 'approved' || e.status === 'refunded');
 }
 
+const APPROVED_REQUEST = new Set<SaleRequestRecord['result']>(['approved', 'partial']);
+
 /** Computes the verdict (see the file comment for the definitions). */
-export function tallyChaos(ledger: readonly LedgerEntry[], journal: JournalDump): ChaosTally {
+export function tallyChaos(truth: ProcessorTruth, journal: JournalDump, registerCode: string): ChaosTally {
   const findings: string[] = [];
   const note = (s: string): void => void (findings.length < 40 && findings.push(s));
-  const standing = ledger.filter(isStanding);
+  const standing = truth.ledger.filter(isStanding);
+  const slotsOfJournal = new Map<string, string>();
+  for (const a of journal.attempts) slotsOfJournal.set(a.invoice, a.ticketId);
+  const code = registerCode.toUpperCase();
+  const isOwn = (invoice: string): boolean => slotsOfJournal.has(invoice) || parseEcrReference(invoice)?.registerCode === code;
   const orphanRefs = new Set(journal.orphans.map((o) => o.refNum));
-  const ticketOfInvoice = new Map<string, string>();
-  for (const a of journal.attempts) ticketOfInvoice.set(a.invoice, a.ticketId);
   const byInvoice = groupBy(standing, (e) => e.invoice);
   const approvedByInvoice = groupBy(
     journal.attempts.filter((a) => a.state === 'approved' || a.state === 'reversed'),
     (a) => a.invoice,
   );
 
+  // double charges, from the request log and the standing charges
   let doubleCharges = 0;
+  const doubledTickets = new Set<string>();
+  const requestsBySlot = groupBy(
+    truth.requests.filter((r) => isOwn(r.invoice)),
+    (r) => r.invoice,
+  );
+  const slots = new Set([...requestsBySlot.keys(), ...[...byInvoice.keys()].filter(isOwn)]);
+  for (const slot of slots) {
+    const requests = [...(requestsBySlot.get(slot) ?? [])].sort((a, b) => arrival(a) - arrival(b) || a.seq - b.seq);
+    const bad = new Set<number>();
+    for (let i = 0; i < requests.length; i++) {
+      const r = requests[i];
+      const blocker = requests.slice(0, i).find((e) => e.at > arrival(r) || APPROVED_REQUEST.has(e.result) || e.result === 'duplicate');
+      if (blocker) {
+        bad.add(r.seq);
+        note(`slot ${slot}: a sale of ${r.amount} on ${r.deviceId} reached the processor (${r.result}) while an earlier one was ${blocker.at > arrival(r) ? 'undecided' : 'approved'}`);
+      }
+    }
+    const charges = byInvoice.get(slot) ?? [];
+    const beyondOne = charges.slice(1);
+    // A second standing charge whose request was not already counted counts on its own.
+    let extra = 0;
+    for (const e of beyondOne) {
+      const req = requests.find((r) => r.refNum === e.refNum && APPROVED_REQUEST.has(r.result));
+      if (!req || !bad.has(req.seq)) extra++;
+    }
+    if (charges.length > 1) note(`slot ${slot}: ${charges.length} standing charges (${charges.map((e) => `${e.refNum}@${e.deviceId}`).join(', ')})`);
+    doubleCharges += bad.size + extra;
+    const ticketId = slotsOfJournal.get(slot);
+    if (ticketId && bad.size + extra > 0) doubledTickets.add(ticketId);
+  }
+  for (const [invoice, entries] of byInvoice) {
+    if (isOwn(invoice) || entries.length < 2) continue;
+    doubleCharges += entries.length - 1;
+    note(`foreign invoice ${invoice}: ${entries.length} standing charges`);
+  }
+  const chargedPerTicket = new Map<string, number>();
+  for (const e of standing) {
+    const t = slotsOfJournal.get(e.invoice);
+    if (t) chargedPerTicket.set(t, (chargedPerTicket.get(t) ?? 0) + e.amount);
+  }
+  const totals = new Map(journal.tickets.map((t) => [t.id, t.total]));
+  for (const [ticketId, charged] of chargedPerTicket) {
+    const total = totals.get(ticketId) ?? 0;
+    // Counted once: a ticket already counted for a doubled slot is not counted again for its total.
+    if (charged > total && !doubledTickets.has(ticketId)) {
+      doubleCharges++;
+      note(`ticket ${ticketId}: charged ${charged} for a total of ${total}`);
+    }
+  }
+
+  // charges against the attempts that should hold them
   let lostApprovals = 0;
   let orphansUnflagged = 0;
   let phantomApprovals = 0;
-  const ticketTotals = new Map(journal.tickets.map((t) => [t.id, t.total]));
-  const chargedPerTicket = new Map<string, number>();
-  const doubledTickets = new Set<string>();
-
+  let overApproved = 0;
   for (const [invoice, entries] of byInvoice) {
-    const ticketId = ticketOfInvoice.get(invoice);
-    if (entries.length > 1) {
-      note(`invoice ${invoice}: ${entries.length} standing charges (${entries.map((e) => `${e.refNum}@${e.deviceId}`).join(', ')})`);
-      if (ticketId) doubledTickets.add(ticketId);
-      else doubleCharges++;
-    }
-    if (!ticketId) {
+    if (!isOwn(invoice)) {
       for (const e of entries) {
-        if (!orphanRefs.has(e.refNum)) {
-          orphansUnflagged++;
-          note(`charge ${e.refNum} (invoice ${invoice}) has no ticket and is not in the orphan queue`);
-        }
+        if (orphanRefs.has(e.refNum)) continue;
+        orphansUnflagged++;
+        note(`charge ${e.refNum} (invoice ${invoice}) was sent by no register and is not in the orphan queue`);
       }
       continue;
     }
-    chargedPerTicket.set(ticketId, (chargedPerTicket.get(ticketId) ?? 0) + entries.reduce((s, e) => s + e.amount, 0));
-    const unmatched = matchAttempts(entries, approvedByInvoice.get(invoice) ?? []);
-    for (const e of unmatched.charges) {
-      if (orphanRefs.has(e.refNum)) continue;
+    const m = matchAttempts(entries, approvedByInvoice.get(invoice) ?? []);
+    for (const e of m.charges) {
       lostApprovals++;
-      note(`charge ${e.refNum} (invoice ${invoice}, ${e.amount}, ${e.deviceId}) is held by no approved attempt`);
+      note(`charge ${e.refNum} (slot ${invoice}, ${e.amount}, ${e.deviceId}) is held by no approved attempt of its slot${orphanRefs.has(e.refNum) ? ' (it sits in the orphan queue)' : ''}`);
     }
-    phantomApprovals += unmatched.attempts.length;
-    for (const a of unmatched.attempts) note(`attempt ${a.id} (${a.ecrRef}) approved but its charge is not in the ledger`);
+    for (const [a, e] of m.pairs) {
+      if (e.amount > a.amountRequested) {
+        overApproved++;
+        note(`attempt ${a.id} (${a.ecrRef}) asked ${a.amountRequested} and is held by a charge of ${e.amount}`);
+      }
+    }
+    phantomApprovals += m.attempts.length;
+    for (const a of m.attempts) note(`attempt ${a.id} (${a.ecrRef}) approved but no charge on its slot stands behind it`);
   }
   for (const [invoice, attempts] of approvedByInvoice) {
     if (byInvoice.has(invoice)) continue;
     phantomApprovals += attempts.length;
-    for (const a of attempts) note(`attempt ${a.id} (${a.ecrRef}) approved but the ledger holds no charge for ${invoice}`);
+    for (const a of attempts) note(`attempt ${a.id} (${a.ecrRef}) approved but the processor holds no charge for ${invoice}`);
   }
-  for (const [ticketId, charged] of chargedPerTicket) {
-    const total = ticketTotals.get(ticketId) ?? 0;
-    if (charged > total) {
-      note(`ticket ${ticketId}: charged ${charged} for a total of ${total}`);
-      doubledTickets.add(ticketId);
+  for (const a of journal.attempts) {
+    if ((a.state === 'approved' || a.state === 'reversed') && a.amountApproved > a.amountRequested) {
+      overApproved++;
+      note(`attempt ${a.id} (${a.ecrRef}) recorded ${a.amountApproved} approved for ${a.amountRequested} asked`);
     }
   }
-  doubleCharges += doubledTickets.size;
+  const registerOrphans = journal.orphans.filter((o) => isOwn(o.invoice));
+  for (const o of registerOrphans) note(`orphan ${o.refNum} is a charge on the register's own slot ${o.invoice}`);
 
   const unresolved = journal.attempts.filter((a) => a.state === 'sent' || a.state === 'in_doubt');
   for (const a of unresolved) note(`attempt ${a.id} (${a.ecrRef}) still ${a.state}`);
@@ -112,27 +183,37 @@ export function tallyChaos(ledger: readonly LedgerEntry[], journal: JournalDump)
     unresolved: unresolved.length,
     orphansUnflagged,
     phantomApprovals,
+    overApproved,
+    registerOrphans: registerOrphans.length,
     unpaidTickets,
     findings,
   };
 }
 
+function arrival(r: SaleRequestRecord): number {
+  return r.arrivedAt ?? r.at;
+}
+
 /** Pairs charges with approved attempts: by processor reference first, then by amount. */
-function matchAttempts(charges: readonly LedgerEntry[], attempts: readonly AttemptRow[]): { charges: LedgerEntry[]; attempts: AttemptRow[] } {
+function matchAttempts(
+  charges: readonly LedgerEntry[],
+  attempts: readonly AttemptRow[],
+): { charges: LedgerEntry[]; attempts: AttemptRow[]; pairs: [AttemptRow, LedgerEntry][] } {
   const leftCharges = [...charges];
   const leftAttempts: AttemptRow[] = [];
+  const pairs: [AttemptRow, LedgerEntry][] = [];
   for (const a of attempts) {
     const i = leftCharges.findIndex((e) => a.hostRef !== null && e.refNum === a.hostRef);
-    if (i >= 0) leftCharges.splice(i, 1);
+    if (i >= 0) pairs.push([a, ...leftCharges.splice(i, 1)] as [AttemptRow, LedgerEntry]);
     else leftAttempts.push(a);
   }
   const stillAttempts: AttemptRow[] = [];
   for (const a of leftAttempts) {
     const i = leftCharges.findIndex((e) => e.amount === a.amountApproved);
-    if (i >= 0) leftCharges.splice(i, 1);
+    if (i >= 0) pairs.push([a, ...leftCharges.splice(i, 1)] as [AttemptRow, LedgerEntry]);
     else stillAttempts.push(a);
   }
-  return { charges: leftCharges, attempts: stillAttempts };
+  return { charges: leftCharges, attempts: stillAttempts, pairs };
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -146,12 +227,23 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return m;
 }
 
-/** The one line the run ends with. */
-export function chaosLine(payments: number, t: ChaosTally, kills: number): string {
-  return `chaos: payments=${payments} charges=${t.charges} double_charges=${t.doubleCharges} lost_approvals=${t.lostApprovals} unresolved=${t.unresolved} orphans_unflagged=${t.orphansUnflagged} kills=${kills}`;
+/** The counts as `name=value` pairs, in line order. */
+export function tallyCounts(t: ChaosTally): string {
+  return (
+    `charges=${t.charges} double_charges=${t.doubleCharges} lost_approvals=${t.lostApprovals} unresolved=${t.unresolved} ` +
+    `orphans_unflagged=${t.orphansUnflagged} phantom_approvals=${t.phantomApprovals} over_approved=${t.overApproved} register_orphans=${t.registerOrphans}`
+  );
 }
 
-/** True when the four invariant counts are zero. */
+/** The one line the run ends with: the counts after the harness's Find Missing run, the kills, and kills per point. */
+export function chaosLine(payments: number, t: ChaosTally, kills: number, killsByPoint: Readonly<Record<string, number>> = {}): string {
+  const points = Object.entries(killsByPoint)
+    .map(([p, n]) => ` kills_${p}=${n}`)
+    .join('');
+  return `chaos: payments=${payments} ${tallyCounts(t)} kills=${kills}${points}`;
+}
+
+/** True when every failing count is zero. */
 export function chaosPassed(t: ChaosTally): boolean {
-  return t.doubleCharges === 0 && t.lostApprovals === 0 && t.unresolved === 0 && t.orphansUnflagged === 0;
+  return FAILING_COUNTS.every((k) => t[k] === 0);
 }

@@ -1,6 +1,8 @@
-// The chaos run end to end, small: 40 payments, fixed seed, real simulators in
-// their own processes, real SIGKILLs of the host. It must end with the four
-// invariant counts at zero and exit 0.
+// The chaos harness, tested (issue 14 §4): a small run on the real register
+// passes with faults fired, kills delivered and both duplicate-check settings
+// used; the two deliberately broken registers (built through the payment
+// coordinator's test seams) make a short run fail. Real simulators in their
+// own processes, real SIGKILLs of the host.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,8 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from './chaos-processes.ts';
+import { runChaos, type ChaosResult } from './chaos-run.ts';
 
-test('chaos run: 40 payments, seed 4242, no double charge, no lost approval, nothing unresolved, every orphan flagged', { timeout: 240_000 }, async () => {
+const LINE =
+  /^chaos: payments=(\d+) charges=(\d+) double_charges=(\d+) lost_approvals=(\d+) unresolved=(\d+) orphans_unflagged=(\d+) phantom_approvals=(\d+) over_approved=(\d+) register_orphans=(\d+) kills=(\d+)( kills_\w+=\d+)+$/;
+
+function cleanUp(r: ChaosResult): void {
+  if (r.dir.startsWith(os.tmpdir())) fs.rmSync(r.dir, { recursive: true, force: true });
+}
+
+test('chaos CLI: 40 payments, seed 4242, ends with the full line, every count zero, faults fired, kills delivered, both duplicate-check settings', { timeout: 240_000 }, async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/chaos/chaos.ts'), '--payments', '40', '--seed', '4242'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -20,14 +30,53 @@ test('chaos run: 40 payments, seed 4242, no double charge, no lost approval, not
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   const line = out.trim().split('\n').pop() ?? '';
-  const m = /^chaos: payments=(\d+) charges=(\d+) double_charges=(\d+) lost_approvals=(\d+) unresolved=(\d+) orphans_unflagged=(\d+) kills=(\d+)$/.exec(line);
+  const m = LINE.exec(line);
   assert.ok(m, `last line is not the chaos line: ${JSON.stringify(line)}\n${err.slice(-3000)}`);
-  const [payments, charges, doubles, lost, unresolved, orphans] = m.slice(1).map(Number);
+  const [payments, charges, ...failing] = m.slice(1, 10).map(Number);
   assert.equal(payments, 40);
   assert.ok(charges >= 30, `only ${charges} charges for 40 tickets: the run barely charged anything\n${err.slice(-3000)}`);
-  assert.deepEqual({ doubles, lost, unresolved, orphans }, { doubles: 0, lost: 0, unresolved: 0, orphans: 0 }, err.slice(-3000));
+  assert.deepEqual(failing, [0, 0, 0, 0, 0, 0, 0], err.slice(-3000));
+  const kills = Number(m[10]);
+  assert.ok(kills > 0, 'no kill happened');
+  // Faults fired and both settings ran: read from the run's own detail line.
+  const detail = /chaos: detail .* duplicate_check_on=(\d+) duplicate_check_off=(\d+) faults=(\{[^}]*\})/.exec(err);
+  assert.ok(detail, err.slice(-2000));
+  assert.ok(Number(detail[1]) > 0 && Number(detail[2]) > 0, 'both duplicate-check settings ran');
+  const faults = JSON.parse(detail[3]) as Record<string, number>;
+  assert.ok(Object.values(faults).reduce((a, b) => a + b, 0) >= 5, `too few faults fired: ${detail[3]}`);
+  assert.match(err, /chaos: before Find Missing: charges=\d+/);
+  assert.match(err, /chaos: after Find Missing: {2}charges=\d+/);
+  // The scan of the run's folder for card data ran and passed.
+  assert.match(err, /card-data-scan: \d+ files?, \d+ bytes, no card data/);
   assert.equal(code, 0);
-  // Passed: the run folder (journal, logs) is not needed; on failure it stays for the post-mortem.
   const dir = /journal and logs in (\S+)/.exec(err)?.[1];
   if (dir && dir.startsWith(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('kills at every named point: a run arming them often hits each one', { timeout: 240_000 }, async () => {
+  const r = await runChaos({ payments: 40, seed: 99, pointKillRate: 0.5, killRate: 0, requireEveryPoint: true });
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(r.killsBy).filter(([p]) => p !== 'random' && p !== 'startup_timer').map(([p, n]) => [p, n > 0])),
+    { after_commit: true, pad_charged: true, find_missing_attach: true, startup_recovery: true },
+    JSON.stringify(r.killsBy),
+  );
+  assert.equal(r.passed, true, `${r.line}\n${r.tally.findings.join('\n')}`);
+  cleanUp(r);
+});
+
+test('broken register 1: a resolver that says "not charged" as soon as either source answers makes the run fail', { timeout: 240_000 }, async () => {
+  // Late bank answers, no duplicate check to hide the resend, no kills to muddy it.
+  const r = await runChaos({
+    payments: 12, seed: 5, broken: 'hasty_resolver', faultKinds: ['processor_late'], faultRate: 0.9, duplicateChecks: 'off', killRate: 0, pointKillRate: 0,
+  });
+  assert.equal(r.passed, false, r.line);
+  assert.ok(r.tally.doubleCharges > 0, `no double charge counted: ${r.line}`);
+  cleanUp(r);
+});
+
+test('broken register 2: a register that sends every sale under another invoice than it journals makes the run fail', { timeout: 240_000 }, async () => {
+  const r = await runChaos({ payments: 8, seed: 6, broken: 'wrong_invoice', faultRate: 0, killRate: 0, pointKillRate: 0 });
+  assert.equal(r.passed, false, r.line);
+  assert.ok(r.tally.phantomApprovals >= 6, `phantoms: ${r.line}`);
+  cleanUp(r);
 });

@@ -1,9 +1,15 @@
 // npm run chaos -- --payments N --seed S [--lanes L] [--verbose]
 // Drives N payments through the real register against simulators with random
-// faults and host kills, then prints one line and exits non-zero unless
-// double_charges, lost_approvals, unresolved and orphans_unflagged are all 0.
+// faults, random host kills and kills at named points, the duplicate checks
+// on and off in turns; then scans the run's folder (journal, WAL, logs) for
+// card data and prints one line (its last on stdout) with every count. Exits
+// non-zero unless double_charges, lost_approvals, unresolved,
+// orphans_unflagged, phantom_approvals, over_approved and register_orphans
+// are all 0 (before and after the harness's own Find Missing run), every
+// named kill point was hit (runs of 300+), and no card data was found.
 
 import { parseArgs } from 'node:util';
+import { scanPaths, scanSummary } from '../card-data-scan.ts';
 import { runChaos } from './chaos-run.ts';
 
 function wholeNumber(name: string, v: string | undefined, fallback: number): number {
@@ -34,8 +40,12 @@ const log = (line: string): void => {
 runChaos({ payments, seed, lanes, log }).then(
   (r) => {
     process.stderr.write(`chaos: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journal and logs in ${r.dir}\n`);
+    // Card data at rest (issue 14 §6): the journal, its WAL and every log of the run.
+    const scan = scanPaths([r.dir]);
+    for (const f of scan.findings) process.stderr.write(`card-data-scan: ${f.kind} at ${f.file}:${f.offset} (${f.sample})\n`);
+    process.stderr.write(`${scanSummary(scan)}\n`);
     process.stdout.write(`${r.line}\n`);
-    process.exit(r.passed ? 0 : 1);
+    process.exit(r.passed && scan.findings.length === 0 ? 0 : 1);
   },
   (err: unknown) => {
     process.stderr.write(`chaos: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);

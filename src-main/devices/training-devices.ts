@@ -26,6 +26,22 @@ export interface TrainingOptions {
   /** Waits of the training PIN pad's driver (default: a sale gives up 15 s after the card time, so a lost answer is shown soon). */
   paxTimeouts?: Partial<PaxTimeouts>;
   clock?: () => Date;
+  /**
+   * File the training processor keeps its ledger in (see trainingLedgerPath):
+   * a force-close during a lost-approval exercise then finds the approval
+   * after restart, as with real hardware. Default: memory only.
+   */
+  ledgerFile?: string;
+}
+
+/**
+ * Where the training processor's ledger lives: a file beside the journal
+ * (issue 10 §5), so it survives the app like a real processor would. None for
+ * an in-memory journal.
+ */
+export function trainingLedgerPath(journalPath: string): string | undefined {
+  if (journalPath === '' || journalPath === ':memory:') return undefined;
+  return `${journalPath}.training-ledger.jsonl`;
 }
 
 /** The running simulators and the drivers connected to them. */
@@ -48,7 +64,11 @@ export class TrainingDevices {
     const clock = opts.clock ?? (() => new Date());
     const stops: (() => Promise<void>)[] = [];
     try {
-      const gateway = await GatewaySimulator.start({ key: TRAINING_GATEWAY_KEY, clock: () => clock().getTime() });
+      const gateway = await GatewaySimulator.start({
+        key: TRAINING_GATEWAY_KEY,
+        clock: () => clock().getTime(),
+        ...(opts.ledgerFile ? { ledgerFile: opts.ledgerFile } : {}),
+      });
       stops.push(() => gateway.close());
       const cardTimeMs = opts.cardTimeMs ?? 1000;
       const sim = new PaxSimulator({ deviceId: 'training', processor: gateway.processorLink(), cardTimeMs, clock });

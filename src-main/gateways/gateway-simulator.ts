@@ -259,8 +259,10 @@ export class GatewaySimulator {
       } catch (err) {
         return this.#send(res, json(400, { error: err instanceof RangeError ? err.message : 'Body is not JSON' }));
       }
+      // Noted before any simulated network delay: the chaos tally sees a sale sent while an earlier one was still on its way.
+      const arrivedAt = this.processor.now();
       return this.#serve(res, this.faults.take('processor', request.command), () => {
-        const { response } = this.processor.submit(request);
+        const { response } = this.processor.submit(request, arrivedAt);
         this.#log({ door: 'processor', command: request.command, invoice: request.invoice, device: request.deviceId, result: response.result });
         return json(200, response);
       });
@@ -464,6 +466,14 @@ export class GatewaySimulator {
           summary: this.ledger.summary(filter),
           entries: invoice !== undefined ? this.ledger.byInvoice(invoice) : this.ledger.all(),
         });
+      }
+      case 'GET /_control/requests':
+        return json(200, { requests: this.ledger.requests() });
+      case 'POST /_control/duplicate-check': {
+        const on = (body as { on?: unknown } | undefined)?.on;
+        if (typeof on !== 'boolean') return json(400, { error: 'Send {"on": true|false}' });
+        this.processor.setDuplicateCheck(on);
+        return json(200, { on });
       }
       case 'GET /_control/double-charges':
         return json(200, { doubleCharges: this.ledger.doubleCharges() });

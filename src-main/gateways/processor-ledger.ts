@@ -42,6 +42,31 @@ export interface LedgerEntry {
   voidRefNum?: string;
 }
 
+/**
+ * One sale or auth request as it reached the processor, whatever became of it
+ * (issue 14 §1): approved, declined, refused as a duplicate or refused as
+ * bad. A duplicate refusal leaves no ledger entry, so this log is the only
+ * trace that the register sent a second charge.
+ */
+export interface SaleRequestRecord {
+  /** Order of arrival (0, 1, 2…). */
+  seq: number;
+  command: 'sale' | 'auth';
+  invoice: string;
+  /** Minor units asked for. */
+  amount: number;
+  deviceId: string;
+  /** Epoch ms (injected clock) the processor decided it. */
+  at: number;
+  /** Epoch ms it reached the processor's door, when the door noted it (before any simulated network delay). */
+  arrivedAt?: number;
+  result: 'approved' | 'partial' | 'declined' | 'duplicate' | 'error';
+  /** Minor units approved (0 unless approved or partial). */
+  amountApproved: number;
+  /** The ledger entry it made; for a duplicate, the original it was refused against. */
+  refNum?: string;
+}
+
 /** A report query over the ledger; begin and end inclusive. */
 export interface LedgerQuery {
   begin: number;
@@ -71,6 +96,17 @@ export class ProcessorLedger {
   readonly #ordered: LedgerEntry[] = [];
   readonly #byRef = new Map<string, LedgerEntry>();
   readonly #byInvoice = new Map<string, LedgerEntry[]>();
+  readonly #requests: SaleRequestRecord[] = [];
+
+  /** Notes a sale or auth request that reached the processor (the processor calls this for every one). */
+  noteRequest(r: Omit<SaleRequestRecord, 'seq'>): void {
+    this.#requests.push({ seq: this.#requests.length, ...r });
+  }
+
+  /** Copies of every sale/auth request that reached the processor, in arrival order. */
+  requests(): SaleRequestRecord[] {
+    return this.#requests.map((r) => ({ ...r }));
+  }
 
   /** Number of entries. */
   get size(): number {

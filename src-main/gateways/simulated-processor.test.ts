@@ -55,3 +55,27 @@ test('an armed partial approval halves the next approved sale only, whatever its
   p.partiallyApproveNext(false);
   assert.equal(p.submit(sale({ invoice: 'A3' })).response.result, 'approved');
 });
+
+test('every sale request is logged, a refused duplicate too; with the duplicate check off the repeat is charged and logged', () => {
+  let now = 1_000;
+  const p = new SimulatedProcessor({ clock: () => now });
+  assert.equal(p.submit(sale({ invoice: 'L1' }), 900).response.result, 'approved');
+  now = 2_000;
+  assert.equal(p.submit(sale({ invoice: 'L1', deviceId: 'pad2' })).response.result, 'duplicate');
+  assert.equal(p.ledger.size, 1, 'a duplicate refusal makes no ledger entry');
+  p.setDuplicateCheck(false);
+  assert.equal(p.duplicateCheck, false);
+  now = 3_000;
+  assert.equal(p.submit(sale({ invoice: 'L1', amount: 700 })).response.result, 'approved');
+  const log = p.ledger.requests();
+  assert.deepEqual(
+    log.map((r) => [r.seq, r.invoice, r.amount, r.deviceId, r.at, r.arrivedAt, r.result, r.amountApproved]),
+    [
+      [0, 'L1', 1250, 'pad', 1_000, 900, 'approved', 1250],
+      [1, 'L1', 1250, 'pad2', 2_000, undefined, 'duplicate', 0],
+      [2, 'L1', 700, 'pad', 3_000, undefined, 'approved', 700],
+    ],
+  );
+  assert.equal(log[1].refNum, log[0].refNum, 'the duplicate names the original it was refused against');
+  assert.equal(p.ledger.doubleCharges().length, 1);
+});

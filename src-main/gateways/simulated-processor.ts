@@ -5,6 +5,7 @@
 // form-encoded gateway endpoint and the ProcessorLink of the PAX simulators)
 // come through here, so every charge lands in one ledger.
 
+import fs from 'node:fs';
 import type { ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
 import { assertAmount } from '../../src-shared/money.ts';
 import { halfOf, issuerDecision } from '../../drivers/pax/pax-simulator-rules.ts';
@@ -33,6 +34,12 @@ export interface SimulatedProcessorOptions {
   /** How long an approved invoice blocks a repeat, in ms (default 24 h). */
   duplicateWindowMs?: number;
   declineRule?: DeclineRule;
+  /**
+   * File the ledger is kept in (JSON lines, appended synchronously before the
+   * answer leaves): loaded on start, so a processor restarted with the app
+   * (training mode) still holds every charge, as a real processor would.
+   */
+  ledgerFile?: string;
 }
 
 /** The answer plus the ledger entry it made or touched. */
@@ -49,16 +56,30 @@ export class SimulatedProcessor {
   readonly #nextRefNum: () => string;
   readonly #declineRule: DeclineRule;
   #duplicateWindowMs: number;
+  #duplicateCheck = true;
   #partialNext = false;
   #batch = 1;
   #authSeq = 0;
 
+  readonly #ledgerFile: string | undefined;
+
   constructor(opts: SimulatedProcessorOptions = {}) {
     let seq = 100_000_000;
     this.#clock = opts.clock ?? Date.now;
-    this.#nextRefNum = opts.nextRefNum ?? (() => String(++seq));
     this.#duplicateWindowMs = opts.duplicateWindowMs ?? 24 * 60 * 60 * 1000;
     this.#declineRule = opts.declineRule ?? defaultDeclineRule;
+    this.#ledgerFile = opts.ledgerFile;
+    if (opts.ledgerFile) {
+      for (const e of loadLedgerFile(opts.ledgerFile)) {
+        const live = this.ledger.get(e.refNum);
+        if (live) Object.assign(live, e);
+        else this.ledger.add(e);
+        if (/^\d+$/.test(e.refNum)) seq = Math.max(seq, Number(e.refNum));
+        this.#batch = Math.max(this.#batch, Number(e.batch) || 1);
+        if (e.authCode) this.#authSeq++;
+      }
+    }
+    this.#nextRefNum = opts.nextRefNum ?? (() => String(++seq));
   }
 
   /** Current batch number. */
@@ -84,8 +105,25 @@ export class SimulatedProcessor {
     return { batch, count: entries.length, amount: entries.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.amount), 0) };
   }
 
-  /** Runs one request. Never throws for bad requests: answers `error`. */
-  submit(req: ProcessorRequest): ProcessorOutcome {
+  /**
+   * Runs one request. Never throws for bad requests: answers `error`.
+   * `arrivedAt`: when it reached the processor's door, if a simulated network delay came between.
+   */
+  submit(req: ProcessorRequest, arrivedAt?: number): ProcessorOutcome {
+    const outcome = this.#submit(req, arrivedAt);
+    if (this.#ledgerFile && outcome.entry && outcome.response.result !== 'duplicate') {
+      // The touched entries as they stand now; a follow-up also changed its original.
+      const touched = new Set([outcome.entry.refNum, ...(req.originalRefNum ? [req.originalRefNum] : [])]);
+      const lines = [...touched].flatMap((ref) => {
+        const e = this.ledger.find(ref);
+        return e ? [`${JSON.stringify(e)}\n`] : [];
+      });
+      fs.appendFileSync(this.#ledgerFile, lines.join(''));
+    }
+    return outcome;
+  }
+
+  #submit(req: ProcessorRequest, arrivedAt?: number): ProcessorOutcome {
     try {
       assertAmount(req.amount);
     } catch {
@@ -94,7 +132,7 @@ export class SimulatedProcessor {
     switch (req.command) {
       case 'sale':
       case 'auth':
-        return this.#charge(req);
+        return this.#charge(req, arrivedAt);
       case 'capture':
         return this.#followUp(req, (o) => {
           if (o.kind !== 'auth' || o.status !== 'approved' || o.captured) return 'Transaction cannot be captured';
@@ -127,10 +165,42 @@ export class SimulatedProcessor {
     }
   }
 
-  #charge(req: ProcessorRequest): ProcessorOutcome {
+  /** Whether a repeat sale on an approved invoice within the window is refused. */
+  get duplicateCheck(): boolean {
+    return this.#duplicateCheck;
+  }
+
+  /** Turns the processor's duplicate check off (every repeat is charged: a real processor's window is no guarantee) or on. */
+  setDuplicateCheck(on: boolean): void {
+    this.#duplicateCheck = on;
+  }
+
+  /** Epoch ms on the processor's clock (the door stamps arrivals with it). */
+  now(): number {
+    return this.#clock();
+  }
+
+  #charge(req: ProcessorRequest, arrived: number | undefined): ProcessorOutcome {
+    const outcome = this.#decideCharge(req);
+    const r = outcome.response;
+    this.ledger.noteRequest({
+      command: req.command === 'auth' ? 'auth' : 'sale',
+      invoice: req.invoice,
+      amount: req.amount,
+      deviceId: req.deviceId,
+      at: this.#clock(),
+      ...(arrived !== undefined ? { arrivedAt: arrived } : {}),
+      result: r.result,
+      amountApproved: r.result === 'approved' || r.result === 'partial' ? r.amountApproved : 0,
+      ...(r.result === 'duplicate' ? (r.original ? { refNum: r.original.refNum } : {}) : outcome.entry ? { refNum: outcome.entry.refNum } : {}),
+    });
+    return outcome;
+  }
+
+  #decideCharge(req: ProcessorRequest): ProcessorOutcome {
     if (req.amount <= 0) return this.#error('Invalid amount');
     const now = this.#clock();
-    if (!req.allowDuplicate && req.invoice) {
+    if (this.#duplicateCheck && !req.allowDuplicate && req.invoice) {
       const original = this.ledger
         .liveByInvoice(req.invoice)
         .find((e) => (e.kind === 'sale' || e.kind === 'auth') && e.status === 'approved' && now - e.enteredAt <= this.#duplicateWindowMs);
@@ -238,4 +308,25 @@ export class SimulatedProcessor {
   #error(text: string): ProcessorOutcome {
     return { response: { result: 'error', refNum: this.#nextRefNum(), amountApproved: 0, text } };
   }
+}
+
+/** The entries of a ledger file in the order written (later lines update earlier ones); none when it does not exist. */
+function loadLedgerFile(file: string): LedgerEntry[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: LedgerEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as LedgerEntry);
+    } catch {
+      // A line cut short by a force-close mid-write: the answer never left, so the charge never happened for anyone.
+    }
+  }
+  return out;
 }

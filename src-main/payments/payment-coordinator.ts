@@ -59,6 +59,24 @@ export interface PaymentLogEntry {
   detail?: string;
 }
 
+/** Named moments a test harness may act on (the chaos run SIGKILLs the host there). */
+export type PaymentTestPoint = 'after_commit' | 'pad_charged' | 'startup_recovery';
+
+/**
+ * Test seams (issue 14 §4): the chaos harness builds deliberately broken
+ * registers and kills the host at named points through these. Only test code
+ * sets them; the host, the IPC layer and every configuration path leave them
+ * undefined, so production runs the real resolver and the slot's own invoice.
+ */
+export interface PaymentTestSeams {
+  /** Replaces the resolution pass's lookup (default: lookUpAttempt). */
+  resolver?: typeof lookUpAttempt;
+  /** The invoice the PIN pad is sent for an attempt (default: the journaled one). */
+  saleInvoice?: (row: AttemptRow) => string;
+  /** Called at each named point, synchronously, before the coordinator goes on. */
+  atPoint?: (point: PaymentTestPoint, attemptId: string) => void;
+}
+
 /** How the coordinator is built. */
 export interface PaymentCoordinatorOptions {
   journal: Journal;
@@ -90,6 +108,8 @@ export interface PaymentCoordinatorOptions {
    */
   hostSettleMs?: number;
   log?: (entry: PaymentLogEntry) => void;
+  /** Test code only (see PaymentTestSeams). */
+  testSeams?: PaymentTestSeams;
 }
 
 type Listener = (s: AttemptSnapshot) => void;
@@ -215,6 +235,7 @@ export class PaymentCoordinator {
       });
     }
     const row = begun.row;
+    this.o.testSeams?.atPoint?.('after_commit', row.id);
     this.log({ event: 'sale_sent', attemptId: row.id, ticketId, ecrRef: row.ecrRef });
     const run = this.runSale(row, terminal);
     // Registered before anyone hears of the attempt, so a listener's retry never mistakes it for a crash leftover.
@@ -265,6 +286,7 @@ export class PaymentCoordinator {
     const left = this.attempts.findUnresolved().filter((r) => !this.inflight.has(r.id));
     // Ones a refused retry already started resolving were marked then; the rest are marked now.
     for (const r of left) if (!this.resolving.has(r.id) && !this.retryTimers.has(r.id)) this.doubt(r, 'crash');
+    for (const r of left) this.o.testSeams?.atPoint?.('startup_recovery', r.id);
     this.log({ event: 'recovery', detail: `${left.length} unresolved attempt(s)` });
     return Promise.all(left.map((r) => this.resolve(r.id)));
   }
@@ -328,7 +350,7 @@ export class PaymentCoordinator {
     try {
       result = await terminal.sale({
         ecrRef: row.ecrRef,
-        invoice: row.invoice,
+        invoice: this.o.testSeams?.saleInvoice?.(row) ?? row.invoice,
         amount: row.amountRequested,
         ...(this.o.saleTimeoutMs !== undefined ? { timeoutMs: this.o.saleTimeoutMs } : {}),
       });
@@ -375,7 +397,10 @@ export class PaymentCoordinator {
     const current = this.attempts.get(row.id);
     if (!isUnresolved(current.state)) return this.toSnapshot(current); // resolved meanwhile (lookup, Find Missing)
     this.log({ event: `sale_${r.outcome}`, attemptId: row.id, ecrRef: row.ecrRef, detail: r.resultCode });
-    if (APPROVED_OUTCOMES.includes(r.outcome)) return this.approve(row.id, 'terminal', terminalFacts(r, row.amountRequested));
+    if (APPROVED_OUTCOMES.includes(r.outcome)) {
+      this.o.testSeams?.atPoint?.('pad_charged', row.id);
+      return this.approve(row.id, 'terminal', terminalFacts(r, row.amountRequested));
+    }
     if (r.outcome === 'duplicate') return this.onDuplicate(row, r);
     if ((r.outcome === 'declined' || r.outcome === 'error') && /duplicate/i.test(r.resultText)) return this.onDuplicate(row, r);
     const facts = { resultCode: r.resultCode, resultText: r.resultText };
@@ -441,7 +466,7 @@ export class PaymentCoordinator {
       row = this.attempts.get(attemptId);
     }
     if (row.state !== 'in_doubt') return this.toSnapshot(row);
-    const outcome = await lookUpAttempt(
+    const outcome = await (this.o.testSeams?.resolver ?? lookUpAttempt)(
       row,
       {
         terminal: this.terminals().get(row.terminalId),

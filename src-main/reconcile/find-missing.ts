@@ -62,6 +62,8 @@ export interface MissingPaymentFinderOptions {
   defaultWindowMs?: number;
   /** How far before a ticket was opened its window starts, ms (default 15 min). */
   ticketMarginMs?: number;
+  /** Test code only (the chaos run SIGKILLs the host here): called just before a charge is attached to an attempt. */
+  beforeAttach?: (attemptId: string) => void;
 }
 
 /** Runs Find Missing Payments (see file comment). */
@@ -118,6 +120,7 @@ export class MissingPaymentFinder {
     }
     const open = slot.unresolved;
     if (open && row.amount > 0 && row.amount <= open.amountRequested && row.currency === open.currency) {
+      this.o.beforeAttach?.(open.id);
       const { row: attempt, changed } = recordApproval(
         { journal: this.o.journal, attempts: this.o.attempts, tickets: this.o.tickets },
         open.id,

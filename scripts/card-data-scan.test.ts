@@ -1,0 +1,76 @@
+// The card-data scanner on real files: a made-up card number (built at run
+// time with its Luhn digit, so no fixture holds one), grouped numbers, track
+// data in a real SQLite journal's bytes, and the clean cases it must pass.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { luhnValid } from '../src-shared/card.ts';
+import { scanBytes, scanPaths } from './card-data-scan.ts';
+
+/** The body plus its Luhn check digit. */
+function withCheckDigit(body: string): string {
+  for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
+  throw new Error('unreachable');
+}
+
+const PAN = withCheckDigit('492913570246813'); // 16 digits, not a published test card
+const notLuhn = (pan: string): string => `${pan.slice(0, -1)}${(Number(pan.at(-1)) + 1) % 10}`;
+
+test('a Luhn-valid 16-digit run is found, masked; the same run with a wrong check digit, a masked number and a 20-digit run are not', () => {
+  const found = scanBytes(Buffer.from(`x ${PAN} y`), 'f');
+  assert.deepEqual(found.map((f) => [f.kind, f.offset, f.sample]), [['pan', 2, `${PAN.slice(0, 6)}******${PAN.slice(-4)}`]]);
+  assert.deepEqual(scanBytes(Buffer.from(`x ${notLuhn(PAN)} y 411111******1111 ${PAN}0000`), 'f'), []);
+});
+
+test('hashes, UUIDs and timestamps are not card data, though their digit runs may pass Luhn', () => {
+  // Built so each digit run passes Luhn: a run inside a long hex token, a UUID piece, epoch ms and a date-time.
+  const inHash = `ab${PAN}cd${'e'.repeat(20)}`;
+  const uuidPiece = `${PAN.slice(0, 8)}-${PAN.slice(8, 12)}-4617-879f-10634ff6a473`;
+  const epochMs = withCheckDigit('176448001234');
+  const dateTime = [...Array(60).keys()].map((s) => `202611300552${String(s).padStart(2, '0')}`).find((d) => luhnValid(d))!;
+  // Two UUIDs back to back (as in a SQLite record): the digit run crosses from one into the next.
+  const twoUuids = `5c4fc233-9604-437e-92b3-d4b4c${PAN.slice(0, 7)}${PAN.slice(7)}fc-02d6-403b-b77c-69b6274c41cd`;
+  const text = `${inHash} ${uuidPiece} {"t":${epochMs}} at ${dateTime} ${twoUuids}`;
+  assert.ok(luhnValid(epochMs) && luhnValid(dateTime));
+  assert.deepEqual(scanBytes(Buffer.from(text), 'f'), []);
+});
+
+test('grouped numbers and track data are found; a well-known test card only when test cards are not allowed', () => {
+  const grouped = `${PAN.slice(0, 4)} ${PAN.slice(4, 8)} ${PAN.slice(8, 12)} ${PAN.slice(12)}`;
+  assert.equal(scanBytes(Buffer.from(`card ${grouped}.`), 'f')[0]?.kind, 'pan');
+  assert.equal(scanBytes(Buffer.from(`card ${grouped.replaceAll(' ', '-')}.`), 'f')[0]?.kind, 'pan');
+  assert.deepEqual(scanBytes(Buffer.from(`%B${PAN}^DOE/JANE^2912101`), 'f').map((f) => f.kind), ['track1']);
+  assert.deepEqual(scanBytes(Buffer.from(`;${PAN}=29121010000?`), 'f').map((f) => f.kind), ['track2']);
+  assert.deepEqual(scanBytes(Buffer.from(`raw ${PAN}=2912101000`), 'f').map((f) => f.kind), ['track2']);
+  const test = Buffer.from('sim card 4111111111111111');
+  assert.equal(scanBytes(test, 'f').length, 1);
+  assert.equal(scanBytes(test, 'f', { allowTestPans: true }).length, 0);
+});
+
+test('a card number in a SQLite journal is found in the raw bytes, also after the row was deleted; the CLI exits 1 then 0 on a clean folder', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'card-scan-'));
+  try {
+    const db = new Database(path.join(dir, 'journal.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)');
+    db.prepare('INSERT INTO notes (text) VALUES (?)').run(`paid with ${PAN}`);
+    db.prepare('DELETE FROM notes').run();
+    const r = scanPaths([dir]);
+    assert.ok(r.findings.length >= 1, 'the deleted number still sits in the WAL or a free page');
+    assert.ok(r.findings.every((f) => f.kind === 'pan' && !f.sample.includes(PAN)));
+    const cli = (p: string): number | null =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/card-data-scan.ts', p], { cwd: path.join(import.meta.dirname, '..') }).status;
+    assert.equal(cli(dir), 1);
+    db.close();
+    const clean = path.join(dir, 'clean');
+    fs.mkdirSync(clean);
+    fs.writeFileSync(path.join(clean, 'host.log'), '{"event":"approved","maskedPan":"411111******1111","t":1764480000000}\n');
+    assert.equal(cli(clean), 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
