@@ -50,6 +50,10 @@
 // 12. EOT in answer to a T00 means the terminal refused it unprocessed (also
 //    what a cancel may produce): the driver reports outcome 'aborted' with
 //    resultCode "EOT". EOT to any other request is an error of that request.
+//    Only before the terminal ACKed the T00, and only when no cancel is
+//    waiting for (or still owed, for 30 s) its own EOT: on a serial line the
+//    A14's EOT shares the wire, and reading it as the sale's refusal would
+//    journal a charged sale as not charged (pax-serial-cancel-eot.test.ts).
 // 13. A lookup pages through at most 50 records of one ECR reference.
 // 14. Serial runs one request at a time: a request queued behind another waits
 //    for it to finish (bounded by that request's own timeout) before its own

@@ -9,10 +9,19 @@ import { TerminalUnavailableError } from '../terminal.ts';
 import { settledWithin, withTimeout } from '../with-timeout.ts';
 import { ACK, FrameDecoder } from './pax-frame.ts';
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
-import { PaxExchangeSession, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
+import { PaxExchangeSession, PaxRefusedError, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
 
 /** Longest close() waits for the port to let go; the pending exchanges fail either way. */
 const CLOSE_TIMEOUT_MS = 3000;
+
+/**
+ * How long after a cancel gave up waiting its EOT may still arrive. Real
+ * terminals answer A14 with EOT (pax-protocol-choices.ts item 3); one that
+ * comes after the cancel stopped listening must not be read as the next
+ * request's refusal, which would call a sale the terminal is running "not
+ * charged". Swallowing a genuine refusal instead only costs a lookup.
+ */
+const STRAY_CANCEL_EOT_MS = 30_000;
 
 /** Which port and how fast. */
 export interface PaxSerialOptions {
@@ -35,6 +44,9 @@ export class PaxSerialTransport implements PaxTransport {
   private lastWriter: PaxExchangeSession | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** EOTs still owed by cancels that stopped waiting, and until when one is expected. */
+  private owedCancelEots = 0;
+  private owedUntil = 0;
 
   constructor(private readonly opts: PaxSerialOptions) {}
 
@@ -77,6 +89,13 @@ export class PaxSerialTransport implements PaxTransport {
     session.start();
     try {
       return await session.done;
+    } catch (err) {
+      // A cancel that got no EOT (it timed out) may still get one later: expect it.
+      if (slot === 'cancel' && !(err instanceof PaxRefusedError)) {
+        this.owedCancelEots++;
+        this.owedUntil = Date.now() + STRAY_CANCEL_EOT_MS;
+      }
+      throw err;
     } finally {
       if (this.main === session) this.main = undefined;
       if (this.cancelSession === session) this.cancelSession = undefined;
@@ -153,6 +172,17 @@ export class PaxSerialTransport implements PaxTransport {
           cancel?.onItem(item);
           break;
         case 'eot':
+          // The A14 was written after the request in flight, and a terminal
+          // that took that request answers it with a frame, not an EOT: an EOT
+          // while a cancel waits is the cancel's answer.
+          if (cancel?.onItem(item)) break;
+          if (this.owedCancelEots > 0 && Date.now() < this.owedUntil) {
+            this.owedCancelEots--;
+            break;
+          }
+          this.owedCancelEots = 0;
+          main?.onItem(item);
+          break;
         case 'error':
           (main ?? cancel)?.onItem(item);
           break;

@@ -184,7 +184,7 @@ export class PaxTerminal implements PaymentTerminal {
       stopWaiting = () => clearTimeout(timer);
     });
     const a14 = this.transport
-      .cancel(frame, { timeoutMs: this.timeouts.cancelMs, label: 'cancel', accept: (f) => responseCommand(f) === 'A15' })
+      .cancel(frame, { timeoutMs: this.timeouts.cancelMs, label: 'cancel', accept: (f) => responseCommand(f) === 'A15', eotAnswers: true })
       // A legacy A15 is still read; EOT (PaxRefusedError) or silence says nothing by itself.
       .then((fields) => decodeResponse(fields).resultCode === PAX_RESULT.approved, () => false);
     try {

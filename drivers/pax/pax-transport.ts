@@ -26,6 +26,8 @@ export interface PaxExchangeOptions {
    * waiting for its answer. Checked before `accept`, so it can never settle it.
    */
   progress?: (fields: string[][]) => boolean;
+  /** An EOT answers this request even after it was acknowledged (A14: terminals answer a cancel with EOT). */
+  eotAnswers?: boolean;
 }
 
 /** A link to a PAX terminal. */
@@ -111,6 +113,10 @@ export class PaxExchangeSession {
       case 'nak':
         return this.onNak();
       case 'eot':
+        // Once the terminal acknowledged this request, an EOT cannot be its
+        // refusal: on a shared serial line it answers a cancel. Taking it as
+        // "refused, not processed" would call a sale in progress not charged.
+        if (this.acked && !this.opts.eotAnswers) return false;
         this.fail(new PaxRefusedError(this.opts.label));
         return true;
       case 'error':
