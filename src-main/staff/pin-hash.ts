@@ -29,7 +29,8 @@ export const DEFAULT_SCRYPT_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 
 
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
-const RECORD = /^scrypt\$(\d{1,8})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9_-]{16,64})\$([A-Za-z0-9_-]{32,128})$/;
+// 16 salt bytes and 32 key bytes exactly (22 and 43 base64url characters): a shortened key would still match its prefix.
+const RECORD = /^scrypt\$(\d{1,8})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9_-]{22})\$([A-Za-z0-9_-]{43})$/;
 
 /** A PIN a person can type on the dialog: 4 to 8 digits. */
 export const PIN_PATTERN = /^\d{4,8}$/;
@@ -64,7 +65,7 @@ export async function verifyPin(pin: string, record: string): Promise<boolean> {
   const expected = Buffer.from(m[5], 'base64url');
   let key: Buffer;
   try {
-    key = await scrypt(pin, salt, params, expected.length);
+    key = await scrypt(pin, salt, params, KEY_BYTES);
   } catch {
     return false;
   }
