@@ -13,11 +13,14 @@ import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../drivers/pax/pax-simulator-cli.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { addStaffToJournal } from '../src-main/staff/staff-cli.ts';
 
 const SPEC = 'device-settings';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-settings-'));
 // Not --training: the register starts on the training simulators only until a PIN pad is assigned.
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { training: false });
+/** The store's manager, made with the staff CLI before the first start; settings changes need them (issue 11 §1). */
+const MANAGER_PIN = '736251';
 let browser: Browser | undefined;
 let page: Page;
 let pageErrors: string[];
@@ -37,6 +40,7 @@ before(async () => {
   ensureRendererBuilt();
   sim = await startSimulator({ port: 0, deviceId: 'E2EPAX01', controlPort: 0, duplicateCheck: true });
   deadPort = await freePort();
+  await addStaffToJournal(path.join(dir, 'journal.sqlite'), { name: 'Store Manager', role: 'manager', pin: MANAGER_PIN });
   const url = await host.start();
   browser = await launchBrowser();
   page = await openPage(browser);
@@ -70,6 +74,12 @@ test('a PIN pad pointed at a dead port: Test connection says so in plain words, 
   await field('port').fill(String(deadPort));
   await field('connectSeconds').fill('2');
   await page.getByTestId('device-test-draft').click();
+  // Testing a device is a manager action: the sign-in dialog asks first, then the test runs.
+  await page.getByTestId('manager-sign-in').waitFor();
+  await page.keyboard.type(MANAGER_PIN);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('manager-sign-in').waitFor({ state: 'hidden' });
+  assert.equal(await page.getByTestId('signed-in-name').innerText(), 'Signed in: Store Manager (manager)');
   const result = page.getByTestId('device-test-result');
   await result.waitFor({ timeout: 20_000 });
   assert.equal(await result.getAttribute('data-ok'), 'false');

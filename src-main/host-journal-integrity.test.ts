@@ -14,6 +14,8 @@ import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 import { openJournal } from './journal/journal.ts';
 import { corruptMiddleLeafPage } from './journal/journal-test-support.ts';
+import { StaffService } from './staff/staff-service.ts';
+import { TEST_HASH_PARAMS, TEST_MANAGER_PIN } from './staff/staff-test-support.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,7 +42,7 @@ function hostOn(file: string): { host: Host; client: IpcClient; journalStatus: (
 }
 
 /** A journal file with enough events for a middle page; `damage` overwrites one. */
-function journalFile(damage: boolean): string {
+async function journalFile(damage: boolean): Promise<string> {
   const dir = tempDir();
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'journal.sqlite');
@@ -48,13 +50,15 @@ function journalFile(damage: boolean): string {
   j.transact(() => {
     for (let i = 1; i <= 3000; i++) j.appendEvent({ entity: 'test', entityId: `e${i}`, type: 'history', payload: { i, note: 'x'.repeat(80) } });
   });
+  // A manager, so verify (manager-only) can be asked once the damage is found.
+  await new StaffService(j, { registerId: 'register-1', hashParams: TEST_HASH_PARAMS }).add({ name: 'Test Manager', role: 'manager', pin: TEST_MANAGER_PIN }, 'test');
   j.close();
   if (damage) corruptMiddleLeafPage(file, 'events');
   return file;
 }
 
 test('a healthy journal: "Checking the journal…" at start, then healthy with no message', async () => {
-  const { host, journalStatus } = hostOn(journalFile(false));
+  const { host, journalStatus } = hostOn(await journalFile(false));
   const first = host.status().journal;
   assert.equal(first.healthy, true);
   assert.equal(first.message, 'Checking the journal…');
@@ -64,7 +68,7 @@ test('a healthy journal: "Checking the journal…" at start, then healthy with n
 
 test('a journal damaged mid-table: starts fast, then unhealthy, card and cash refused, reading and verify still work', async () => {
   const t0 = performance.now();
-  const { host, client, journalStatus } = hostOn(journalFile(true));
+  const { host, client, journalStatus } = hostOn(await journalFile(true));
   const startMs = performance.now() - t0;
   assert.equal(host.status().journal.healthy, true, 'the damage is not visible to the cheap checks at open');
   // Before the verdict a ticket can be rung (the register is in use while the check runs).
@@ -89,6 +93,8 @@ test('a journal damaged mid-table: starts fast, then unhealthy, card and cash re
   const read = await client.call('ticket.get', { ticketId: ticket.id });
   assert.equal(read.status, 'open');
   assert.equal(read.paid, 0, 'no cash was taken');
+  // A manager can still sign in on a damaged journal, to look at it.
+  client.setSession((await client.call('staff.signIn', { pin: TEST_MANAGER_PIN })).token);
   const report = await client.call('journal.verify', {});
   assert.equal(report.integrityOk, false);
   assert.equal(report.ok, false);

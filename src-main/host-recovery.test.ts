@@ -19,6 +19,8 @@ import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 import { AttemptRepository } from './journal/attempt-repository.ts';
 import { openJournal } from './journal/journal.ts';
+import { signInTestManager, TEST_HASH_PARAMS, TEST_MANAGER_PIN } from './staff/staff-test-support.ts';
+import { addStaffToJournal } from './staff/staff-cli.ts';
 
 let dir: string;
 let gateway: GatewaySimulator;
@@ -58,7 +60,9 @@ function start(): { host: Host; client: IpcClient } {
 
 test('an attempt left sent by a crash is resolved at start; until then the ticket refuses card and cash', async () => {
   // A register with a PIN pad and a ticket, as before the crash.
+  await addStaffToJournal(path.join(dir, 'journal.sqlite'), { name: 'Test Manager', role: 'manager', pin: TEST_MANAGER_PIN }, { hashParams: TEST_HASH_PARAMS });
   const first = start();
+  await signInTestManager(first.client);
   const pad = await first.client.call('device.save', {
     device: { kind: 'pin_pad', name: 'Counter', model: 'PAX A920', settings: { transport: 'tcp', host: '127.0.0.1', port, timeouts: { connectMs: 500, adminMs: 1000 } } },
   });

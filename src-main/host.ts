@@ -16,6 +16,12 @@ import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts'
 import { TrainingScenarios } from './devices/training-scenarios.ts';
 import { gatewayFromEnv, PaymentServices, type GatewayConfig, type PaymentServicesOptions } from './payment-services.ts';
 import type { ReceiptStore } from './receipts/receipt-builder.ts';
+import type { StaffActor } from '../src-shared/staff.ts';
+import type { HandlerContext } from '../src-shared/ipc-contract.ts';
+import { StaffService } from './staff/staff-service.ts';
+import { createManagerGuard, createStaffHandlers, managerActor } from './staff/staff-handlers.ts';
+import { bindStaffCards } from './staff/staff-card-sign-in.ts';
+import type { ScryptParams } from './staff/pin-hash.ts';
 
 export type { RegisterConfig };
 
@@ -52,6 +58,8 @@ export interface HostConfig {
   newId?: () => string;
   /** App version reported by app.info. */
   version?: string;
+  /** Manager sign-in tuning (tests): scrypt cost of new PINs, idle seconds of a manager session. */
+  staff?: { hashParams?: ScryptParams; idleSeconds?: number };
 }
 
 /** Typed host events. */
@@ -63,6 +71,8 @@ export interface HostEvents {
 /** A running host. */
 export interface Host {
   handlers: Handlers;
+  /** The one guard of manager-only commands (the dispatcher runs it); throws manager_required. */
+  requireManager(ctx: HandlerContext): StaffActor;
   events: HostEvents;
   /** Devices: settings, live drivers (terminal(id), activeTerminal(), printer()), training simulators. */
   devices: DeviceService;
@@ -102,15 +112,27 @@ export function createHost(config: HostConfig = {}): Host {
   let tickets: TicketService | undefined;
   let journalProblem: AppError | undefined;
   let payments: PaymentServices | undefined;
+  let staff: StaffService | undefined;
   try {
     journal = openJournal({ path: journalPath, clock: config.clock, newId: config.newId });
     tickets = new TicketService(journal, { register, currency, catalog });
     tickets.onTicketChanged((t) => hub.emit('ticket.changed', t));
+    // Training's demo manager signs in only while training is on, and in automatic training (no PIN pad yet)
+    // only until a real manager exists: it must never be a way into a live register's settings.
+    const j = journal;
+    staff = new StaffService(j, {
+      registerId: register.id,
+      clock: config.clock,
+      hashParams: config.staff?.hashParams,
+      idleSeconds: config.staff?.idleSeconds,
+      trainingManager: () => devices.health().trainingMode && (trainingSetting === 'on' || staff!.repo.activeManagers() === 0),
+    });
   } catch (err) {
     journal?.close();
     journal = undefined;
     tickets = undefined;
     payments = undefined;
+    staff = undefined;
     // Configuration mistakes (register code, currency) stop the start; only a journal refusal is survivable.
     if (err instanceof AppError && !err.code.startsWith('journal_')) throw err;
     journalProblem =
@@ -226,7 +248,17 @@ export function createHost(config: HostConfig = {}): Host {
     };
   }
 
+  /** Staff and sign-in, or the journal's refusal. */
+  function staffService(): StaffService {
+    service();
+    if (staff) return staff;
+    throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
+  }
+  const requireManager = createManagerGuard(staffService);
+  bindStaffCards(devices, () => staff);
+
   const handlers: Handlers = {
+    ...createStaffHandlers(staffService),
     'app.info': () => info(),
     'status.get': () => status(),
     'catalog.list': () => service().catalog(),
@@ -281,11 +313,13 @@ export function createHost(config: HostConfig = {}): Host {
     'receipt.last': ({ ticketId }) => pay().lastReceipt(ticketId),
     'training.simulate': ({ scenario }) => scenarios.simulate(scenario),
     'device.list': () => devices.list(),
-    'device.save': ({ deviceId, device }) => devices.save(deviceId, device),
-    'device.remove': ({ deviceId }) => devices.remove(deviceId),
-    'device.assign': ({ deviceId, assigned }) => devices.assign(deviceId, assigned),
-    'device.test': (req) => devices.test(req),
-    'journal.verify': () => {
+    // Manager-only (the dispatcher ran requireManager): each change's event names the manager as actor.
+    'device.save': ({ deviceId, device }, ctx) => devices.save(deviceId, device, managerActor(ctx).staffId),
+    'device.remove': ({ deviceId }, ctx) => devices.remove(deviceId, managerActor(ctx).staffId),
+    'device.assign': ({ deviceId, assigned }, ctx) => devices.assign(deviceId, assigned, managerActor(ctx).staffId),
+    'device.test': (req, ctx) => devices.test(req, managerActor(ctx).staffId),
+    'journal.verify': (_req, ctx) => {
+      managerActor(ctx);
       service();
       // Off the host's thread: a long verify must never delay a PIN pad's answer (issue 10 §3).
       return journal!.verifyOffThread();
@@ -328,6 +362,7 @@ export function createHost(config: HostConfig = {}): Host {
 
   return {
     handlers,
+    requireManager,
     events: hub,
     devices,
     ready,
@@ -340,6 +375,8 @@ export function createHost(config: HostConfig = {}): Host {
       if (closing) return closing;
       // Refuse new work at once; the journal itself closes after the devices, which may still be journaling a change.
       hub.clear();
+      staff?.close();
+      staff = undefined;
       tickets = undefined;
       const p = payments;
       payments = undefined;

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'invalid_request',
   'payload_too_large',
   'unauthorised',
+  // a manager-only command without a live manager session: the UI opens the manager sign-in
+  'manager_required',
   // domain
   'not_found',
   'conflict',

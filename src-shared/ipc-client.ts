@@ -52,11 +52,21 @@ export class IpcClient {
   private readonly unsubscribe: () => void;
   private nextId = 1;
   private closed = false;
+  private session: string | undefined;
 
   constructor(transport: ClientTransport, opts: IpcClientOptions = {}) {
     this.transport = transport;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.unsubscribe = transport.onMessage((text) => this.receive(text));
+  }
+
+  /**
+   * Sets (or with undefined, clears) the manager session token sent with every
+   * following request; the host checks it on manager-only commands. Kept in
+   * memory only: a reload signs the manager out.
+   */
+  setSession(token: string | undefined): void {
+    this.session = token;
   }
 
   /** Sends a command; resolves with its result or rejects with an IpcError. */
@@ -69,7 +79,7 @@ export class IpcClient {
       return Promise.reject(new IpcError({ code: 'internal', message: 'The connection to the register host is closed. Restart the app.' }));
     }
     const id = this.nextId++;
-    const envelope: RequestEnvelope = { kind: 'request', id, method, params };
+    const envelope: RequestEnvelope = this.session === undefined ? { kind: 'request', id, method, params } : { kind: 'request', id, method, params, session: this.session };
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
       const timer = setTimeout(() => {

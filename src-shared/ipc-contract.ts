@@ -30,6 +30,7 @@ import type {
   TicketSnapshot,
   TicketSummary,
 } from './domain.ts';
+import type { ManagerSession, SignInState, StaffActor, StaffSnapshot } from './staff.ts';
 
 /** Largest envelope accepted on any transport, in bytes of JSON. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -53,7 +54,26 @@ const ConfirmMatchingInDoubt = z.boolean().optional();
 const command =
   <Res>() =>
   <Req extends z.ZodType>(request: Req, doc: string) =>
-    ({ request, doc }) as { request: Req; doc: string; result?: Res };
+    ({ request, doc }) as { request: Req; doc: string; result?: Res; access?: 'manager' };
+
+/**
+ * Declares a manager-only command (issue 11 §1): the dispatcher refuses it unless
+ * the request envelope carries a live manager session, and hands the handler the
+ * manager as ctx.actor. Void, refund, batch close, variance sign-off, orphan
+ * refund or attach and manual resolution are declared with this, here, and
+ * nowhere else.
+ */
+const managerCommand =
+  <Res>() =>
+  <Req extends z.ZodType>(request: Req, doc: string) =>
+    ({ request, doc, access: 'manager' }) as { request: Req; doc: string; result?: Res; access: 'manager' };
+
+/** A PIN as typed on the sign-in dialog: 4 to 8 digits (never echoed in an error). */
+const Pin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
+/** A staff card number: the employee id on a staff card, 4 to 10 digits. */
+const StaffCardNumber = z.string().regex(/^\d{4,10}$/, 'a staff card number is 4 to 10 digits');
+/** A person's name on the staff list. */
+const StaffName = z.string().trim().min(1, 'a name is needed').max(60);
 
 /** Every command the UI can send. */
 export const commands = {
@@ -134,19 +154,19 @@ export const commands = {
   ),
 
   'device.list': command<DeviceSnapshot[]>()(Empty, "This register's configured devices (removed ones left out), PIN pads first."),
-  'device.save': command<DeviceSnapshot>()(
+  'device.save': managerCommand<DeviceSnapshot>()(
     z.strictObject({ deviceId: Id.optional(), device: DeviceDraft }),
     'Adds a device (no deviceId) or changes one; journaled. A changed assigned device is reconnected.',
   ),
-  'device.remove': command<DeviceSnapshot>()(
+  'device.remove': managerCommand<DeviceSnapshot>()(
     z.strictObject({ deviceId: Id }),
     'Removes a device from this register (kept in the journal, marked removed; unassigned first).',
   ),
-  'device.assign': command<DeviceSnapshot>()(
+  'device.assign': managerCommand<DeviceSnapshot>()(
     z.strictObject({ deviceId: Id, assigned: z.boolean() }),
     'Puts a device in use on this register (replacing the one of its kind) or takes it out of use.',
   ),
-  'device.test': command<DeviceTestResult>()(
+  'device.test': managerCommand<DeviceTestResult>()(
     z
       .strictObject({ deviceId: Id.optional(), device: DeviceDraft.optional() })
       .refine((r) => (r.deviceId === undefined) !== (r.device === undefined), 'give either deviceId (a saved device) or device (unsaved settings), not both'),
@@ -170,14 +190,50 @@ export const commands = {
     'Training mode only: makes the simulated devices behave this way for the next payment (stray_charge: at once), so a trainee sees every flow.',
   ),
 
-  'journal.verify': command<JournalVerifyReport>()(
+  'journal.verify': managerCommand<JournalVerifyReport>()(
     Empty,
-    'Checks SQLite integrity and the event hash chain; reports any break or truncation.',
+    'Checks SQLite integrity and the event hash chain; reports any break or truncation (the journal CLI stays open to cashiers).',
+  ),
+
+  'staff.signIn': command<ManagerSession>()(
+    z.strictObject({ pin: Pin }),
+    'Signs a manager in by PIN; answers a session token for manager-only commands. Five wrong PINs lock PIN sign-in for a minute.',
+  ),
+  'staff.awaitCard': command<ManagerSession>()(
+    z.strictObject({ waitSeconds: z.number().int().min(1).max(30).default(20) }),
+    'Waits for a staff card swiped on the card reader and signs its manager in; fails when none is swiped in time.',
+  ),
+  'staff.signOut': command<null>()(Empty, "Ends the envelope's manager session, if any."),
+  'staff.signInState': command<SignInState>()(
+    Empty,
+    "Who the envelope's session belongs to (null when none or expired), the lockout, and the training manager's PIN in training mode.",
+  ),
+  'staff.list': managerCommand<StaffSnapshot[]>()(Empty, 'Everyone on the staff list (no PINs, no card numbers).'),
+  'staff.add': managerCommand<StaffSnapshot>()(
+    z.strictObject({ name: StaffName, role: z.enum(['cashier', 'manager']), pin: Pin.optional(), cardNumber: StaffCardNumber.optional() }),
+    'Adds a cashier or a manager, with a PIN and a staff card if given; journaled with who added them.',
+  ),
+  'staff.setPin': managerCommand<StaffSnapshot>()(z.strictObject({ staffId: Id, pin: Pin }), "Sets a person's PIN (stored as a slow salted hash)."),
+  'staff.setCard': managerCommand<StaffSnapshot>()(
+    z.strictObject({ staffId: Id, cardNumber: StaffCardNumber.nullable() }),
+    "Registers a person's staff card (null: removes it).",
+  ),
+  'staff.deactivate': managerCommand<StaffSnapshot>()(
+    z.strictObject({ staffId: Id }),
+    'Deactivates a person (kept in the journal); their sessions end. The last active manager cannot be deactivated.',
   ),
 } as const;
 
 /** Every command name. */
 export type CommandName = keyof typeof commands;
+
+/** True when a command needs a signed-in manager. */
+export function isManagerOnly(name: CommandName): boolean {
+  return (commands[name] as { access?: string }).access === 'manager';
+}
+
+/** Every manager-only command, for tests and documentation. */
+export const MANAGER_ONLY_COMMANDS: readonly CommandName[] = (Object.keys(commands) as CommandName[]).filter(isManagerOnly);
 /** The request type of a command, after defaults are applied. */
 export type RequestOf<M extends CommandName> = z.output<(typeof commands)[M]['request']>;
 /** The request type of a command as the caller writes it (defaults optional). */
@@ -198,10 +254,14 @@ export type EventName = keyof Events;
 /** Every event name, at run time. */
 export const EVENT_NAMES: readonly EventName[] = ['status.changed', 'ticket.changed', 'payment.changed', 'recovery.reported'];
 
-/** Context a handler gets: which connection sent the request. */
+/** Context a handler gets: which connection sent the request, and who is signed in. */
 export interface HandlerContext {
   /** Transport-specific id of the sending connection. */
   connectionId: string;
+  /** The envelope's manager session token, if it carried one. */
+  session?: string;
+  /** The signed-in manager; set by the dispatcher for every manager-only command. */
+  actor?: StaffActor;
 }
 
 /** What the main side must implement: one handler per command (missing = compile error). */
@@ -216,6 +276,8 @@ export interface RequestEnvelope {
   id: number;
   method: string;
   params: unknown;
+  /** A manager session token (from staff.signIn); sent with manager-only commands. */
+  session?: string;
 }
 
 /** The answer to a request. */

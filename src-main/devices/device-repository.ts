@@ -64,24 +64,24 @@ export class DeviceRepository {
   }
 
   /** Adds a device (unassigned). */
-  add(draft: DeviceDraft): DeviceSnapshot {
+  add(draft: DeviceDraft, actor?: string): DeviceSnapshot {
     return this.journal.transact(() => {
       const id = this.journal.newId();
       this.q.insert.run({ id, register_id: this.registerId, kind: draft.kind, name: draft.name, model: draft.model, settings: JSON.stringify(draft.settings), now: this.journal.nowIso() });
-      this.event(id, 'added', describe(draft));
+      this.event(id, 'added', describe(draft), actor);
       return this.get(id);
     });
   }
 
   /** Changes a device's name, model and settings; its kind cannot change. */
-  update(id: string, draft: DeviceDraft): DeviceSnapshot {
+  update(id: string, draft: DeviceDraft, actor?: string): DeviceSnapshot {
     return this.journal.transact(() => {
       const before = this.live(id);
       if (before.kind !== draft.kind) {
         throw new AppError('conflict', `Device "${before.name}" is a ${label(before.kind)}; it cannot become a ${label(draft.kind)}. Add a new device instead.`);
       }
       this.q.update.run({ id, name: draft.name, model: draft.model, settings: JSON.stringify(draft.settings), now: this.journal.nowIso() });
-      this.event(id, 'changed', describe(draft));
+      this.event(id, 'changed', describe(draft), actor);
       return this.get(id);
     });
   }
@@ -90,7 +90,7 @@ export class DeviceRepository {
    * Puts a device in use (taking the previous one of its kind out of use, with
    * its own event) or takes it out of use. Answers the device and the one it replaced.
    */
-  assign(id: string, assigned: boolean): { device: DeviceSnapshot; replaced?: DeviceSnapshot } {
+  assign(id: string, assigned: boolean, actor?: string): { device: DeviceSnapshot; replaced?: DeviceSnapshot } {
     return this.journal.transact(() => {
       const device = this.live(id);
       if (device.assigned === assigned) return { device };
@@ -100,29 +100,29 @@ export class DeviceRepository {
         const current = this.q.assignedOfKind.get(this.registerId, device.kind) as DeviceRow | undefined;
         if (current) {
           this.q.setAssigned.run(0, now, current.id);
-          this.event(current.id, 'unassigned', { replacedBy: id });
+          this.event(current.id, 'unassigned', { replacedBy: id }, actor);
           replaced = this.get(current.id);
         }
       }
       this.q.setAssigned.run(assigned ? 1 : 0, now, id);
-      this.event(id, assigned ? 'assigned' : 'unassigned', {});
+      this.event(id, assigned ? 'assigned' : 'unassigned', {}, actor);
       return { device: this.get(id), replaced };
     });
   }
 
   /** Marks a device removed (and out of use). */
-  remove(id: string): DeviceSnapshot {
+  remove(id: string, actor?: string): DeviceSnapshot {
     return this.journal.transact(() => {
       const device = this.live(id);
       this.q.remove.run(this.journal.nowIso(), id);
-      this.event(id, 'removed', { wasAssigned: device.assigned });
+      this.event(id, 'removed', { wasAssigned: device.assigned }, actor);
       return this.get(id);
     });
   }
 
   /** Journals the outcome of a connection test of a saved device. */
-  recordTest(id: string, ok: boolean, message: string): void {
-    this.journal.transact(() => this.event(id, 'tested', { ok, message }));
+  recordTest(id: string, ok: boolean, message: string, actor?: string): void {
+    this.journal.transact(() => this.event(id, 'tested', { ok, message }, actor));
   }
 
   private live(id: string): DeviceSnapshot {
@@ -131,8 +131,10 @@ export class DeviceRepository {
     return d;
   }
 
-  private event(entityId: string, type: string, payload: object): void {
-    this.journal.appendEvent({ entity: 'device', entityId, type, payload: { registerId: this.registerId, ...payload } });
+  /** actor: the staff id of the manager who made the change (issue 11 §1), when a person did. */
+  private event(entityId: string, type: string, payload: object, actor?: string): void {
+    const who = actor === undefined ? {} : { actor };
+    this.journal.appendEvent({ entity: 'device', entityId, type, payload: { registerId: this.registerId, ...payload, ...who } });
   }
 }
 

@@ -155,44 +155,44 @@ export class DeviceService {
   }
 
   /** Adds (no id) or changes a device; an assigned one is reconnected with its new settings. */
-  async save(deviceId: string | undefined, draft: DeviceDraft): Promise<DeviceSnapshot> {
+  async save(deviceId: string | undefined, draft: DeviceDraft, actor?: string): Promise<DeviceSnapshot> {
     const repo = this.o.repository();
     return this.change(async () => {
-      if (deviceId === undefined) return repo.add(draft);
+      if (deviceId === undefined) return repo.add(draft, actor);
       const before = repo.get(deviceId);
       if (before.assigned && before.kind === 'pin_pad') this.assertPinPadIdle('change its settings');
-      return repo.update(deviceId, draft);
+      return repo.update(deviceId, draft, actor);
     });
   }
 
   /** Puts a device in use (replacing the one of its kind) or takes it out of use. */
-  async assign(deviceId: string, assigned: boolean): Promise<DeviceSnapshot> {
+  async assign(deviceId: string, assigned: boolean, actor?: string): Promise<DeviceSnapshot> {
     const repo = this.o.repository();
     return this.change(async () => {
       const device = repo.get(deviceId);
       if (device.kind === 'pin_pad' && device.assigned !== assigned) this.assertPinPadIdle(assigned ? 'switch PIN pads' : 'take it out of use');
-      return repo.assign(deviceId, assigned).device;
+      return repo.assign(deviceId, assigned, actor).device;
     });
   }
 
   /** Marks a device removed (out of use first). */
-  async remove(deviceId: string): Promise<DeviceSnapshot> {
+  async remove(deviceId: string, actor?: string): Promise<DeviceSnapshot> {
     const repo = this.o.repository();
     return this.change(async () => {
       const device = repo.get(deviceId);
       if (device.kind === 'pin_pad' && device.assigned) this.assertPinPadIdle('remove it');
-      return repo.remove(deviceId);
+      return repo.remove(deviceId, actor);
     });
   }
 
   /** Really connects to a saved device (journaling the outcome) or to unsaved settings. */
-  async test(req: { deviceId?: string; device?: DeviceDraft }): Promise<DeviceTestResult> {
+  async test(req: { deviceId?: string; device?: DeviceDraft }, actor?: string): Promise<DeviceTestResult> {
     if (req.device) return this.testDraft(req.device);
     const repo = this.o.repository();
     const device = repo.get(req.deviceId ?? '');
     if (device.removed) throw new AppError('conflict', `Device "${device.name}" was removed. Add it again to test it.`);
     const result = await this.testSaved(device);
-    if (!this.closed) repo.recordTest(device.id, result.ok, result.message);
+    if (!this.closed) repo.recordTest(device.id, result.ok, result.message, actor);
     return result;
   }
 

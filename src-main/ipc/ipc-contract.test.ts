@@ -14,6 +14,7 @@ import { rawRequest, openSocket, tempDir, testHost } from './ipc-test-rig.ts';
 import { connectMemoryTransport } from './memory-transport.ts';
 import { startWebSocketIpcServer, type WebSocketIpcServer } from './websocket-server.ts';
 import { closedPort } from '../../drivers/test-support/loopback-port.ts';
+import { signInTestManager, TEST_HASH_PARAMS } from '../staff/staff-test-support.ts';
 
 /** Opens client transports to a dispatcher; close() releases everything it opened. */
 interface TransportFactory {
@@ -112,10 +113,12 @@ function contractSuite(makeFactory: () => TransportFactory): void {
 
     before(async () => {
       dir = tempDir();
-      host = testHost(dir, FAST_TRAINING);
+      host = testHost(dir, { ...FAST_TRAINING, staff: { hashParams: TEST_HASH_PARAMS } });
       await factory.setUp(createHostDispatcher(host));
       transport = await factory.connect();
       client = new IpcClient(transport, { timeoutMs: 5000 });
+      // Settings and verify are manager-only (issue 11 §1); a real manager signs in while training allows adding one.
+      await signInTestManager(client);
     });
     after(async () => {
       client.close();

@@ -9,12 +9,15 @@ import {
   MAX_MESSAGE_BYTES,
   commands,
   isCommandName,
+  isManagerOnly,
   type EventEnvelope,
   type EventName,
   type Events,
+  type HandlerContext,
   type Handlers,
   type ResponseEnvelope,
 } from '../../src-shared/ipc-contract.ts';
+import type { StaffActor } from '../../src-shared/staff.ts';
 import { redactForLog, redactText, redactValue } from './log-redaction.ts';
 
 /** One connected client, as a transport presents it. */
@@ -27,17 +30,30 @@ export interface IpcConnection {
 /** Where the dispatcher reports handler failures (already redacted). */
 export type IpcLogger = (entry: { level: 'error'; msg: string; method?: string; error: string }) => void;
 
+/**
+ * Who may run manager-only commands: answers the signed-in manager for a request's
+ * context or throws (AppError manager_required). The host's one guard.
+ */
+export type ManagerGuard = (ctx: HandlerContext) => StaffActor;
+
+/** Without a guard no session can be proven, so manager-only commands are refused. */
+const refuseManagerCommands: ManagerGuard = () => {
+  throw new AppError('manager_required', 'A manager must sign in for this. Swipe a manager card or type a manager PIN.');
+};
+
 const defaultLogger: IpcLogger = (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`);
 
 /** Routes request envelopes to handlers and broadcasts events to every connection. */
 export class IpcDispatcher {
   private readonly handlers: Handlers;
   private readonly log: IpcLogger;
+  private readonly requireManager: ManagerGuard;
   private readonly connections = new Map<string, IpcConnection>();
 
-  constructor(handlers: Handlers, opts: { log?: IpcLogger } = {}) {
+  constructor(handlers: Handlers, opts: { log?: IpcLogger; requireManager?: ManagerGuard } = {}) {
     this.handlers = handlers;
     this.log = opts.log ?? defaultLogger;
+    this.requireManager = opts.requireManager ?? refuseManagerCommands;
   }
 
   /** Registers a connection for events; returns a detach function. */
@@ -76,7 +92,7 @@ export class IpcDispatcher {
     }
     const env = readEnvelope(parsed);
     if ('error' in env) return fail(env.id, env.error);
-    const { id, method, params } = env;
+    const { id, method, params, session } = env;
 
     if (!isCommandName(method)) {
       return fail(id, {
@@ -84,6 +100,17 @@ export class IpcDispatcher {
         message: `"${truncate(method)}" is not a command this register knows. Update the app so both sides match.`,
         details: { method: truncate(method) },
       });
+    }
+    const ctx: HandlerContext = session === undefined ? { connectionId } : { connectionId, session };
+    // The session is checked before the params, so a cashier learns nothing about a manager command's shape.
+    if (isManagerOnly(method)) {
+      try {
+        ctx.actor = this.requireManager(ctx);
+      } catch (err) {
+        if (err instanceof AppError) return fail(id, err.toPayload());
+        this.log({ level: 'error', msg: 'manager guard failed', method, error: redactForLog(err) });
+        return fail(id, { code: 'internal', message: `Something went wrong while checking who is signed in. Sign in again.` });
+      }
     }
     const schema = commands[method].request as z.ZodType;
     const checked = schema.safeParse(params === undefined ? {} : params);
@@ -96,8 +123,8 @@ export class IpcDispatcher {
       });
     }
     try {
-      const handler = this.handlers[method] as (req: unknown, ctx: { connectionId: string }) => unknown;
-      const result = await handler(checked.data, { connectionId });
+      const handler = this.handlers[method] as (req: unknown, ctx: HandlerContext) => unknown;
+      const result = await handler(checked.data, ctx);
       return { kind: 'response', id, ok: true, result: result === undefined ? null : result };
     } catch (err) {
       if (err instanceof AppError) return fail(id, err.toPayload());
@@ -118,7 +145,7 @@ export class IpcDispatcher {
 }
 
 type ReadEnvelope =
-  | { id: number; method: string; params: unknown }
+  | { id: number; method: string; params: unknown; session?: string }
   | { id: number | null; error: ErrorPayload };
 
 function readEnvelope(v: unknown): ReadEnvelope {
@@ -132,9 +159,13 @@ function readEnvelope(v: unknown): ReadEnvelope {
   if (id === null) return bad(null, '"id" must be an integer');
   if (e.kind !== 'request') return bad(id, '"kind" must be "request"');
   if (typeof e.method !== 'string') return bad(id, '"method" must be a string');
-  const extra = Object.keys(e).filter((k) => !['kind', 'id', 'method', 'params'].includes(k));
+  const extra = Object.keys(e).filter((k) => !['kind', 'id', 'method', 'params', 'session'].includes(k));
   if (extra.length > 0) return bad(id, `unknown field(s) ${extra.map((k) => `"${truncate(k)}"`).join(', ')}`);
-  return { id, method: e.method, params: e.params };
+  // A session token is opaque base64url; anything else is refused without being echoed.
+  if (e.session !== undefined && (typeof e.session !== 'string' || !/^[A-Za-z0-9_-]{16,128}$/.test(e.session))) {
+    return bad(id, '"session" must be a session token from staff.signIn');
+  }
+  return e.session === undefined ? { id, method: e.method, params: e.params } : { id, method: e.method, params: e.params, session: e.session };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -10,6 +10,8 @@ import { RegisterScreen } from './register-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { HistoryScreen } from './history-screen.tsx';
+import { ManagerSignInDialog } from './manager/manager-sign-in-dialog.tsx';
+import { StaffScreen } from './manager/staff-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -21,10 +23,11 @@ export function App() {
   const connection = useAppState((s) => s.connection);
   const screen = useAppState((s) => s.screen);
   const modalOpen = useAppState((s) => s.modalOpen);
+  const signInOpen = useAppState((s) => s.signInOpen);
   const actions = useAppActions();
 
   useEffect(() => {
-    if (screen === 'register') return;
+    if (screen === 'register' || signInOpen) return;
     const onKey = (e: KeyboardEvent) => {
       const next = managerKeyScreen(e, isTyping(e.target));
       if (!next || e.defaultPrevented) return;
@@ -33,12 +36,12 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [screen, actions]);
+  }, [screen, actions, signInOpen]);
 
   return (
     <div className="app">
       {/* Behind an open dialog the bar is inert: Tab and pointer cannot reach it. */}
-      <div inert={modalOpen}>
+      <div inert={modalOpen || signInOpen}>
         <StatusBar />
       </div>
       {connection === 'reconnecting' && (
@@ -51,10 +54,15 @@ export function App() {
           Connecting to the register host…
         </div>
       )}
-      {screen === 'register' && <RegisterScreen />}
-      {screen === 'orphans' && <OrphansScreen />}
-      {screen === 'settings' && <SettingsScreen />}
-      {screen === 'history' && <HistoryScreen />}
+      {/* Behind the manager sign-in everything is inert; display: contents keeps the layout as it was. */}
+      <div className="screens" style={{ display: 'contents' }} inert={signInOpen}>
+        {screen === 'register' && <RegisterScreen />}
+        {screen === 'orphans' && <OrphansScreen />}
+        {screen === 'settings' && <SettingsScreen />}
+        {screen === 'history' && <HistoryScreen />}
+        {screen === 'staff' && <StaffScreen />}
+      </div>
+      <ManagerSignInDialog />
     </div>
   );
 }

@@ -40,6 +40,7 @@ export function RegisterScreen() {
   const matchingConfirm = useAppState((s) => s.matchingConfirm);
   const recovery = useAppState((s) => (s.recoveryDismissed ? NO_NOTICES : s.recoveryNotices));
   const actions = useAppActions();
+  const signInOpen = useAppState((s) => s.signInOpen);
   const [cashOpen, setCashOpen] = useState(false);
   const modalOpen = cashOpen || paymentOpen || matchingConfirm !== null;
   useEffect(() => actions.setModalOpen(modalOpen), [modalOpen, actions]);
@@ -132,7 +133,8 @@ export function RegisterScreen() {
   runRef.current = run;
 
   useEffect(() => {
-    if (modalOpen) return;
+    // The manager sign-in dialog (app level) owns the keys while it is open.
+    if (modalOpen || signInOpen) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat || isTyping(e.target)) return;
       const action = registerKeyAction(e, hotkeys);
@@ -143,7 +145,7 @@ export function RegisterScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [modalOpen, hotkeys]);
+  }, [modalOpen, signInOpen, hotkeys]);
 
   return (
     <main className="register" data-testid="register-screen">

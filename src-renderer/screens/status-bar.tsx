@@ -5,6 +5,7 @@ import type { DeviceHealth, StatusSnapshot } from '../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../store/store-context.ts';
 import type { Screen } from '../store/manager-slice.ts';
 import { deviceWords, journalWords, type DeviceSlot, type StatusWords } from './status-words.ts';
+import { SignedInBadge } from './manager/signed-in-badge.tsx';
 
 /** A short label on the bar; the whole sentence in the tooltip and for screen readers. */
 function StatusItem({ words, tone, testId, attrs }: { words: StatusWords; tone: 'ok' | 'bad' | 'muted'; testId: string; attrs?: Record<string, string> }) {
@@ -34,6 +35,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key: string }> = [
   { screen: 'orphans', label: 'Orphans', key: 'F6' },
   { screen: 'settings', label: 'Settings', key: 'F7' },
   { screen: 'history', label: 'Closed tickets', key: 'F10' },
+  { screen: 'staff', label: 'Staff', key: 'F3' },
 ];
 
 /** The status bar. */
@@ -95,6 +97,7 @@ export function StatusBar() {
           </button>
         ))}
       </nav>
+      <SignedInBadge />
     </header>
   );
 }

@@ -11,9 +11,10 @@ import { createPaymentSlice, type PaymentSlice } from './payment-slice.ts';
 import { createNoticeSlice, type NoticeSlice } from './notice-slice.ts';
 import { createManagerSlice, type ManagerSlice } from './manager-slice.ts';
 import { createHistorySlice, type HistorySlice } from './history-slice.ts';
+import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -27,22 +28,27 @@ export type SliceCreator<T> = (
 
 /** Builds the store and subscribes it to main's events; `dispose` unsubscribes. */
 export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispose: () => void } {
-  const store = createStore<AppState>()((set, get) => ({
-    ...createCatalogSlice(set, get, api),
-    ...createStatusSlice(set, get, api),
-    ...createTicketSlice(set, get, api),
-    ...createPaymentSlice(set, get, api),
-    ...createNoticeSlice(set, get, api),
-    ...createManagerSlice(set, get, api),
-    ...createHistorySlice(set, get, api),
+  const store = createStore<AppState>()((set, get) => {
+    // Manager-only commands from any slice open the manager sign-in first (issue 11 §1).
+    const guarded = withManagerSignIn(api, get);
+    return {
+    ...createCatalogSlice(set, get, guarded),
+    ...createStatusSlice(set, get, guarded),
+    ...createTicketSlice(set, get, guarded),
+    ...createPaymentSlice(set, get, guarded),
+    ...createNoticeSlice(set, get, guarded),
+    ...createManagerSlice(set, get, guarded),
+    ...createHistorySlice(set, get, guarded),
+    ...createStaffSlice(set, get, api),
     async refreshAll() {
       const s = get();
       const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];
-      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), s.loadRecovery(), ...screenData]);
+      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), s.loadRecovery(), s.loadSignInState(), ...screenData]);
       // A reload (or a reopened window) mid-payment comes back to the payment screen main still has open.
       await get().restorePayment();
     },
-  }));
+    };
+  });
   const lastState = new Map<string, string>();
   const offs = [
     api.on('status.changed', (snap) => store.getState().statusChanged(snap)),

@@ -4,7 +4,7 @@
 import type { IpcClient } from '../../src-shared/ipc-client.ts';
 
 /** The commands-and-events face of the IPC client. */
-export type HostApi = Pick<IpcClient, 'call' | 'on'>;
+export type HostApi = Pick<IpcClient, 'call' | 'on' | 'setSession'>;
 
 /** Plain words for a failed command: the host's ErrorPayload message, or the error's own. */
 export function errorMessage(err: unknown): string {

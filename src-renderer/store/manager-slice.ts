@@ -9,7 +9,7 @@ import type { SliceCreator } from './app-store.ts';
 import { errorMessage } from './host-api.ts';
 
 /** The screens of the window. */
-export type Screen = 'register' | 'orphans' | 'settings' | 'history';
+export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff';
 
 /** How training mode's simulated devices behave for the next payment. */
 export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];
@@ -72,6 +72,7 @@ export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) =>
       if (screen === 'orphans') void get().loadOrphans();
       if (screen === 'settings') void get().loadDevices();
       if (screen === 'history') void get().loadHistory();
+      if (screen === 'staff') void get().loadStaff();
     },
 
     async loadOrphans() {

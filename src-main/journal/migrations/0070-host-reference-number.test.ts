@@ -11,8 +11,8 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
 const tmp = tempDir('cashier-hostrefnum-');
 after(() => tmp.cleanup());
 
-test('0070 is registered last and versions ascend in steps of 10', () => {
-  assert.equal(MIGRATIONS[MIGRATIONS.length - 1], hostReferenceNumber);
+test('0070 is registered and versions ascend in steps of 10', () => {
+  assert.ok(MIGRATIONS.includes(hostReferenceNumber));
   const versions = MIGRATIONS.map((m) => m.version);
   assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
   assert.ok(versions.every((v) => v % 10 === 0));
@@ -30,6 +30,8 @@ test('an old journal (schema 60) migrates: old attempts keep NULL, new ones keep
   journal.close();
   const raw = new BetterSqlite3(file);
   raw.exec('ALTER TABLE payment_attempts DROP COLUMN host_reference_number');
+  // Later migrations' tables go too, so the steps after 60 run again as they would on that file.
+  raw.exec('DROP TABLE IF EXISTS staff');
   raw.pragma('user_version = 60');
   raw.close();
 
