@@ -16,6 +16,7 @@ import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts'
 import { TrainingScenarios } from './devices/training-scenarios.ts';
 import { gatewayFromEnv, PaymentServices, type GatewayConfig, type PaymentServicesOptions } from './payment-services.ts';
 import type { ReceiptStore } from './receipts/receipt-builder.ts';
+import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
 
 export type { RegisterConfig };
 
@@ -290,6 +291,15 @@ export function createHost(config: HostConfig = {}): Host {
       // Off the host's thread: a long verify must never delay a PIN pad's answer (issue 10 §3).
       return journal!.verifyOffThread();
     },
+    ...createSettlementHandlers({
+      journal: () => {
+        service();
+        return journal!;
+      },
+      registerId: register.id,
+      currency,
+      clock: config.clock,
+    }),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */

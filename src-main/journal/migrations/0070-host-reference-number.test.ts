@@ -11,8 +11,8 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
 const tmp = tempDir('cashier-hostrefnum-');
 after(() => tmp.cleanup());
 
-test('0070 is registered last and versions ascend in steps of 10', () => {
-  assert.equal(MIGRATIONS[MIGRATIONS.length - 1], hostReferenceNumber);
+test('0070 is registered and versions ascend in steps of 10', () => {
+  assert.ok(MIGRATIONS.includes(hostReferenceNumber));
   const versions = MIGRATIONS.map((m) => m.version);
   assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
   assert.ok(versions.every((v) => v % 10 === 0));
