@@ -4,8 +4,8 @@
 // count) through SettlementQuery on a real journal file, the way
 // settlement.list runs it. The journals are bulk-built with their hash chain
 // (settlement-test-support.ts), all on one local day, so the same files also
-// time the end-of-day report's SQL over 100,000 card payments (goal: well
-// under 50 ms, which is why it runs on the host's thread) and a page fetched
+// time the end-of-day report's SQL over 100,000 card payments (over 50 ms
+// there, so the host runs it in a worker thread) and a page fetched
 // at the end of the list (End key, deep scroll). Result: median(100k) / median(10k).
 
 import fs from 'node:fs';

@@ -4,8 +4,8 @@
 // journal's own connection: one pass over the day's settlements through the
 // settled-time index of migration 0090, plus small ones for cash, reversals,
 // orphans and doubt. The bench (settlement-filter-100k-vs-10k) prints its
-// time on a day of 100,000 card payments to show it stays well under 50 ms,
-// so it need not leave the host's thread.
+// time on a day of 100,000 card payments: well over 50 ms there, so the host
+// runs it in a worker (end-of-day-report-off-thread.ts).
 //
 // Variances come from batch close, which records them (issue 11 §2); until a
 // variance source is given the report says none are recorded instead of

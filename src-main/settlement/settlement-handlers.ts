@@ -5,7 +5,8 @@
 
 import type { Handlers } from '../../src-shared/ipc-contract.ts';
 import type { Journal } from '../journal/journal.ts';
-import { EndOfDayReporter, type VarianceSource } from './end-of-day-report.ts';
+import { NO_VARIANCES, type VarianceSource } from './end-of-day-report.ts';
+import { endOfDayReportOffThread } from './end-of-day-report-off-thread.ts';
 import { SettlementQuery } from './settlement-query.ts';
 import { SettlementSettingsRepository } from './settlement-settings-repository.ts';
 
@@ -25,7 +26,7 @@ export interface SettlementHandlerDeps {
 
 /** Builds the settlement handlers; the query, settings and reporter are made per journal connection, lazily. */
 export function createSettlementHandlers(deps: SettlementHandlerDeps): SettlementHandlers {
-  let built: { journal: Journal; query: SettlementQuery; settings: SettlementSettingsRepository; reports: EndOfDayReporter } | undefined;
+  let built: { journal: Journal; query: SettlementQuery; settings: SettlementSettingsRepository } | undefined;
   const parts = () => {
     const journal = deps.journal();
     if (built?.journal !== journal) {
@@ -33,7 +34,6 @@ export function createSettlementHandlers(deps: SettlementHandlerDeps): Settlemen
         journal,
         query: new SettlementQuery(journal.db),
         settings: new SettlementSettingsRepository(journal, deps.registerId),
-        reports: new EndOfDayReporter(journal.db, { currency: deps.currency, clock: deps.clock ?? (() => journal.now()), variances: deps.variances }),
       };
     }
     return built;
@@ -48,7 +48,13 @@ export function createSettlementHandlers(deps: SettlementHandlerDeps): Settlemen
     'settlement.settings': () => parts().settings.get(),
     // Manager action: change a register setting (journaled).
     'settlement.setShowVoided': ({ showVoided }) => parts().settings.setShowVoided(showVoided),
-    // Manager action: end-of-day report.
-    'report.endOfDay': ({ date }) => parts().reports.report(date),
+    // Manager action: end-of-day report. Off the host's thread (a big day's SQL takes longer than a PIN-pad
+    // frame may wait); the variances are added here, from batch close's source.
+    'report.endOfDay': async ({ date }) => {
+      const journal = parts().journal;
+      const now = (deps.clock ?? (() => journal.now()))();
+      const report = await endOfDayReportOffThread({ path: journal.path, currency: deps.currency, now: now.toISOString(), date });
+      return { ...report, variances: deps.variances?.({ from: report.from, to: report.to }) ?? NO_VARIANCES };
+    },
   };
 }

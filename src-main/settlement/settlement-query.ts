@@ -31,12 +31,15 @@ const STATUS_WHERE: Record<SettlementStatus, string> = {
 /** What "show voided" off leaves out. */
 const HIDE_VOIDED = "state <> 'reversed' AND kind <> 'void'";
 
-/** ORDER BY of each sort; the time and rowid tie-breaks make paging stable (the indexes hold rowid, so no extra sort). */
-const ORDER: Record<SettlementListRequest['sort'], (dir: 'ASC' | 'DESC') => string> = {
-  time: (d) => `a.created_at ${d}, a.rid ${d}`,
-  amount: (d) => `a.amount_approved ${d}, a.created_at ${d}, a.rid ${d}`,
-  brand: (d) => `coalesce(a.card_brand, 'unknown') ${d}, a.created_at DESC, a.rid DESC`,
-  status: (d) => `${STATUS_SQL} ${d}, a.created_at DESC, a.rid DESC`,
+/**
+ * ORDER BY of each sort over the attempts aliased `a`, `rid` naming their rowid; the time and rowid
+ * tie-breaks make paging stable (the indexes hold rowid, so no extra sort).
+ */
+const ORDER: Record<SettlementListRequest['sort'], (dir: 'ASC' | 'DESC', rid: string) => string> = {
+  time: (d, rid) => `a.created_at ${d}, ${rid} ${d}`,
+  amount: (d, rid) => `a.amount_approved ${d}, a.created_at ${d}, ${rid} ${d}`,
+  brand: (d, rid) => `coalesce(a.card_brand, 'unknown') ${d}, a.created_at DESC, ${rid} DESC`,
+  status: (d, rid) => `${STATUS_SQL} ${d}, a.created_at DESC, ${rid} DESC`,
 };
 
 /** The WHERE of a filter, with its named parameters. */
@@ -108,14 +111,16 @@ export class SettlementQuery {
     const dir = req.direction === 'asc' ? 'ASC' : 'DESC';
     const count = this.statement(this.counts, `SELECT count(*) FROM payment_attempts WHERE ${sql}`).pluck();
     const total = count.get(params) as number;
-    // The filter runs on the attempts alone (the partial indexes apply); only the page's rows meet their tickets.
+    // Filter, sort and skip on the attempts alone (the partial indexes apply, and a page deep in the list
+    // skips rows without touching tickets); only the page's rows meet their tickets.
     const page = this.statement(
       this.pages,
       `SELECT a.id AS attemptId, a.ticket_id AS ticketId, t.number AS ticketNumber, a.ecr_ref AS ecrRef, ${STATUS_SQL} AS status,
               a.amount_approved AS amount, a.currency, a.card_brand AS cardBrand, a.entry_mode AS entryMode, a.masked_pan AS maskedPan, a.auth_code AS authCode,
               a.host_ref AS hostRef, a.host_reference_number AS hostReferenceNumber, a.terminal_id AS terminalId, a.created_at AS createdAt, a.updated_at AS updatedAt
-       FROM (SELECT rowid AS rid, * FROM payment_attempts WHERE ${sql}) AS a JOIN tickets t ON t.id = a.ticket_id
-       ORDER BY ${ORDER[req.sort](dir)} LIMIT @limit OFFSET @offset`,
+       FROM (SELECT a.rowid AS rid, a.* FROM payment_attempts AS a WHERE ${sql} ORDER BY ${ORDER[req.sort](dir, 'a.rowid')} LIMIT @limit OFFSET @offset) AS a
+       JOIN tickets t ON t.id = a.ticket_id
+       ORDER BY ${ORDER[req.sort](dir, 'a.rid')}`,
     );
     const rows = page.all({ ...params, limit: req.limit, offset: req.offset }) as SettlementRow[];
     return { rows, total, offset: req.offset, showVoided };
@@ -125,7 +130,7 @@ export class SettlementQuery {
   plan(req: SettlementListRequest, showVoided: boolean): string[] {
     const { sql, params } = settlementWhere(req.filter, showVoided);
     const dir = req.direction === 'asc' ? 'ASC' : 'DESC';
-    return (this.db.prepare(`EXPLAIN QUERY PLAN SELECT a.id FROM (SELECT rowid AS rid, * FROM payment_attempts WHERE ${sql}) AS a ORDER BY ${ORDER[req.sort](dir)} LIMIT 100`).all(params) as { detail: string }[]).map((r) => r.detail);
+    return (this.db.prepare(`EXPLAIN QUERY PLAN SELECT a.id FROM payment_attempts AS a WHERE ${sql} ORDER BY ${ORDER[req.sort](dir, 'a.rowid')} LIMIT 100`).all(params) as { detail: string }[]).map((r) => r.detail);
   }
 
   private statement(cache: Map<string, BetterSqlite3.Statement>, sql: string): BetterSqlite3.Statement {
