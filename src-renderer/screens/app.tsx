@@ -10,6 +10,8 @@ import { RegisterScreen } from './register-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { HistoryScreen } from './history-screen.tsx';
+import { EndOfDayScreen } from './manager/end-of-day-screen.tsx';
+import { SettlementReviewScreen } from './manager/settlement-review-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -22,6 +24,19 @@ export function App() {
   const screen = useAppState((s) => s.screen);
   const modalOpen = useAppState((s) => s.modalOpen);
   const actions = useAppActions();
+
+  // The manager's settlement review (F3) and end-of-day report (F5) open from any screen, the register's too.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (modalOpen || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
+      const next = e.key === 'F3' ? 'settlement' : e.key === 'F5' ? 'endOfDay' : null;
+      if (!next) return;
+      e.preventDefault(); // F5 would reload the page, F3 open the browser's find bar
+      actions.showScreen(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [modalOpen, actions]);
 
   useEffect(() => {
     if (screen === 'register') return;
@@ -55,6 +70,8 @@ export function App() {
       {screen === 'orphans' && <OrphansScreen />}
       {screen === 'settings' && <SettingsScreen />}
       {screen === 'history' && <HistoryScreen />}
+      {screen === 'settlement' && <SettlementReviewScreen />}
+      {screen === 'endOfDay' && <EndOfDayScreen />}
     </div>
   );
 }

@@ -11,9 +11,10 @@ import { createPaymentSlice, type PaymentSlice } from './payment-slice.ts';
 import { createNoticeSlice, type NoticeSlice } from './notice-slice.ts';
 import { createManagerSlice, type ManagerSlice } from './manager-slice.ts';
 import { createHistorySlice, type HistorySlice } from './history-slice.ts';
+import { createSettlementSlice, type SettlementSlice } from './settlement-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & SettlementSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -35,6 +36,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createNoticeSlice(set, get, api),
     ...createManagerSlice(set, get, api),
     ...createHistorySlice(set, get, api),
+    ...createSettlementSlice(set, get, api),
     async refreshAll() {
       const s = get();
       const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];
