@@ -16,7 +16,8 @@ import { BRAND_LABELS, ENTRY_MODE_LABELS, reportCsvRows } from './settlement-wor
 
 /** The end-of-day report screen. */
 export function EndOfDayScreen() {
-  const actions = useAppActions();
+  // The store's function is the same object in every state (useAppActions answers a new state object after any change).
+  const { endOfDay } = useAppActions();
   const [date, setDate] = useState('');
   const [report, setReport] = useState<EndOfDayReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,7 +26,7 @@ export function EndOfDayScreen() {
   const load = useCallback(
     async (day?: string) => {
       setLoading(true);
-      const r = await actions.endOfDay(day || undefined);
+      const r = await endOfDay(day || undefined);
       setLoading(false);
       if (!r.ok) {
         setError(r.message);
@@ -35,7 +36,7 @@ export function EndOfDayScreen() {
       setReport(r.value);
       setDate(r.value.date);
     },
-    [actions],
+    [endOfDay],
   );
   useEffect(() => {
     void load();

@@ -37,17 +37,19 @@ export function SettlementReviewScreen() {
   const [, setVersion] = useState(0);
   const listRef = useRef<HTMLDivElement>(null);
   const showVoided = settings?.showVoided ?? true;
+  // The store's functions are the same objects in every state (useAppActions answers a new state object after any change).
+  const { fetchSettlements, loadSettlementSettings } = actions;
 
   useEffect(() => {
-    void actions.loadSettlementSettings();
-  }, [actions]);
+    void loadSettlementSettings();
+  }, [loadSettlementSettings]);
 
   const fetchPage = useCallback(
     async (page: number) => {
       if (pages.current.has(page) || pending.current.has(page)) return;
       const gen = generation.current;
       pending.current.add(page);
-      const r = await actions.fetchSettlements({ filter, sort, direction, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      const r = await fetchSettlements({ filter, sort, direction, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (gen !== generation.current) return;
       pending.current.delete(page);
       if (!r.ok) {
@@ -59,7 +61,7 @@ export function SettlementReviewScreen() {
       setTotal(r.value.total);
       setVersion((v) => v + 1);
     },
-    [actions, filter, sort, direction],
+    [fetchSettlements, filter, sort, direction],
   );
 
   // A new filter, sort or setting: forget the pages and fetch the first one.
@@ -214,7 +216,7 @@ export function SettlementReviewScreen() {
           {total === null ? 'Loading…' : total === 1 ? '1 settlement' : `${total.toLocaleString()} settlements`}
           {!showVoided && ' (voided ones hidden)'}
         </p>
-        <div className="settlement-head" aria-hidden="true">
+        <div className="settlement-head" role="group" aria-label="Columns; the buttons sort the list">
           <span>{header('time', 'Time')}</span>
           <span>Ticket</span>
           <span>{header('brand', 'Card')}</span>
