@@ -22,6 +22,7 @@ import { StaffService } from './staff/staff-service.ts';
 import { createManagerGuard, createStaffHandlers, managerActor } from './staff/staff-handlers.ts';
 import { bindStaffCards } from './staff/staff-card-sign-in.ts';
 import type { ScryptParams } from './staff/pin-hash.ts';
+import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
 
 export type { RegisterConfig };
 
@@ -324,6 +325,15 @@ export function createHost(config: HostConfig = {}): Host {
       // Off the host's thread: a long verify must never delay a PIN pad's answer (issue 10 §3).
       return journal!.verifyOffThread();
     },
+    ...createSettlementHandlers({
+      journal: () => {
+        service();
+        return journal!;
+      },
+      registerId: register.id,
+      currency,
+      clock: config.clock,
+    }),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */

@@ -31,6 +31,7 @@ import type {
   TicketSummary,
 } from './domain.ts';
 import type { ManagerSession, SignInState, StaffActor, StaffSnapshot } from './staff.ts';
+import { EndOfDayRequest, SettlementListRequest, type EndOfDayReport, type SettlementPage, type SettlementSettings } from './settlement-types.ts';
 
 /** Largest envelope accepted on any transport, in bytes of JSON. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -188,6 +189,21 @@ export const commands = {
       ]),
     }),
     'Training mode only: makes the simulated devices behave this way for the next payment (stray_charge: at once), so a trainee sees every flow.',
+  ),
+
+  // Manager actions (issue 11 §1).
+  'settlement.list': managerCommand<SettlementPage>()(
+    SettlementListRequest,
+    'One page of the card settlements (approved, voided, refunds, voids) matching the filter, sorted, with the total count.',
+  ),
+  'settlement.settings': managerCommand<SettlementSettings>()(Empty, "The settlement review's register settings (show voided)."),
+  'settlement.setShowVoided': managerCommand<SettlementSettings>()(
+    z.strictObject({ showVoided: z.boolean() }),
+    'Shows or hides voided settlements in the review on this register; journaled.',
+  ),
+  'report.endOfDay': managerCommand<EndOfDayReport>()(
+    EndOfDayRequest,
+    'Cash and card totals of a local day (default today) by brand, entry mode and hour, with voids, refunds, orphans, doubt and variances.',
   ),
 
   'journal.verify': managerCommand<JournalVerifyReport>()(

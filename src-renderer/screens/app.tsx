@@ -12,6 +12,8 @@ import { StatusBar } from './status-bar.tsx';
 import { HistoryScreen } from './history-screen.tsx';
 import { ManagerSignInDialog } from './manager/manager-sign-in-dialog.tsx';
 import { StaffScreen } from './manager/staff-screen.tsx';
+import { EndOfDayScreen } from './manager/end-of-day-screen.tsx';
+import { SettlementReviewScreen } from './manager/settlement-review-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -25,6 +27,19 @@ export function App() {
   const modalOpen = useAppState((s) => s.modalOpen);
   const signInOpen = useAppState((s) => s.signInOpen);
   const actions = useAppActions();
+
+  // The manager's settlement review (F3) and end-of-day report (F5) open from any screen, the register's too.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (modalOpen || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
+      const next = e.key === 'F3' ? 'settlement' : e.key === 'F5' ? 'endOfDay' : null;
+      if (!next) return;
+      e.preventDefault(); // F5 would reload the page, F3 open the browser's find bar
+      actions.showScreen(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [modalOpen, actions]);
 
   useEffect(() => {
     if (screen === 'register' || signInOpen) return;
@@ -61,6 +76,8 @@ export function App() {
         {screen === 'settings' && <SettingsScreen />}
         {screen === 'history' && <HistoryScreen />}
         {screen === 'staff' && <StaffScreen />}
+        {screen === 'settlement' && <SettlementReviewScreen />}
+        {screen === 'endOfDay' && <EndOfDayScreen />}
       </div>
       <ManagerSignInDialog />
     </div>

@@ -30,12 +30,15 @@ function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth |
   );
 }
 
-const NAV: ReadonlyArray<{ screen: Screen; label: string; key: string }> = [
+const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   { screen: 'register', label: 'Register', key: 'Esc' },
   { screen: 'orphans', label: 'Orphans', key: 'F6' },
   { screen: 'settings', label: 'Settings', key: 'F7' },
   { screen: 'history', label: 'Closed tickets', key: 'F10' },
-  { screen: 'staff', label: 'Staff', key: 'F3' },
+  { screen: 'settlement', label: 'Settlements', key: 'F3' },
+  { screen: 'endOfDay', label: 'End of day', key: 'F5' },
+  // No F-key left that a browser lets us keep (F11 full screen, F12 tools): reached from here.
+  { screen: 'staff', label: 'Staff' },
 ];
 
 /** The status bar. */
@@ -93,7 +96,7 @@ export function StatusBar() {
             data-testid={`nav-${n.screen}`}
             onClick={() => actions.showScreen(n.screen)}
           >
-            {n.label} <kbd>{n.key}</kbd>
+            {n.label}{n.key ? <> <kbd>{n.key}</kbd></> : null}
           </button>
         ))}
       </nav>

@@ -9,9 +9,10 @@ import dropEventsEntityIndex from './0050-drop-events-entity-index.ts';
 import dropAttemptsUnresolvedIndex from './0060-drop-attempts-unresolved-index.ts';
 import hostReferenceNumber from './0070-host-reference-number.ts';
 import staff from './0080-staff.ts';
+import settlementIndexes from './0090-settlement-indexes.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,48 @@
+// The manager's settlement review and end-of-day report (issue 11 §2, §5).
+// Pages are not kept in the store: the virtualised list holds the pages it
+// fetched for the filter it shows and asks for more as it scrolls; the store
+// only carries the commands and the register's "show voided" setting.
+
+import type { EndOfDayReport, SettlementListRequest, SettlementPage, SettlementSettings } from '../../src-shared/settlement-types.ts';
+import type { SliceCreator } from './app-store.ts';
+import { errorMessage } from './host-api.ts';
+import type { Outcome } from './manager-slice.ts';
+
+/** Settlement review and report state and commands. */
+export interface SettlementSlice {
+  settlementSettings: SettlementSettings | null;
+  /** One page of settlements (the list's own cache keeps them). */
+  fetchSettlements(req: SettlementListRequest): Promise<Outcome<SettlementPage>>;
+  loadSettlementSettings(): Promise<void>;
+  /** Manager action: shows or hides voided settlements on this register (journaled). */
+  setShowVoided(showVoided: boolean): Promise<Outcome<SettlementSettings>>;
+  endOfDay(date?: string): Promise<Outcome<EndOfDayReport>>;
+}
+
+/** The report reads a whole day of payments in a worker: allow it time on a big day. */
+const REPORT_TIMEOUT_MS = 60_000;
+
+/** Creates the settlement slice. */
+export const createSettlementSlice: SliceCreator<SettlementSlice> = (set, _get, api) => {
+  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      return { ok: true, value: await task() };
+    } catch (err) {
+      return { ok: false, message: errorMessage(err) };
+    }
+  };
+  return {
+    settlementSettings: null,
+    fetchSettlements: (req) => outcome(() => api.call('settlement.list', req)),
+    async loadSettlementSettings() {
+      const r = await outcome(() => api.call('settlement.settings', {}));
+      if (r.ok) set({ settlementSettings: r.value });
+    },
+    async setShowVoided(showVoided) {
+      const r = await outcome(() => api.call('settlement.setShowVoided', { showVoided }));
+      if (r.ok) set({ settlementSettings: r.value });
+      return r;
+    },
+    endOfDay: (date) => outcome(() => api.call('report.endOfDay', date ? { date } : {}, { timeoutMs: REPORT_TIMEOUT_MS })),
+  };
+};
