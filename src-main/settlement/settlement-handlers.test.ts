@@ -7,19 +7,30 @@ import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { SettlementPage, SettlementSettings, EndOfDayReport } from '../../src-shared/settlement-types.ts';
 import type { Host } from '../host.ts';
-import { IpcDispatcher } from '../ipc/ipc-dispatcher.ts';
+import type { IpcDispatcher } from '../ipc/ipc-dispatcher.ts';
+import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
 import { tempDir, testHost } from '../ipc/ipc-test-rig.ts';
+import { TRAINING_MANAGER_PIN } from '../staff/staff-service.ts';
+import { TEST_HASH_PARAMS } from '../staff/staff-test-support.ts';
 
 describe('settlement IPC commands', () => {
   let dir: string;
   let host: Host;
   let d: IpcDispatcher;
   let id = 0;
-  const call = (method: string, params: unknown) => d.dispatch(JSON.stringify({ kind: 'request', id: ++id, method, params }), 'c1');
-  before(() => {
+  // Settlement commands are manager actions: every call carries the training manager's session.
+  let session: string | undefined;
+  const call = (method: string, params: unknown) =>
+    d.dispatch(JSON.stringify({ kind: 'request', id: ++id, method, params, ...(session ? { session } : {}) }), 'c1');
+  before(async () => {
     dir = tempDir('cashier-settle-ipc-');
-    host = testHost(dir);
-    d = new IpcDispatcher(host.handlers, { log: () => {} });
+    host = testHost(dir, { trainingMode: true, staff: { hashParams: TEST_HASH_PARAMS } });
+    d = createHostDispatcher(host);
+    const cashier = await call('settlement.list', {});
+    assert.equal(!cashier.ok && cashier.error.code, 'manager_required', 'a cashier is refused the settlement review');
+    const signIn = await call('staff.signIn', { pin: TRAINING_MANAGER_PIN });
+    assert.ok(signIn.ok);
+    session = (signIn.result as { token: string }).token;
   });
   after(async () => {
     await host.close();

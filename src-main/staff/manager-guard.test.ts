@@ -56,6 +56,10 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'staff.setPin': { staffId: 'staff-1', pin: '240680' },
     'staff.setCard': { staffId: 'staff-1', cardNumber: '123456' },
     'staff.deactivate': { staffId: 'staff-1' },
+    'settlement.list': {},
+    'settlement.settings': {},
+    'settlement.setShowVoided': { showVoided: false },
+    'report.endOfDay': {},
   };
 }
 

@@ -26,7 +26,7 @@ test('0090 is registered after 0070 and versions ascend in steps of 10', () => {
   assert.ok(versions.every((v) => v % 10 === 0));
 });
 
-test('a journal of schema 70 gains the indexes, keeps its rows, and still verifies', () => {
+test('a journal of schema 80 gains the indexes, keeps its rows, and still verifies', () => {
   const file = path.join(tmp.dir, 'old.sqlite');
   let journal = openTestJournal(file);
   journalTestTicket(journal, 't1', 1000);
@@ -35,10 +35,10 @@ test('a journal of schema 70 gains the indexes, keeps its rows, and still verifi
   attempts.transition(a.id, { type: 'send' });
   attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: 1000, maskedPan: '411111******4242' });
   journal.close();
-  // Back to schema 70 as the previous build left it.
+  // Back to schema 80 as the previous build left it.
   const raw = new BetterSqlite3(file);
   for (const name of INDEXES) raw.exec(`DROP INDEX ${name}`);
-  raw.pragma('user_version = 70');
+  raw.pragma('user_version = 80');
   raw.close();
 
   journal = openTestJournal(file, 'id2-');
