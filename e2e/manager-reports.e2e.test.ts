@@ -14,6 +14,7 @@ import type { CardBrand } from '../src-shared/card.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
 import { localDate } from '../src-main/settlement/end-of-day-report.ts';
 import { journalSettlements, type SettlementSpec } from '../src-main/settlement/settlement-test-support.ts';
+import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { launchBrowser, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
@@ -76,6 +77,11 @@ const activeIndex = async () => Number((await page.getByTestId('settlement-list'
 test('F3 opens the settlement review: every settlement, newest first, the voided one in red', async () => {
   await page.keyboard.press('F3');
   await page.getByTestId('settlement-screen').waitFor();
+  // Settlements are a manager's: the first look asks for a manager (training's demo manager here).
+  await page.getByTestId('manager-sign-in').waitFor();
+  await page.keyboard.type(TRAINING_MANAGER_PIN);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('manager-sign-in').waitFor({ state: 'hidden' });
   await page.waitForFunction(() => document.querySelector('[data-testid="settlement-count"]')?.textContent?.startsWith('2,000'));
   const first = page.locator('#settlement-row-0');
   await first.locator('text=Visa').waitFor();
