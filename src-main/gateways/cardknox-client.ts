@@ -155,6 +155,16 @@ export interface GatewayReportRow {
   entryMode?: EntryMode;
 }
 
+/**
+ * True for a report row that holds money taken for a sale: approved and not
+ * voided, its xCommand a sale, an authorisation or a capture (cc:sale,
+ * cc:authonly, cc:capture; an empty command is an older report's sale).
+ * Gateway knowledge, so it lives with the client, not in payments.
+ */
+export function isStandingCharge(row: GatewayReportRow): boolean {
+  return row.result === 'approved' && !row.voided && (row.command === '' || /sale|auth|capture/i.test(row.command));
+}
+
 /** A report page kept on returning rows already seen: more than a page share one instant. */
 export class GatewayReportPagingError extends GatewayMalformedResponseError {}
 

@@ -4,11 +4,12 @@
 // "Not charged" needs both sources to have answered and both to hold no
 // approval: one silent source keeps the attempt in doubt.
 
+import { isStandingCharge } from '../gateways/cardknox-client.ts';
 import type { PaymentTerminal, TerminalRecord } from '../../drivers/terminal.ts';
 import type { AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
 import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './approval-recorder.ts';
 import { RESOLVING } from './payment-messages.ts';
-import { isStandingCharge, type GatewayReportPort } from './payment-ports.ts';
+import { type GatewayReportPort } from './payment-ports.ts';
 
 /** What one resolution pass learnt. */
 export type LookupOutcome =
@@ -40,7 +41,7 @@ export interface LookupDeps {
  */
 export function hostOutcomeUncertain(records: TerminalRecord[], ecrRef: string): boolean {
   return records.some(
-    (r) => r.result.outcome === 'error' && /sale/i.test(r.transactionType) && (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
+    (r) => r.result.outcome === 'error' && r.kind === 'sale' && (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
   );
 }
 
@@ -51,7 +52,7 @@ export function approvedRecord(records: TerminalRecord[], ecrRef: string): Termi
       APPROVED_OUTCOMES.includes(r.result.outcome) &&
       // An approval voided on the device is no longer a charge.
       r.voided !== true &&
-      /sale/i.test(r.transactionType) &&
+      r.kind === 'sale' &&
       (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
   );
 }

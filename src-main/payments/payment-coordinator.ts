@@ -5,6 +5,7 @@
 // second card payment starts on a ticket while an earlier one is unresolved,
 // whichever PIN pad is asked.
 
+import { isStandingCharge } from '../gateways/cardknox-client.ts';
 import {
   OutcomeUnknownError,
   TerminalRequestError,
@@ -30,7 +31,7 @@ import {
   TERMINAL_REFUSED_REQUEST,
   unresolvedRefusal,
 } from './payment-messages.ts';
-import { isStandingCharge, REAL_TIMERS, type GatewayReportPort, type TicketPort, type Timers } from './payment-ports.ts';
+import { REAL_TIMERS, type GatewayReportPort, type TicketPort, type Timers } from './payment-ports.ts';
 
 /** Find Missing Payments, as the coordinator runs it after an error. */
 export interface MissingPaymentsPort {
@@ -402,9 +403,8 @@ export class PaymentCoordinator {
       return this.approve(row.id, 'terminal', terminalFacts(r, row.amountRequested));
     }
     if (r.outcome === 'duplicate') return this.onDuplicate(row, r);
-    if ((r.outcome === 'declined' || r.outcome === 'error') && /duplicate/i.test(r.resultText)) return this.onDuplicate(row, r);
     const facts = { resultCode: r.resultCode, resultText: r.resultText };
-    if (r.outcome === 'declined' && /error/i.test(r.resultText)) this.reconcileSoon(row.ticketId);
+    if (r.declinedByFault) this.reconcileSoon(row.ticketId);
     if (r.outcome === 'declined' || r.outcome === 'aborted') {
       // A definite "not charged" from the PIN pad; after an unanswered cancel it settles the doubt the same way.
       const event = current.state === 'in_doubt' ? ({ type: 'confirm_absent' } as const) : ({ type: r.outcome === 'declined' ? 'decline' : 'abort' } as const);

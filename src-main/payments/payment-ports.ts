@@ -40,8 +40,3 @@ export const REAL_TIMERS: Timers = {
     clearTimeout(handle as NodeJS.Timeout);
   },
 };
-
-/** True for a gateway row that holds money taken for a sale: approved and not voided. */
-export function isStandingCharge(row: GatewayReportRow): boolean {
-  return row.result === 'approved' && !row.voided && (row.command === '' || /sale|auth|capture/i.test(row.command));
-}
