@@ -166,14 +166,8 @@ export function createHost(config: HostConfig = {}): Host {
       tuning: config.payments,
       log,
     });
-    payments.coordinator.onAttemptChanged((a) => {
-      hub.emit('payment.changed', a);
-      // A settled ticket was already announced by the ticket service; a partial approval leaves it open and changed.
-      if (a.state === 'approved') {
-        const ticket = t.get(a.ticketId);
-        if (ticket.status === 'open') hub.emit('ticket.changed', ticket);
-      }
-    });
+    // Ticket changes (a settlement, a partial approval) are announced by the ticket service itself.
+    payments.coordinator.onAttemptChanged((a) => hub.emit('payment.changed', a));
   }
   const scenarios = new TrainingScenarios(() => devices.training(), { cancelAfterSeconds, answerWaitSeconds: Math.ceil(trainingSaleMs / 1000) }, register.code);
 
