@@ -7,7 +7,8 @@
 
 import type { AttemptSnapshot } from '../../src-shared/domain.ts';
 import type { ApprovalSource, AttemptEvent } from '../../src-shared/payment-state-machine.ts';
-import { AttemptRepository, toAttemptSnapshot, type AttemptPatch, type AttemptRow } from '../journal/attempt-repository.ts';
+import type { AttemptPatch, AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
+import { toAttemptSnapshot } from './attempt-snapshot.ts';
 import type { Journal } from '../journal/journal.ts';
 import { recordApproval } from './approval-recorder.ts';
 import type { TicketPort } from './payment-ports.ts';

@@ -11,10 +11,10 @@ import type { PaymentTerminal } from '../../drivers/terminal.ts';
 import type { AttemptSnapshot } from '../../src-shared/domain.ts';
 import { isUnresolved, type DoubtReason } from '../../src-shared/payment-state-machine.ts';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
-import { unjournaledPaymentMessage, type WriteFaultCause } from '../journal/journal-write-health.ts';
+import type { WriteFaultCause } from '../journal/journal-write-health.ts';
 import type { AttemptOutcome } from './attempt-outcome.ts';
 import { lookUpAttempt, type LookupOutcome } from './attempt-resolver.ts';
-import { RESOLVING, stateMessage } from './payment-messages.ts';
+import { RESOLVING, stateMessage, unjournaledPaymentMessage } from './payment-messages.ts';
 import type { GatewayReportPort, Timers } from './payment-ports.ts';
 
 /** A link an attempt's resolution waits on: one PIN pad, or the gateway. */

@@ -24,7 +24,7 @@ import { APPROVED_OUTCOMES, terminalFacts } from './approval-recorder.ts';
 import { AttemptOutcome } from './attempt-outcome.ts';
 import { AttemptResolution, writeFaultOf, type PaymentLink } from './attempt-resolution.ts';
 import type { lookUpAttempt } from './attempt-resolver.ts';
-import { stateMessage, TERMINAL_NOT_REACHED, TERMINAL_REFUSED_REQUEST, unresolvedRefusal } from './payment-messages.ts';
+import { ANOTHER_PAYMENT_WAITING, stateMessage, TERMINAL_NOT_REACHED, TERMINAL_REFUSED_REQUEST, unresolvedRefusal } from './payment-messages.ts';
 import { REAL_TIMERS, type GatewayReportPort, type TicketPort, type Timers } from './payment-ports.ts';
 
 /** Find Missing Payments, as the coordinator runs it after an error. */
@@ -204,7 +204,7 @@ export class PaymentCoordinator {
     }
     const terminal = this.terminal(terminalId ?? this.o.defaultTerminalId ?? [...this.terminals().keys()][0]);
     type Begun = { kind: 'blocked'; blocking: AttemptRow; ticketNumber: number } | { kind: 'sent'; row: AttemptRow };
-    const begun = this.o.journal.transact((): Begun => {
+    const begun = this.beginSale((): Begun => {
       const ticket = this.o.tickets.get(ticketId);
       if (ticket.status !== 'open') {
         throw new AppError('ticket_closed', `Ticket #${ticket.number} is already ${ticket.status}; nothing more can be charged on it.`, { ticketId });
@@ -272,6 +272,18 @@ export class PaymentCoordinator {
       return await run;
     } finally {
       this.inflight.delete(row.id);
+    }
+  }
+
+  /** Runs the start transaction; the journal's refusal of a second unresolved attempt (a race) becomes the cashier's words. */
+  private beginSale<T>(fn: () => T): T {
+    try {
+      return this.o.journal.transact(fn);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'attempt_unresolved' && err.details?.checking === undefined) {
+        throw new AppError('attempt_unresolved', ANOTHER_PAYMENT_WAITING, err.details);
+      }
+      throw err;
     }
   }
 
