@@ -7,7 +7,7 @@
 import type { PaymentTerminal, TerminalRecord, TerminalTransactionKind } from '../../drivers/terminal.ts';
 import { gatewayRowKind, type GatewayReportRow, type GatewayRowKind } from '../gateways/cardknox-client.ts';
 import type { AttemptKind, AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
-import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './approval-recorder.ts';
+import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './attempt-outcome.ts';
 import { RESOLVING } from './payment-messages.ts';
 import { type GatewayReportPort } from './payment-ports.ts';
 

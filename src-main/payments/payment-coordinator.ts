@@ -19,9 +19,7 @@ import { isValidAmount } from '../../src-shared/money.ts';
 import { isUnresolved, type DoubtReason } from '../../src-shared/payment-state-machine.ts';
 import { AttemptRepository, type AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
-import type { OrphanRow } from '../reconcile/orphan-repository.ts';
-import { APPROVED_OUTCOMES, terminalFacts } from './approval-recorder.ts';
-import { AttemptOutcome } from './attempt-outcome.ts';
+import { APPROVED_OUTCOMES, AttemptOutcome, terminalFacts } from './attempt-outcome.ts';
 import { AttemptResolution, writeFaultOf, type PaymentLink } from './attempt-resolution.ts';
 import type { lookUpAttempt } from './attempt-resolver.ts';
 import { ANOTHER_PAYMENT_WAITING, stateMessage, TERMINAL_NOT_REACHED, TERMINAL_REFUSED_REQUEST, unresolvedRefusal } from './payment-messages.ts';
@@ -36,8 +34,8 @@ export interface MissingPaymentsPort {
 export interface MissingPaymentsCounts {
   /** Processor charges compared with the journal. */
   rowsChecked?: number;
-  /** Charges newly queued for a manager. */
-  orphaned?: OrphanRow[];
+  /** Charges newly queued for a manager (reconcile's rows: payments never import reconcile). */
+  orphaned?: readonly unknown[];
 }
 
 export type { ReceiptPort } from './attempt-outcome.ts';
@@ -365,11 +363,16 @@ export class PaymentCoordinator {
   async findMissing(opts: { ticketId?: string } = {}): Promise<{ attached: AttemptSnapshot[] } & MissingPaymentsCounts> {
     if (!this.o.missingPayments) return { attached: [] };
     const result = await this.o.missingPayments.findMissing(opts);
-    for (const row of result.attached) {
+    this.announceFound(result.attached);
+    return { ...result, attached: result.attached.map((r) => this.snapshot(r.id)) };
+  }
+
+  /** Attempts Find Missing Payments completed: their resolution stops; each is emitted and its receipt printed. */
+  announceFound(rows: readonly Pick<AttemptRow, 'id'>[]): void {
+    for (const row of rows) {
       this.resolution.clear(row.id);
       this.outcome.announceApproval(this.attempts.get(row.id), 'find_missing');
     }
-    return { ...result, attached: result.attached.map((r) => this.snapshot(r.id)) };
   }
 
   /** Stops retrying and waits for work in progress; PIN pads and the journal stay open (the host owns them). */

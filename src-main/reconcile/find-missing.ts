@@ -21,7 +21,7 @@ import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
 import { isStandingCharge, type GatewayReportRow } from '../gateways/cardknox-client.ts';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
-import { gatewayRowFacts, recordApproval } from '../payments/approval-recorder.ts';
+import { gatewayRowFacts, recordApproval } from '../payments/attempt-outcome.ts';
 import { type GatewayReportPort, type TicketPort } from '../payments/payment-ports.ts';
 import type { OrphanReason, OrphanRepository, OrphanRow } from './orphan-repository.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { terminalFacts } from '../../payments/approval-recorder.ts';
+import { terminalFacts } from '../../payments/attempt-outcome.ts';
 import { AttemptRepository } from '../attempt-repository.ts';
 import { toAttemptSnapshot } from '../../payments/attempt-snapshot.ts';
 import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-support.ts';
