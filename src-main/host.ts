@@ -57,7 +57,7 @@ export interface HostConfig {
   /** Store name and lines printed on receipts (default: the register's name). */
   store?: ReceiptStore;
   /** Payment resolution tuning (tests): lookup timeout, backoff between passes. */
-  payments?: { lookupTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number } };
+  payments?: { lookupTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number }; linkProbeMs?: number };
   /** Injected clock, for deterministic tests. */
   clock?: () => Date;
   /** Injected id generator, for deterministic tests. */
@@ -363,6 +363,7 @@ function buildPayments(o: {
     currency: o.currency,
     version: o.version,
     log: o.log,
+    now: () => journal.now().getTime(),
     onLink: (ok) => coordinator?.linkSeen('gateway', ok),
   });
   const orphans = new OrphanRepository(journal);
@@ -392,14 +393,25 @@ function buildPayments(o: {
     receipts,
     ...(o.tuning?.lookupTimeoutMs !== undefined ? { lookupTimeoutMs: o.tuning.lookupTimeoutMs } : {}),
     ...(o.tuning?.backoff ? { backoff: o.tuning.backoff } : {}),
+    // A PIN pad or gateway seen failing is probed each second while a payment waits on it, so its return is
+    // noticed at once (issue 8: in doubt resolved within 2 s of the link returning, not at a 30 s backoff tick).
+    linkProbeMs: o.tuning?.linkProbeMs ?? 1000,
     log: (e) => o.log(paymentLogLine(e)),
   });
   const c = coordinator;
+  // Only a PIN pad whose status turns from unreachable to connected has come back: a connection that stays up
+  // is no proof that it answers (a PIN pad refusing every frame keeps its TCP link), so it kicks nothing.
+  let lastPad: { id: string; up: boolean } | undefined;
   devices.onChange((h) => {
     const id = h.terminal.id;
     if (!h.terminal.configured || !id) return;
-    if (h.terminal.state === 'connected' || h.terminal.state === 'busy') c.linkSeen({ terminalId: id }, true);
-    else if (h.terminal.state === 'disconnected' || h.terminal.state === 'error') c.linkSeen({ terminalId: id }, false);
+    const up = h.terminal.state === 'connected' || h.terminal.state === 'busy';
+    const down = h.terminal.state === 'disconnected' || h.terminal.state === 'error';
+    if (!up && !down) return;
+    const before = lastPad?.id === id ? lastPad.up : undefined;
+    lastPad = { id, up };
+    if (down) c.linkSeen({ terminalId: id }, false);
+    else if (before === false) c.linkSeen({ terminalId: id }, true);
   });
   return {
     coordinator: c,

@@ -47,6 +47,8 @@ export interface GatewaySwitchOptions {
   currency: string;
   version: string;
   log: (line: string) => void;
+  /** Injected clock (epoch ms) for the probe's window; default Date.now. */
+  now?: () => number;
   /** Told whether each gateway request was answered (true) or failed (false). */
   onLink?: (ok: boolean) => void;
 }
@@ -85,6 +87,12 @@ export class GatewaySwitch implements GatewayReportPort {
 
   report(query: { kind?: 'all' | 'approved'; begin: number; end: number; invoice?: string }): Promise<GatewayReportRow[]> {
     return this.need().report(query);
+  }
+
+  /** The smallest report the gateway answers (an empty window now): resolves when it answers. */
+  async probe(): Promise<void> {
+    const now = (this.o.now ?? Date.now)();
+    await this.need().report({ kind: 'approved', begin: now, end: now });
   }
 
   private need(): CardknoxClient {

@@ -17,8 +17,8 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
   }
 }
 
-async function withRig(fn: (rig: Rig) => Promise<void>, backoff: { initialMs: number; maxMs: number }): Promise<void> {
-  const rig = await startRig({ coordinator: { backoff } });
+async function withRig(fn: (rig: Rig) => Promise<void>, backoff: { initialMs: number; maxMs: number }, linkProbeMs?: number): Promise<void> {
+  const rig = await startRig({ coordinator: { backoff, ...(linkProbeMs !== undefined ? { linkProbeMs } : {}) } });
   try {
     await fn(rig);
   } finally {
@@ -49,6 +49,30 @@ test('PIN pad and gateway back: the attempt waiting 30 s of backoff is resolved 
       assert.equal(rig.charges('R1T1P1').length, 0, 'the processor ledger holds no charge');
     },
     { initialMs: 30_000, maxMs: 30_000 },
+  );
+});
+
+test('with link probing on, links coming back are noticed by the engine itself: resolved long before the 30 s tick', async () => {
+  await withRig(
+    async (rig) => {
+      const t = rig.ticketWith('coffee');
+      const pad = rig.pads.pad1.sim;
+      pad.setFault({ kind: 'hang' });
+      const down = rig.gateway.injectFault({ kind: 'http_5xx', commands: ['report:approved'], times: 'always' });
+      const first = await rig.coordinator.start(t.id, 1000);
+      await until(() => rig.coordinator.resolution.isWorking(first.id) && !rig.coordinator.snapshot(first.id).message.includes('Checking the PIN pad'), 8000, 'first pass');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(rig.coordinator.snapshot(first.id).state, 'in_doubt', 'still down: probes fail, nothing resolves');
+      pad.setFault(null);
+      rig.gateway.clearFaults(down);
+      const back = Date.now();
+      const done = await rig.coordinator.waitForResolution(first.id, 10_000);
+      assert.equal(done.state, 'not_charged');
+      assert.ok(Date.now() - back < 6000, `resolved ${Date.now() - back} ms after the links returned`);
+      assert.equal(rig.charges('R1T1P1').length, 0);
+    },
+    { initialMs: 30_000, maxMs: 30_000 },
+    200,
   );
 });
 

@@ -33,6 +33,10 @@ interface UnresolvedAttempt {
   unjournaled?: WriteFaultCause;
   /** The PIN pad it was sent to. */
   terminalId?: string;
+  /** Links its last pass found silent (keys of linkKey): only their return kicks it. */
+  waitingOn?: Set<string>;
+  /** A link came back while a pass ran: if that pass learns nothing, the next one runs at once, not after backoff. */
+  rerun?: boolean;
 }
 
 /** How the engine is built. */
@@ -50,6 +54,14 @@ export interface AttemptResolutionOptions {
   hostSettleMs: number;
   /** Backoff between passes, ms. Default 1 000 doubling to 30 000. */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * While an attempt waits on a link seen failing, that link is probed this
+   * often (ms; a PIN pad's identify, a tiny gateway report) so its return is
+   * noticed within about this long instead of at the next backoff tick (up to
+   * 30 s). Unset: no probing (link events then come only from requests and the
+   * device service's status probes).
+   */
+  linkProbeMs?: number;
   /** Test seam: replaces the lookup (the chaos run's hasty resolver). */
   resolver?: typeof lookUpAttempt;
   track: (p: Promise<unknown>) => void;
@@ -60,7 +72,9 @@ export interface AttemptResolutionOptions {
 export class AttemptResolution {
   private readonly records = new Map<string, UnresolvedAttempt>();
   /** Links last seen failing: a success on one of them kicks its waiting attempts. */
-  private readonly downLinks = new Set<string>();
+  private readonly downLinks = new Map<string, PaymentLink>();
+  private watch: unknown;
+  private probing = false;
   private closed = false;
 
   constructor(private readonly o: AttemptResolutionOptions) {}
@@ -174,6 +188,7 @@ export class AttemptResolution {
       this.o.timers.clear(r.timer);
       r.timer = undefined;
     }
+    r.rerun = false;
     const pass = this.pass(attemptId).finally(() => {
       const now = this.records.get(attemptId);
       if (now?.pass === pass) now.pass = undefined;
@@ -204,7 +219,8 @@ export class AttemptResolution {
   linkSeen(link: PaymentLink, ok: boolean): void {
     const key = linkKey(link);
     if (!ok) {
-      this.downLinks.add(key);
+      this.downLinks.set(key, link);
+      this.watchLinks();
       return;
     }
     if (!this.downLinks.delete(key)) return;
@@ -214,17 +230,67 @@ export class AttemptResolution {
   /** Checks at once every attempt waiting on the link (a PIN pad: its own attempts; the gateway: all). */
   linkReturned(link: PaymentLink): void {
     if (this.closed) return;
+    const key = linkKey(link);
     for (const [id, r] of this.records) {
-      if (r.pass || r.timer === undefined) continue;
-      if (link !== 'gateway' && r.terminalId !== undefined && r.terminalId !== link.terminalId) continue;
-      this.o.log('link_returned', id, linkKey(link));
+      // Only attempts whose last pass could not reach this link: one that just heard from it learns nothing new.
+      if (!r.waitingOn?.has(key)) continue;
+      if (r.pass) {
+        r.rerun = true;
+        continue;
+      }
+      if (r.timer === undefined) continue;
+      this.o.log('link_returned', id, key);
       this.kick(id);
+    }
+  }
+
+  /** Probes the links seen failing while attempts wait on them (see linkProbeMs). */
+  private watchLinks(): void {
+    const every = this.o.linkProbeMs;
+    if (every === undefined || this.closed || this.watch !== undefined) return;
+    this.watch = this.o.timers.set(() => {
+      this.watch = undefined;
+      void this.probeLinks().finally(() => {
+        if (this.downLinks.size > 0 && [...this.records.values()].some((r) => r.timer !== undefined || r.pass)) this.watchLinks();
+      });
+    }, every);
+  }
+
+  private async probeLinks(): Promise<void> {
+    if (this.probing || this.closed) return;
+    this.probing = true;
+    try {
+      await Promise.all(
+        [...this.downLinks.values()].map(async (link) => {
+          let ok = false;
+          try {
+            if (link === 'gateway') {
+              if (!this.o.gateway?.probe) return;
+              await this.o.gateway.probe();
+            } else {
+              const t = this.o.terminals().get(link.terminalId);
+              if (!t) return;
+              // A report request, not identify(): a PIN pad can answer who it is (or a driver can know it
+              // already) while it refuses transactions; an answered report means lookups work again.
+              await t.lookup(PROBE_REF, { timeoutMs: this.o.lookupTimeoutMs });
+            }
+            ok = true;
+          } catch {
+            ok = false;
+          }
+          this.linkSeen(link, ok);
+        }),
+      );
+    } finally {
+      this.probing = false;
     }
   }
 
   /** Stops retrying; resolves once the passes running now have ended. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watch !== undefined) this.o.timers.clear(this.watch);
+    this.watch = undefined;
     const passes: Promise<unknown>[] = [];
     for (const r of this.records.values()) {
       if (r.timer !== undefined) this.o.timers.clear(r.timer);
@@ -259,7 +325,13 @@ export class AttemptResolution {
       return this.snapshot(attemptId);
     }
     this.setProgress(attemptId, outcome.kind === 'unknown' ? outcome.message : RESOLVING.duplicateNotFound);
-    this.scheduleRetry(attemptId);
+    const r = this.record(attemptId);
+    if (r.rerun) {
+      // A link came back during this pass: ask again now rather than after backoff (once; the flag is spent).
+      r.rerun = false;
+      // After this pass has let go of its record (its finally), so the kick is not joined to it.
+      this.o.timers.set(() => this.kick(attemptId), 0);
+    } else this.scheduleRetry(attemptId);
     return this.snapshot(attemptId);
   }
 
@@ -279,6 +351,10 @@ export class AttemptResolution {
       onStep,
     );
     if (outcome.kind === 'unknown') {
+      const waiting = new Set<string>();
+      if (!outcome.terminalAnswered) waiting.add(linkKey({ terminalId: row.terminalId }));
+      if (!outcome.gatewayAnswered) waiting.add(linkKey('gateway'));
+      this.record(row.id).waitingOn = waiting;
       if (terminal) this.linkSeen({ terminalId: row.terminalId }, outcome.terminalAnswered);
       if (this.o.gateway) this.linkSeen('gateway', outcome.gatewayAnswered);
     }
@@ -307,6 +383,9 @@ export class AttemptResolution {
     return this.o.outcome.snapshot(this.o.attempts.get(attemptId));
   }
 }
+
+/** ECR reference of the link probe's report request: no attempt ever has it (references are R<register>T<ticket>P<slot>). */
+const PROBE_REF = 'LINKPROBE';
 
 /** Default backoff between resolution passes: 1 s doubling to 30 s. */
 export const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 30_000 } as const;

@@ -90,6 +90,8 @@ export interface PaymentCoordinatorOptions {
   lookupTimeoutMs?: number;
   /** Backoff between resolution passes, ms. Default 1 000 doubling to 30 000. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Probe a link seen failing this often while attempts wait on it, ms (see AttemptResolutionOptions.linkProbeMs). Default: no probing. */
+  linkProbeMs?: number;
   /** Gateway window opens this long before the attempt was created, ms. Default 15 min. */
   gatewayWindowMs?: number;
   /**
@@ -152,6 +154,7 @@ export class PaymentCoordinator {
       gatewayWindowMs: opts.gatewayWindowMs ?? 15 * 60_000,
       hostSettleMs: opts.hostSettleMs ?? 90_000,
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.linkProbeMs !== undefined ? { linkProbeMs: opts.linkProbeMs } : {}),
       ...(opts.testSeams?.resolver ? { resolver: opts.testSeams.resolver } : {}),
       track,
       log: (event, attemptId, ecrRef) => this.log({ event, attemptId, ecrRef }),

@@ -21,6 +21,8 @@ export interface GatewayReportPort {
   findByInvoice(invoice: string, begin: number, end: number): Promise<GatewayReportRow[]>;
   /** Every row of a window; rejects when the gateway cannot be asked. */
   report(query: { kind?: 'all' | 'approved'; begin: number; end: number; invoice?: string }): Promise<GatewayReportRow[]>;
+  /** A cheap request that resolves when the gateway answers (link watch); optional. */
+  probe?(): Promise<void>;
 }
 
 /** Timers the coordinator's backoff uses; injectable so tests control time. */
