@@ -341,8 +341,8 @@ interface PaymentRoom {
  * Builds the payment side: the gateway switch, receipts, Find Missing (passed to
  * the coordinator as a port) and the coordinator over the PIN pads in use
  * (looked up per use: devices can be reassigned while the app runs). Link
- * events reach the resolution engine: a PIN pad's status turning ready, or a
- * gateway answer after failures, checks the attempts waiting on it at once.
+ * events reach the resolution engine: a gateway answer after failures, or its
+ * own probe of a link seen failing, checks the attempts waiting on it at once.
  */
 function buildPayments(o: {
   journal: Journal;
@@ -399,20 +399,9 @@ function buildPayments(o: {
     log: (e) => o.log(paymentLogLine(e)),
   });
   const c = coordinator;
-  // Only a PIN pad whose status turns from unreachable to connected has come back: a connection that stays up
-  // is no proof that it answers (a PIN pad refusing every frame keeps its TCP link), so it kicks nothing.
-  let lastPad: { id: string; up: boolean } | undefined;
-  devices.onChange((h) => {
-    const id = h.terminal.id;
-    if (!h.terminal.configured || !id) return;
-    const up = h.terminal.state === 'connected' || h.terminal.state === 'busy';
-    const down = h.terminal.state === 'disconnected' || h.terminal.state === 'error';
-    if (!up && !down) return;
-    const before = lastPad?.id === id ? lastPad.up : undefined;
-    lastPad = { id, up };
-    if (down) c.linkSeen({ terminalId: id }, false);
-    else if (before === false) c.linkSeen({ terminalId: id }, true);
-  });
+  // A PIN pad's or the gateway's return is noticed by the resolution engine's own link probe (a report it must
+  // answer), not by the device status: a PIN pad's connection can come back while it still refuses every frame.
+
   return {
     coordinator: c,
     receipts,
