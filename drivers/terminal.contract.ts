@@ -315,6 +315,7 @@ export function terminalContract(
       const found = await terminal.lookup(ecrRef);
       assert.equal(found.length, 1);
       assert.equal(found[0].transactionType, 'sale');
+      assert.equal(found[0].kind, 'sale');
       assert.equal(found[0].result.outcome, 'approved');
       assert.equal(found[0].result.terminalRef, sale.terminalRef);
       assert.equal(found[0].result.amountApproved, 4321);

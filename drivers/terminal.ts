@@ -44,10 +44,25 @@ export type TerminalOutcome =
   | 'duplicate'
   | 'error';
 
+/**
+ * What a device's transaction record was, in the payment kinds the register
+ * resolves (the driver maps its own wire names to these; 'other' for balance
+ * inquiries, tokenisation and the like, which move no money).
+ */
+export type TerminalTransactionKind = 'sale' | 'refund' | 'void' | 'pre_auth' | 'incremental' | 'capture' | 'adjust' | 'other';
+
 /** A definite answer to a transaction request. */
 export interface TerminalResult {
-  /** Outcome class derived from the result code (one place: the driver). */
+  /**
+   * Outcome class derived from the result code and, where a device reports a
+   * duplicate only in words, its text (one place: the driver).
+   */
   outcome: TerminalOutcome;
+  /**
+   * A decline the device worded as an error (a host or link fault rather than
+   * the issuer's no): the register runs Find Missing Payments to be sure.
+   */
+  declinedByFault?: boolean;
   /** Raw device result code, e.g. "000000". */
   resultCode: string;
   /** Device result text, e.g. "APPROVED". */
@@ -128,8 +143,10 @@ export interface FollowUpRequest extends TransactionRequest {
 
 /** A row of the device's local detail report. */
 export interface TerminalRecord {
-  /** Transaction type as the device names it: sale, return, auth, void… */
+  /** Transaction type as the device names it: sale, return, auth, void… (for logs and reports). */
   transactionType: string;
+  /** The same, as a payment kind the register reasons on. */
+  kind: TerminalTransactionKind;
   /** Final result of that transaction on the device. */
   result: TerminalResult;
   /** True when a later void/reversal cancelled it: an approved but voided record charged nothing. */

@@ -148,3 +148,28 @@ test('a bad register code stops the start with a clear error', () => {
     /must be 1-4 letters or digits/,
   );
 });
+
+test('payment.start honours terminalId: the named PIN pad charges; an id not in use is refused in plain words and nothing is journaled', async () => {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const host = createHost({ journalPath: path.join(dir, 'journal.sqlite'), trainingMode: true, devices: { probeIntervalMs: 0, training: { cardTimeMs: 20 } } });
+  const client = new IpcClient(connectMemoryTransport(createHostDispatcher(host)), { timeoutMs: 10_000 });
+  cleanups.push(() => {
+    client.close();
+    void host.close();
+  });
+  await host.ready;
+  const ticket = await client.call('ticket.create', {});
+  const withLine = await client.call('ticket.addLine', { ticketId: ticket.id, itemId: (await client.call('catalog.list', {}))[0].id, quantity: 1 });
+  await assert.rejects(client.call('payment.start', { ticketId: ticket.id, amount: withLine.due, terminalId: 'pad-in-the-back' }), (e: unknown) => {
+    assert.ok(e instanceof IpcError);
+    assert.equal(e.code, 'terminal_not_configured');
+    assert.doesNotMatch(e.message, /pad-in-the-back|training-pin-pad/, 'no device ids in the cashier words');
+    return true;
+  });
+  assert.deepEqual(await client.call('payment.listForTicket', { ticketId: ticket.id }), [], 'a refused PIN pad leaves no attempt');
+  const padId = host.status().terminal.id!;
+  const paid = await client.call('payment.start', { ticketId: ticket.id, amount: withLine.due, terminalId: padId });
+  assert.equal(paid.state, 'approved');
+  assert.equal(paid.terminalId, padId);
+});

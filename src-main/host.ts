@@ -8,18 +8,30 @@ import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts'
 import type { AppInfo, RecoveryNotice, StatusSnapshot } from '../src-shared/domain.ts';
 import { redactForLog, redactText } from './ipc/log-redaction.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
+import { journalHandlers } from './journal/journal-handlers.ts';
+import { AttemptRepository } from './journal/attempt-repository.ts';
 import { DeviceRepository } from './devices/device-repository.ts';
+import { deviceHandlers } from './devices/device-handlers.ts';
 import { DeviceService, type TrainingMode } from './devices/device-service.ts';
 import { trainingLedgerPath, type TrainingOptions } from './devices/training-devices.ts';
-import { loadCatalog } from './tickets/catalog.ts';
-import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts';
+import { installTrainingHook, trainingHandlers } from './devices/training-handlers.ts';
 import { TrainingScenarios } from './devices/training-scenarios.ts';
-import { gatewayFromEnv, PaymentServices, type GatewayConfig, type PaymentServicesOptions } from './payment-services.ts';
+import { gatewayFromEnv, GatewaySwitch, type GatewayConfig } from './gateways/gateway-switch.ts';
+import { PaymentCoordinator, type PaymentLogEntry } from './payments/payment-coordinator.ts';
+import { paymentHandlers } from './payments/payment-handlers.ts';
+import { MissingPaymentFinder } from './reconcile/find-missing.ts';
+import { OrphanRepository } from './reconcile/orphan-repository.ts';
+import { reconcileHandlers } from './reconcile/reconcile-handlers.ts';
 import type { ReceiptStore } from './receipts/receipt-builder.ts';
+import { receiptHandlers } from './receipts/receipt-handlers.ts';
+import { ReceiptService } from './receipts/receipt-service.ts';
+import { loadCatalog } from './tickets/catalog.ts';
+import { ticketHandlers } from './tickets/ticket-handlers.ts';
+import { TicketService, type RegisterConfig } from './tickets/ticket-service.ts';
 import type { StaffActor } from '../src-shared/staff.ts';
 import type { HandlerContext } from '../src-shared/ipc-contract.ts';
 import { StaffService } from './staff/staff-service.ts';
-import { createManagerGuard, createStaffHandlers, managerActor } from './staff/staff-handlers.ts';
+import { createManagerGuard, createStaffHandlers } from './staff/staff-handlers.ts';
 import { bindStaffCards } from './staff/staff-card-sign-in.ts';
 import type { ScryptParams } from './staff/pin-hash.ts';
 import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
@@ -52,7 +64,7 @@ export interface HostConfig {
   /** Store name and lines printed on receipts (default: the register's name). */
   store?: ReceiptStore;
   /** Payment resolution tuning (tests): lookup timeout, backoff between passes. */
-  payments?: PaymentServicesOptions['tuning'];
+  payments?: { lookupTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number }; linkProbeMs?: number };
   /** Injected clock, for deterministic tests. */
   clock?: () => Date;
   /** Injected id generator, for deterministic tests. */
@@ -81,8 +93,8 @@ export interface Host {
   ready: Promise<void>;
   /** Resolves after start-up recovery's first pass over attempts a crash left sent or in doubt; never rejects. */
   recovered: Promise<void>;
-  /** Payments, Find Missing, orphans and receipts; undefined when the journal could not be opened. */
-  payments: PaymentServices | undefined;
+  /** The payment coordinator (sale path, resolution, outcomes); undefined when the journal could not be opened. */
+  payments: PaymentCoordinator | undefined;
   status(): StatusSnapshot;
   /** Stops devices and simulators and closes the journal; await it before exiting. */
   close(): Promise<void>;
@@ -112,7 +124,7 @@ export function createHost(config: HostConfig = {}): Host {
   let journal: Journal | undefined;
   let tickets: TicketService | undefined;
   let journalProblem: AppError | undefined;
-  let payments: PaymentServices | undefined;
+  let payments: PaymentRoom | undefined;
   let staff: StaffService | undefined;
   try {
     journal = openJournal({ path: journalPath, clock: config.clock, newId: config.newId });
@@ -175,11 +187,11 @@ export function createHost(config: HostConfig = {}): Host {
   journal?.onWriteHealthChange(pushStatus);
 
   const log = (line: string) => process.stderr.write(`host: ${redactText(line)}\n`);
+  const scenarios = new TrainingScenarios(() => devices.training(), { cancelAfterSeconds, answerWaitSeconds: Math.ceil(trainingSaleMs / 1000) }, register.code);
   if (journal && tickets) {
-    const t = tickets;
-    payments = new PaymentServices({
+    payments = buildPayments({
       journal,
-      tickets: t,
+      tickets,
       devices,
       registerCode: register.code,
       currency,
@@ -189,16 +201,10 @@ export function createHost(config: HostConfig = {}): Host {
       tuning: config.payments,
       log,
     });
-    payments.coordinator.onAttemptChanged((a) => {
-      hub.emit('payment.changed', a);
-      // A settled ticket was already announced by the ticket service; a partial approval leaves it open and changed.
-      if (a.state === 'approved') {
-        const ticket = t.get(a.ticketId);
-        if (ticket.status === 'open') hub.emit('ticket.changed', ticket);
-      }
-    });
+    // Ticket changes (a settlement, a partial approval) are announced by the ticket service itself.
+    payments.coordinator.onAttemptChanged((a) => hub.emit('payment.changed', a));
+    installTrainingHook(scenarios, payments.coordinator);
   }
-  const scenarios = new TrainingScenarios(() => devices.training(), { cancelAfterSeconds, answerWaitSeconds: Math.ceil(trainingSaleMs / 1000) }, register.code);
 
   function status(): StatusSnapshot {
     const d = devices.health();
@@ -230,8 +236,8 @@ export function createHost(config: HostConfig = {}): Host {
     journal?.assertWritable();
   }
 
-  /** The payment services, or the journal's refusal. */
-  function pay(): PaymentServices {
+  /** The payment room, or the journal's refusal. */
+  function pay(): PaymentRoom {
     service();
     if (payments) return payments;
     throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
@@ -258,73 +264,33 @@ export function createHost(config: HostConfig = {}): Host {
   const requireManager = createManagerGuard(staffService);
   bindStaffCards(devices, () => staff);
 
+  // The composed object is typed Handlers: a command no domain handles is a compile error.
   const handlers: Handlers = {
     ...createStaffHandlers(staffService),
     'app.info': () => info(),
     'status.get': () => status(),
-    'catalog.list': () => service().catalog(),
-    'ticket.create': () => service().create(),
-    'ticket.get': ({ ticketId }) => service().get(ticketId),
-    'ticket.listOpen': () => service().listOpen(),
-    'ticket.addLine': ({ ticketId, itemId, quantity }) => service().addLine(ticketId, itemId, quantity),
-    'ticket.removeLine': ({ ticketId, lineId }) => service().removeLine(ticketId, lineId),
-    'ticket.void': ({ ticketId }) => service().void(ticketId),
-    'ticket.history': ({ query }) => service().historyToday(query),
-    'ticket.events': ({ ticketId }) => service().events(ticketId),
-    'tender.cash': ({ ticketId, amountTendered, confirmMatchingInDoubt }) => {
-      takingPayments();
-      // What is applied is at most the amount due: that is the figure a re-rung customer's card may already have paid.
-      const due = service().get(ticketId).due;
-      service().checkMatchingInDoubt(ticketId, Math.min(due, amountTendered), confirmMatchingInDoubt);
-      const result = service().tenderCash(ticketId, amountTendered);
-      if (result.ticket.status === 'paid') pay().printAfterCash(ticketId);
-      return result;
-    },
-    'payment.start': async ({ ticketId, amount, terminalId, confirmMatchingInDoubt }) => {
-      const p = pay();
-      takingPayments();
-      service().checkMatchingInDoubt(ticketId, amount, confirmMatchingInDoubt);
-      // The training fault meant for this payment is armed now, so no status probe spends it first.
-      const disarm = scenarios.armForSale();
-      let started = false;
-      const stop = p.coordinator.onAttemptChanged((a) => {
-        if (a.ticketId === ticketId && a.state === 'sent') started = true;
-      });
-      try {
-        return await p.coordinator.start(ticketId, amount, terminalId);
-      } catch (err) {
-        if (!started) disarm();
-        throw err;
-      } finally {
-        stop();
-      }
-    },
-    'payment.cancel': ({ attemptId }) => pay().coordinator.cancel(attemptId),
-    'payment.listForTicket': ({ ticketId }) => pay().attemptsOf(ticketId),
-    'payment.listUnresolved': () => {
-      const p = pay();
-      const ids = new Set(service().unresolvedAttempts().map((a) => a.id));
-      const tickets = [...new Set(service().unresolvedAttempts().map((a) => a.ticketId))];
-      return tickets.flatMap((id) => p.attemptsOf(id)).filter((a) => ids.has(a.id));
-    },
-    'recovery.notices': () => recoveryNotices(),
-    'reconcile.findMissing': ({ ticketId }) => pay().findMissing(ticketId),
-    'orphan.list': () => pay().orphanList(),
-    'receipt.reprint': ({ ticketId }) => pay().reprint(ticketId),
-    'receipt.last': ({ ticketId }) => pay().lastReceipt(ticketId),
-    'training.simulate': ({ scenario }) => scenarios.simulate(scenario),
-    'device.list': () => devices.list(),
-    // Manager-only (the dispatcher ran requireManager): each change's event names the manager as actor.
-    'device.save': ({ deviceId, device }, ctx) => devices.save(deviceId, device, managerActor(ctx).staffId),
-    'device.remove': ({ deviceId }, ctx) => devices.remove(deviceId, managerActor(ctx).staffId),
-    'device.assign': ({ deviceId, assigned }, ctx) => devices.assign(deviceId, assigned, managerActor(ctx).staffId),
-    'device.test': (req, ctx) => devices.test(req, managerActor(ctx).staffId),
-    'journal.verify': (_req, ctx) => {
-      managerActor(ctx);
+    ...ticketHandlers(service),
+    ...paymentHandlers({
+      tickets: service,
+      coordinator: () => pay().coordinator,
+      takingPayments,
+      printAfterCash: (ticketId) => pay().receipts.printInBackground(ticketId),
+      recoveryNotices: () => recoveryNotices(),
+    }),
+    ...reconcileHandlers({
+      tickets: service,
+      coordinator: () => pay().coordinator,
+      finder: () => pay().finder,
+      orphans: () => pay().orphans,
+      gatewayConfigured: () => pay().gateway.configured(),
+    }),
+    ...receiptHandlers({ tickets: service, receipts: () => pay().receipts }),
+    ...trainingHandlers(scenarios),
+    ...deviceHandlers(devices),
+    ...journalHandlers(() => {
       service();
-      // Off the host's thread: a long verify must never delay a PIN pad's answer (issue 10 §3).
-      return journal!.verifyOffThread();
-    },
+      return journal!;
+    }),
     ...createSettlementHandlers({
       journal: () => {
         service();
@@ -343,7 +309,7 @@ export function createHost(config: HostConfig = {}): Host {
     const t = tickets;
     const p = payments;
     return recoveredIds.flatMap(({ attemptId, ticketId }) => {
-      const a = p.attemptsOf(ticketId).find((x) => x.id === attemptId);
+      const a = p.coordinator.attemptsOf(ticketId).find((x) => x.id === attemptId);
       if (!a) return [];
       return [{ attemptId, ticketId, ticketNumber: t.get(ticketId).number, amount: a.amountRequested, currency: a.currency, state: a.state, message: a.message }];
     });
@@ -378,7 +344,7 @@ export function createHost(config: HostConfig = {}): Host {
     ready,
     recovered,
     get payments() {
-      return payments;
+      return payments?.coordinator;
     },
     status,
     close() {
@@ -404,6 +370,100 @@ export function createHost(config: HostConfig = {}): Host {
       return closing;
     },
   };
+}
+
+/** The payment side of one register: built over one journal and the device service. */
+interface PaymentRoom {
+  coordinator: PaymentCoordinator;
+  receipts: ReceiptService;
+  finder: MissingPaymentFinder;
+  orphans: OrphanRepository;
+  gateway: GatewaySwitch;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the payment side: the gateway switch, receipts, Find Missing (passed to
+ * the coordinator as a port) and the coordinator over the PIN pads in use
+ * (looked up per use: devices can be reassigned while the app runs). Link
+ * events reach the resolution engine: a gateway answer after failures, or its
+ * own probe of a link seen failing, checks the attempts waiting on it at once.
+ */
+function buildPayments(o: {
+  journal: Journal;
+  tickets: TicketService;
+  devices: DeviceService;
+  registerCode: string;
+  currency: string;
+  gateway?: GatewayConfig;
+  store: ReceiptStore;
+  version: string;
+  tuning?: HostConfig['payments'];
+  log: (line: string) => void;
+}): PaymentRoom {
+  const { journal, tickets, devices } = o;
+  let coordinator: PaymentCoordinator | undefined;
+  const gateway = new GatewaySwitch(devices, {
+    gateway: o.gateway,
+    currency: o.currency,
+    version: o.version,
+    log: o.log,
+    now: () => journal.now().getTime(),
+    onLink: (ok) => coordinator?.linkSeen('gateway', ok),
+  });
+  const orphans = new OrphanRepository(journal);
+  const receipts = new ReceiptService({
+    journal,
+    printer: () => devices.printer() ?? null,
+    training: () => devices.health().trainingMode,
+    store: o.store,
+    log: (e) => o.log(`receipts: ${e.event}${e.ticketId ? ` ticket=${e.ticketId}` : ''}${e.attemptId ? ` attempt=${e.attemptId}` : ''}${e.detail ? ` ${e.detail}` : ''}`),
+  });
+  const attempts = new AttemptRepository(journal);
+  const finder = new MissingPaymentFinder({ journal, attempts, tickets, orphans, gateway, registerCode: o.registerCode });
+  coordinator = new PaymentCoordinator({
+    journal,
+    tickets,
+    attempts,
+    registerCode: o.registerCode,
+    // Every PIN pad in use on this register; payment.start names one of them (or gets the first).
+    terminals: () => {
+      const t = devices.activeTerminal();
+      return t ? [t] : [];
+    },
+    gateway,
+    // After every payment error; without a gateway it only logs that it could not ask.
+    missingPayments: finder,
+    autoFindMissing: true,
+    receipts,
+    ...(o.tuning?.lookupTimeoutMs !== undefined ? { lookupTimeoutMs: o.tuning.lookupTimeoutMs } : {}),
+    ...(o.tuning?.backoff ? { backoff: o.tuning.backoff } : {}),
+    // A PIN pad or gateway seen failing is probed each second while a payment waits on it, so its return is
+    // noticed at once (issue 8: in doubt resolved within 2 s of the link returning, not at a 30 s backoff tick).
+    linkProbeMs: o.tuning?.linkProbeMs ?? 1000,
+    log: (e) => o.log(paymentLogLine(e)),
+  });
+  const c = coordinator;
+  // A PIN pad's or the gateway's return is noticed by the resolution engine's own link probe (a report it must
+  // answer), not by the device status: a PIN pad's connection can come back while it still refuses every frame.
+
+  return {
+    coordinator: c,
+    receipts,
+    finder,
+    orphans,
+    gateway,
+    async close() {
+      await c.close();
+      await receipts.close();
+    },
+  };
+}
+
+function paymentLogLine(e: PaymentLogEntry): string {
+  return ['payments:', e.event, e.attemptId && `attempt=${e.attemptId}`, e.ticketId && `ticket=${e.ticketId}`, e.ecrRef && `ref=${e.ecrRef}`, e.detail]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Health of an open journal: its background integrity check decides. */

@@ -14,7 +14,10 @@ import {
   isStatusFrame,
   entryModeFromCode,
   entryModeToCode,
+  isDeclineByFault,
+  outcomeForAnswer,
   outcomeForResultCode,
+  transactionKindOf,
   redactPans,
   type PaxCreditRequest,
   type PaxRequest,
@@ -229,6 +232,28 @@ test('result codes map to outcomes in one place', () => {
     '': 'error',
   };
   for (const [code, outcome] of Object.entries(expected)) assert.equal(outcomeForResultCode(code), outcome, code);
+});
+
+test('a duplicate worded behind a decline or error code is a duplicate; a worded fault is flagged; an approval is never reread', () => {
+  assert.equal(outcomeForAnswer('000100', 'DECLINED DUPLICATE'), 'duplicate');
+  assert.equal(outcomeForAnswer('100001', 'Duplicate Transaction'), 'duplicate');
+  assert.equal(outcomeForAnswer('000100', 'DECLINED'), 'declined');
+  assert.equal(outcomeForAnswer('000000', 'APPROVED DUPLICATE CHECK OFF'), 'approved');
+  assert.equal(isDeclineByFault('declined', 'HOST ERROR'), true);
+  assert.equal(isDeclineByFault('declined', 'DECLINED'), false);
+  assert.equal(isDeclineByFault('error', 'ERROR'), false);
+});
+
+test('PAX transaction types map to the payment kinds the register resolves', () => {
+  assert.equal(transactionKindOf('sale'), 'sale');
+  assert.equal(transactionKindOf('forced'), 'sale');
+  assert.equal(transactionKindOf('return'), 'refund');
+  assert.equal(transactionKindOf('auth'), 'pre_auth');
+  assert.equal(transactionKindOf('post_auth'), 'capture');
+  // A void of a sale is not a sale: it must never be read as the sale's approval.
+  assert.equal(transactionKindOf('void_sale'), 'void');
+  assert.equal(transactionKindOf('balance'), 'other');
+  assert.equal(transactionKindOf(undefined), 'other');
 });
 
 test('card type and entry mode codes map both ways', () => {

@@ -8,7 +8,7 @@
 
 import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
 import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
-import type { TerminalOutcome, TerminalPrompt } from '../terminal.ts';
+import type { TerminalOutcome, TerminalPrompt, TerminalTransactionKind } from '../terminal.ts';
 import { PaxFrameError, type Field } from './pax-frame.ts';
 import {
   PAX_PROTOCOL_VERSION,
@@ -146,6 +146,48 @@ export function outcomeForResultCode(code: string): TerminalOutcome {
     default:
       // 100001 terminal timeout, 100003 format error and every unknown code.
       return 'error';
+  }
+}
+
+/**
+ * The outcome of a transaction answer from its code and text. The code decides,
+ * except that a host's duplicate refusal can pass through the PIN pad as a plain
+ * decline or error (code 000100 / 100001…) carrying the host's words, e.g.
+ * Cardknox's "Duplicate Transaction" (src-main/gateways/cardknox-protocol.ts,
+ * isDuplicateText): that still means "already charged", not "not charged".
+ */
+export function outcomeForAnswer(code: string, text: string): TerminalOutcome {
+  const outcome = outcomeForResultCode(code);
+  if ((outcome === 'declined' || outcome === 'error') && /duplicate/i.test(text)) return 'duplicate';
+  return outcome;
+}
+
+/** A decline the PIN pad worded as an error: a host or link fault rather than the issuer's refusal. */
+export function isDeclineByFault(outcome: TerminalOutcome, text: string): boolean {
+  return outcome === 'declined' && /error/i.test(text);
+}
+
+/** The payment kind of a PAX transaction type (a void of either kind is a void; a forced sale is a sale). */
+export function transactionKindOf(type: PaxTransType | undefined): TerminalTransactionKind {
+  switch (type) {
+    case 'sale':
+    case 'forced':
+      return 'sale';
+    case 'return':
+      return 'refund';
+    case 'auth':
+      return 'pre_auth';
+    case 'post_auth':
+      return 'capture';
+    case 'adjust':
+      return 'adjust';
+    case 'void':
+    case 'void_sale':
+    case 'void_return':
+    case 'reversal':
+      return 'void';
+    default:
+      return 'other';
   }
 }
 

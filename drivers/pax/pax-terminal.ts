@@ -31,7 +31,9 @@ import {
   decodeStatusReport,
   encodeRequest,
   isStatusFrame,
-  outcomeForResultCode,
+  isDeclineByFault,
+  outcomeForAnswer,
+  transactionKindOf,
   redactPans,
   type PaxCreditRequest,
   type PaxCreditResponse,
@@ -218,6 +220,7 @@ export class PaxTerminal implements PaymentTerminal {
       if (!r || (r.trace.ecrRef !== undefined && r.trace.ecrRef !== ecrRef)) continue;
       records.push({
         transactionType: r.transType ?? 'unknown',
+        kind: transactionKindOf(r.transType),
         result: this.toResult(r, r.resultCode, r.resultText, ecrRef),
         voided: r.additional.VOIDED === '1',
       });
@@ -362,8 +365,10 @@ export class PaxTerminal implements PaymentTerminal {
   }
 
   private toResult(body: PaxTransactionBody, resultCode: string, resultText: string, ecrRef: string): TerminalResult {
+    const outcome = outcomeForAnswer(resultCode, resultText);
     return {
-      outcome: outcomeForResultCode(resultCode),
+      outcome,
+      ...(isDeclineByFault(outcome, resultText) ? { declinedByFault: true } : {}),
       resultCode,
       resultText,
       ecrRef: body.trace.ecrRef ?? ecrRef,

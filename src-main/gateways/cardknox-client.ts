@@ -155,6 +155,30 @@ export interface GatewayReportRow {
   entryMode?: EntryMode;
 }
 
+/**
+ * True for a report row that holds money taken for a sale: approved and not
+ * voided, its xCommand a sale, an authorisation or a capture (cc:sale,
+ * cc:authonly, cc:capture; an empty command is an older report's sale).
+ * Gateway knowledge, so it lives with the client, not in payments.
+ */
+export function isStandingCharge(row: GatewayReportRow): boolean {
+  return row.result === 'approved' && !row.voided && (row.command === '' || /sale|auth|capture/i.test(row.command));
+}
+
+/** What a report row's xCommand did, in the payment kinds the register resolves. */
+export type GatewayRowKind = 'sale' | 'pre_auth' | 'capture' | 'refund' | 'void' | 'other';
+
+/** The kind of a report row from its xCommand (cc:sale, cc:authonly, cc:capture, cc:refund, cc:void…; empty: an older report's sale). */
+export function gatewayRowKind(row: Pick<GatewayReportRow, 'command'>): GatewayRowKind {
+  const c = row.command.toLowerCase();
+  if (c === '' || c.endsWith(':sale') || c === 'sale') return 'sale';
+  if (c.includes('capture')) return 'capture';
+  if (c.includes('void')) return 'void';
+  if (c.includes('refund') || c.includes('credit')) return 'refund';
+  if (c.includes('auth')) return 'pre_auth';
+  return 'other';
+}
+
 /** A report page kept on returning rows already seen: more than a page share one instant. */
 export class GatewayReportPagingError extends GatewayMalformedResponseError {}
 

@@ -2,7 +2,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.ts';
-import { ATTEMPT_RAW_KEYS, AttemptRepository, attemptFromRaw, toAttemptSnapshot, type NewAttempt } from './attempt-repository.ts';
+import { ATTEMPT_RAW_KEYS, AttemptRepository, attemptFromRaw, type NewAttempt } from './attempt-repository.ts';
+import { toAttemptSnapshot } from '../payments/attempt-snapshot.ts';
 import { canonicalJson } from './event-log.ts';
 import { journalTestTicket, openTestJournal, tempDir } from './journal-test-support.ts';
 import { openJournal, type Journal } from './journal.ts';
@@ -39,7 +40,7 @@ test('an attempt is journaled created, then each transition writes the row and i
   assert.deepEqual(eventTypes(journal, a.id), ['created', 'send', 'doubt', 'approve']);
   const dump = (journal.db.prepare('SELECT group_concat(payload) AS p FROM events').get() as { p: string }).p;
   assert.equal(dump.includes('4111111111111111'), false);
-  assert.equal(toAttemptSnapshot(done).message, 'Approved.');
+  assert.match(toAttemptSnapshot(done).message, /^Approved: /, 'the snapshot carries the cashier words of payment-messages.ts');
   assert.equal(journal.verify().ok, true);
   journal.close();
 });

@@ -225,7 +225,8 @@ export class AttemptRepository {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new AppError(
           'attempt_unresolved',
-          'Another card payment on this ticket is still waiting for its answer. Resolve it first (the app checks the terminal and the gateway).',
+          // Data, not words: the payment side says it to the cashier (payment-messages.ts).
+          'payment_attempts_one_unresolved refused a second unresolved attempt on the ticket',
           { attemptId: id, ticketId: current.ticketId },
         );
       }
@@ -335,45 +336,4 @@ function eventPayload(r: AttemptRow, from?: AttemptState, event?: AttemptEvent):
 function sortedEvent(e: AttemptEvent): Record<string, unknown> {
   const { type, ...rest } = e;
   return { ...rest, type };
-}
-
-const MESSAGES: Record<AttemptState, string> = {
-  created: 'Getting the terminal ready…',
-  sent: 'Please complete the payment on the terminal.',
-  approved: 'Approved.',
-  declined: 'The card was declined. Ask for another card or another way to pay.',
-  aborted: 'The payment was cancelled; the card was not charged.',
-  in_doubt: 'The card may have been charged. Checking with the terminal and the processor…',
-  not_charged: 'The card was not charged. You can try again.',
-  abandoned: 'The payment was not started; the card was not charged.',
-  reversed: 'The payment was reversed; the money goes back to the card.',
-};
-
-/** The snapshot the payment screen shows, with plain words for the cashier. */
-export function toAttemptSnapshot(r: AttemptRow): AttemptSnapshot {
-  const s: AttemptSnapshot = {
-    id: r.id,
-    ticketId: r.ticketId,
-    slot: r.slot,
-    ecrRef: r.ecrRef,
-    terminalId: r.terminalId,
-    state: r.state,
-    amountRequested: r.amountRequested,
-    amountApproved: r.amountApproved,
-    currency: r.currency,
-    message: MESSAGES[r.state],
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
-  if (r.authCode !== null) s.authCode = r.authCode;
-  if (r.hostRef !== null) s.hostRef = r.hostRef;
-  if (r.hostReferenceNumber != null) s.hostReferenceNumber = r.hostReferenceNumber;
-  if (r.maskedPan !== null) s.maskedPan = r.maskedPan;
-  if (r.cardBrand !== null) s.cardBrand = r.cardBrand;
-  if (r.entryMode !== null) s.entryMode = r.entryMode;
-  if (r.resultCode !== null) s.resultCode = r.resultCode;
-  if (r.resultText !== null) s.resultText = r.resultText;
-  if (r.approvalSource !== null) s.approvalSource = r.approvalSource;
-  if (r.doubtReason !== null) s.doubtReason = r.doubtReason;
-  return s;
 }

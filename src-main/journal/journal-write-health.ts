@@ -34,7 +34,7 @@ export function writeFaultCause(err: unknown): WriteFaultCause | undefined {
 }
 
 /** What a cashier or manager does about each cause. */
-const WHAT_TO_DO: Record<WriteFaultCause, string> = {
+export const WHAT_TO_DO: Record<WriteFaultCause, string> = {
   'disk full': 'free space on the disk that holds it',
   'read-only': 'make the journal file and its folder writable again (a manager or support can do this)',
   'disk error': 'check the disk that holds it, or contact support',
@@ -48,10 +48,6 @@ export function writeFault(cause: WriteFaultCause): WriteFault {
   };
 }
 
-/** What the cashier sees on a payment whose outcome could not be journaled. */
-export function unjournaledPaymentMessage(cause: WriteFaultCause): string {
-  return `The card may have been charged; the journal cannot be written (${cause}): ${WHAT_TO_DO[cause]}, nothing will be charged again.`;
-}
 
 /** The watch's look at the file and its folder: a fault it can see without writing, or undefined. */
 export function watchedFault(file: string): WriteFaultCause | undefined {

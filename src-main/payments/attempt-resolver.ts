@@ -4,11 +4,12 @@
 // "Not charged" needs both sources to have answered and both to hold no
 // approval: one silent source keeps the attempt in doubt.
 
-import type { PaymentTerminal, TerminalRecord } from '../../drivers/terminal.ts';
-import type { AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
-import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './approval-recorder.ts';
+import type { PaymentTerminal, TerminalRecord, TerminalTransactionKind } from '../../drivers/terminal.ts';
+import { gatewayRowKind, type GatewayReportRow, type GatewayRowKind } from '../gateways/cardknox-client.ts';
+import type { AttemptKind, AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
+import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './attempt-outcome.ts';
 import { RESOLVING } from './payment-messages.ts';
-import { isStandingCharge, type GatewayReportPort } from './payment-ports.ts';
+import { type GatewayReportPort } from './payment-ports.ts';
 
 /** What one resolution pass learnt. */
 export type LookupOutcome =
@@ -34,29 +35,52 @@ export interface LookupDeps {
 }
 
 /**
+ * Which records hold the approval of an attempt of each kind: on the PIN pad
+ * (the driver's typed record kind) and at the gateway (the report row's kind).
+ * A sale is also found as a captured pre-authorisation at the gateway, since
+ * some gateways report a captured sale that way.
+ */
+export const APPROVAL_MATCHERS: Readonly<Record<AttemptKind, { terminal: readonly TerminalTransactionKind[]; gateway: readonly GatewayRowKind[] }>> = {
+  sale: { terminal: ['sale'], gateway: ['sale', 'pre_auth', 'capture'] },
+  refund: { terminal: ['refund'], gateway: ['refund'] },
+  void: { terminal: ['void'], gateway: ['void'] },
+  auth: { terminal: ['pre_auth'], gateway: ['pre_auth'] },
+  incremental: { terminal: ['incremental', 'pre_auth'], gateway: ['pre_auth'] },
+  capture: { terminal: ['capture'], gateway: ['capture'] },
+};
+
+/** The approved gateway row of this invoice for an attempt of this kind, if any (a voided approval holds no money). */
+export function approvedGatewayRow(rows: readonly GatewayReportRow[], invoice: string, kind: AttemptKind = 'sale'): GatewayReportRow | undefined {
+  const kinds = APPROVAL_MATCHERS[kind].gateway;
+  return rows.find((r) => r.invoice === invoice && r.result === 'approved' && (kind === 'void' || !r.voided) && kinds.includes(gatewayRowKind(r)));
+}
+
+/**
  * True when the PIN pad holds a finished sale for this reference whose host
  * outcome it does not know (e.g. 100001, it timed out waiting for the bank):
  * the bank may still approve it after the PIN pad gave up.
  */
-export function hostOutcomeUncertain(records: TerminalRecord[], ecrRef: string): boolean {
+export function hostOutcomeUncertain(records: TerminalRecord[], ecrRef: string, kind: AttemptKind = 'sale'): boolean {
+  const kinds = APPROVAL_MATCHERS[kind].terminal;
   return records.some(
-    (r) => r.result.outcome === 'error' && /sale/i.test(r.transactionType) && (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
+    (r) => r.result.outcome === 'error' && kinds.includes(r.kind) && (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
   );
 }
 
-/** The approved sale record for this ECR reference in a terminal's answer, if any. */
-export function approvedRecord(records: TerminalRecord[], ecrRef: string): TerminalRecord | undefined {
+/** The approved record of this kind (default: a sale) for this ECR reference in a terminal's answer, if any. */
+export function approvedRecord(records: TerminalRecord[], ecrRef: string, kind: AttemptKind = 'sale'): TerminalRecord | undefined {
+  const kinds = APPROVAL_MATCHERS[kind].terminal;
   return records.find(
     (r) =>
       APPROVED_OUTCOMES.includes(r.result.outcome) &&
       // An approval voided on the device is no longer a charge.
       r.voided !== true &&
-      /sale/i.test(r.transactionType) &&
+      kinds.includes(r.kind) &&
       (r.result.ecrRef === '' || r.result.ecrRef === ecrRef),
   );
 }
 
-/** Asks the terminal, then the gateway; reports each step through onStep. */
+/** Asks the terminal, then the gateway, for the attempt's own kind of record; reports each step through onStep. */
 export async function lookUpAttempt(
   attempt: AttemptRow,
   deps: LookupDeps,
@@ -69,8 +93,8 @@ export async function lookUpAttempt(
     try {
       const records = await deps.terminal.lookup(attempt.ecrRef, { timeoutMs: deps.lookupTimeoutMs });
       terminalAnswered = true;
-      hostUncertain = hostOutcomeUncertain(records, attempt.ecrRef);
-      const found = approvedRecord(records, attempt.ecrRef);
+      hostUncertain = hostOutcomeUncertain(records, attempt.ecrRef, attempt.kind);
+      const found = approvedRecord(records, attempt.ecrRef, attempt.kind);
       if (found) return { kind: 'approved', source: 'terminal_lookup', facts: terminalFacts(found.result, attempt.amountRequested) };
     } catch {
       terminalAnswered = false; // unreachable or unreadable: keep asking later
@@ -84,7 +108,7 @@ export async function lookUpAttempt(
       const begin = Date.parse(attempt.createdAt) - deps.gatewayWindowMs;
       const rows = await deps.gateway.findByInvoice(attempt.invoice, begin, Math.max(deps.now, begin) + 60_000);
       gatewayAnswered = true;
-      const found = rows.find((r) => r.invoice === attempt.invoice && isStandingCharge(r));
+      const found = approvedGatewayRow(rows, attempt.invoice, attempt.kind);
       if (found) return { kind: 'approved', source: 'gateway_lookup', facts: gatewayRowFacts(found) };
     } catch {
       gatewayAnswered = false;

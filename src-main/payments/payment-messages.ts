@@ -4,6 +4,7 @@
 
 import type { AttemptState } from '../../src-shared/payment-state-machine.ts';
 import { formatMoney } from '../../src-shared/money.ts';
+import { WHAT_TO_DO, type WriteFaultCause } from '../journal/journal-write-health.ts';
 
 /** Messages shown while an attempt's outcome is being resolved. */
 export const RESOLVING = {
@@ -67,3 +68,12 @@ export const TERMINAL_REFUSED = 'The PIN pad refused the request, so the card wa
 
 /** The driver refused the request before sending it. */
 export const TERMINAL_REFUSED_REQUEST = 'The PIN pad driver refused the request before sending it, so the card was not charged.';
+
+/** A second card payment raced the first on one ticket (the journal's unique index refused it). */
+export const ANOTHER_PAYMENT_WAITING =
+  'Another card payment on this ticket is still waiting for its answer. Resolve it first (the app checks the PIN pad and the gateway).';
+
+/** What the cashier sees on a payment whose outcome could not be journaled. */
+export function unjournaledPaymentMessage(cause: WriteFaultCause): string {
+  return `The card may have been charged; the journal cannot be written (${cause}): ${WHAT_TO_DO[cause]}, nothing will be charged again.`;
+}

@@ -21,6 +21,8 @@ export interface GatewayReportPort {
   findByInvoice(invoice: string, begin: number, end: number): Promise<GatewayReportRow[]>;
   /** Every row of a window; rejects when the gateway cannot be asked. */
   report(query: { kind?: 'all' | 'approved'; begin: number; end: number; invoice?: string }): Promise<GatewayReportRow[]>;
+  /** A cheap request that resolves when the gateway answers (link watch); optional. */
+  probe?(): Promise<void>;
 }
 
 /** Timers the coordinator's backoff uses; injectable so tests control time. */
@@ -40,8 +42,3 @@ export const REAL_TIMERS: Timers = {
     clearTimeout(handle as NodeJS.Timeout);
   },
 };
-
-/** True for a gateway row that holds money taken for a sale: approved and not voided. */
-export function isStandingCharge(row: GatewayReportRow): boolean {
-  return row.result === 'approved' && !row.voided && (row.command === '' || /sale|auth|capture/i.test(row.command));
-}

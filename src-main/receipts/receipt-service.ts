@@ -56,6 +56,7 @@ export class ReceiptService {
   private readonly attempts: AttemptRepository;
   private readonly receipts: ReceiptRepository;
   private readonly inflight = new Map<string, Promise<ReceiptOutcome>>();
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(private readonly o: ReceiptServiceOptions) {
     this.tickets = new TicketRepository(o.journal);
@@ -81,6 +82,18 @@ export class ReceiptService {
   /** Prints a ticket's receipt (e.g. after a cash sale). AppError 'not_found' for an unknown ticket. */
   printForTicket(ticketId: string): Promise<ReceiptOutcome> {
     return this.print(ticketId, null, 'sale');
+  }
+
+  /** Prints the receipt of a ticket a cash payment closed, without making the cashier wait; close() waits for it. */
+  printInBackground(ticketId: string): void {
+    const p = this.printForTicket(ticketId).catch((err: unknown) => this.log({ event: 'receipt_failed', ticketId, detail: errorText(err) }));
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+  }
+
+  /** Waits for receipts printing in the background and after approvals. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.background, ...this.inflight.values()]);
   }
 
   /** Prints a ticket's receipt again, marked as a copy. AppError 'not_found' for an unknown ticket. */

@@ -18,11 +18,11 @@
 import { formatMoney } from '../../src-shared/money.ts';
 import { parseEcrReference } from '../../src-shared/ecr-reference.ts';
 import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
-import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
+import { isStandingCharge, type GatewayReportRow } from '../gateways/cardknox-client.ts';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
-import { gatewayRowFacts, recordApproval } from '../payments/approval-recorder.ts';
-import { isStandingCharge, type GatewayReportPort, type TicketPort } from '../payments/payment-ports.ts';
+import { gatewayRowFacts, recordApproval } from '../payments/attempt-outcome.ts';
+import { type GatewayReportPort, type TicketPort } from '../payments/payment-ports.ts';
 import type { OrphanReason, OrphanRepository, OrphanRow } from './orphan-repository.ts';
 
 /** What Find Missing looks at. */

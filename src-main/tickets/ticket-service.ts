@@ -286,6 +286,8 @@ export class TicketService {
    * settleIfPaid for a caller that holds the transaction (an approval): no
    * savepoint and no snapshot built; `at` stamps the change, so the approval
    * and the settlement it causes share one time. True when the ticket closed.
+   * Listeners hear of the ticket after the commit, closed or not: the ticket
+   * service announces every ticket change itself.
    */
   settleWithin(ticketId: string, at: string): boolean {
     if (!this.journal.db.inTransaction) {
@@ -293,9 +295,11 @@ export class TicketService {
     }
     const t = this.repo.getTicket(ticketId);
     if (!t) throw notFound(ticketId);
-    if (t.status !== 'open' || !this.closeIfPaid(t, at)) return false;
+    if (t.status !== 'open') return false;
+    const closed = this.closeIfPaid(t, at);
+    // Announced either way: a partial approval leaves the ticket open with less due, which the screen must show too.
     this.changed(ticketId);
-    return true;
+    return closed;
   }
 
   /** Marks the ticket paid when tenders cover a non-zero total; true when it did. */
