@@ -54,6 +54,37 @@ test('each forbidden import is reported with its rule', () => {
   }
 });
 
+test('payments, reconcile, journal, tickets and ipc may not import a simulator; devices, tests and rigs may', () => {
+  const root = tree({
+    'drivers/pax/simulator/pax-simulator.ts': 'export class PaxSimulator {}',
+    'src-main/gateways/simulator/gateway-simulator.ts': 'export class GatewaySimulator {}',
+    'src-main/payments/payment-coordinator.ts': "import { PaxSimulator } from '../../drivers/pax/simulator/pax-simulator.ts';",
+    'src-main/reconcile/find-missing.ts': "import type { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';",
+    'src-main/journal/journal.ts': "export * from '../gateways/simulator/gateway-simulator.ts';",
+    'src-main/tickets/ticket-service.ts': "const m = await import('../../drivers/pax/simulator/pax-simulator.ts');",
+    'src-main/ipc/host-dispatcher.ts': "import '../gateways/simulator/gateway-simulator.ts';",
+    // Allowed: training wiring, tests, test rigs, the gateway room itself, a file merely named like a simulator.
+    'src-main/devices/training-devices.ts': "import '../../drivers/pax/simulator/pax-simulator.ts';",
+    'src-main/payments/payment-coordinator.test.ts': "import '../../drivers/pax/simulator/pax-simulator.ts';",
+    'src-main/payments/payment-test-rig.ts': "import '../gateways/simulator/gateway-simulator.ts';",
+    'src-main/gateways/cardknox-client.ts': "import '../gateways/simulator/gateway-simulator.ts';",
+    'src-main/payments/simulator-words.ts': 'export const w = 1;',
+    'src-main/payments/uses-words.ts': "import './simulator-words.ts';",
+  });
+  try {
+    const found = checkProject(root).map((v) => `${v.file} -> ${v.specifier}: ${v.rule}`).sort();
+    assert.deepEqual(found, [
+      'src-main/ipc/host-dispatcher.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/ipc may not import a simulator (only devices, tests, scripts, bench and e2e may)',
+      'src-main/journal/journal.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/journal may not import a simulator (only devices, tests, scripts, bench and e2e may)',
+      'src-main/payments/payment-coordinator.ts -> ../../drivers/pax/simulator/pax-simulator.ts: src-main/payments may not import a simulator (only devices, tests, scripts, bench and e2e may)',
+      'src-main/reconcile/find-missing.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/reconcile may not import a simulator (only devices, tests, scripts, bench and e2e may)',
+      'src-main/tickets/ticket-service.ts -> ../../drivers/pax/simulator/pax-simulator.ts: src-main/tickets may not import a simulator (only devices, tests, scripts, bench and e2e may)',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true });
+  }
+});
+
 test('the real project keeps its boundaries', () => {
   const root = new URL('..', import.meta.url).pathname;
   assert.deepEqual(checkProject(root), []);

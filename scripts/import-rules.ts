@@ -3,7 +3,11 @@
 //   (it runs in the renderer too);
 // - drivers imports only drivers and src-shared;
 // - src-renderer imports only src-renderer and src-shared, and no Node built-in;
-// - only src-main/electron/ imports 'electron'.
+// - only src-main/electron/ imports 'electron';
+// - the production rooms of src-main (payments, reconcile, journal, tickets,
+//   ipc) import nothing under a `simulator/` folder: a simulator is wired in
+//   only by devices (training mode), tests and their rigs, scripts, bench and
+//   e2e, so no production path can quietly charge through a simulator.
 // This is what lets everything but the thin Electron shell run in plain Node.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,6 +34,22 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   scripts: ['scripts', 'src-shared', 'src-main', 'drivers'],
   bench: ['bench', 'src-shared', 'src-main', 'drivers'],
 };
+
+/** src-main rooms that may not import a simulator (see the file comment). */
+const SIMULATOR_FREE_ROOMS = ['payments', 'reconcile', 'journal', 'tickets', 'ipc'] as const;
+
+/** Tests and the helpers only tests load (named *-test-rig.ts). */
+export function isTestFile(file: string): boolean {
+  return /\.test\.tsx?$|-test-rig\.tsx?$/.test(file);
+}
+
+/** The rule a src-main file breaks by importing `target` (paths relative to the root), or null. */
+export function simulatorRule(rel: string, target: string): string | null {
+  const parts = rel.split(sep);
+  if (parts[0] !== 'src-main' || !(SIMULATOR_FREE_ROOMS as readonly string[]).includes(parts[1]) || isTestFile(rel)) return null;
+  if (!target.split(sep).slice(0, -1).includes('simulator')) return null;
+  return `src-main/${parts[1]} may not import a simulator (only devices, tests, scripts, bench and e2e may)`;
+}
 
 /** Layers that run in a browser and so may not use Node built-ins. */
 const BROWSER_LAYERS: readonly Layer[] = ['src-shared', 'src-renderer'];
@@ -94,6 +114,8 @@ export function checkFile(root: string, file: string, source: string): ImportVio
           rule: `${layer} may import only ${MAY_IMPORT[layer].join(', ')}`,
         });
       }
+      const simulator = simulatorRule(rel, relative(root, target));
+      if (simulator) out.push({ file: rel, specifier: spec, rule: simulator });
       continue;
     }
     // Tests run in Node even in the browser layers.

@@ -4,7 +4,7 @@ import type { ContractFixture, ContractFixtureOptions } from '../terminal.contra
 import { closedPort } from '../test-support/loopback-port.ts';
 import { startPtyPair } from '../test-support/socat-pair.ts';
 import { createPaxTerminal, type PaxTerminalConfig } from './pax-terminal-factory.ts';
-import { PaxSimulator } from './pax-simulator.ts';
+import { PaxSimulator } from './simulator/pax-simulator.ts';
 import type { PaxTimeouts } from './pax-terminal.ts';
 
 // scripts/chaos starts its serial pair from here.

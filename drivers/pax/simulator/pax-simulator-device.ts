@@ -21,11 +21,11 @@
 //   this device (an HTTP processor may still have charged: the app must look
 //   it up, which is what 100001 asks for).
 
-import { isValidAmount } from '../../src-shared/money.ts';
-import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
-import type { ProcessorCommand, ProcessorLink, ProcessorResponse } from '../../src-shared/processor-link.ts';
-import type { TerminalPrompt } from '../terminal.ts';
-import { PAX_RESULT, type PaxTransType } from './pax-messages.ts';
+import { isValidAmount } from '../../../src-shared/money.ts';
+import type { CardBrand, EntryMode } from '../../../src-shared/card.ts';
+import type { ProcessorCommand, ProcessorLink, ProcessorResponse } from '../../../src-shared/processor-link.ts';
+import type { TerminalPrompt } from '../../terminal.ts';
+import { PAX_RESULT, type PaxTransType } from '../pax-messages.ts';
 import { DEFAULT_CARD_PAN, readCard, type SimulatedCard } from './pax-simulator-rules.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containsFullPan } from '../../src-shared/card.ts';
+import { containsFullPan } from '../../../src-shared/card.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
-import { encodeFrame, ETX, STX } from './pax-frame.ts';
-import { decodeResponse, decodeStatusReport, isStatusFrame, type PaxCreditRequest, type PaxCreditResponse, type PaxReportResponse, type PaxResponse } from './pax-messages.ts';
+import { encodeFrame, ETX, STX } from '../pax-frame.ts';
+import { decodeResponse, decodeStatusReport, isStatusFrame, type PaxCreditRequest, type PaxCreditResponse, type PaxReportResponse, type PaxResponse } from '../pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { connectTcp, tcpRequest, type RawLink } from './pax-simulator-test-client.ts';
 
@@ -110,7 +110,7 @@ describe('PAX simulator over TCP', () => {
     const again = t01(await ask(sale('R2T1P1', 800)));
     assert.equal(again.resultCode, '100011');
     assert.equal(again.resultText, 'DUP TRANSACTION');
-    assert.equal(processor.ledger().length, 1, 'the device refused it locally');
+    assert.equal(processor.requests().length, 1, 'the device refused it locally');
     // the override flag lets a deliberate repeat through both checks
     const forced = t01(await ask(sale('R2T1P1', 800, { allowDuplicate: true })));
     assert.equal(forced.resultCode, '000000');
@@ -122,8 +122,8 @@ describe('PAX simulator over TCP', () => {
     await ask(sale('R3T2P1', 900));
     const older = t01(await ask(sale('R3T1P1', 900)));
     assert.equal(older.resultCode, '100011');
-    const ledger = processor.ledger().filter((e) => e.invoice === 'R3T1P1');
-    assert.deepEqual(ledger.map((e) => e.status), ['approved', 'duplicate'], 'the device forwarded it, the processor refused it');
+    const ledger = processor.requests().filter((e) => e.invoice === 'R3T1P1');
+    assert.deepEqual(ledger.map((e) => e.result), ['approved', 'duplicate'], 'the device forwarded it, the processor refused it');
     assert.equal(older.additional.HREF, ledger[0].refNum, 'the duplicate answer points at the original approval');
     assert.equal(approvedCharges('R3T1P1'), 1);
   });
@@ -133,7 +133,7 @@ describe('PAX simulator over TCP', () => {
     await ask(sale('R4T1P1', 700));
     const again = t01(await ask(sale('R4T1P1', 700)));
     assert.equal(again.resultCode, '100011');
-    assert.equal(processor.ledger().length, 2);
+    assert.equal(processor.requests().length, 2);
     assert.equal(approvedCharges('R4T1P1'), 1);
   });
 
@@ -142,7 +142,7 @@ describe('PAX simulator over TCP', () => {
     sim.reboot();
     const again = t01(await ask(sale('R5T1P1', 600)));
     assert.equal(again.resultCode, '100011');
-    assert.equal(processor.ledger().length, 2, 'after the reboot the device no longer recognised it');
+    assert.equal(processor.requests().length, 2, 'after the reboot the device no longer recognised it');
     assert.equal(sim.records().length, 2);
   });
 
@@ -151,7 +151,7 @@ describe('PAX simulator over TCP', () => {
     const res = t01(await ask(sale('R6T1P1', 4200)));
     assert.equal(res.resultCode, '000001');
     assert.equal(res.amountApproved, 4200);
-    assert.equal(processor.ledger().length, 0);
+    assert.equal(processor.requests().length, 0);
     assert.equal(sim.pendingOffline().length, 1);
     const refund = t01(await ask({ command: 'T00', transType: 'return', amount: 100, ecrRef: 'R6T2P1' }));
     assert.equal(refund.resultCode, '100001', 'only sales and auths are stored and forwarded');
@@ -182,7 +182,7 @@ describe('PAX simulator over TCP', () => {
     const res = t01(await ask(sale('R7T1P1', 100)));
     assert.equal(res.resultCode, '100001');
     assert.equal(sim.records()[0].resultCode, '100001');
-    assert.equal(processor.ledger().length, 0);
+    assert.equal(processor.requests().length, 0);
   });
 
   test('cancel (A14 on its own connection) aborts a transaction waiting for the card; nothing charged', async () => {
@@ -202,7 +202,7 @@ describe('PAX simulator over TCP', () => {
     const res = t01(decodeResponse(aborted.type === 'frame' ? aborted.fields : []));
     assert.equal(res.resultCode, '100002');
     assert.equal(res.amountApproved, 0);
-    assert.equal(processor.ledger().length, 0);
+    assert.equal(processor.requests().length, 0);
     assert.equal(sim.records()[0].resultCode, '100002');
     assert.equal(sim.status().state, 'idle');
     const idle = await link();
@@ -273,7 +273,7 @@ describe('PAX simulator over TCP', () => {
     assert.equal(long.type === 'frame' && decodeResponse(long.fields).resultCode, '100003');
     l.write(encodeFrame(['Z99', '1.28']));
     assert.equal((await l.nextResponse()).type, 'eot', 'an unknown command is refused with EOT');
-    assert.equal(processor.ledger().length, 0);
+    assert.equal(processor.requests().length, 0);
   });
 
   test('garbage, bad LRC and oversized frames get NAK; the simulator keeps serving', async () => {
@@ -363,7 +363,7 @@ describe('PAX simulator over TCP', () => {
       l.send(sale('F5T1P1', 1000));
       assert.equal((await l.next()).type, 'nak');
       assert.equal((await l.next(200)).type, 'timeout');
-      assert.equal(processor.ledger().length, 0);
+      assert.equal(processor.requests().length, 0);
       sim.setFault(null);
       assert.equal(t01(await l.request(sale('F5T1P1', 1000))).resultCode, '000000');
     });
@@ -373,7 +373,7 @@ describe('PAX simulator over TCP', () => {
       const l = await link();
       l.send(sale('F6T1P1', 1000));
       assert.equal((await l.next(300)).type, 'timeout');
-      assert.equal(processor.ledger().length, 0);
+      assert.equal(processor.requests().length, 0);
       assert.equal(sim.records().length, 0);
     });
 
@@ -385,7 +385,7 @@ describe('PAX simulator over TCP', () => {
       assert.equal((await l.next()).type, 'closed');
       assert.equal(approvedCharges('F7T2P1'), 0);
       t01(await ask(sale('F7T1P1', 1000)));
-      assert.deepEqual(processor.ledger().map((e) => e.status), ['approved', 'duplicate'], 'forwarded after the reboot');
+      assert.deepEqual(processor.requests().map((e) => e.result), ['approved', 'duplicate'], 'forwarded after the reboot');
     });
 
     test('reboot() while waiting for the card drops the request without a charge', async () => {
@@ -398,7 +398,7 @@ describe('PAX simulator over TCP', () => {
       await waitFor(() => sim.status().state === 'busy');
       sim.reboot();
       assert.equal((await l.next()).type, 'closed');
-      assert.equal(processor.ledger().length, 0);
+      assert.equal(processor.requests().length, 0);
       assert.equal(sim.records().length, 0);
       assert.equal((await ask({ command: 'A00' })).resultCode, '000000', 'serving again after the reboot');
     });

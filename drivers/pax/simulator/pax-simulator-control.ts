@@ -12,7 +12,7 @@
 // Bad requests get 4xx with {"error": "what is wrong"}; never a crash.
 
 import http from 'node:http';
-import type { EntryMode } from '../../src-shared/card.ts';
+import type { EntryMode } from '../../../src-shared/card.ts';
 import { parseFault } from './pax-simulator-faults.ts';
 import type { PaxSimulator } from './pax-simulator.ts';
 

@@ -4,8 +4,8 @@
 
 import http from 'node:http';
 import net from 'node:net';
-import { ACK, encodeFrame, FrameDecoder, NAK, type DecodedItem } from './pax-frame.ts';
-import { decodeResponse, encodeRequest, type PaxRequest, type PaxResponse } from './pax-messages.ts';
+import { ACK, encodeFrame, FrameDecoder, NAK, type DecodedItem } from '../pax-frame.ts';
+import { decodeResponse, encodeRequest, type PaxRequest, type PaxResponse } from '../pax-messages.ts';
 
 /** What a raw read produced: an item off the link, the link closing, or nothing in time. */
 export type RawItem = DecodedItem | { type: 'closed' } | { type: 'timeout' };

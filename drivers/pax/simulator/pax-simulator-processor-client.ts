@@ -5,7 +5,7 @@
 // URL) means its /_processor door. Anything else rejects (the device then answers
 // 100001 and the app resolves the payment by lookup).
 
-import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
+import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../../src-shared/processor-link.ts';
 
 const RESULTS: readonly ProcessorResponse['result'][] = ['approved', 'partial', 'declined', 'duplicate', 'error'];
 

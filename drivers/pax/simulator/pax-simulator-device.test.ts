@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TerminalPrompt } from '../terminal.ts';
+import type { TerminalPrompt } from '../../terminal.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
 import { SimDevice } from './pax-simulator-device.ts';
 

@@ -1,9 +1,13 @@
 // The simulated processor's ledger: the ground truth of who was charged, for
-// tests and the chaos run. Entries are kept sorted by entered time with an
+// tests and the chaos run. The ONE ledger of the project: the PAX simulator's
+// in-memory processor and the gateway simulator's processor
+// (src-main/gateways/simulator/simulated-processor.ts) both keep their
+// transactions here, so a test reads the same entry whichever processor a
+// PIN pad charged through. It lives in drivers so both may import it. Entries are kept sorted by entered time with an
 // index by invoice and by reference, so a report window is a binary search
 // plus a scan of the rows it returns, also with 50,000+ rows.
 
-import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
+import type { CardBrand, EntryMode } from '../../../src-shared/card.ts';
 
 /** What became of a transaction. */
 export type LedgerStatus = 'approved' | 'declined' | 'voided' | 'refunded';

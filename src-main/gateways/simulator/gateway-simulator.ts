@@ -18,10 +18,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
-import type { CardBrand } from '../../src-shared/card.ts';
-import { containsFullPan } from '../../src-shared/card.ts';
-import { parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
-import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
+import type { CardBrand } from '../../../src-shared/card.ts';
+import { containsFullPan } from '../../../src-shared/card.ts';
+import { parseDecimalString, toDecimalString } from '../../../src-shared/money.ts';
+import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../../src-shared/processor-link.ts';
 import {
   canonicalFields,
   CARD_TYPES,
@@ -37,9 +37,9 @@ import {
   REQUIRED_FIELDS,
   toGatewayMasked,
   type WireFields,
-} from './cardknox-protocol.ts';
+} from '../cardknox-protocol.ts';
 import { FaultBook, type FaultSpec, faultSpecSchema } from './gateway-faults.ts';
-import type { LedgerEntry, ProcessorLedger } from './processor-ledger.ts';
+import type { LedgerEntry, ProcessorLedger } from '../../../drivers/pax/simulator/processor-ledger.ts';
 import { SimulatedProcessor, type SimulatedProcessorOptions } from './simulated-processor.ts';
 
 /** A card the simulated gateway holds a token for. */

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import readline from 'node:readline';
-import { withTimeout } from '../with-timeout.ts';
+import { withTimeout } from '../../with-timeout.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
-import type { PaxCreditResponse } from './pax-messages.ts';
+import type { PaxCreditResponse } from '../pax-messages.ts';
 import { parseCliArgs } from './pax-simulator-cli.ts';
 import { connectTcp, tcpRequest } from './pax-simulator-test-client.ts';
 
@@ -165,7 +165,7 @@ describe('pax-simulator-cli', { concurrency: true }, () => {
       const charges = ledger.charges();
       assert.equal(charges.length, 1);
       assert.equal(charges[0].deviceId, 'LANEA');
-      assert.deepEqual(ledger.ledger().map((e) => e.deviceId), ['LANEA', 'LANEB']);
+      assert.deepEqual(ledger.requests().map((e) => e.deviceId), ['LANEA', 'LANEB']);
     });
   });
 });

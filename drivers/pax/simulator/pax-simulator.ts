@@ -8,16 +8,17 @@
 import http from 'node:http';
 import net from 'node:net';
 import { SerialPort } from 'serialport';
-import type { EntryMode } from '../../src-shared/card.ts';
-import type { ProcessorLink } from '../../src-shared/processor-link.ts';
-import { InMemoryProcessor, type LedgerEntry } from './in-memory-processor.ts';
-import { decodeFrame, encodeFrame, EOT, NAK, PaxFrameError } from './pax-frame.ts';
-import { decodeRequest, encodeResponse, encodeStatusReport, PaxMessageError, PAX_RESULT, type PaxRequest, type PaxResponse } from './pax-messages.ts';
-import type { TerminalPrompt } from '../terminal.ts';
-import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
+import type { EntryMode } from '../../../src-shared/card.ts';
+import type { ProcessorLink } from '../../../src-shared/processor-link.ts';
+import { InMemoryProcessor } from './in-memory-processor.ts';
+import type { LedgerEntry } from './processor-ledger.ts';
+import { decodeFrame, encodeFrame, EOT, NAK, PaxFrameError } from '../pax-frame.ts';
+import { decodeRequest, encodeResponse, encodeStatusReport, PaxMessageError, PAX_RESULT, type PaxRequest, type PaxResponse } from '../pax-messages.ts';
+import type { TerminalPrompt } from '../../terminal.ts';
+import { PAX_DEFAULT_BAUD } from '../pax-protocol-choices.ts';
 import { DeviceRebootedError, SimDevice, type SimDeviceStatus, type SimRecord } from './pax-simulator-device.ts';
 import { FaultPlan, type FaultArming, type PaxFault } from './pax-simulator-faults.ts';
-import { settledWithin, withTimeout } from '../with-timeout.ts';
+import { settledWithin, withTimeout } from '../../with-timeout.ts';
 import { corruptLrc, LinkSession, type Reception, type ReplyPlan } from './pax-simulator-link.ts';
 import { batchCloseResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
 

@@ -1,8 +1,8 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InMemoryProcessor } from './in-memory-processor.ts';
-import { decodeFrame, encodeFrame, EOT, NAK } from './pax-frame.ts';
-import { decodeResponse, encodeRequest, type PaxRequest } from './pax-messages.ts';
+import { decodeFrame, encodeFrame, EOT, NAK } from '../pax-frame.ts';
+import { decodeResponse, encodeRequest, type PaxRequest } from '../pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { httpGet, type HttpAnswer } from './pax-simulator-test-client.ts';
 
@@ -72,7 +72,7 @@ describe('PAX simulator over HTTP', () => {
 
     sim.setFault({ kind: 'hang' }, { once: true });
     await assert.rejects(get({ command: 'T00', transType: 'sale', amount: 500, ecrRef: 'H4' }, 300), /timeout/);
-    assert.equal(processor.ledger().filter((c) => c.invoice === 'H4').length, 0);
+    assert.equal(processor.requests().filter((c) => c.invoice === 'H4').length, 0);
 
     assert.equal(decode(await get({ command: 'A00' })).resultCode, '000000');
   });

@@ -2,11 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SerialPort } from 'serialport';
 import { InMemoryProcessor } from './in-memory-processor.ts';
-import { encodeFrame } from './pax-frame.ts';
-import { decodeResponse } from './pax-messages.ts';
+import { encodeFrame } from '../pax-frame.ts';
+import { decodeResponse } from '../pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { RawLink } from './pax-simulator-test-client.ts';
-import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
+import { startPtyPair, type PtyPair } from '../../test-support/socat-pair.ts';
 
 describe('PAX simulator over a serial line (socat pty pair)', () => {
   let pair: PtyPair | undefined;

@@ -1,16 +1,16 @@
 // The simulated processor's rules: approve, approve in part or decline (the
-// issuer rules of drivers/pax/pax-simulator-rules.ts, shared with the PAX
+// issuer rules of drivers/pax/simulator/pax-simulator-rules.ts, shared with the PAX
 // simulator's in-memory processor), the duplicate check by invoice, follow-ups
 // on an original. Both doors of the gateway simulator (the
 // form-encoded gateway endpoint and the ProcessorLink of the PAX simulators)
 // come through here, so every charge lands in one ledger.
 
 import fs from 'node:fs';
-import type { ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
-import { assertAmount } from '../../src-shared/money.ts';
-import { halfOf, issuerDecision } from '../../drivers/pax/pax-simulator-rules.ts';
-import { DUPLICATE_TEXT } from './cardknox-protocol.ts';
-import { type LedgerEntry, ProcessorLedger } from './processor-ledger.ts';
+import type { ProcessorRequest, ProcessorResponse } from '../../../src-shared/processor-link.ts';
+import { assertAmount } from '../../../src-shared/money.ts';
+import { halfOf, issuerDecision } from '../../../drivers/pax/simulator/pax-simulator-rules.ts';
+import { DUPLICATE_TEXT } from '../cardknox-protocol.ts';
+import { type LedgerEntry, ProcessorLedger } from '../../../drivers/pax/simulator/processor-ledger.ts';
 
 /** Decides a decline: a reason, or null to approve. */
 export type DeclineRule = (req: ProcessorRequest) => string | null;

@@ -3,9 +3,9 @@
 // process shares the one ledger. It carries a card token and a masked number,
 // never a card number.
 
-import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../src-shared/processor-link.ts';
-import { GatewayMalformedResponseError } from './gateway-errors.ts';
-import { postOnce } from './http-post.ts';
+import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../../src-shared/processor-link.ts';
+import { GatewayMalformedResponseError } from '../gateway-errors.ts';
+import { postOnce } from '../http-post.ts';
 
 const RESULTS = new Set(['approved', 'partial', 'declined', 'duplicate', 'error']);
 

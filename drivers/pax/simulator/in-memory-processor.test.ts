@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InMemoryProcessor } from './in-memory-processor.ts';
 import { readCard, DECLINE_CARD_PAN } from './pax-simulator-rules.ts';
-import type { ProcessorRequest } from '../../src-shared/processor-link.ts';
+import type { ProcessorRequest } from '../../../src-shared/processor-link.ts';
 
 const visa = readCard('4111111111111111');
 
@@ -23,7 +23,7 @@ test('approves and records a sale once, with masked card only', async () => {
   const charges = p.charges();
   assert.equal(charges.length, 1);
   assert.equal(charges[0].maskedPan, '411111******1111');
-  assert.equal(charges[0].createdAt, '2026-01-02T03:04:05.000Z');
+  assert.equal(charges[0].enteredAt, Date.parse('2026-01-02T03:04:05Z'));
   assert.ok(!JSON.stringify(p.ledger()).includes('4111111111111111'));
 });
 

@@ -12,14 +12,14 @@
 // - anything else is approved in full.
 //
 // Both processors apply these rules: the in-memory one here and the gateway
-// simulator's (src-main/gateways/simulated-processor.ts imports issuerDecision),
+// simulator's (src-main/gateways/simulator/simulated-processor.ts imports issuerDecision),
 // so a sale is decided the same whichever one a PIN pad charges through. The
 // processor sees only a masked number and an opaque token, so the card rule is
 // keyed on the token, never on a PAN.
 
 import { createHash } from 'node:crypto';
-import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
-import type { ProcessorCommand } from '../../src-shared/processor-link.ts';
+import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../../src-shared/card.ts';
+import type { ProcessorCommand } from '../../../src-shared/processor-link.ts';
 
 /** The test card the simulated issuer always declines. */
 export const DECLINE_CARD_PAN = '4000000000000002';

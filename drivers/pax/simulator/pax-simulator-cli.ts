@@ -1,14 +1,14 @@
 // Runs one simulated PAX terminal in its own process (chaos runs, e2e, manual
 // testing):
-//   node --import tsx drivers/pax/pax-simulator-cli.ts --port 10009 [--serial PATH]
+//   node --import tsx drivers/pax/simulator/pax-simulator-cli.ts --port 10009 [--serial PATH]
 //     [--http PORT] [--device-id ID] [--processor-url URL] [--control-port P]
 //     [--card-time-ms N] [--no-duplicate-check]
 // Prints one JSON line with the bound ports, then serves until SIGINT/SIGTERM.
 // Without --processor-url it charges an in-memory ledger of its own (GET /charges).
 
 import { pathToFileURL } from 'node:url';
-import type { ProcessorLink } from '../../src-shared/processor-link.ts';
-import { PAX_DEFAULT_PORT } from './pax-protocol-choices.ts';
+import type { ProcessorLink } from '../../../src-shared/processor-link.ts';
+import { PAX_DEFAULT_PORT } from '../pax-protocol-choices.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { startControlServer } from './pax-simulator-control.ts';
 import { httpProcessorLink, type ProcessorLinkFactory } from './pax-simulator-processor-client.ts';

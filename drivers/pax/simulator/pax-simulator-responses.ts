@@ -1,8 +1,8 @@
 // Translation between the wire messages (pax-messages.ts) and the simulated
 // device's model (pax-simulator-device.ts): requests in, T01/R03/B01 out (a cancel gets EOT).
 
-import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
-import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
+import { isValidEcrRef } from '../../../src-shared/ecr-reference.ts';
+import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND } from '../pax-protocol-choices.ts';
 import {
   PAX_RESULT,
   type PaxBatchCloseResponse,
@@ -13,7 +13,7 @@ import {
   type PaxReportResponse,
   type PaxResponse,
   type PaxTransactionBody,
-} from './pax-messages.ts';
+} from '../pax-messages.ts';
 import { isApprovedCode, SIM_RESULT, type SimBatchTotals, type SimRecord, type SimTransactionInput } from './pax-simulator-device.ts';
 
 /** Merchant id the simulated devices report on batch close. */

@@ -7,9 +7,9 @@
 
 import net from 'node:net';
 import { SerialPort } from 'serialport';
-import { encodeStatus } from './escpos-status.ts';
-import { EscPosStreamParser } from './escpos-stream-parser.ts';
-import { settledWithin, withTimeout } from '../with-timeout.ts';
+import { encodeStatus } from '../escpos-status.ts';
+import { EscPosStreamParser } from '../escpos-stream-parser.ts';
+import { settledWithin, withTimeout } from '../../with-timeout.ts';
 
 /** Longest close() waits for the server or a port to let go. */
 const CLOSE_TIMEOUT_MS = 3000;

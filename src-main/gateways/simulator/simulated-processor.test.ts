@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProcessorRequest } from '../../src-shared/processor-link.ts';
+import type { ProcessorRequest } from '../../../src-shared/processor-link.ts';
 import { DECLINED_MASKED_PAN, SimulatedProcessor } from './simulated-processor.ts';
 
 const sale = (over: Partial<ProcessorRequest>): ProcessorRequest => ({

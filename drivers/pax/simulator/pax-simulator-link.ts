@@ -3,8 +3,8 @@
 // resends (pax-protocol-choices.ts, item 8). What to answer is decided by the
 // simulator; this file only moves bytes, so TCP and serial behave alike.
 
-import { ACK, EOT, FrameDecoder, NAK } from './pax-frame.ts';
-import { PAX_MAX_NAK_RETRIES } from './pax-protocol-choices.ts';
+import { ACK, EOT, FrameDecoder, NAK } from '../pax-frame.ts';
+import { PAX_MAX_NAK_RETRIES } from '../pax-protocol-choices.ts';
 
 /** What the simulator wants sent back for one request. */
 export type ReplyPlan =
