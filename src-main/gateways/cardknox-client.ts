@@ -6,7 +6,7 @@
 // gateway sends back is scrubbed of it before it reaches a result, an error or
 // a log line.
 
-import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
+import { type CardBrand, type EntryMode, parseMaskedCardNumber } from '../../src-shared/card.ts';
 import { type Money, parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
 import {
   brandOfCardType,
@@ -23,7 +23,6 @@ import {
   isDuplicateText,
   MAX_REPORT_RECORDS,
   parseGatewayDate,
-  parseMaskedCardNumber,
   type WireFields,
 } from './cardknox-protocol.ts';
 import { GatewayMalformedResponseError, GatewayRefusedError } from './gateway-errors.ts';

@@ -15,7 +15,7 @@ import {
   type Handlers,
   type ResponseEnvelope,
 } from '../../src-shared/ipc-contract.ts';
-import { redactForLog, redactText, redactValue } from './log-redaction.ts';
+import { redactForLog, redactText, redactValue } from '../../src-shared/card.ts';
 
 /** One connected client, as a transport presents it. */
 export interface IpcConnection {

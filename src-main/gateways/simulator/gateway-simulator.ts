@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { CardBrand } from '../../../src-shared/card.ts';
-import { containsFullPan } from '../../../src-shared/card.ts';
+import { containsFullPan, toGatewayMasked } from '../../../src-shared/card.ts';
 import { parseDecimalString, toDecimalString } from '../../../src-shared/money.ts';
 import type { ProcessorLink, ProcessorRequest, ProcessorResponse } from '../../../src-shared/processor-link.ts';
 import {
@@ -35,7 +35,6 @@ import {
   MAX_REPORT_RECORDS,
   parseGatewayDate,
   REQUIRED_FIELDS,
-  toGatewayMasked,
   type WireFields,
 } from '../cardknox-protocol.ts';
 import { FaultBook, type FaultSpec, faultSpecSchema } from './gateway-faults.ts';
