@@ -4,6 +4,10 @@
 // - drivers imports only drivers and src-shared;
 // - src-renderer imports only src-renderer and src-shared, and no Node built-in;
 // - only src-main/electron/ imports 'electron';
+// - no import cycle inside the folders of NO_CYCLE_FOLDERS (type imports
+//   count too: a cycle of types is still two modules that cannot be read
+//   apart), e.g. the renderer's store, where app-store assembles the slices and
+//   each slice names the siblings it uses;
 // - the production rooms of src-main (payments, reconcile, journal, tickets,
 //   ipc) import nothing under a `simulator/` folder: a simulator is wired in
 //   only by devices (training mode), tests and their rigs, scripts, bench and
@@ -148,7 +152,61 @@ export function sourceFiles(root: string): string[] {
   return out;
 }
 
+/** Folders (relative to the root) that must have no import cycle among their files. */
+export const NO_CYCLE_FOLDERS = ['src-renderer'] as const;
+
+/**
+ * Import cycles among the files below `folder` (relative imports between them,
+ * type imports included): each cycle once, as the files in import order
+ * starting from the alphabetically first.
+ */
+export function importCycles(root: string, folder: string, files: readonly string[] = sourceFiles(root)): string[][] {
+  const base = join(root, folder) + sep;
+  const inside = files.filter((f) => f.startsWith(base));
+  const known = new Set(inside);
+  const edges = new Map<string, string[]>();
+  for (const f of inside) {
+    const targets = importsOf(readFileSync(f, 'utf8'))
+      .filter((s) => s.startsWith('.'))
+      .map((s) => resolve(dirname(f), s))
+      .filter((t) => known.has(t));
+    edges.set(f, [...new Set(targets)].sort());
+  }
+  const cycles = new Map<string, string[]>();
+  // Depth-first search from each file; a path back to the start is a cycle.
+  // Small folders (tens of files): the plain search is fast enough.
+  for (const start of [...inside].sort()) {
+    const path: string[] = [start];
+    const onPath = new Set(path);
+    const walk = (at: string): void => {
+      for (const next of edges.get(at) ?? []) {
+        if (next === start) {
+          const rel = path.map((p) => relative(root, p));
+          const first = rel.indexOf([...rel].sort()[0]);
+          const rotated = [...rel.slice(first), ...rel.slice(0, first)];
+          cycles.set(rotated.join(' -> '), rotated);
+        } else if (!onPath.has(next) && next > start) {
+          path.push(next);
+          onPath.add(next);
+          walk(next);
+          onPath.delete(next);
+          path.pop();
+        }
+      }
+    };
+    walk(start);
+  }
+  return [...cycles.values()];
+}
+
 /** Checks a whole project. */
 export function checkProject(root: string): ImportViolation[] {
-  return sourceFiles(root).flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
+  const files = sourceFiles(root);
+  const out = files.flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
+  for (const folder of NO_CYCLE_FOLDERS) {
+    for (const cycle of importCycles(root, folder, files)) {
+      out.push({ file: cycle[0], specifier: [...cycle.slice(1), cycle[0]].join(' -> '), rule: `no import cycle in ${folder}` });
+    }
+  }
+  return out;
 }
