@@ -13,7 +13,7 @@ import { createHostDispatcher } from './ipc/host-dispatcher.ts';
 import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 import { openJournal } from './journal/journal.ts';
-import { corruptMiddleLeafPage } from './journal/journal-test-support.ts';
+import { corruptMiddleLeafPage } from './journal/journal-test-rig.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

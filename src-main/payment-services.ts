@@ -5,7 +5,8 @@
 
 import type { AttemptSnapshot, FindMissingReport, OrphanSnapshot, ReceiptResult } from '../src-shared/domain.ts';
 import { AppError } from '../src-shared/errors.ts';
-import { CardknoxClient, type GatewayReportRow } from './gateways/cardknox-client.ts';
+import { CardknoxClient } from './gateways/cardknox-client.ts';
+import type { GatewayReportRow } from './gateways/gateway-report-row.ts';
 import { gatewayEndpoints } from './gateways/cardknox-protocol.ts';
 import { TRAINING_GATEWAY_KEY } from './devices/training-devices.ts';
 import type { DeviceService } from './devices/device-service.ts';

@@ -5,8 +5,8 @@ import { containsFullPan } from '../../src-shared/card.ts';
 import { EscPosPrinter, serialPrinter, tcpPrinter } from './escpos-printer.ts';
 import { PrinterSimulator } from './simulator/printer-simulator.ts';
 import { sampleReceipt } from './receipt-fixture.ts';
-import { closedPort } from '../test-support/loopback-port.ts';
-import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
+import { closedPort } from '../test-rigs/loopback-port-test-rig.ts';
+import { startPtyPair, type PtyPair } from '../test-rigs/socat-pair-test-rig.ts';
 
 const TIMEOUT = 300;
 

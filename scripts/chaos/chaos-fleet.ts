@@ -4,7 +4,7 @@
 // simulator's /_processor door. Faults are armed through their control APIs.
 
 import path from 'node:path';
-import { startPtyPair, type PtyPair } from '../../drivers/pax/pax-terminal-test-fixture.ts';
+import { startPtyPair, type PtyPair } from '../../drivers/pax/pax-terminal-test-rig.ts';
 import type { FaultSpec } from '../../src-main/gateways/simulator/gateway-faults.ts';
 import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
 import type { PaxFault } from '../../drivers/pax/simulator/pax-simulator-faults.ts';

@@ -11,12 +11,12 @@ import { PrinterSimulator } from '../../drivers/printer/simulator/printer-simula
 import { DeviceDraft, type DeviceDraftInput } from '../../src-shared/device-settings.ts';
 import type { DeviceHealth } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { openTestJournal, tempDir } from '../journal/journal-test-support.ts';
+import { openTestJournal, tempDir } from '../journal/journal-test-rig.ts';
 import type { Journal } from '../journal/journal.ts';
 import { DeviceRepository } from './device-repository.ts';
 import { DeviceService, type DevicesHealth, type DeviceServiceOptions } from './device-service.ts';
 import { TRAINING_TERMINAL_ID } from './training-devices.ts';
-import { closedPort } from '../../drivers/test-support/loopback-port.ts';
+import { closedPort } from '../../drivers/test-rigs/loopback-port-test-rig.ts';
 
 const tmp = tempDir('cashier-devices-');
 after(() => tmp.cleanup());

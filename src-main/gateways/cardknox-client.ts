@@ -26,6 +26,7 @@ import {
   type WireFields,
 } from './cardknox-protocol.ts';
 import { GatewayMalformedResponseError, GatewayRefusedError } from './gateway-errors.ts';
+import type { GatewayReportRow } from './gateway-report-row.ts';
 import { postOnce } from './http-post.ts';
 
 /** One structured, redacted log line (never the key, never card data). */
@@ -133,25 +134,6 @@ export interface ReportQuery {
   invoice?: string;
   /** Rows per page, at most 1000 (default 1000). */
   maxRecords?: number;
-}
-
-/** One transaction of the report. */
-export interface GatewayReportRow {
-  refNum: string;
-  /** Minor units. */
-  amount: number;
-  currency: string;
-  enteredAt: number;
-  invoice: string;
-  maskedPan: string;
-  cardBrand: CardBrand;
-  result: 'approved' | 'declined' | 'error';
-  responseError: string;
-  voided: boolean;
-  command: string;
-  authCode?: string;
-  deviceId?: string;
-  entryMode?: EntryMode;
 }
 
 /** A report page kept on returning rows already seen: more than a page share one instant. */

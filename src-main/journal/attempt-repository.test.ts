@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../src-shared/errors.ts';
 import { ATTEMPT_RAW_KEYS, AttemptRepository, attemptFromRaw, toAttemptSnapshot, type NewAttempt } from './attempt-repository.ts';
 import { canonicalJson } from './event-log.ts';
-import { journalTestTicket, openTestJournal, tempDir } from './journal-test-support.ts';
+import { journalTestTicket, openTestJournal, tempDir } from './journal-test-rig.ts';
 import { openJournal, type Journal } from './journal.ts';
 
 const tmp = tempDir('cashier-attempts-');

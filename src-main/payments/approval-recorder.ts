@@ -5,7 +5,7 @@
 
 import type { ApprovalSource } from '../../src-shared/payment-state-machine.ts';
 import type { TerminalResult } from '../../drivers/terminal.ts';
-import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { AttemptPatch, AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { TicketPort } from './payment-ports.ts';

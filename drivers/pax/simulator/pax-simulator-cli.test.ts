@@ -7,7 +7,7 @@ import { withTimeout } from '../../with-timeout.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
 import type { PaxCreditResponse } from '../pax-messages.ts';
 import { parseCliArgs } from './pax-simulator-cli.ts';
-import { connectTcp, tcpRequest } from './pax-simulator-test-client.ts';
+import { connectTcp, tcpRequest } from './pax-simulator-test-rig.ts';
 
 const CLI = new URL('./pax-simulator-cli.ts', import.meta.url).pathname;
 

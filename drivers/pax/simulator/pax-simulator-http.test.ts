@@ -4,7 +4,7 @@ import { InMemoryProcessor } from './in-memory-processor.ts';
 import { decodeFrame, encodeFrame, EOT, NAK } from '../pax-frame.ts';
 import { decodeResponse, encodeRequest, type PaxRequest } from '../pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
-import { httpGet, type HttpAnswer } from './pax-simulator-test-client.ts';
+import { httpGet, type HttpAnswer } from './pax-simulator-test-rig.ts';
 
 describe('PAX simulator over HTTP', () => {
   let sim: PaxSimulator;

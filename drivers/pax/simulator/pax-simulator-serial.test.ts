@@ -5,8 +5,8 @@ import { InMemoryProcessor } from './in-memory-processor.ts';
 import { encodeFrame } from '../pax-frame.ts';
 import { decodeResponse } from '../pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
-import { RawLink } from './pax-simulator-test-client.ts';
-import { startPtyPair, type PtyPair } from '../../test-support/socat-pair.ts';
+import { RawLink } from './pax-simulator-test-rig.ts';
+import { startPtyPair, type PtyPair } from '../../test-rigs/socat-pair-test-rig.ts';
 
 describe('PAX simulator over a serial line (socat pty pair)', () => {
   let pair: PtyPair | undefined;

@@ -5,7 +5,7 @@ import { InMemoryProcessor } from './in-memory-processor.ts';
 import { encodeFrame, ETX, STX } from '../pax-frame.ts';
 import { decodeResponse, decodeStatusReport, isStatusFrame, type PaxCreditRequest, type PaxCreditResponse, type PaxReportResponse, type PaxResponse } from '../pax-messages.ts';
 import { PaxSimulator } from './pax-simulator.ts';
-import { connectTcp, tcpRequest, type RawLink } from './pax-simulator-test-client.ts';
+import { connectTcp, tcpRequest, type RawLink } from './pax-simulator-test-rig.ts';
 
 const CLOCK = (): Date => new Date('2026-03-04T05:06:07Z');
 

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { terminalFacts } from '../../payments/approval-recorder.ts';
 import { AttemptRepository, toAttemptSnapshot } from '../attempt-repository.ts';
-import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-support.ts';
+import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-rig.ts';
 import hostReferenceNumber from './0070-host-reference-number.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
 

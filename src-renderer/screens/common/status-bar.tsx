@@ -4,7 +4,7 @@
 import type { DeviceHealth, StatusSnapshot } from '../../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import type { Screen } from '../../store/manager-slice.ts';
-import { deviceWords, journalWords, type DeviceSlot, type StatusWords } from './status-words.ts';
+import { deviceWords, journalWords, type DeviceRole, type StatusWords } from './status-words.ts';
 
 /** A short label on the bar; the whole sentence in the tooltip and for screen readers. */
 function StatusItem({ words, tone, testId, attrs }: { words: StatusWords; tone: 'ok' | 'bad' | 'muted'; testId: string; attrs?: Record<string, string> }) {
@@ -16,14 +16,14 @@ function StatusItem({ words, tone, testId, attrs }: { words: StatusWords; tone: 
   );
 }
 
-function DeviceItem({ slot, health }: { slot: DeviceSlot; health: DeviceHealth | undefined }) {
+function DeviceItem({ role, health }: { role: DeviceRole; health: DeviceHealth | undefined }) {
   if (!health) return null;
   const ok = health.state === 'connected' || health.state === 'busy';
   return (
     <StatusItem
-      words={deviceWords(slot, health)}
+      words={deviceWords(role, health)}
       tone={ok ? 'ok' : health.state === 'none' ? 'muted' : 'bad'}
-      testId={`status-${slot === 'cardReader' ? 'card-reader' : slot}`}
+      testId={`status-${role === 'cardReader' ? 'card-reader' : role}`}
       attrs={{ 'data-state': health.state }}
     />
   );
@@ -77,9 +77,9 @@ export function StatusBar() {
         testId="status-journal"
         attrs={{ 'data-healthy': journal.healthy ? 'true' : 'false' }}
       />
-      <DeviceItem slot="terminal" health={status.terminal} />
-      <DeviceItem slot="printer" health={status.printer} />
-      <DeviceItem slot="cardReader" health={status.cardReader} />
+      <DeviceItem role="terminal" health={status.terminal} />
+      <DeviceItem role="printer" health={status.printer} />
+      <DeviceItem role="cardReader" health={status.cardReader} />
       </div>
       <nav className="status-nav" aria-label="Screens">
         {NAV.map((n) => (

@@ -7,7 +7,7 @@ import type { DeviceHealth } from '../../../src-shared/domain.ts';
 import { plainWords } from './plain-words.ts';
 
 /** The devices the status bar shows. */
-export type DeviceSlot = 'terminal' | 'printer' | 'cardReader';
+export type DeviceRole = 'terminal' | 'printer' | 'cardReader';
 
 /** A short label for the bar and the whole sentence behind it. */
 export interface StatusWords {
@@ -15,8 +15,8 @@ export interface StatusWords {
   full: string;
 }
 
-const NOUN: Record<DeviceSlot, string> = { terminal: 'PIN pad', printer: 'Printer', cardReader: 'Card reader' };
-const NONE: Record<DeviceSlot, string> = { terminal: 'No PIN pad', printer: 'No printer', cardReader: 'No card reader' };
+const NOUN: Record<DeviceRole, string> = { terminal: 'PIN pad', printer: 'Printer', cardReader: 'Card reader' };
+const NONE: Record<DeviceRole, string> = { terminal: 'No PIN pad', printer: 'No printer', cardReader: 'No card reader' };
 
 /** The printer problems a cashier can fix at the till get their own short label. */
 function printerProblem(detail: string): string | undefined {
@@ -25,12 +25,12 @@ function printerProblem(detail: string): string | undefined {
   return undefined;
 }
 
-function shortDeviceLabel(slot: DeviceSlot, health: DeviceHealth): string {
-  const noun = NOUN[slot];
+function shortDeviceLabel(role: DeviceRole, health: DeviceHealth): string {
+  const noun = NOUN[role];
   const detail = health.detail ?? '';
   switch (health.state) {
     case 'none':
-      return NONE[slot];
+      return NONE[role];
     case 'connected':
       return `${noun} ready`;
     case 'busy':
@@ -38,13 +38,13 @@ function shortDeviceLabel(slot: DeviceSlot, health: DeviceHealth): string {
     case 'disconnected':
       return /connecting/i.test(detail) ? `${noun} connecting` : `${noun} offline`;
     case 'error':
-      return (slot === 'printer' && printerProblem(detail)) || `${noun} error`;
+      return (role === 'printer' && printerProblem(detail)) || `${noun} error`;
   }
 }
 
 /** What the status bar says about one device. */
-export function deviceWords(slot: DeviceSlot, health: DeviceHealth): StatusWords {
-  const short = shortDeviceLabel(slot, health);
+export function deviceWords(role: DeviceRole, health: DeviceHealth): StatusWords {
+  const short = shortDeviceLabel(role, health);
   const detail = health.detail ? plainWords(health.detail) : '';
   const who = health.name ? ` (${health.name})` : '';
   return { short, full: detail ? `${short}${who}: ${detail}` : `${short}${who}` };

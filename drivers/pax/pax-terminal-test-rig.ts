@@ -1,14 +1,14 @@
 // Shared by the PAX contract test files: the waits their terminals use and
 // the fixture that wires a PaxTerminal to the simulator over one real link.
 import type { ContractFixture, ContractFixtureOptions } from '../terminal.contract.ts';
-import { closedPort } from '../test-support/loopback-port.ts';
-import { startPtyPair } from '../test-support/socat-pair.ts';
+import { closedPort } from '../test-rigs/loopback-port-test-rig.ts';
+import { startPtyPair } from '../test-rigs/socat-pair-test-rig.ts';
 import { createPaxTerminal, type PaxTerminalConfig } from './pax-terminal-factory.ts';
 import { PaxSimulator } from './simulator/pax-simulator.ts';
 import type { PaxTimeouts } from './pax-terminal.ts';
 
 // scripts/chaos starts its serial pair from here.
-export { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
+export { startPtyPair, type PtyPair } from '../test-rigs/socat-pair-test-rig.ts';
 
 /** Timeouts of the contract fixtures: short, so fault cases finish fast (admin matches the contract's default). */
 export const CONTRACT_TIMEOUTS: Partial<PaxTimeouts> = { transactionMs: 5000, adminMs: 3000, cancelMs: 1000, batchMs: 3000, connectMs: 1000 };
