@@ -14,14 +14,14 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ecrReference } from '../src-shared/ecr-reference.ts';
 import { CardknoxClient } from '../src-main/gateways/cardknox-client.ts';
-import { GatewaySimulator } from '../src-main/gateways/gateway-simulator.ts';
+import { GatewaySimulator } from '../src-main/gateways/simulator/gateway-simulator.ts';
 import { AttemptRepository } from '../src-main/journal/attempt-repository.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
 import { MissingPaymentFinder } from '../src-main/reconcile/find-missing.ts';
 import { OrphanRepository } from '../src-main/reconcile/orphan-repository.ts';
 import { TicketService } from '../src-main/tickets/ticket-service.ts';
 import { median } from './bench-stats.ts';
-import { ordinaryAmount } from '../drivers/pax/pax-simulator-rules.ts';
+import { ordinaryAmount } from '../drivers/pax/simulator/pax-simulator-rules.ts';
 
 const SIZES = [5_000, 50_000];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

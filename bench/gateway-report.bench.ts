@@ -4,9 +4,9 @@
 // Also times a full 50,000-row paged report and an invoice lookup, end to end
 // over loopback HTTP (client + simulator).
 import { CardknoxClient } from '../src-main/gateways/cardknox-client.ts';
-import { GatewaySimulator } from '../src-main/gateways/gateway-simulator.ts';
+import { GatewaySimulator } from '../src-main/gateways/simulator/gateway-simulator.ts';
 import { quantile } from './bench-stats.ts';
-import { ordinaryAmount } from '../drivers/pax/pax-simulator-rules.ts';
+import { ordinaryAmount } from '../drivers/pax/simulator/pax-simulator-rules.ts';
 
 const KEY = 'bench-key';
 const T0 = Date.UTC(2025, 0, 1);

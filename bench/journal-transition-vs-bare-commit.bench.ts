@@ -19,7 +19,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { AttemptRepository } from '../src-main/journal/attempt-repository.ts';
 import { applyJournalPragmas } from '../src-main/journal/journal-connection.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
-import { journalTestTicket } from '../src-main/journal/journal-test-support.ts';
+import { journalTestTicket } from '../src-main/journal/journal-test-rig.ts';
 import { quantile } from './bench-stats.ts';
 
 const WARMUP = 200;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { encodeFrame } from '../drivers/pax/pax-frame.ts';
 import { encodeRequest } from '../drivers/pax/pax-messages.ts';
 import { createPaxTerminal } from '../drivers/pax/pax-terminal-factory.ts';
-import { PaxSimulator } from '../drivers/pax/pax-simulator.ts';
+import { PaxSimulator } from '../drivers/pax/simulator/pax-simulator.ts';
 import { quantile } from './bench-stats.ts';
 
 const ROUNDS = 400;

@@ -3,7 +3,7 @@
 // amount range + last four, first page of 100 sorted by time, with the total
 // count) through SettlementQuery on a real journal file, the way
 // settlement.list runs it. The journals are bulk-built with their hash chain
-// (settlement-test-support.ts), all on one local day, so the same files also
+// (settlement-test-rig.ts), all on one local day, so the same files also
 // time the end-of-day report's SQL over 100,000 card payments (over 50 ms
 // there, so the host runs it in a worker thread) and a page fetched
 // at the end of the list (End key, deep scroll). Result: median(100k) / median(10k).
@@ -17,7 +17,7 @@ import { SettlementListRequest } from '../src-shared/settlement-types.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
 import { EndOfDayReporter } from '../src-main/settlement/end-of-day-report.ts';
 import { SettlementQuery } from '../src-main/settlement/settlement-query.ts';
-import { journalSettlements, type SettlementSpec } from '../src-main/settlement/settlement-test-support.ts';
+import { journalSettlements, type SettlementSpec } from '../src-main/settlement/settlement-test-rig.ts';
 import { median } from './bench-stats.ts';
 
 const SIZES = [10_000, 100_000];

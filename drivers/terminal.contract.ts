@@ -19,7 +19,7 @@ import {
   type PaymentTerminal,
   type TerminalStatus,
 } from './terminal.ts';
-import type { PaxFault } from './pax/pax-simulator-faults.ts';
+import type { PaxFault } from './pax/simulator/pax-simulator-faults.ts';
 
 /** A fault the simulator can inject: the PAX simulator's set, which other simulators map theirs onto. */
 export type ContractFault = PaxFault;
@@ -30,7 +30,8 @@ export interface ContractSimulator {
   setFault(fault: ContractFault | null, opts?: { once?: boolean }): void;
   setDuplicateCheck(on: boolean): void;
   /** Every request the processor answered: the ground truth of who was charged. */
-  processorCharges(): readonly { invoice: string; command: string; status: string; amountApproved: number }[];
+  /** The processor ledger's charges (drivers/pax/simulator/processor-ledger.ts LedgerEntry): sales and auths that took money. */
+  processorCharges(): readonly { invoice: string; kind: string; status: string; amount: number }[];
 }
 
 /** A terminal wired to its simulator over a real link. */
@@ -97,8 +98,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function approvedCharges(sim: ContractSimulator, invoice: string, command = 'sale') {
-  return sim.processorCharges().filter((c) => c.invoice === invoice && c.command === command && (c.status === 'approved' || c.status === 'partial'));
+function approvedCharges(sim: ContractSimulator, invoice: string, command: 'sale' | 'auth' = 'sale') {
+  // A partial approval is an approved entry holding the amount approved.
+  return sim.processorCharges().filter((c) => c.invoice === invoice && c.kind === command && c.status === 'approved');
 }
 
 /**
@@ -107,8 +109,8 @@ function approvedCharges(sim: ContractSimulator, invoice: string, command = 'sal
  * fixture starts with the device's duplicate check off, so a resend would
  * reach the processor and show here whatever either duplicate check answered.
  */
-function assertChargedOnce(sim: ContractSimulator, invoice: string, command = 'sale'): void {
-  const requests = sim.processorCharges().filter((c) => c.invoice === invoice && c.command === command);
+function assertChargedOnce(sim: ContractSimulator, invoice: string, command: 'sale' | 'auth' = 'sale'): void {
+  const requests = sim.processorCharges().filter((c) => c.invoice === invoice && c.kind === command);
   assert.equal(requests.length, 1, `${requests.length} ${command} requests for ${invoice} reached the processor (${requests.map((r) => r.status).join(', ')})`);
   assert.equal(approvedCharges(sim, invoice, command).length, 1);
 }

@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startSimulator, type RunningSimulator } from '../drivers/pax/pax-simulator-cli.ts';
+import { startSimulator, type RunningSimulator } from '../drivers/pax/simulator/pax-simulator-cli.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { addStaffToJournal } from '../src-main/staff/staff-cli.ts';

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { CardBrand } from '../src-shared/card.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
 import { localDate } from '../src-main/settlement/end-of-day-report.ts';
-import { journalSettlements, type SettlementSpec } from '../src-main/settlement/settlement-test-support.ts';
+import { journalSettlements, type SettlementSpec } from '../src-main/settlement/settlement-test-rig.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { launchBrowser, snap, watchPageErrors } from './fixtures/browser-session.ts';

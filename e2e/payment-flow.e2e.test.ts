@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { chargedForTicket } from './fixtures/processor-ledger.ts';
-import { formatMoney } from '../src-renderer/screens/money-format.ts';
+import { formatMoney } from '../src-renderer/screens/common/money-format.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
 
 const SPEC = 'payment-flow';

@@ -3,7 +3,15 @@
 //   (it runs in the renderer too);
 // - drivers imports only drivers and src-shared;
 // - src-renderer imports only src-renderer and src-shared, and no Node built-in;
-// - only src-main/electron/ imports 'electron'.
+// - only src-main/electron/ imports 'electron';
+// - no import cycle inside the folders of NO_CYCLE_FOLDERS (type imports
+//   count too: a cycle of types is still two modules that cannot be read
+//   apart), e.g. the renderer's store, where app-store assembles the slices and
+//   each slice names the siblings it uses;
+// - the production rooms of src-main (payments, reconcile, journal, tickets,
+//   ipc) import nothing under a `simulator/` folder: a simulator is wired in
+//   only by devices (training mode), tests and their rigs, scripts, bench and
+//   e2e, so no production path can quietly charge through a simulator.
 // This is what lets everything but the thin Electron shell run in plain Node.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,6 +38,22 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   scripts: ['scripts', 'src-shared', 'src-main', 'drivers'],
   bench: ['bench', 'src-shared', 'src-main', 'drivers'],
 };
+
+/** src-main rooms that may not import a simulator (see the file comment). */
+const SIMULATOR_FREE_ROOMS = ['payments', 'reconcile', 'journal', 'tickets', 'ipc'] as const;
+
+/** Tests and the helpers only tests load (named *-test-rig.ts). */
+export function isTestFile(file: string): boolean {
+  return /\.test\.tsx?$|-test-rig\.tsx?$/.test(file);
+}
+
+/** The rule a src-main file breaks by importing `target` (paths relative to the root), or null. */
+export function simulatorRule(rel: string, target: string): string | null {
+  const parts = rel.split(sep);
+  if (parts[0] !== 'src-main' || !(SIMULATOR_FREE_ROOMS as readonly string[]).includes(parts[1]) || isTestFile(rel)) return null;
+  if (!target.split(sep).slice(0, -1).includes('simulator')) return null;
+  return `src-main/${parts[1]} may not import a simulator (only devices, tests, scripts, bench and e2e may)`;
+}
 
 /** Layers that run in a browser and so may not use Node built-ins. */
 const BROWSER_LAYERS: readonly Layer[] = ['src-shared', 'src-renderer'];
@@ -94,6 +118,8 @@ export function checkFile(root: string, file: string, source: string): ImportVio
           rule: `${layer} may import only ${MAY_IMPORT[layer].join(', ')}`,
         });
       }
+      const simulator = simulatorRule(rel, relative(root, target));
+      if (simulator) out.push({ file: rel, specifier: spec, rule: simulator });
       continue;
     }
     // Tests run in Node even in the browser layers.
@@ -126,7 +152,61 @@ export function sourceFiles(root: string): string[] {
   return out;
 }
 
+/** Folders (relative to the root) that must have no import cycle among their files. */
+export const NO_CYCLE_FOLDERS = ['src-renderer'] as const;
+
+/**
+ * Import cycles among the files below `folder` (relative imports between them,
+ * type imports included): each cycle once, as the files in import order
+ * starting from the alphabetically first.
+ */
+export function importCycles(root: string, folder: string, files: readonly string[] = sourceFiles(root)): string[][] {
+  const base = join(root, folder) + sep;
+  const inside = files.filter((f) => f.startsWith(base));
+  const known = new Set(inside);
+  const edges = new Map<string, string[]>();
+  for (const f of inside) {
+    const targets = importsOf(readFileSync(f, 'utf8'))
+      .filter((s) => s.startsWith('.'))
+      .map((s) => resolve(dirname(f), s))
+      .filter((t) => known.has(t));
+    edges.set(f, [...new Set(targets)].sort());
+  }
+  const cycles = new Map<string, string[]>();
+  // Depth-first search from each file; a path back to the start is a cycle.
+  // Small folders (tens of files): the plain search is fast enough.
+  for (const start of [...inside].sort()) {
+    const path: string[] = [start];
+    const onPath = new Set(path);
+    const walk = (at: string): void => {
+      for (const next of edges.get(at) ?? []) {
+        if (next === start) {
+          const rel = path.map((p) => relative(root, p));
+          const first = rel.indexOf([...rel].sort()[0]);
+          const rotated = [...rel.slice(first), ...rel.slice(0, first)];
+          cycles.set(rotated.join(' -> '), rotated);
+        } else if (!onPath.has(next) && next > start) {
+          path.push(next);
+          onPath.add(next);
+          walk(next);
+          onPath.delete(next);
+          path.pop();
+        }
+      }
+    };
+    walk(start);
+  }
+  return [...cycles.values()];
+}
+
 /** Checks a whole project. */
 export function checkProject(root: string): ImportViolation[] {
-  return sourceFiles(root).flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
+  const files = sourceFiles(root);
+  const out = files.flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
+  for (const folder of NO_CYCLE_FOLDERS) {
+    for (const cycle of importCycles(root, folder, files)) {
+      out.push({ file: cycle[0], specifier: [...cycle.slice(1), cycle[0]].join(' -> '), rule: `no import cycle in ${folder}` });
+    }
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { IpcClient, webSocketTransport } from '../src-shared/ipc-client.ts';
-import { runTsx } from '../src-main/ipc/child-process-rig.ts';
+import { runTsx } from '../src-main/ipc/child-process-test-rig.ts';
 import { openSocket } from '../src-main/ipc/ipc-test-rig.ts';
 import { ELECTRON_MISSING_LINE, chromiumArgs, resolveElectron } from './start.ts';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { IpcClient, webSocketTransport } from '../src-shared/ipc-client.ts';
-import { runTsx } from './ipc/child-process-rig.ts';
+import { runTsx } from './ipc/child-process-test-rig.ts';
 import { openSocket, tempDir } from './ipc/ipc-test-rig.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

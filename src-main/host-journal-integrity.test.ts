@@ -13,9 +13,9 @@ import { createHostDispatcher } from './ipc/host-dispatcher.ts';
 import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 import { openJournal } from './journal/journal.ts';
-import { corruptMiddleLeafPage } from './journal/journal-test-support.ts';
+import { corruptMiddleLeafPage } from './journal/journal-test-rig.ts';
 import { StaffService } from './staff/staff-service.ts';
-import { TEST_HASH_PARAMS, TEST_MANAGER_PIN } from './staff/staff-test-support.ts';
+import { TEST_HASH_PARAMS, TEST_MANAGER_PIN } from './staff/staff-test-rig.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import { AppError } from '../src-shared/errors.ts';
 import type { EventName, Events, Handlers } from '../src-shared/ipc-contract.ts';
 import type { AppInfo, RecoveryNotice, StatusSnapshot } from '../src-shared/domain.ts';
-import { redactForLog, redactText } from './ipc/log-redaction.ts';
+import { redactForLog, redactText } from '../src-shared/card.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal/journal.ts';
 import { journalHandlers } from './journal/journal-handlers.ts';
 import { AttemptRepository } from './journal/attempt-repository.ts';

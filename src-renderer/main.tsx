@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { connectToHost } from './api/host-connection.ts';
 import { createAppStore, followConnection } from './store/app-store.ts';
 import { StoreContext } from './store/store-context.ts';
-import { App } from './screens/app.tsx';
+import { App } from './screens/common/app.tsx';
 import './styles.css';
 
 const { client, transport } = connectToHost();

@@ -1,5 +1,8 @@
-// Card facts that may be stored and shown: brand, entry mode and a masked
-// number. Nothing here can hold a full card number (DESIGN §1, invariant 6).
+// Card facts that may be stored and shown (brand, entry mode, a masked number)
+// and every guard of invariant 6 (DESIGN §1): masking, redaction of free text,
+// the masked forms devices and gateways write. The one home of card-number
+// handling: drivers, main and scripts import it from here. Nothing here can hold
+// a full card number.
 
 /** Card brand, as shown on screens and receipts. */
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'other';
@@ -99,4 +102,122 @@ export function maskFullPans(text: string): string {
     at = s.end;
   }
   return out + text.slice(at);
+}
+
+// ---------------------------------------------------------------------------
+// Redaction of free text (logs, error messages, device texts)
+
+// Track 1 (%B...^NAME^...?) and track 2 (;PAN=...?) sentinels, matched loosely on purpose.
+const TRACK_1 = /%B\d{12,19}\^[^?]*\??/g;
+const TRACK_2 = /;\d{12,19}=[^?]*\??/g;
+
+/**
+ * Last guard before text reaches a log or an error message: card numbers
+ * (Luhn-valid 13-19 digit runs, unbroken or in spaced/dashed groups) masked and
+ * track data removed.
+ */
+export function redactText(text: string): string {
+  return maskFullPans(text.replace(TRACK_1, '[track data removed]').replace(TRACK_2, '[track data removed]'));
+}
+
+/** A value fit for an error's details or a log: every string in it passed through redactText. */
+export function redactValue<T>(v: T): T {
+  if (typeof v === 'string') return redactText(v) as T;
+  if (Array.isArray(v)) return v.map(redactValue) as T;
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = redactValue(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** A log-safe one-line description of a thrown value. */
+export function redactForLog(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return redactText(text);
+}
+
+/** True when text holds a run of at least 13 digits, the shortest card number. */
+function hasLongDigitRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= 13) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
+/**
+ * Masks every unbroken card-number-like run (13-19 Luhn-valid digits) in free
+ * text; grouped numbers are left alone. The PAX codec's guard on every text a
+ * terminal sends or receives: it runs on each decoded frame, so it is a scan
+ * first (nearly every text has no such run) and never the grouped search.
+ */
+export function maskUnbrokenPans(text: string): string {
+  if (!hasLongDigitRun(text)) return text;
+  return text.replace(/\d{13,19}/g, (run) => (luhnValid(run) ? maskPan(run) : run));
+}
+
+// ---------------------------------------------------------------------------
+// Masked numbers: safe to keep, in the forms devices and gateways write them
+
+/**
+ * An account field from a device as it may be kept: masked when it holds more
+ * real digits than a masked number may, or is a whole Luhn-valid number.
+ */
+export function guardAccountNumber(n: string | undefined): string | undefined {
+  if (n === undefined || n === '') return undefined;
+  let digits = 0;
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  // luhnValid accepts digits only: a number with any other character fails it.
+  return digits > 10 || (digits === n.length && luhnValid(n)) ? maskPan(n) : n;
+}
+
+/** A masked number fit to store: at most 10 digits and at least one mask character (the journal's tables CHECK both). */
+export function safeMaskedPan(value: string): string {
+  const digits = value.replace(/\D/g, '').length;
+  if (digits > 10) return maskPan(value);
+  return /[*Xx]/.test(value) ? value : `****${value}`;
+}
+
+/**
+ * A masked card number as real gateway answers carry it: first digit, "x" for
+ * each hidden digit, last four ("4xxxxxxxxxxx2224"), from any masked form
+ * ("411111******1111"). Length is kept; null when there are not five digits to
+ * show or the text holds more digits than a mask may (never a full number).
+ */
+export function toGatewayMasked(masked: string): string | null {
+  const chars = masked.replace(/[\s-]/g, '');
+  if (!/^[0-9*xX#]+$/.test(chars)) return null;
+  const digits = chars.replace(/\D/g, '');
+  if (digits.length > 10 || chars.length < 12 || !/^\d/.test(chars) || !/\d{4}$/.test(chars)) return null;
+  return `${chars[0]}${'x'.repeat(chars.length - 5)}${chars.slice(-4)}`;
+}
+
+/** What is kept of a masked number read from a gateway. */
+export interface MaskedCard {
+  /** The masked number as received (mask characters and at most 10 digits). */
+  masked: string;
+  /** Leading digits shown (1 in the gateway form, 6 in the first-6 form, possibly none). */
+  first: string;
+  last4: string;
+}
+
+/**
+ * Reads a masked number in either form the sources show: "4xxxxxxxxxxx2224"
+ * (gateway answers) or "411111******1111" (first 6 / last 4). Null for anything
+ * else, and for any text with more than 10 digits: a full card number is never
+ * taken in, even by mistake.
+ */
+export function parseMaskedCardNumber(text: string): MaskedCard | null {
+  const t = text.trim();
+  const m = /^(\d{0,6})([*xX#]{2,15})(\d{4})$/.exec(t);
+  if (!m || m[1].length + m[3].length > 10) return null;
+  return { masked: t, first: m[1], last4: m[3] };
 }

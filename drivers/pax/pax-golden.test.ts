@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { InMemoryProcessor } from './in-memory-processor.ts';
+import { InMemoryProcessor } from './simulator/in-memory-processor.ts';
 import { ACK, decodeFrame, encodeFrame, lrc } from './pax-frame.ts';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, outcomeForResultCode, type PaxCreditResponse, type PaxReportResponse } from './pax-messages.ts';
-import { PaxSimulator } from './pax-simulator.ts';
+import { PaxSimulator } from './simulator/pax-simulator.ts';
 import { createPaxTerminal } from './pax-terminal-factory.ts';
 
 /** Turns the sources' bracket notation into bytes, appending the given LRC character. */
@@ -155,7 +155,7 @@ describe('PAX golden frames', () => {
       assert.equal(sale.tipAmount, 200);
       assert.equal(sale.taxAmount, 50);
       const charge = processor.charges().find((c) => c.invoice === 'G1');
-      assert.equal(charge?.amountApproved, 1200);
+      assert.equal(charge?.amount, 1200);
       assert.equal(sale.hostRef, charge?.refNum, 'HRef names the gateway reference');
       assert.notEqual(sale.hostReferenceNumber, sale.hostRef);
       // The simulator's own frame split as cardknox-sdk-js splits it: FS fields 3 (code), 4 (text), 5 (host), 13 (additional info).

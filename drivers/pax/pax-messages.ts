@@ -6,7 +6,7 @@
 // decoded or encoded response has its account number masked to first 6 / last 4
 // and any card number in free text masked, whatever the device sent.
 
-import { luhnValid, maskPan, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
+import { guardAccountNumber, maskUnbrokenPans, type CardBrand, type EntryMode } from '../../src-shared/card.ts';
 import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
 import type { TerminalOutcome, TerminalPrompt, TerminalTransactionKind } from '../terminal.ts';
 import { PaxFrameError, type Field } from './pax-frame.ts';
@@ -513,39 +513,8 @@ function parseTransType(code: string | undefined, errCode: PaxMessageErrorCode):
 // ---------------------------------------------------------------------------
 // Card-number guard
 
-/** Masks the account field when it holds more real digits than a masked number may. */
-function guardAccountNumber(n: string | undefined): string | undefined {
-  if (n === undefined || n === '') return undefined;
-  let digits = 0;
-  for (let i = 0; i < n.length; i++) {
-    const c = n.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-  }
-  // luhnValid accepts digits only: a number with any other character fails it.
-  return digits > 10 || (digits === n.length && luhnValid(n)) ? maskPan(n) : n;
-}
-
-/** True when text holds a run of at least 13 digits, the shortest card number. */
-function hasLongDigitRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++run >= 13) return true;
-    } else run = 0;
-  }
-  return false;
-}
-
-/** Masks every card-number-like run (13-19 Luhn-valid digits) in free text. */
-export function redactPans(text: string): string {
-  // Nearly every text has no such run: a scan is much cheaper than a replace.
-  if (!hasLongDigitRun(text)) return text;
-  return text.replace(/\d{13,19}/g, (run) => (luhnValid(run) ? maskPan(run) : run));
-}
-
 function redactOpt(v: string | undefined): string | undefined {
-  return v === undefined ? undefined : redactPans(v);
+  return v === undefined ? undefined : maskUnbrokenPans(v);
 }
 
 // ---------------------------------------------------------------------------
@@ -569,7 +538,7 @@ function decodeAdditional(sub: string[] | undefined): Record<string, string> {
     // (ExtDataSubGroup upper-cases them): pax-protocol-choices.ts item 1.
     const key = s.slice(0, eq).toUpperCase();
     // References and tokens are not card data and must survive intact for follow-ups.
-    out[key] = UNREDACTED_KEYS.has(key) ? s.slice(eq + 1) : redactPans(s.slice(eq + 1));
+    out[key] = UNREDACTED_KEYS.has(key) ? s.slice(eq + 1) : maskUnbrokenPans(s.slice(eq + 1));
   }
   return out;
 }
@@ -706,11 +675,11 @@ export function decodeRequest(fields: string[][]): PaxRequest {
 // Responses
 
 function head(res: PaxResponseHead, command: string): string[] {
-  return [res.status ?? '0', command, res.version ?? PAX_PROTOCOL_VERSION, res.resultCode, redactPans(res.resultText)];
+  return [res.status ?? '0', command, res.version ?? PAX_PROTOCOL_VERSION, res.resultCode, maskUnbrokenPans(res.resultText)];
 }
 
 function encodeHost(h: PaxHostInfo): string[] {
-  return [h.code ?? '', redactPans(h.message ?? ''), h.authCode ?? '', h.hostRef ?? '', h.traceNumber ?? '', h.batchNumber ?? ''];
+  return [h.code ?? '', maskUnbrokenPans(h.message ?? ''), h.authCode ?? '', h.hostRef ?? '', h.traceNumber ?? '', h.batchNumber ?? ''];
 }
 
 function encodeAccount(a: PaxAccountInfo): string[] {
@@ -869,7 +838,7 @@ function decodeCreditResponse(fields: string[][], resultCode: string): PaxCredit
     status: sf(fields, 0),
     version: sf(fields, 2),
     resultCode,
-    resultText: redactPans(sf(fields, 4)),
+    resultText: maskUnbrokenPans(sf(fields, 4)),
     command: 'T01',
     host: decodeHost(fields[5]),
     transType: parseTransType(sf(fields, 6), 'bad_response'),
@@ -903,7 +872,7 @@ export function decodeResponse(fields: string[][]): PaxResponse {
     status: sf(fields, 0),
     version: sf(fields, 2),
     resultCode,
-    resultText: redactPans(sf(fields, 4)),
+    resultText: maskUnbrokenPans(sf(fields, 4)),
   };
   switch (command) {
     case 'A01':
@@ -980,7 +949,7 @@ export function isStatusFrame(fields: string[][]): boolean {
 
 /** Fields of a status frame (simulator side). */
 export function encodeStatusReport(report: Omit<PaxStatusReport, 'command'>): Field[] {
-  return [report.status ?? '0', PAX_STATUS_COMMAND, report.version ?? PAX_PROTOCOL_VERSION, STATUS_CODES[report.prompt], redactPans(report.text)];
+  return [report.status ?? '0', PAX_STATUS_COMMAND, report.version ?? PAX_PROTOCOL_VERSION, STATUS_CODES[report.prompt], maskUnbrokenPans(report.text)];
 }
 
 /**
@@ -997,6 +966,6 @@ export function decodeStatusReport(fields: string[][]): PaxStatusReport {
     status: sf(fields, 0),
     version: sf(fields, 2),
     prompt: PROMPT_BY_STATUS_CODE.get(code) ?? 'processing',
-    text: redactPans(sf(fields, 4)),
+    text: maskUnbrokenPans(sf(fields, 4)),
   };
 }

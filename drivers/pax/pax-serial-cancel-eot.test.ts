@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SerialPort } from 'serialport';
-import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
+import { startPtyPair, type PtyPair } from '../test-rigs/socat-pair-test-rig.ts';
 import { ACK, encodeFrame, EOT, FrameDecoder } from './pax-frame.ts';
 import { decodeRequest, encodeResponse } from './pax-messages.ts';
 import { PaxTerminal } from './pax-terminal.ts';

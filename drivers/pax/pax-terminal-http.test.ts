@@ -4,6 +4,6 @@
 // a damaged answer again, nor report its prompts while a sale runs (one GET,
 // one body: pax-protocol-choices.ts item 15).
 import { terminalContract } from '../terminal.contract.ts';
-import { paxContractFixture } from './pax-terminal-test-fixture.ts';
+import { paxContractFixture } from './pax-terminal-test-rig.ts';
 
 terminalContract('PAX over HTTP', paxContractFixture('http'), { recoversDamagedFrames: false, reportsPrompts: false });

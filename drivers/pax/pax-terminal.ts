@@ -7,6 +7,7 @@
 
 import { isValidAmount } from '../../src-shared/money.ts';
 import { isValidEcrRef } from '../../src-shared/ecr-reference.ts';
+import { maskUnbrokenPans } from '../../src-shared/card.ts';
 import {
   OutcomeUnknownError,
   TerminalRequestError,
@@ -34,7 +35,6 @@ import {
   isDeclineByFault,
   outcomeForAnswer,
   transactionKindOf,
-  redactPans,
   type PaxCreditRequest,
   type PaxCreditResponse,
   type PaxRequest,
@@ -200,7 +200,7 @@ export class PaxTerminal implements PaymentTerminal {
   /** R02 by ECR reference, paging through every matching record. */
   async lookup(ecrRef: string, opts?: { timeoutMs?: number }): Promise<TerminalRecord[]> {
     if (typeof ecrRef !== 'string' || !isValidEcrRef(ecrRef)) {
-      throw new TerminalRequestError(`ECR reference "${redactPans(String(ecrRef).slice(0, 20))}" must be 1-16 letters and digits`);
+      throw new TerminalRequestError(`ECR reference "${maskUnbrokenPans(String(ecrRef).slice(0, 20))}" must be 1-16 letters and digits`);
     }
     const timeoutMs = opts?.timeoutMs ?? this.timeouts.adminMs;
     const records: TerminalRecord[] = [];
@@ -291,7 +291,7 @@ export class PaxTerminal implements PaymentTerminal {
 
   private buildCredit(transType: PaxTransType, req: Partial<FollowUpRequest> & { ecrRef: string; invoice: string }, followUp: boolean): PaxCreditRequest {
     if (typeof req.ecrRef !== 'string' || !isValidEcrRef(req.ecrRef)) {
-      throw new TerminalRequestError(`ECR reference must be 1-16 letters and digits, got "${redactPans(String(req.ecrRef).slice(0, 20))}"`);
+      throw new TerminalRequestError(`ECR reference must be 1-16 letters and digits, got "${maskUnbrokenPans(String(req.ecrRef).slice(0, 20))}"`);
     }
     const amountOptional = transType === 'tokenize' || transType === 'void';
     if (req.amount !== undefined || !amountOptional) {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { containsFullPan } from '../../src-shared/card.ts';
 import { EscPosPrinter, serialPrinter, tcpPrinter } from './escpos-printer.ts';
-import { PrinterSimulator } from './printer-simulator.ts';
+import { PrinterSimulator } from './simulator/printer-simulator.ts';
 import { sampleReceipt } from './receipt-fixture.ts';
-import { closedPort } from '../test-support/loopback-port.ts';
-import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
+import { closedPort } from '../test-rigs/loopback-port-test-rig.ts';
+import { startPtyPair, type PtyPair } from '../test-rigs/socat-pair-test-rig.ts';
 
 const TIMEOUT = 300;
 

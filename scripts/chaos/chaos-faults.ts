@@ -2,8 +2,8 @@
 // link to the processor, and on the gateway the register asks when in doubt.
 // Each is armed for the next request only, so the run keeps moving.
 
-import type { FaultSpec } from '../../src-main/gateways/gateway-faults.ts';
-import type { PaxFault } from '../../drivers/pax/pax-simulator-faults.ts';
+import type { FaultSpec } from '../../src-main/gateways/simulator/gateway-faults.ts';
+import type { PaxFault } from '../../drivers/pax/simulator/pax-simulator-faults.ts';
 import type { PadId } from './chaos-host-protocol.ts';
 import type { Fleet } from './chaos-fleet.ts';
 import type { ChaosRandom } from './chaos-random.ts';

@@ -4,10 +4,10 @@
 // simulator's /_processor door. Faults are armed through their control APIs.
 
 import path from 'node:path';
-import { startPtyPair, type PtyPair } from '../../drivers/pax/pax-terminal-test-fixture.ts';
-import type { FaultSpec } from '../../src-main/gateways/gateway-faults.ts';
-import type { LedgerEntry, SaleRequestRecord } from '../../src-main/gateways/processor-ledger.ts';
-import type { PaxFault } from '../../drivers/pax/pax-simulator-faults.ts';
+import { startPtyPair, type PtyPair } from '../../drivers/pax/pax-terminal-test-rig.ts';
+import type { FaultSpec } from '../../src-main/gateways/simulator/gateway-faults.ts';
+import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
+import type { PaxFault } from '../../drivers/pax/simulator/pax-simulator-faults.ts';
 import { PAD_IDS, type PadId } from './chaos-host-protocol.ts';
 import { httpJson, startTsChild, type Child } from './chaos-processes.ts';
 
@@ -63,14 +63,14 @@ export async function startFleet(dir: string, opts: { cardTimeMs: number }): Pro
     await pty?.stop();
   };
   try {
-    const gw = await startTsChild<GatewayInfo>('src-main/gateways/gateway-simulator-cli.ts', ['--port', '0', '--key', CHAOS_GATEWAY_KEY], {
+    const gw = await startTsChild<GatewayInfo>('src-main/gateways/simulator/gateway-simulator-cli.ts', ['--port', '0', '--key', CHAOS_GATEWAY_KEY], {
       logFile: path.join(dir, 'gateway.log'),
     });
     children.push(gw);
     pty = await startPtyPair();
     const common = (id: PadId): string[] => ['--port', '0', '--device-id', id, '--processor-url', gw.info.processorUrl, '--control-port', '0', '--card-time-ms', String(opts.cardTimeMs)];
     const startPad = (id: PadId, extra: string[]): Promise<Child<PadInfo>> =>
-      startTsChild<PadInfo>('drivers/pax/pax-simulator-cli.ts', [...common(id), ...extra], { logFile: path.join(dir, `${id}.log`) });
+      startTsChild<PadInfo>('drivers/pax/simulator/pax-simulator-cli.ts', [...common(id), ...extra], { logFile: path.join(dir, `${id}.log`) });
     const pads = await Promise.all([startPad(PAD_IDS[0], []), startPad(PAD_IDS[1], ['--serial', pty.a]), startPad(PAD_IDS[2], ['--http', '0'])]);
     children.push(...pads);
     const control = new Map<PadId, string>(pads.map((p, i) => [PAD_IDS[i], `http://127.0.0.1:${p.info.controlPort}`]));

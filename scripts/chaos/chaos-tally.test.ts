@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
-import type { LedgerEntry, SaleRequestRecord } from '../../src-main/gateways/processor-ledger.ts';
+import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
 import type { JournalDump } from './chaos-host-protocol.ts';
 import { chaosLine, chaosPassed, tallyChaos, type ProcessorTruth } from './chaos-tally.ts';

@@ -25,7 +25,7 @@
 // - register_orphans: orphan-queue entries for charges on an own slot.
 // Also reported (detail): tickets tried but left unpaid.
 
-import type { LedgerEntry, SaleRequestRecord } from '../../src-main/gateways/processor-ledger.ts';
+import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
 import { parseEcrReference } from '../../src-shared/ecr-reference.ts';
 import type { JournalDump } from './chaos-host-protocol.ts';

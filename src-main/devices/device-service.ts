@@ -2,10 +2,13 @@
 // for the assigned ones (or training simulators when no PIN pad is assigned),
 // connection tests, and the live status the status bar shows.
 //
-// Live drivers are rebuilt whenever assignments or settings change, one change
-// at a time. A PIN pad in the middle of a payment is never swapped or closed:
-// such a change is refused until it is idle. Callers look the terminal up per
-// use (terminal(id) / activeTerminal()) because the instance can change.
+// Live drivers are re-attached whenever assignments or settings change, one
+// change at a time. An "attached device" is the driver bound to one role of the
+// register (PIN pad, printer, card reader): not a ticket's payment slot, and
+// re-attaching is not a native-module rebuild. A PIN pad in the middle of a
+// payment is never swapped or closed: such a change is refused until it is
+// idle. Callers look the terminal up per use (terminal(id) / activeTerminal())
+// because the instance can change.
 
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import { serialPrinter, tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
@@ -49,7 +52,8 @@ export interface DevicesHealth {
 
 type Source = DeviceSnapshot | 'training';
 
-interface Slot<T> {
+/** The driver attached to one role of the register (PIN pad, printer, card reader), with where it came from and its health. */
+interface AttachedDevice<T> {
   source: Source;
   driver: T;
   health: DeviceHealth;
@@ -68,16 +72,16 @@ function healthSource(src: Source, trainingId: string, trainingName: string): He
   return src === 'training' ? TRAINING_SOURCE(trainingId, trainingName) : { training: false, device: src };
 }
 
-/** Printer drivers already wrapped to re-probe after a print (the training printer outlives a rebuild). */
+/** Printer drivers already wrapped to re-probe after a print (the training printer outlives a re-attach). */
 const PROBED_AFTER_PRINT = new WeakSet<EscPosPrinter>();
 
 /** Devices of this register (see file comment). */
 export class DeviceService {
   private readonly o: DeviceServiceOptions;
   private readonly mode: TrainingMode;
-  private pinPad: Slot<MonitoredTerminal> | undefined;
-  private printerSlot: Slot<EscPosPrinter> | undefined;
-  private cardReader: Slot<HidCardReader> | undefined;
+  private pinPad: AttachedDevice<MonitoredTerminal> | undefined;
+  private attachedPrinter: AttachedDevice<EscPosPrinter> | undefined;
+  private cardReader: AttachedDevice<HidCardReader> | undefined;
   private rig: TrainingDevices | undefined;
   private rigProblem: string | undefined;
   private trainingOn: boolean;
@@ -97,7 +101,7 @@ export class DeviceService {
 
   /** Builds the live drivers for the assigned devices (or training) and starts probing. */
   async start(): Promise<void> {
-    await this.reconcile();
+    await this.queueAttach();
     const every = this.o.probeIntervalMs ?? 15_000;
     if (every > 0 && !this.closed) {
       this.timer = setInterval(() => void this.probeAll(), every);
@@ -112,7 +116,7 @@ export class DeviceService {
     return {
       trainingMode: this.trainingOn,
       terminal,
-      printer: this.printerSlot?.health ?? notConfigured('receipt printer'),
+      printer: this.attachedPrinter?.health ?? notConfigured('receipt printer'),
       cardReader: this.cardReader?.health ?? notConfigured('card reader'),
     };
   }
@@ -141,7 +145,7 @@ export class DeviceService {
 
   /** The receipt printer in use. */
   printer(): EscPosPrinter | undefined {
-    return this.printerSlot?.driver;
+    return this.attachedPrinter?.driver;
   }
 
   /** The training simulators, when training mode is on. */
@@ -200,7 +204,7 @@ export class DeviceService {
   async probeAll(): Promise<void> {
     if (this.closed) return;
     const pin = this.pinPad;
-    const printer = this.printerSlot;
+    const printer = this.attachedPrinter;
     const reader = this.cardReader;
     await Promise.allSettled([
       pin?.driver.probe(),
@@ -217,28 +221,28 @@ export class DeviceService {
     this.listeners.clear();
     this.readerListeners.clear();
     await this.queue.catch(() => undefined);
-    await Promise.allSettled([this.pinPad?.release(), this.printerSlot?.release(), this.cardReader?.release()]);
-    this.pinPad = this.printerSlot = this.cardReader = undefined;
+    await Promise.allSettled([this.pinPad?.release(), this.attachedPrinter?.release(), this.cardReader?.release()]);
+    this.pinPad = this.attachedPrinter = this.cardReader = undefined;
     await this.rig?.close();
     this.rig = undefined;
   }
 
   // ---------------------------------------------------------------------------
 
-  /** One change at a time: write to the journal, then rebuild the live drivers. */
+  /** One change at a time: write to the journal, then re-attach the live drivers. */
   private change<T>(write: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       if (this.closed) throw new AppError('journal_unavailable', 'The register host has shut down. Restart the app.');
       const result = await write();
-      await this.rebuild();
+      await this.attachDevices();
       return result;
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private reconcile(): Promise<void> {
-    const run = this.queue.then(() => this.rebuild());
+  private queueAttach(): Promise<void> {
+    const run = this.queue.then(() => this.attachDevices());
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -262,7 +266,7 @@ export class DeviceService {
     return this.mode === 'on' || (this.mode === 'auto' && !assigned.some((d) => d.kind === 'pin_pad'));
   }
 
-  private async rebuild(): Promise<void> {
+  private async attachDevices(): Promise<void> {
     if (this.closed) return;
     const assigned = this.assignedOrNone();
     const training = this.wantsTraining(assigned);
@@ -290,9 +294,9 @@ export class DeviceService {
       await this.pinPad?.release();
       this.pinPad = wantPin && this.buildPinPad(wantPin);
     }
-    if (!sameSource(this.printerSlot?.source, wantPrinter)) {
-      await this.printerSlot?.release();
-      this.printerSlot = wantPrinter && this.buildPrinter(wantPrinter);
+    if (!sameSource(this.attachedPrinter?.source, wantPrinter)) {
+      await this.attachedPrinter?.release();
+      this.attachedPrinter = wantPrinter && this.buildPrinter(wantPrinter);
     }
     if (!sameSource(this.cardReader?.source, wantReader)) {
       await this.cardReader?.release();
@@ -308,13 +312,13 @@ export class DeviceService {
     void this.probeAll();
   }
 
-  private buildPinPad(src: Source): Slot<MonitoredTerminal> {
+  private buildPinPad(src: Source): AttachedDevice<MonitoredTerminal> {
     const terminal =
       src === 'training'
         ? this.rig!.terminal
         : new MonitoredTerminal(createPaxTerminal({ id: src.id, ...pinPadConfig(src.settings as PinPadSettings), clock: this.o.clock }));
     const hs = healthSource(src, TRAINING_TERMINAL_ID, 'Training PIN pad (simulated PAX A920)');
-    const slot: Slot<MonitoredTerminal> = {
+    const attached: AttachedDevice<MonitoredTerminal> = {
       source: src,
       driver: terminal,
       health: connecting(hs, 'PIN pad'),
@@ -325,17 +329,17 @@ export class DeviceService {
       },
     };
     const off = terminal.onStatus((status) => {
-      slot.health = terminalHealth(hs, status);
+      attached.health = terminalHealth(hs, status);
       this.emit();
     });
-    if (terminal.status().state !== 'disconnected') slot.health = terminalHealth(hs, terminal.status());
-    return slot;
+    if (terminal.status().state !== 'disconnected') attached.health = terminalHealth(hs, terminal.status());
+    return attached;
   }
 
-  private buildPrinter(src: Source): Slot<EscPosPrinter> {
+  private buildPrinter(src: Source): AttachedDevice<EscPosPrinter> {
     const printer = src === 'training' ? this.rig!.printer : makePrinter(src.settings as PrinterSettings);
     const hs = healthSource(src, TRAINING_PRINTER_ID, 'Training receipt printer (simulated)');
-    const slot: Slot<EscPosPrinter> = {
+    const attached: AttachedDevice<EscPosPrinter> = {
       source: src,
       driver: printer,
       health: { ...connecting(hs, 'printer') },
@@ -344,7 +348,7 @@ export class DeviceService {
       },
     };
     this.probeAfterPrint(printer);
-    return slot;
+    return attached;
   }
 
   /**
@@ -359,31 +363,31 @@ export class DeviceService {
       try {
         return await print(receipt);
       } finally {
-        const slot = this.printerSlot;
-        if (slot?.driver === printer && !this.closed) void this.probePrinter(slot).catch(() => undefined);
+        const attached = this.attachedPrinter;
+        if (attached?.driver === printer && !this.closed) void this.probePrinter(attached).catch(() => undefined);
       }
     };
   }
 
-  private async probePrinter(slot: Slot<EscPosPrinter>): Promise<void> {
-    const status = await slot.driver.status();
-    if (this.printerSlot !== slot) return;
-    slot.health = printerHealth(healthSource(slot.source, TRAINING_PRINTER_ID, 'Training receipt printer (simulated)'), status);
+  private async probePrinter(attached: AttachedDevice<EscPosPrinter>): Promise<void> {
+    const status = await attached.driver.status();
+    if (this.attachedPrinter !== attached) return;
+    attached.health = printerHealth(healthSource(attached.source, TRAINING_PRINTER_ID, 'Training receipt printer (simulated)'), status);
     this.emit();
   }
 
-  private buildCardReader(device: DeviceSnapshot): Slot<HidCardReader> {
+  private buildCardReader(device: DeviceSnapshot): AttachedDevice<HidCardReader> {
     const settings = device.settings as CardReaderSettings;
     const hs: HealthSource = { training: false, device };
-    let slot: Slot<HidCardReader> | undefined;
+    let attached: AttachedDevice<HidCardReader> | undefined;
     const reader = new HidCardReader({
       vendorId: settings.vendorId,
       productId: settings.productId,
       timeoutMs: settings.timeouts.openMs,
       onEvent: (event) => {
         if (event.type === 'status') {
-          if (slot && this.cardReader === slot) {
-            slot.health = cardReaderHealth(hs, event);
+          if (attached && this.cardReader === attached) {
+            attached.health = cardReaderHealth(hs, event);
             this.emit();
           }
           return;
@@ -397,19 +401,19 @@ export class DeviceService {
         }
       },
     });
-    slot = { source: device, driver: reader, health: connecting(hs, 'card reader'), release: () => reader.close() };
-    return slot;
+    attached = { source: device, driver: reader, health: connecting(hs, 'card reader'), release: () => reader.close() };
+    return attached;
   }
 
   private async testSaved(device: DeviceSnapshot): Promise<DeviceTestResult> {
     const timeoutMs = this.o.testTimeoutMs ?? 5000;
-    const liveSource = (slot: Slot<unknown> | undefined) => slot && slot.source !== 'training' && slot.source.id === device.id;
+    const liveSource = (attached: AttachedDevice<unknown> | undefined) => attached && attached.source !== 'training' && attached.source.id === device.id;
     if (device.kind === 'pin_pad' && liveSource(this.pinPad)) {
       // A serial port can be open only once: test the live driver, and never while it takes a payment.
       if (this.pinPad!.driver.busy) return { ok: false, message: 'The PIN pad is busy with a payment. Test it again when the payment is finished.', elapsedMs: 0 };
       return testPinPad(this.pinPad!.driver, device, timeoutMs);
     }
-    if (device.kind === 'printer' && liveSource(this.printerSlot)) return testPrinter(this.printerSlot!.driver, device, timeoutMs);
+    if (device.kind === 'printer' && liveSource(this.attachedPrinter)) return testPrinter(this.attachedPrinter!.driver, device, timeoutMs);
     if (device.kind === 'card_reader' && liveSource(this.cardReader)) {
       const status = await this.cardReader!.driver.open();
       if (status.state === 'connected') return { ok: true, message: `Connected: ${status.message}`, elapsedMs: 0 };

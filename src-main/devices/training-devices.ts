@@ -5,11 +5,11 @@
 // drivers runs exactly as with real devices; only the far ends are simulated.
 
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
-import { PaxSimulator } from '../../drivers/pax/pax-simulator.ts';
+import { PaxSimulator } from '../../drivers/pax/simulator/pax-simulator.ts';
 import type { PaxTimeouts } from '../../drivers/pax/pax-terminal.ts';
 import { tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
-import { PrinterSimulator } from '../../drivers/printer/printer-simulator.ts';
-import { GatewaySimulator } from '../gateways/gateway-simulator.ts';
+import { PrinterSimulator } from '../../drivers/printer/simulator/printer-simulator.ts';
+import { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
 import { MonitoredTerminal } from './monitored-terminal.ts';
 
 /** Id of the training PIN pad, as payment attempts record it. */

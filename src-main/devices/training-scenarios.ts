@@ -5,8 +5,8 @@
 // spent on the probe instead. Faults of the processor itself (a partial
 // approval) are armed at once: only a sale reaches the processor.
 
-import { DECLINE_CARD_PAN } from '../../drivers/pax/pax-simulator-rules.ts';
-import type { PaxFault } from '../../drivers/pax/pax-simulator.ts';
+import { DECLINE_CARD_PAN } from '../../drivers/pax/simulator/pax-simulator-rules.ts';
+import type { PaxFault } from '../../drivers/pax/simulator/pax-simulator.ts';
 import { ecrReference } from '../../src-shared/ecr-reference.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import type { RequestOf } from '../../src-shared/ipc-contract.ts';

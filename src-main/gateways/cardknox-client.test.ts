@@ -6,7 +6,7 @@ import { CardknoxClient, GatewayReportPagingError, type GatewayLogEntry, type Ga
 import { formatGatewayDate } from './cardknox-protocol.ts';
 import { GOLDEN_REPORT, GOLDEN_TRANSACTIONS, type GoldenAnswer } from './cardknox-golden-fixtures.ts';
 import { GatewayMalformedResponseError, GatewayUnavailableError } from './gateway-errors.ts';
-import { GatewaySimulator } from './gateway-simulator.ts';
+import { GatewaySimulator } from './simulator/gateway-simulator.ts';
 
 const KEY = 'sk_live_SECRET_5up3rPriv4te_key';
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);

@@ -6,7 +6,7 @@
 // gateway sends back is scrubbed of it before it reaches a result, an error or
 // a log line.
 
-import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
+import { type CardBrand, type EntryMode, parseMaskedCardNumber } from '../../src-shared/card.ts';
 import { type Money, parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
 import {
   brandOfCardType,
@@ -23,10 +23,10 @@ import {
   isDuplicateText,
   MAX_REPORT_RECORDS,
   parseGatewayDate,
-  parseMaskedCardNumber,
   type WireFields,
 } from './cardknox-protocol.ts';
 import { GatewayMalformedResponseError, GatewayRefusedError } from './gateway-errors.ts';
+import type { GatewayReportRow } from './gateway-report-row.ts';
 import { postOnce } from './http-post.ts';
 
 /** One structured, redacted log line (never the key, never card data). */
@@ -134,25 +134,6 @@ export interface ReportQuery {
   invoice?: string;
   /** Rows per page, at most 1000 (default 1000). */
   maxRecords?: number;
-}
-
-/** One transaction of the report. */
-export interface GatewayReportRow {
-  refNum: string;
-  /** Minor units. */
-  amount: number;
-  currency: string;
-  enteredAt: number;
-  invoice: string;
-  maskedPan: string;
-  cardBrand: CardBrand;
-  result: 'approved' | 'declined' | 'error';
-  responseError: string;
-  voided: boolean;
-  command: string;
-  authCode?: string;
-  deviceId?: string;
-  entryMode?: EntryMode;
 }
 
 /**

@@ -9,8 +9,6 @@ import {
   gatewayEndpoints,
   isDuplicateText,
   parseGatewayDate,
-  parseMaskedCardNumber,
-  toGatewayMasked,
 } from './cardknox-protocol.ts';
 
 test('gateway dates round-trip to the millisecond and refuse impossible dates', () => {
@@ -59,21 +57,6 @@ test('endpoints come from the base address; an old full /gateway URL gives the s
   assert.equal(gatewayEndpoints('http://127.0.0.1:8080/proxy').gateway, 'http://127.0.0.1:8080/proxy/gateway');
   assert.throws(() => gatewayEndpoints('x1.cardknox.com'), /not a URL/);
   assert.throws(() => gatewayEndpoints('ftp://x1.cardknox.com/'), /http/);
-});
-
-test('issue 7 item 12: masked numbers are written as real answers carry them and read in both forms', () => {
-  assert.equal(toGatewayMasked('411111******1111'), '4xxxxxxxxxxx1111');
-  assert.equal(toGatewayMasked('378282*****0005'), '3xxxxxxxxxx0005');
-  assert.equal(toGatewayMasked('4xxxxxxxxxxx2224'), '4xxxxxxxxxxx2224');
-  // Never a full number, whatever comes in.
-  assert.equal(toGatewayMasked('4111111111111111'), null);
-  assert.equal(toGatewayMasked(''), null);
-  assert.deepEqual(parseMaskedCardNumber('4xxxxxxxxxxx2224'), { masked: '4xxxxxxxxxxx2224', first: '4', last4: '2224' });
-  assert.deepEqual(parseMaskedCardNumber('411111******1111'), { masked: '411111******1111', first: '411111', last4: '1111' });
-  assert.deepEqual(parseMaskedCardNumber('xxxxxxxxxxxx2224'), { masked: 'xxxxxxxxxxxx2224', first: '', last4: '2224' });
-  assert.equal(parseMaskedCardNumber('4111111111111111'), null);
-  assert.equal(parseMaskedCardNumber('4111111xxxxx1111'), null);
-  assert.equal(parseMaskedCardNumber('Longbob'), null);
 });
 
 test('field names are read case-insensitively; JSON scalars become strings', () => {

@@ -181,42 +181,6 @@ export function gatewayEndpoints(url: string): GatewayEndpoints {
   };
 }
 
-/**
- * A masked card number as real gateway answers carry it: first digit, "x" for
- * each hidden digit, last four ("4xxxxxxxxxxx2224"), from any masked form
- * ("411111******1111"). Length is kept; null when there are not five digits to
- * show or the text holds more digits than a mask may (never a full number).
- */
-export function toGatewayMasked(masked: string): string | null {
-  const chars = masked.replace(/[\s-]/g, '');
-  if (!/^[0-9*xX#]+$/.test(chars)) return null;
-  const digits = chars.replace(/\D/g, '');
-  if (digits.length > 10 || chars.length < 12 || !/^\d/.test(chars) || !/\d{4}$/.test(chars)) return null;
-  return `${chars[0]}${'x'.repeat(chars.length - 5)}${chars.slice(-4)}`;
-}
-
-/** What the client keeps of a masked number from the gateway. */
-export interface MaskedCard {
-  /** The masked number as received (mask characters and at most 10 digits). */
-  masked: string;
-  /** Leading digits shown (1 in the gateway form, 6 in the first-6 form, possibly none). */
-  first: string;
-  last4: string;
-}
-
-/**
- * Reads a masked number in either form the sources show: "4xxxxxxxxxxx2224"
- * (gateway answers) or "411111******1111" (first 6 / last 4). Null for anything
- * else, and for any text with more than 10 digits: a full card number is never
- * taken in, even by mistake.
- */
-export function parseMaskedCardNumber(text: string): MaskedCard | null {
-  const t = text.trim();
-  const m = /^(\d{0,6})([*xX#]{2,15})(\d{4})$/.exec(t);
-  if (!m || m[1].length + m[3].length > 10) return null;
-  return { masked: t, first: m[1], last4: m[3] };
-}
-
 /** Canonical names of every field we read, for case-insensitive matching. */
 const KNOWN_FIELDS = [
   'xKey', 'xVersion', 'xSoftwareName', 'xSoftwareVersion', 'xCommand', 'xAmount', 'xToken', 'xInvoice',

@@ -6,7 +6,8 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { DeviceService } from '../devices/device-service.ts';
 import { TRAINING_GATEWAY_KEY } from '../devices/training-devices.ts';
 import type { GatewayReportPort } from '../payments/payment-ports.ts';
-import { CardknoxClient, type GatewayReportRow } from './cardknox-client.ts';
+import { CardknoxClient } from './cardknox-client.ts';
+import type { GatewayReportRow } from './gateway-report-row.ts';
 import { gatewayEndpoints } from './cardknox-protocol.ts';
 
 /** The real gateway's settings (the key is a secret: never logged). */

@@ -13,8 +13,8 @@ import type { IpcDispatcher } from './ipc-dispatcher.ts';
 import { rawRequest, openSocket, tempDir, testHost } from './ipc-test-rig.ts';
 import { connectMemoryTransport } from './memory-transport.ts';
 import { startWebSocketIpcServer, type WebSocketIpcServer } from './websocket-server.ts';
-import { closedPort } from '../../drivers/test-support/loopback-port.ts';
-import { signInTestManager, TEST_HASH_PARAMS } from '../staff/staff-test-support.ts';
+import { closedPort } from '../../drivers/test-rigs/loopback-port-test-rig.ts';
+import { signInTestManager, TEST_HASH_PARAMS } from '../staff/staff-test-rig.ts';
 
 /** Opens client transports to a dispatcher; close() releases everything it opened. */
 interface TransportFactory {

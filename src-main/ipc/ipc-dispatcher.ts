@@ -18,7 +18,7 @@ import {
   type ResponseEnvelope,
 } from '../../src-shared/ipc-contract.ts';
 import type { StaffActor } from '../../src-shared/staff.ts';
-import { redactForLog, redactText, redactValue } from './log-redaction.ts';
+import { redactForLog, redactText, redactValue } from '../../src-shared/card.ts';
 
 /** One connected client, as a transport presents it. */
 export interface IpcConnection {

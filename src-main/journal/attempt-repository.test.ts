@@ -5,7 +5,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { ATTEMPT_RAW_KEYS, AttemptRepository, attemptFromRaw, type NewAttempt } from './attempt-repository.ts';
 import { toAttemptSnapshot } from '../payments/attempt-snapshot.ts';
 import { canonicalJson } from './event-log.ts';
-import { journalTestTicket, openTestJournal, tempDir } from './journal-test-support.ts';
+import { journalTestTicket, openTestJournal, tempDir } from './journal-test-rig.ts';
 import { openJournal, type Journal } from './journal.ts';
 
 const tmp = tempDir('cashier-attempts-');

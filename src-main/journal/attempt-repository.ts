@@ -5,7 +5,7 @@
 
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
-import { maskPan } from '../../src-shared/card.ts';
+import { safeMaskedPan } from '../../src-shared/card.ts';
 import type { AttemptSnapshot } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { isValidAmount } from '../../src-shared/money.ts';
@@ -291,13 +291,6 @@ function sanitise(patch: AttemptPatch): AttemptPatch {
     throw new AppError('invalid_request', `The approved amount ${String(out.amountApproved)} is not a whole number of minor units.`);
   }
   return out;
-}
-
-/** A masked number fit to store: at most 10 digits and at least one mask character (the table CHECKs both). */
-export function safeMaskedPan(value: string): string {
-  const digits = value.replace(/\D/g, '').length;
-  if (digits > 10) return maskPan(value);
-  return /[*Xx]/.test(value) ? value : `****${value}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openTestJournal, tempDir } from './journal-test-support.ts';
+import { openTestJournal, tempDir } from './journal-test-rig.ts';
 
 const tmp = tempDir('cashier-cli-');
 after(() => tmp.cleanup());

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../../src-shared/seeded-random.ts';
 import { openJournal } from './journal.ts';
-import { tempDir } from './journal-test-support.ts';
+import { tempDir } from './journal-test-rig.ts';
 
 // Two lanes, each its own journal file and seeded stream, share the CPU while
 // the other starts up (process start-up is most of each round).

@@ -14,7 +14,7 @@ import { loadCatalog } from '../tickets/catalog.ts';
 import { TicketService } from '../tickets/ticket-service.ts';
 import { AttemptRepository } from './attempt-repository.ts';
 import { openJournal, type Journal } from './journal.ts';
-import { openTestJournal, tempDir } from './journal-test-support.ts';
+import { openTestJournal, tempDir } from './journal-test-rig.ts';
 
 const tmp = tempDir('cashier-faults-');
 const mounts: string[] = [];

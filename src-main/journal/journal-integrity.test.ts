@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { IntegrityStatus } from './journal-integrity.ts';
 import { openJournal, type Journal } from './journal.ts';
-import { corruptMiddleLeafPage, openTestJournal, tempDir } from './journal-test-support.ts';
+import { corruptMiddleLeafPage, openTestJournal, tempDir } from './journal-test-rig.ts';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

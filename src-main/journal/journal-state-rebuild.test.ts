@@ -5,7 +5,7 @@ import { loadCatalog } from '../tickets/catalog.ts';
 import { TicketService } from '../tickets/ticket-service.ts';
 import { AttemptRepository } from './attempt-repository.ts';
 import type { Journal } from './journal.ts';
-import { fillJournal, openTestJournal, tempDir } from './journal-test-support.ts';
+import { fillJournal, openTestJournal, tempDir } from './journal-test-rig.ts';
 import { verifyWorkerEntry } from './journal-verify-off-thread.ts';
 
 const tmp = tempDir('cashier-rebuild-');

@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../src-shared/errors.ts';
 import { defaultJournalPath, openJournal, type Journal } from './journal.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
-import { openTestJournal, tempDir } from './journal-test-support.ts';
+import { openTestJournal, tempDir } from './journal-test-rig.ts';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

@@ -8,7 +8,7 @@
 import type { AttemptSnapshot } from '../../src-shared/domain.ts';
 import type { ApprovalSource, AttemptEvent } from '../../src-shared/payment-state-machine.ts';
 import type { TerminalResult } from '../../drivers/terminal.ts';
-import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { AttemptPatch, AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import { toAttemptSnapshot } from './attempt-snapshot.ts';
 import type { Journal } from '../journal/journal.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startRig, type Rig } from './payment-test-rig.ts';
 import { APPROVAL_MATCHERS, approvedGatewayRow, approvedRecord } from './attempt-resolver.ts';
-import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { TerminalRecord } from '../../drivers/terminal.ts';
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {

@@ -5,7 +5,8 @@
 // approval: one silent source keeps the attempt in doubt.
 
 import type { PaymentTerminal, TerminalRecord, TerminalTransactionKind } from '../../drivers/terminal.ts';
-import { gatewayRowKind, type GatewayReportRow, type GatewayRowKind } from '../gateways/cardknox-client.ts';
+import { gatewayRowKind, type GatewayRowKind } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { AttemptKind, AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
 import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './attempt-outcome.ts';
 import { RESOLVING } from './payment-messages.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../../src-shared/errors.ts';
-import { InMemoryProcessor } from '../../drivers/pax/in-memory-processor.ts';
+import { InMemoryProcessor } from '../../drivers/pax/simulator/in-memory-processor.ts';
 import { nextSlot } from './payment-coordinator.ts';
 import { RESOLVING } from './payment-messages.ts';
 import { attemptEvents, rigPerTest, until } from './payment-test-rig.ts';
@@ -139,7 +139,7 @@ describe('payment coordinator', () => {
     assert.equal(second.ecrRef, 'R1T1P2');
     assert.equal(rig.tickets.get(t.id).status, 'paid');
     const charges = processor.charges();
-    assert.deepEqual(charges.map((c) => [c.invoice, c.amountApproved]), [['R1T1P1', 1026], ['R1T1P2', 1026]]);
+    assert.deepEqual(charges.map((c) => [c.invoice, c.amount]), [['R1T1P1', 1026], ['R1T1P2', 1026]]);
   });
 });
 

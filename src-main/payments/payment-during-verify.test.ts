@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openJournal } from '../journal/journal.ts';
-import { fillJournal } from '../journal/journal-test-support.ts';
+import { fillJournal } from '../journal/journal-test-rig.ts';
 import { startRig, type Rig } from './payment-test-rig.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-verify-sale-'));

@@ -3,7 +3,7 @@
 // CardknoxClient, the printer driver) fit without adapters.
 
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
-import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 
 /** The ticket calls payments make (TicketService implements it). */
 export interface TicketPort {

@@ -8,7 +8,7 @@ import { afterEach, describe, test } from 'node:test';
 import { containsFullPan } from '../../src-shared/card.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
-import { PrinterSimulator } from '../../drivers/printer/printer-simulator.ts';
+import { PrinterSimulator } from '../../drivers/printer/simulator/printer-simulator.ts';
 import { TRAINING_BANNER } from '../../drivers/printer/receipt-template.ts';
 import { attemptEvents, startRig, type Rig } from '../payments/payment-test-rig.ts';
 import { RECOVERED_APPROVAL, REPRINT_LINE } from './receipt-builder.ts';

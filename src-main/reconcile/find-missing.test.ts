@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { GatewayReportRow } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import { attemptEvents, rigPerTest, until, type Rig } from '../payments/payment-test-rig.ts';
 
 const startRig = rigPerTest();

@@ -18,7 +18,8 @@
 import { formatMoney } from '../../src-shared/money.ts';
 import { parseEcrReference } from '../../src-shared/ecr-reference.ts';
 import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
-import { isStandingCharge, type GatewayReportRow } from '../gateways/cardknox-client.ts';
+import { isStandingCharge } from '../gateways/cardknox-client.ts';
+import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
 import { gatewayRowFacts, recordApproval } from '../payments/attempt-outcome.ts';

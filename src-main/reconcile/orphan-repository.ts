@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CardBrand } from '../../src-shared/card.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import type { Journal } from '../journal/journal.ts';
-import { safeMaskedPan } from '../journal/attempt-repository.ts';
+import { safeMaskedPan } from '../../src-shared/card.ts';
 import type { ORPHAN_REASONS } from '../journal/migrations/0020-orphans.ts';
 
 /** Why a charge is an orphan. */

@@ -5,7 +5,7 @@ import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
 import type { EndOfDayReport } from '../../src-shared/settlement-types.ts';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
-import { journalTestTicket, sequentialIds, tempDir } from '../journal/journal-test-support.ts';
+import { journalTestTicket, sequentialIds, tempDir } from '../journal/journal-test-rig.ts';
 import { OrphanRepository } from '../reconcile/orphan-repository.ts';
 import { TicketService } from '../tickets/ticket-service.ts';
 import { dayHours, EndOfDayReporter, NO_VARIANCES } from './end-of-day-report.ts';

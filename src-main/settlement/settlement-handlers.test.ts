@@ -11,7 +11,7 @@ import type { IpcDispatcher } from '../ipc/ipc-dispatcher.ts';
 import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
 import { tempDir, testHost } from '../ipc/ipc-test-rig.ts';
 import { TRAINING_MANAGER_PIN } from '../staff/staff-service.ts';
-import { TEST_HASH_PARAMS } from '../staff/staff-test-support.ts';
+import { TEST_HASH_PARAMS } from '../staff/staff-test-rig.ts';
 
 describe('settlement IPC commands', () => {
   let dir: string;

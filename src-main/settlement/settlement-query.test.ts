@@ -3,10 +3,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { SettlementListRequest, type SettlementFilter, type SettlementPage } from '../../src-shared/settlement-types.ts';
 import type { Journal } from '../journal/journal.ts';
-import { openTestJournal, tempDir } from '../journal/journal-test-support.ts';
+import { openTestJournal, tempDir } from '../journal/journal-test-rig.ts';
 import { SettlementQuery } from './settlement-query.ts';
 import { SettlementSettingsRepository } from './settlement-settings-repository.ts';
-import { journalSettlements, type SettlementSpec } from './settlement-test-support.ts';
+import { journalSettlements, type SettlementSpec } from './settlement-test-rig.ts';
 
 const tmp = tempDir('cashier-settlement-query-');
 let journal: Journal;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { closedPort } from '../../drivers/test-support/loopback-port.ts';
+import { closedPort } from '../../drivers/test-rigs/loopback-port-test-rig.ts';
 import { IpcClient, IpcError } from '../../src-shared/ipc-client.ts';
 import { MANAGER_ONLY_COMMANDS, type CommandName, type RequestInputOf } from '../../src-shared/ipc-contract.ts';
 import type { Host } from '../host.ts';
@@ -17,7 +17,7 @@ import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
 import { rawRequest, tempDir, testHost } from '../ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from '../ipc/memory-transport.ts';
 import { TRAINING_MANAGER_PIN } from './staff-service.ts';
-import { signInTestManager, TEST_HASH_PARAMS, TEST_MANAGER_PIN } from './staff-test-support.ts';
+import { signInTestManager, TEST_HASH_PARAMS, TEST_MANAGER_PIN } from './staff-test-rig.ts';
 
 let dir: string;
 let host: Host;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { openJournal } from '../journal/journal.ts';
-import { tempDir } from '../journal/journal-test-support.ts';
+import { tempDir } from '../journal/journal-test-rig.ts';
 import { main } from './staff-cli.ts';
 import { StaffService } from './staff-service.ts';
 

@@ -9,10 +9,10 @@ import { after, test } from 'node:test';
 import type { CardReaderEvent } from '../../drivers/hid/hid-card-reader.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
-import { sequentialIds, tempDir } from '../journal/journal-test-support.ts';
+import { sequentialIds, tempDir } from '../journal/journal-test-rig.ts';
 import { bindStaffCards } from './staff-card-sign-in.ts';
 import { LOCKOUT_SECONDS, MAX_PIN_FAILURES, StaffService, TRAINING_MANAGER, TRAINING_MANAGER_PIN } from './staff-service.ts';
-import { TEST_HASH_PARAMS } from './staff-test-support.ts';
+import { TEST_HASH_PARAMS } from './staff-test-rig.ts';
 
 const tmp = tempDir('cashier-staff-');
 after(() => tmp.cleanup());

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { AppError } from '../../src-shared/errors.ts';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { openJournal } from '../journal/journal.ts';
-import { sequentialIds, tempDir } from '../journal/journal-test-support.ts';
+import { sequentialIds, tempDir } from '../journal/journal-test-rig.ts';
 import { loadCatalog } from './catalog.ts';
 import { TicketService } from './ticket-service.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
-import { openTestJournal, tempDir } from '../journal/journal-test-support.ts';
+import { openTestJournal, tempDir } from '../journal/journal-test-rig.ts';
 import { loadCatalog } from './catalog.ts';
 import { TicketService } from './ticket-service.ts';
 

@@ -20,13 +20,6 @@ export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice &
   refreshAll(): Promise<void>;
 };
 
-/** A slice creator: gets the store's set/get and the host API. */
-export type SliceCreator<T> = (
-  set: StoreApi<AppState>['setState'],
-  get: StoreApi<AppState>['getState'],
-  api: HostApi,
-) => T;
-
 /** Builds the store and subscribes it to main's events; `dispose` unsubscribes. */
 export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispose: () => void } {
   const store = createStore<AppState>()((set, get) => {

@@ -1,7 +1,8 @@
 // The catalogue of items that can be rung up, as main lists it.
 
 import type { CatalogItem } from '../../src-shared/domain.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { NoticeSlice } from './notice-slice.ts';
+import type { SliceCreator } from './slice-types.ts';
 
 /** Catalogue snapshot. */
 export interface CatalogSlice {
@@ -10,7 +11,7 @@ export interface CatalogSlice {
 }
 
 /** Creates the catalogue slice. */
-export const createCatalogSlice: SliceCreator<CatalogSlice> = (set, get, api) => ({
+export const createCatalogSlice: SliceCreator<CatalogSlice, NoticeSlice> = (set, get, api) => ({
   catalog: [],
   async loadCatalog() {
     try {

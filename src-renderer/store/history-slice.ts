@@ -1,20 +1,12 @@
-// Today's closed tickets, start-up recovery notices and the confirmation a
-// payment needs when its amount matches a card payment still in doubt: what
-// answers "was I charged?" on screen.
+// Today's closed tickets and start-up recovery notices: what answers "was I
+// charged?" on screen.
 
 import type { JournalEventSnapshot, RecoveryNotice, TicketHistoryEntry } from '../../src-shared/domain.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { SliceCreator } from './slice-types.ts';
+import type { TicketSlice } from './ticket-slice.ts';
 import { errorMessage } from './host-api.ts';
 
-/** A payment the host held back until the cashier confirms it is another customer's. */
-export interface MatchingConfirm {
-  kind: 'card' | 'cash';
-  ticketId: string;
-  amount: number;
-  message: string;
-}
-
-/** History, recovery notices and the in-doubt amount confirmation. */
+/** History and recovery notices. */
 export interface HistorySlice {
   history: TicketHistoryEntry[] | null;
   historyError: string | null;
@@ -24,17 +16,15 @@ export interface HistorySlice {
   historyEvents: JournalEventSnapshot[] | null;
   recoveryNotices: RecoveryNotice[];
   recoveryDismissed: boolean;
-  matchingConfirm: MatchingConfirm | null;
   loadHistory(query?: string): Promise<void>;
   showHistoryTicket(ticketId: string): Promise<void>;
   loadRecovery(): Promise<void>;
   recoveryReported(notices: RecoveryNotice[]): void;
   dismissRecovery(): void;
-  askMatchingConfirm(c: MatchingConfirm | null): void;
 }
 
 /** Creates the history slice. */
-export const createHistorySlice: SliceCreator<HistorySlice> = (set, get, api) => ({
+export const createHistorySlice: SliceCreator<HistorySlice, TicketSlice> = (set, get, api) => ({
   history: null,
   historyError: null,
   historyQuery: '',
@@ -42,7 +32,6 @@ export const createHistorySlice: SliceCreator<HistorySlice> = (set, get, api) =>
   historyEvents: null,
   recoveryNotices: [],
   recoveryDismissed: false,
-  matchingConfirm: null,
 
   async loadHistory(query) {
     const q = query ?? get().historyQuery;
@@ -81,9 +70,5 @@ export const createHistorySlice: SliceCreator<HistorySlice> = (set, get, api) =>
 
   dismissRecovery() {
     set({ recoveryDismissed: true });
-  },
-
-  askMatchingConfirm(c) {
-    set({ matchingConfirm: c });
   },
 });

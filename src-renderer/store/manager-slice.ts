@@ -5,7 +5,8 @@
 import type { DeviceSnapshot, DeviceTestResult, JournalVerifyReport, OrphanSnapshot } from '../../src-shared/domain.ts';
 import type { DeviceDraftInput } from '../../src-shared/device-settings.ts';
 import type { RequestOf } from '../../src-shared/ipc-contract.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { HistorySlice } from './history-slice.ts';
+import type { SliceCreator } from './slice-types.ts';
 import { errorMessage } from './host-api.ts';
 
 /** The screens of the window. */
@@ -45,7 +46,7 @@ export interface ManagerSlice {
 }
 
 /** Creates the manager slice. */
-export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) => {
+export const createManagerSlice: SliceCreator<ManagerSlice, HistorySlice> = (set, get, api) => {
   const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
     try {
       return { ok: true, value: await task() };
@@ -72,7 +73,6 @@ export const createManagerSlice: SliceCreator<ManagerSlice> = (set, get, api) =>
       if (screen === 'orphans') void get().loadOrphans();
       if (screen === 'settings') void get().loadDevices();
       if (screen === 'history') void get().loadHistory();
-      if (screen === 'staff') void get().loadStaff();
     },
 
     async loadOrphans() {

@@ -1,10 +1,20 @@
-// The one line of plain words shown after a command fails, and the connection state.
+// The one line of plain words shown after a command fails, the connection state,
+// and the confirmation a payment needs when its amount matches a card payment
+// still in doubt (asked by the ticket and payment slices alike).
 
 import type { ConnectionState } from '../api/client-transport.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { SliceCreator } from './slice-types.ts';
 import { errorMessage } from './host-api.ts';
 
-/** Error notice and connection state. */
+/** A payment the host held back until the cashier confirms it is another customer's. */
+export interface MatchingConfirm {
+  kind: 'card' | 'cash';
+  ticketId: string;
+  amount: number;
+  message: string;
+}
+
+/** Error notice, connection state and the in-doubt amount confirmation. */
 export interface NoticeSlice {
   /** The last command error, in the host's words; cleared by the next success or by dismissing it. */
   error: string | null;
@@ -15,6 +25,8 @@ export interface NoticeSlice {
   showError(err: unknown): void;
   clearError(): void;
   setConnection(state: ConnectionState): void;
+  matchingConfirm: MatchingConfirm | null;
+  askMatchingConfirm(c: MatchingConfirm | null): void;
 }
 
 /** Creates the notice slice. */
@@ -26,4 +38,6 @@ export const createNoticeSlice: SliceCreator<NoticeSlice> = (set) => ({
   showError: (err) => set({ error: errorMessage(err) }),
   clearError: () => set({ error: null }),
   setConnection: (connection) => set({ connection }),
+  matchingConfirm: null,
+  askMatchingConfirm: (matchingConfirm) => set({ matchingConfirm }),
 });

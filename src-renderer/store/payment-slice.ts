@@ -4,7 +4,9 @@
 
 import type { AttemptSnapshot, FindMissingReport, ReceiptResult } from '../../src-shared/domain.ts';
 import { IpcError } from '../../src-shared/ipc-client.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { NoticeSlice } from './notice-slice.ts';
+import type { SliceCreator } from './slice-types.ts';
+import type { TicketSlice } from './ticket-slice.ts';
 import { errorMessage } from './host-api.ts';
 
 /** A sale can keep the customer at the PIN pad for minutes; the dialog follows events meanwhile. */
@@ -80,7 +82,7 @@ export function supersedes(prev: AttemptSnapshot | null, next: AttemptSnapshot):
 }
 
 /** Creates the payment slice. */
-export const createPaymentSlice: SliceCreator<PaymentSlice> = (set, get, api) => {
+export const createPaymentSlice: SliceCreator<PaymentSlice, TicketSlice & NoticeSlice> = (set, get, api) => {
   // Attempts the cashier already moved on from (retried): their late events must not reopen them.
   const retired = new Set<string>();
 

@@ -4,7 +4,7 @@
 // only carries the commands and the register's "show voided" setting.
 
 import type { EndOfDayReport, SettlementListRequest, SettlementPage, SettlementSettings } from '../../src-shared/settlement-types.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { SliceCreator } from './slice-types.ts';
 import { errorMessage } from './host-api.ts';
 import type { Outcome } from './manager-slice.ts';
 

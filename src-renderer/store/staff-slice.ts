@@ -8,7 +8,8 @@
 
 import { isManagerOnly, type CommandName } from '../../src-shared/ipc-contract.ts';
 import type { ManagerSession, SignInState, StaffActor, StaffRole, StaffSnapshot } from '../../src-shared/staff.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { ManagerSlice } from './manager-slice.ts';
+import type { SliceCreator } from './slice-types.ts';
 import { errorMessage, type HostApi } from './host-api.ts';
 
 /** A command's outcome for a form: the value, or the host's words. */
@@ -73,7 +74,7 @@ export function withManagerSignIn(api: HostApi, get: () => StaffSlice): HostApi 
 }
 
 /** Creates the staff slice. It talks to the raw API: sign-in itself needs no manager. */
-export const createStaffSlice: SliceCreator<StaffSlice> = (set, get, api) => {
+export const createStaffSlice: SliceCreator<StaffSlice, Pick<ManagerSlice, 'screen' | 'showScreen'>> = (set, get, api) => {
   let waiters: ((ok: boolean) => void)[] = [];
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   const settle = (ok: boolean) => {

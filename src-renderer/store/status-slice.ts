@@ -1,7 +1,8 @@
 // Status bar data: journal health, terminal state, training mode, who this register is.
 
 import type { AppInfo, StatusSnapshot } from '../../src-shared/domain.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { NoticeSlice } from './notice-slice.ts';
+import type { SliceCreator } from './slice-types.ts';
 
 /** Status snapshot and app info. */
 export interface StatusSlice {
@@ -12,7 +13,7 @@ export interface StatusSlice {
 }
 
 /** Creates the status slice. */
-export const createStatusSlice: SliceCreator<StatusSlice> = (set, get, api) => ({
+export const createStatusSlice: SliceCreator<StatusSlice, NoticeSlice> = (set, get, api) => ({
   status: null,
   appInfo: null,
   async loadStatus() {

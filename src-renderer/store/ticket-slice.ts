@@ -1,11 +1,20 @@
 // The current ticket and the open-ticket list. Every change goes through main
 // (which journals it before answering); the slice only keeps what main returns.
 
-import type { TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
+import type { AttemptSnapshot, TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
 import { IpcError } from '../../src-shared/ipc-client.ts';
-import type { SliceCreator } from './app-store.ts';
+import type { NoticeSlice } from './notice-slice.ts';
+import type { SliceCreator } from './slice-types.ts';
 import { serialQueue } from './command-queue.ts';
 import { errorMessage } from './host-api.ts';
+
+/**
+ * The one field of PaymentSlice this slice touches: switching tickets clears the
+ * attempt shown. Named by shape, not imported, because payment-slice reads the
+ * current ticket from this slice (an import back would be a cycle); app-store's
+ * assembly checks it still matches PaymentSlice.
+ */
+type PaymentAttemptField = { attempt: AttemptSnapshot | null };
 
 /** The outcome of the last cash tender, as main answered it. */
 export interface CashResult {
@@ -38,7 +47,7 @@ function isNewer(prev: TicketSnapshot | null, next: TicketSnapshot): boolean {
 }
 
 /** Creates the ticket slice. */
-export const createTicketSlice: SliceCreator<TicketSlice> = (set, get, api) => {
+export const createTicketSlice: SliceCreator<TicketSlice, NoticeSlice & PaymentAttemptField> = (set, get, api) => {
   const queue = serialQueue();
 
   /** Runs a command in order; shows its error in plain words and answers undefined on failure. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import migration from './0010-initial.ts';
-import { tempDir } from '../journal-test-support.ts';
+import { tempDir } from '../journal-test-rig.ts';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

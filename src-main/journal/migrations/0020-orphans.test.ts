@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { openJournal } from '../journal.ts';
-import { tempDir } from '../journal-test-support.ts';
+import { tempDir } from '../journal-test-rig.ts';
 import { OrphanRepository } from '../../reconcile/orphan-repository.ts';
 import orphans from './0020-orphans.ts';
 import { MIGRATIONS } from './index.ts';

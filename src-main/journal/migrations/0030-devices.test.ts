@@ -6,7 +6,7 @@ import initial from './0010-initial.ts';
 import devices from './0030-devices.ts';
 import { MIGRATIONS } from './index.ts';
 import { openJournal } from '../journal.ts';
-import { tempDir } from '../journal-test-support.ts';
+import { tempDir } from '../journal-test-rig.ts';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import initial from './0010-initial.ts';
 import receipts from './0040-receipts.ts';
 import { MIGRATIONS } from './index.ts';
-import { tempDir } from '../journal-test-support.ts';
+import { tempDir } from '../journal-test-rig.ts';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { AttemptRepository } from '../attempt-repository.ts';
 import { openJournal } from '../journal.ts';
-import { journalTestTicket, tempDir } from '../journal-test-support.ts';
+import { journalTestTicket, tempDir } from '../journal-test-rig.ts';
 import migration from './0060-drop-attempts-unresolved-index.ts';
 import { MIGRATIONS } from './index.ts';
 

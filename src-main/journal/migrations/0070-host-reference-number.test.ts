@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { terminalFacts } from '../../payments/attempt-outcome.ts';
 import { AttemptRepository } from '../attempt-repository.ts';
 import { toAttemptSnapshot } from '../../payments/attempt-snapshot.ts';
-import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-support.ts';
+import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-rig.ts';
 import hostReferenceNumber from './0070-host-reference-number.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
 

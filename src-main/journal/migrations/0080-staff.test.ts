@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { openTestJournal, tempDir } from '../journal-test-support.ts';
+import { openTestJournal, tempDir } from '../journal-test-rig.ts';
 import staff from './0080-staff.ts';
 import { MIGRATIONS } from './index.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-support.ts';
+import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-rig.ts';
 import { AttemptRepository } from '../attempt-repository.ts';
 import settlementIndexes, { SETTLED_WHERE } from './0090-settlement-indexes.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';

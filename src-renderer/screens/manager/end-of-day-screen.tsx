@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import type { EndOfDayReport, Tally } from '../../../src-shared/settlement-types.ts';
 import { currencyExponent } from '../../../src-shared/money.ts';
 import { useAppActions } from '../../store/store-context.ts';
-import { formatMoney } from '../money-format.ts';
+import { formatMoney } from '../common/money-format.ts';
 import { ReportBarChart } from './report-bar-chart.tsx';
 import { BRAND_LABELS, ENTRY_MODE_LABELS, reportCsvRows } from './settlement-words.ts';
 

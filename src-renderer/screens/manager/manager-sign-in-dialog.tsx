@@ -5,7 +5,7 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
-import { useFocusTrap } from '../focus-trap.ts';
+import { useFocusTrap } from '../common/focus-trap.ts';
 
 /** The sign-in dialog, shown while the store says so. */
 export function ManagerSignInDialog() {

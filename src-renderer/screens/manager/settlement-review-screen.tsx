@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SETTLEMENT_ENTRY_MODES, SETTLEMENT_BRANDS, SETTLEMENT_STATUSES, type SettlementFilter, type SettlementRow } from '../../../src-shared/settlement-types.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
-import { formatMoney } from '../money-format.ts';
+import { formatMoney } from '../common/money-format.ts';
 import { BRAND_LABELS, cardWords, EMPTY_FILTER_FORM, ENTRY_MODE_LABELS, filterFromForm, STATUS_LABELS, type FilterForm } from './settlement-words.ts';
 
 const PAGE_SIZE = 100;

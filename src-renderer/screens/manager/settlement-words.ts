@@ -6,7 +6,7 @@
 import type { CardBrand, EntryMode } from '../../../src-shared/card.ts';
 import type { EndOfDayReport, SettlementFilter, SettlementStatus } from '../../../src-shared/settlement-types.ts';
 import { parseDecimalString } from '../../../src-shared/money.ts';
-import { formatMoney } from '../money-format.ts';
+import { formatMoney } from '../common/money-format.ts';
 
 export const STATUS_LABELS: Record<SettlementStatus, string> = { approved: 'Approved', voided: 'Voided', refund: 'Refund', void: 'Void' };
 

@@ -2,7 +2,7 @@
 // cashier or manager; add a person with a PIN, set a new PIN, deactivate. PINs
 // and card numbers are never shown: only whether one is set.
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { StaffRole } from '../../../src-shared/staff.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 
@@ -14,6 +14,11 @@ export function StaffScreen() {
   const actions = useAppActions();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pinFor, setPinFor] = useState<string | null>(null);
+  // The list is a manager's: loading it on arrival opens the sign-in when nobody is signed in.
+  // Once per visit: the actions object is a fresh snapshot on every render.
+  useEffect(() => {
+    void actions.loadStaff();
+  }, []);
 
   return (
     <main className="manager-screen" data-testid="staff-screen">

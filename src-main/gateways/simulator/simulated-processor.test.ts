@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ProcessorRequest } from '../../../src-shared/processor-link.ts';
+import { DECLINED_MASKED_PAN, SimulatedProcessor } from './simulated-processor.ts';
+
+const sale = (over: Partial<ProcessorRequest>): ProcessorRequest => ({
+  command: 'sale',
+  invoice: 'INV1',
+  amount: 1250,
+  currency: 'USD',
+  cardToken: 'c0ffee',
+  maskedPan: '411111******1111',
+  cardBrand: 'visa',
+  entryMode: 'chip',
+  deviceId: 'pad',
+  ...over,
+});
+
+test('the PAX decline card (known only by its masked number) is declined and leaves a declined ledger row', () => {
+  const p = new SimulatedProcessor({ clock: () => 1_000 });
+  const r = p.submit(sale({ maskedPan: DECLINED_MASKED_PAN, cardToken: 'a1b2c3' })).response;
+  assert.equal(r.result, 'declined');
+  assert.equal(p.ledger.summary().declinedCount, 1);
+  assert.equal(p.ledger.summary().approvedCount, 0);
+  // Another card on the same invoice is then approved: a decline does not block the invoice.
+  assert.equal(p.submit(sale({})).response.result, 'approved');
+});
+
+test('the PAX issuer rules apply here too: 51 cents declines, 52 cents approves half; a repeat answers the half as the original', () => {
+  const p = new SimulatedProcessor({ clock: () => 1_000 });
+  const declined = p.submit(sale({ invoice: 'D1', amount: 1051 })).response;
+  assert.equal(declined.result, 'declined');
+  assert.equal(declined.text, 'DECLINED');
+  const partial = p.submit(sale({ invoice: 'P1', amount: 2052 }));
+  assert.equal(partial.response.result, 'partial');
+  assert.equal(partial.response.amountApproved, 1026);
+  assert.equal(partial.entry?.amount, 1026, 'the ledger holds what was charged');
+  assert.equal(partial.entry?.amountRequested, 2052);
+  const repeat = p.submit(sale({ invoice: 'P1', amount: 2052 })).response;
+  assert.equal(repeat.result, 'duplicate');
+  assert.equal(repeat.original?.amountApproved, 1026);
+  assert.equal(p.ledger.summary().approvedAmount, 1026);
+});
+
+test('an armed partial approval halves the next approved sale only, whatever its amount; disarming cancels it', () => {
+  const p = new SimulatedProcessor({ clock: () => 1_000 });
+  p.partiallyApproveNext();
+  // A decline does not spend it.
+  assert.equal(p.submit(sale({ invoice: 'A0', cardToken: 'tok_decline_x' })).response.result, 'declined');
+  const half = p.submit(sale({ invoice: 'A1', amount: 1999 })).response;
+  assert.deepEqual([half.result, half.amountApproved], ['partial', 999]);
+  const whole = p.submit(sale({ invoice: 'A2', amount: 1999 })).response;
+  assert.deepEqual([whole.result, whole.amountApproved], ['approved', 1999]);
+  p.partiallyApproveNext();
+  p.partiallyApproveNext(false);
+  assert.equal(p.submit(sale({ invoice: 'A3' })).response.result, 'approved');
+});
+
+test('every sale request is logged, a refused duplicate too; with the duplicate check off the repeat is charged and logged', () => {
+  let now = 1_000;
+  const p = new SimulatedProcessor({ clock: () => now });
+  assert.equal(p.submit(sale({ invoice: 'L1' }), 900).response.result, 'approved');
+  now = 2_000;
+  assert.equal(p.submit(sale({ invoice: 'L1', deviceId: 'pad2' })).response.result, 'duplicate');
+  assert.equal(p.ledger.size, 1, 'a duplicate refusal makes no ledger entry');
+  p.setDuplicateCheck(false);
+  assert.equal(p.duplicateCheck, false);
+  now = 3_000;
+  assert.equal(p.submit(sale({ invoice: 'L1', amount: 700 })).response.result, 'approved');
+  const log = p.ledger.requests();
+  assert.deepEqual(
+    log.map((r) => [r.seq, r.invoice, r.amount, r.deviceId, r.at, r.arrivedAt, r.result, r.amountApproved]),
+    [
+      [0, 'L1', 1250, 'pad', 1_000, 900, 'approved', 1250],
+      [1, 'L1', 1250, 'pad2', 2_000, undefined, 'duplicate', 0],
+      [2, 'L1', 700, 'pad', 3_000, undefined, 'approved', 700],
+    ],
+  );
+  assert.equal(log[1].refNum, log[0].refNum, 'the duplicate names the original it was refused against');
+  assert.equal(p.ledger.doubleCharges().length, 1);
+});

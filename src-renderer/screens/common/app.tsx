@@ -1,0 +1,85 @@
+// The window: status bar on top, connection banner when the host is away, then
+// the register or a manager screen (Orphans, Settings).
+
+import { useEffect } from 'react';
+import { CONNECTION_LOST_MESSAGE } from '../../api/client-transport.ts';
+import { useAppActions, useAppState } from '../../store/store-context.ts';
+import { managerKeyScreen } from '../manager/manager-keys.ts';
+import { OrphansScreen } from '../manager/orphans-screen.tsx';
+import { RegisterScreen } from '../cashier/register-screen.tsx';
+import { SettingsScreen } from '../manager/settings-screen.tsx';
+import { StatusBar } from './status-bar.tsx';
+import { HistoryScreen } from '../cashier/history-screen.tsx';
+import { ManagerSignInDialog } from '../manager/manager-sign-in-dialog.tsx';
+import { StaffScreen } from '../manager/staff-screen.tsx';
+import { EndOfDayScreen } from '../manager/end-of-day-screen.tsx';
+import { SettlementReviewScreen } from '../manager/settlement-review-screen.tsx';
+
+/** True when the key went to a text field or a list box, which own their keys. */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
+}
+
+/** The whole renderer. */
+export function App() {
+  const connection = useAppState((s) => s.connection);
+  const screen = useAppState((s) => s.screen);
+  const modalOpen = useAppState((s) => s.modalOpen);
+  const signInOpen = useAppState((s) => s.signInOpen);
+  const actions = useAppActions();
+
+  // The manager's settlement review (F3) and end-of-day report (F5) open from any screen, the register's too.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (modalOpen || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
+      const next = e.key === 'F3' ? 'settlement' : e.key === 'F5' ? 'endOfDay' : null;
+      if (!next) return;
+      e.preventDefault(); // F5 would reload the page, F3 open the browser's find bar
+      actions.showScreen(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [modalOpen, actions]);
+
+  useEffect(() => {
+    if (screen === 'register' || signInOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      const next = managerKeyScreen(e, isTyping(e.target));
+      if (!next || e.defaultPrevented) return;
+      e.preventDefault();
+      actions.showScreen(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [screen, actions, signInOpen]);
+
+  return (
+    <div className="app">
+      {/* Behind an open dialog the bar is inert: Tab and pointer cannot reach it. */}
+      <div inert={modalOpen || signInOpen}>
+        <StatusBar />
+      </div>
+      {connection === 'reconnecting' && (
+        <div className="banner banner-warn" role="alert" data-testid="connection-lost">
+          {CONNECTION_LOST_MESSAGE}
+        </div>
+      )}
+      {connection === 'connecting' && (
+        <div className="banner" role="status" data-testid="connecting">
+          Connecting to the register host…
+        </div>
+      )}
+      {/* Behind the manager sign-in everything is inert; display: contents keeps the layout as it was. */}
+      <div className="screens" style={{ display: 'contents' }} inert={signInOpen}>
+        {screen === 'register' && <RegisterScreen />}
+        {screen === 'orphans' && <OrphansScreen />}
+        {screen === 'settings' && <SettingsScreen />}
+        {screen === 'history' && <HistoryScreen />}
+        {screen === 'staff' && <StaffScreen />}
+        {screen === 'settlement' && <SettlementReviewScreen />}
+        {screen === 'endOfDay' && <EndOfDayScreen />}
+      </div>
+      <ManagerSignInDialog />
+    </div>
+  );
+}
