@@ -40,7 +40,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
 };
 
 /** src-main rooms that may not import a simulator (see the file comment). */
-const SIMULATOR_FREE_ROOMS = ['payments', 'reconcile', 'journal', 'tickets', 'ipc'] as const;
+const SIMULATOR_FREE_ROOMS = ['payments', 'reconcile', 'journal', 'tickets', 'ipc', 'settlement', 'staff'] as const;
 
 /** Tests and the helpers only tests load (named *-test-rig.ts). */
 export function isTestFile(file: string): boolean {
