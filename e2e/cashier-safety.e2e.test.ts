@@ -9,6 +9,7 @@
 // IPC connection and, for charges, against the processor's ledger.
 
 import { after, before, test } from 'node:test';
+import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -440,6 +441,11 @@ test('Settings (F7): the device form and a connection test result', async () => 
   await page.getByTestId('device-field-host').fill('127.0.0.1');
   await page.getByTestId('device-field-port').fill('9');
   await page.getByTestId('device-test-draft').click();
+  // Testing a device is a manager's action: the training manager signs in, then the test runs.
+  await page.getByTestId('manager-sign-in').waitFor();
+  await page.keyboard.type(TRAINING_MANAGER_PIN);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('manager-sign-in').waitFor({ state: 'hidden' });
   const result = page.getByTestId('device-test-result');
   await result.waitFor({ timeout: 20_000 });
   assert.equal(await result.getAttribute('data-ok'), 'false');
