@@ -50,7 +50,13 @@ export function BatchScreen() {
   }, [terminalId, openBatch, batchHistory]);
   useEffect(() => {
     void check();
-  }, [check, manager?.staffId]);
+  }, [check]);
+  // A manager who signs in after the first look was refused (sign-in cancelled) sees the batch without pressing Check again.
+  const refused = useRef(false);
+  refused.current = error !== null && batch === null;
+  useEffect(() => {
+    if (manager && refused.current) void check();
+  }, [manager, check]);
   useEffect(() => {
     setModalOpen(acting !== null);
     return () => setModalOpen(false);
