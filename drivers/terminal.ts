@@ -151,6 +151,12 @@ export interface TerminalRecord {
   result: TerminalResult;
   /** True when a later void/reversal cancelled it: an approved but voided record charged nothing. */
   voided?: boolean;
+  /**
+   * Store-and-forward state of a record approved offline: 'pending' (not yet
+   * sent to the host), 'uploaded', or 'upload_failed' (the host declined it at
+   * upload: approved at the counter, never charged). Absent for online records.
+   */
+  offline?: 'pending' | 'uploaded' | 'upload_failed';
 }
 
 /** Totals the device reports when it closes its batch. */
@@ -218,6 +224,12 @@ export interface PaymentTerminal {
    * OutcomeUnknownError when the device cannot be asked.
    */
   lookup(ecrRef: string, opts?: { timeoutMs?: number }): Promise<TerminalRecord[]>;
+  /**
+   * The whole open batch (every record of the local detail report, any ECR
+   * reference), oldest first; batch reconciliation reads it. Optional: a
+   * driver without a detail report leaves it out and the batch screen says so.
+   */
+  detailReport?(opts?: { timeoutMs?: number; maxRecords?: number }): Promise<TerminalRecord[]>;
   /** Close the device's batch. */
   batchClose(opts?: { timeoutMs?: number }): Promise<BatchCloseResult>;
   /** Release sockets and ports. */

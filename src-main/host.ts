@@ -35,6 +35,8 @@ import { createManagerGuard, createStaffHandlers } from './staff/staff-handlers.
 import { bindStaffCards } from './staff/staff-card-sign-in.ts';
 import type { ScryptParams } from './staff/pin-hash.ts';
 import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
+import { batchVarianceSource, createBatchHandlers } from './settlement/batch-handlers.ts';
+import { BatchService } from './settlement/batch-service.ts';
 
 export type { RegisterConfig };
 
@@ -262,6 +264,24 @@ export function createHost(config: HostConfig = {}): Host {
     throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
   }
   const requireManager = createManagerGuard(staffService);
+  // Batch close (issue 11 §2): one service per open journal, built on first use.
+  let batchService: BatchService | undefined;
+  function batches(): BatchService {
+    const room = pay();
+    if (batchService?.repo && batchJournal === journal) return batchService;
+    batchJournal = journal;
+    batchService = new BatchService({
+      journal: journal!,
+      terminal: (id) => devices.terminal(id),
+      gatewayReport: room.gateway.configured() ? (begin, end) => room.gateway.report({ begin, end }) : undefined,
+      orphans: room.orphans,
+      currency,
+      registerCode: register.code,
+      log: (line) => log?.(line),
+    });
+    return batchService;
+  }
+  let batchJournal: Journal | undefined;
   bindStaffCards(devices, () => staff);
 
   // The composed object is typed Handlers: a command no domain handles is a compile error.
@@ -299,7 +319,15 @@ export function createHost(config: HostConfig = {}): Host {
       registerId: register.id,
       currency,
       clock: config.clock,
+      variances: batchVarianceSource(() => {
+        try {
+          return journal ? batches().repo : undefined;
+        } catch {
+          return undefined; // no payment room yet: no batch recorded anything
+        }
+      }),
     }),
+    ...createBatchHandlers(batches),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */

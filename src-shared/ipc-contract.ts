@@ -31,6 +31,7 @@ import type {
   TicketSummary,
 } from './domain.ts';
 import type { ManagerSession, SignInState, StaffActor, StaffSnapshot } from './staff.ts';
+import { BatchGetRequest, BatchHistoryRequest, BatchOpenRequest, BatchResolveRequest, BatchSignOffRequest, type BatchLine, type BatchSnapshot, type BatchSummary } from './batch-types.ts';
 import { EndOfDayRequest, SettlementListRequest, type EndOfDayReport, type SettlementPage, type SettlementSettings } from './settlement-types.ts';
 
 /** Largest envelope accepted on any transport, in bytes of JSON. */
@@ -205,6 +206,13 @@ export const commands = {
     EndOfDayRequest,
     'Cash and card totals of a local day (default today) by brand, entry mode and hour, with voids, refunds, orphans, doubt and variances.',
   ),
+
+  'batch.open': managerCommand<BatchSnapshot>()(BatchOpenRequest, "A PIN pad's open batch, checked now against the journal and the card gateway, with its variance lines."),
+  'batch.get': managerCommand<BatchSnapshot>()(BatchGetRequest, 'A batch as last checked (a closed one with its Z report figures).'),
+  'batch.history': managerCommand<BatchSummary[]>()(BatchHistoryRequest, 'Closed batches, newest first.'),
+  'batch.resolve': managerCommand<BatchLine>()(BatchResolveRequest, 'Resolves a variance line (a charge nobody recorded goes to the orphan payments); journaled with the manager.'),
+  'batch.signOff': managerCommand<BatchLine>()(BatchSignOffRequest, 'Signs a variance line off with a reason; journaled with the manager.'),
+  'batch.close': managerCommand<BatchSnapshot>()(BatchOpenRequest, "Closes the PIN pad's batch (refused while a line is open) and compares the host's totals."),
 
   'journal.verify': managerCommand<JournalVerifyReport>()(
     Empty,

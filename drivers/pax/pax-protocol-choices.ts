@@ -95,6 +95,15 @@
 //    driver's stream decoder reads ACK+answer in one read or in two.
 // 22. HTTP answers carry `Access-Control-Allow-Origin: *` (browser clients:
 //    hibou-io/hibou-odoo-suite pos_pax, cardknox-sdk-js).
+// 23. Whole-batch report (batch reconciliation): R02 with an empty ECR ref and
+//    record numbers 0..total-1, one R03 each (the paging of item 5 without the
+//    ECR-ref filter; globalpayments/dotnet-sdk PaxController
+//    BuildReportTransaction sends the record number, LocalDetailReport.cs reads
+//    TotalRecord / RecordNumber). An empty batch answers 100023. Each record's
+//    additional info VOIDED=1 and OFFLINE=PENDING|UPLOADED|UPLOAD_FAILED carry
+//    the void and store-and-forward states. The R00 local total report is not
+//    sent: the PIN pad's totals are summed from this report, and B01 gives the
+//    host's at close.
 // Additional info keys are read case-insensitively (upper-cased), as
 // globalpayments ExtDataSubGroup does; real answers write `HRef=`.
 

@@ -37,6 +37,7 @@ import {
   transactionKindOf,
   type PaxCreditRequest,
   type PaxCreditResponse,
+  type PaxReportRecord,
   type PaxRequest,
   type PaxResponse,
   type PaxTransactionBody,
@@ -70,6 +71,9 @@ export const DEFAULT_PAX_TIMEOUTS: PaxTimeouts = {
 
 /** Most records one lookup will page through; a device claiming more is answered in part. */
 const MAX_LOOKUP_RECORDS = 50;
+
+/** Most records a batch report reads (a busy day's batch is a few thousand). */
+const MAX_BATCH_RECORDS = 100_000;
 
 const RESPONSE_OF: Record<PaxRequest['command'], string> = { A00: 'A01', A14: 'A15', T00: 'T01', R02: 'R03', B00: 'B01' };
 
@@ -218,14 +222,45 @@ export class PaxTerminal implements PaymentTerminal {
       total = res.totalRecords;
       const r = res.record;
       if (!r || (r.trace.ecrRef !== undefined && r.trace.ecrRef !== ecrRef)) continue;
-      records.push({
-        transactionType: r.transType ?? 'unknown',
-        kind: transactionKindOf(r.transType),
-        result: this.toResult(r, r.resultCode, r.resultText, ecrRef),
-        voided: r.additional.VOIDED === '1',
-      });
+      records.push(this.toRecord(r, ecrRef));
     }
     return records;
+  }
+
+  /**
+   * R02 with no ECR reference, records 0..total-1: the whole open batch
+   * (protocol choice 23). Global Payments' LocalDetailReport pages the same
+   * way (globalpayments/dotnet-sdk PaxController BuildReportTransaction sends
+   * the record number; LocalDetailReport.cs reads TotalRecord/RecordNumber).
+   */
+  async detailReport(opts?: { timeoutMs?: number; maxRecords?: number }): Promise<TerminalRecord[]> {
+    const timeoutMs = opts?.timeoutMs ?? this.timeouts.adminMs;
+    const max = opts?.maxRecords ?? MAX_BATCH_RECORDS;
+    const records: TerminalRecord[] = [];
+    let total = 1;
+    for (let n = 0; n < total; n++) {
+      if (n >= max) throw new OutcomeUnknownError('bad_response', `The terminal reports ${total} records in its batch, more than the ${max} read`, { requestSent: true });
+      const res = await this.request({ command: 'R02', recordNumber: n }, timeoutMs, 'batch report');
+      if (res.command !== 'R03') throw this.unexpected(res, 'batch report');
+      if (res.resultCode === PAX_RESULT_NOT_FOUND) break; // an empty batch
+      if (res.resultCode !== PAX_RESULT.approved) {
+        throw new OutcomeUnknownError('bad_response', `The terminal could not report its batch: ${res.resultCode} ${res.resultText}`, { requestSent: true });
+      }
+      total = res.totalRecords;
+      if (res.record) records.push(this.toRecord(res.record, res.record.trace.ecrRef ?? ''));
+    }
+    return records;
+  }
+
+  private toRecord(r: PaxReportRecord, ecrRef: string): TerminalRecord {
+    const offline = r.additional.OFFLINE?.toLowerCase();
+    return {
+      transactionType: r.transType ?? 'unknown',
+      kind: transactionKindOf(r.transType),
+      result: this.toResult(r, r.resultCode, r.resultText, ecrRef),
+      voided: r.additional.VOIDED === '1',
+      ...(offline === 'pending' || offline === 'uploaded' || offline === 'upload_failed' ? { offline } : {}),
+    };
   }
 
   /** B00 → B01. */

@@ -115,6 +115,11 @@ export class MonitoredTerminal implements PaymentTerminal {
   }
 
   /** Batch close. */
+  get detailReport(): PaymentTerminal['detailReport'] {
+    const inner = this.inner.detailReport?.bind(this.inner);
+    return inner ? (opts) => this.use(() => inner(opts)) : undefined;
+  }
+
   batchClose(opts?: { timeoutMs?: number }): Promise<BatchCloseResult> {
     return this.use(() => this.inner.batchClose(opts));
   }

@@ -60,6 +60,12 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'settlement.settings': {},
     'settlement.setShowVoided': { showVoided: false },
     'report.endOfDay': {},
+    'batch.open': { terminalId: 'pad-1' },
+    'batch.get': { batchId: 'batch-1' },
+    'batch.history': {},
+    'batch.resolve': { lineId: 'line-1', resolution: 'Sent to the orphan queue' },
+    'batch.signOff': { lineId: 'line-1', reason: 'Checked with the customer' },
+    'batch.close': { terminalId: 'pad-1' },
   };
 }
 
