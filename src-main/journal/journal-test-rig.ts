@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openJournal, type Journal } from './journal.ts';
 import { canonicalJson, eventHash } from './event-log.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 
 /** A fresh temp folder; remove it with cleanup(). */
 export function tempDir(prefix = 'cashier-journal-'): { dir: string; cleanup: () => void } {
@@ -148,4 +149,42 @@ export function journalTestTicket(journal: Journal, ticketId: string, total: num
     db.prepare("INSERT INTO ticket_lines (id, ticket_id, item_id, description, quantity, unit_price, line_total, voided, created_at) VALUES (?, ?, NULL, 'Item', 1, ?, ?, 0, ?)").run(lineId, ticketId, total, total, at);
     journal.appendEvent({ entity: 'ticket', entityId: ticketId, type: 'line_added', payload: { description: 'Item', itemId: null, lineId, lineTotal: total, quantity: 1, total, unitPrice: total } }, at);
   });
+}
+
+/**
+ * Takes a journal file's schema back to `version` as an older build left it,
+ * so a migration test can run the steps after it again: tables, indexes and
+ * columns that only later migrations create are dropped (found by building
+ * both schemas in memory), and user_version is set. Rows of the kept tables
+ * stay. Generic, so a new migration never breaks an older migration's test.
+ */
+export function rollBackSchema(file: string, version: number): void {
+  const shape = (upTo: number) => {
+    const mem = new BetterSqlite3(':memory:');
+    try {
+      for (const m of MIGRATIONS) if (m.version <= upTo) m.up(mem);
+      const objects = mem.prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as { type: string; name: string; tbl_name: string }[];
+      const columns = new Map<string, string[]>();
+      for (const o of objects) if (o.type === 'table') columns.set(o.name, (mem.pragma(`table_info(${o.name})`) as { name: string }[]).map((c) => c.name));
+      return { objects, columns };
+    } finally {
+      mem.close();
+    }
+  };
+  const then = shape(version);
+  const now = shape(Number.MAX_SAFE_INTEGER);
+  const keep = new Set(then.objects.map((o) => `${o.type}:${o.name}`));
+  const raw = new BetterSqlite3(file);
+  try {
+    raw.pragma('foreign_keys = OFF');
+    for (const o of now.objects.filter((x) => x.type === 'trigger' && !keep.has(`trigger:${x.name}`))) raw.exec(`DROP TRIGGER IF EXISTS "${o.name}"`);
+    for (const o of now.objects.filter((x) => x.type === 'index' && !keep.has(`index:${x.name}`))) raw.exec(`DROP INDEX IF EXISTS "${o.name}"`);
+    for (const o of now.objects.filter((x) => x.type === 'table' && !keep.has(`table:${x.name}`))) raw.exec(`DROP TABLE IF EXISTS "${o.name}"`);
+    for (const [table, cols] of then.columns) {
+      for (const col of now.columns.get(table) ?? []) if (!cols.includes(col)) raw.exec(`ALTER TABLE "${table}" DROP COLUMN "${col}"`);
+    }
+    raw.pragma(`user_version = ${version}`);
+  } finally {
+    raw.close();
+  }
 }

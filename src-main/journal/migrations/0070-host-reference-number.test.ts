@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { terminalFacts } from '../../payments/attempt-outcome.ts';
 import { AttemptRepository } from '../attempt-repository.ts';
 import { toAttemptSnapshot } from '../../payments/attempt-snapshot.ts';
-import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-rig.ts';
+import { journalTestTicket, openTestJournal, rollBackSchema, tempDir } from '../journal-test-rig.ts';
 import hostReferenceNumber from './0070-host-reference-number.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
 
@@ -29,12 +29,8 @@ test('an old journal (schema 60) migrates: old attempts keep NULL, new ones keep
   attempts.transition(old.id, { type: 'send' });
   attempts.transition(old.id, { type: 'approve', source: 'terminal' }, { amountApproved: 1250, hostRef: 'HREF0001' });
   journal.close();
-  const raw = new BetterSqlite3(file);
-  raw.exec('ALTER TABLE payment_attempts DROP COLUMN host_reference_number');
-  // Later migrations' tables go too, so the steps after 60 run again as they would on that file.
-  raw.exec('DROP TABLE IF EXISTS staff');
-  raw.pragma('user_version = 60');
-  raw.close();
+  // Back to schema 60: the host reference number column (and every later step's objects) go.
+  rollBackSchema(file, 60);
 
   journal = openTestJournal(file, 'id2-');
   try {

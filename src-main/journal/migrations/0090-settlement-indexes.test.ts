@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-rig.ts';
+import { journalTestTicket, openTestJournal, rollBackSchema, tempDir } from '../journal-test-rig.ts';
 import { AttemptRepository } from '../attempt-repository.ts';
 import settlementIndexes, { SETTLED_WHERE } from './0090-settlement-indexes.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
@@ -35,11 +35,8 @@ test('a journal of schema 80 gains the indexes, keeps its rows, and still verifi
   attempts.transition(a.id, { type: 'send' });
   attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: 1000, maskedPan: '411111******4242' });
   journal.close();
-  // Back to schema 80 as the previous build left it.
-  const raw = new BetterSqlite3(file);
-  for (const name of INDEXES) raw.exec(`DROP INDEX ${name}`);
-  raw.pragma('user_version = 80');
-  raw.close();
+  // Back to schema 80 as the previous build left it (its indexes and every later step's objects go).
+  rollBackSchema(file, 80);
 
   journal = openTestJournal(file, 'id2-');
   try {
