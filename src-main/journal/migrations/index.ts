@@ -10,9 +10,10 @@ import dropAttemptsUnresolvedIndex from './0060-drop-attempts-unresolved-index.t
 import hostReferenceNumber from './0070-host-reference-number.ts';
 import staff from './0080-staff.ts';
 import settlementIndexes from './0090-settlement-indexes.ts';
+import reversals from './0100-reversals.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, reversals];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
