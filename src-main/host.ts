@@ -35,6 +35,9 @@ import { createManagerGuard, createStaffHandlers } from './staff/staff-handlers.
 import { bindStaffCards } from './staff/staff-card-sign-in.ts';
 import type { ScryptParams } from './staff/pin-hash.ts';
 import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
+import { createReversalHandlers } from './settlement/reversal-handlers.ts';
+import { ReversalService } from './settlement/reversal-service.ts';
+import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 
 export type { RegisterConfig };
 
@@ -300,6 +303,7 @@ export function createHost(config: HostConfig = {}): Host {
       currency,
       clock: config.clock,
     }),
+    ...createReversalHandlers({ reversals: () => pay().reversals, inDoubt: () => pay().inDoubt, coordinator: () => pay().coordinator }),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */
@@ -379,6 +383,8 @@ interface PaymentRoom {
   finder: MissingPaymentFinder;
   orphans: OrphanRepository;
   gateway: GatewaySwitch;
+  reversals: ReversalService;
+  inDoubt: InDoubtQueue;
   close(): Promise<void>;
 }
 
@@ -447,13 +453,35 @@ function buildPayments(o: {
   // A PIN pad's or the gateway's return is noticed by the resolution engine's own link probe (a report it must
   // answer), not by the device status: a PIN pad's connection can come back while it still refuses every frame.
 
+  const pending = new Set<Promise<unknown>>();
+  const reversals = new ReversalService({
+    journal,
+    attempts,
+    outcome: c.outcome,
+    resolution: c.resolution,
+    terminals: () => {
+      const t = devices.activeTerminal();
+      return new Map(t ? [[t.id, t]] : []);
+    },
+    gateway: () => (gateway.configured() ? gateway : undefined),
+    track: (p) => {
+      const q = p.catch(() => undefined).finally(() => pending.delete(q));
+      pending.add(q);
+    },
+    log: (event, attemptId, detail) => o.log(`reversals: ${event} attempt=${attemptId}${detail ? ` ${detail}` : ''}`),
+  });
+  const inDoubt = new InDoubtQueue({ journal, attempts, tickets, outcome: c.outcome, resolution: c.resolution, now: () => journal.now().getTime() });
+
   return {
     coordinator: c,
     receipts,
     finder,
     orphans,
     gateway,
+    reversals,
+    inDoubt,
     async close() {
+      await Promise.allSettled([...pending]);
       await c.close();
       await receipts.close();
     },

@@ -31,6 +31,7 @@ import type {
   TicketSummary,
 } from './domain.ts';
 import type { ManagerSession, SignInState, StaffActor, StaffSnapshot } from './staff.ts';
+import { ConfirmByPhoneRequest, ReversalStartRequest, type InDoubtEntry, type ReversalResult } from './reversal-types.ts';
 import { EndOfDayRequest, SettlementListRequest, type EndOfDayReport, type SettlementPage, type SettlementSettings } from './settlement-types.ts';
 
 /** Largest envelope accepted on any transport, in bytes of JSON. */
@@ -204,6 +205,17 @@ export const commands = {
   'report.endOfDay': managerCommand<EndOfDayReport>()(
     EndOfDayRequest,
     'Cash and card totals of a local day (default today) by brand, entry mode and hour, with voids, refunds, orphans, doubt and variances.',
+  ),
+
+  'reversal.start': managerCommand<ReversalResult>()(
+    ReversalStartRequest,
+    'Voids (batch open) or refunds (batch closed; partial allowed) an approved card sale, never more than was charged; journaled with the manager and the reason before it is sent.',
+  ),
+  'indoubt.list': managerCommand<InDoubtEntry[]>()(Empty, 'Every payment attempt whose outcome is not known yet, with its age and last check.'),
+  'indoubt.checkNow': managerCommand<InDoubtEntry[]>()(z.strictObject({ attemptId: Id }), 'Asks the PIN pad and the gateway about one attempt in doubt now; answers the queue after.'),
+  'indoubt.confirmByPhone': managerCommand<InDoubtEntry[]>()(
+    ConfirmByPhoneRequest,
+    "Records a manager's confirmation from the processor by phone (charged or not, with the processor's reference) as manual evidence; answers the queue after.",
   ),
 
   'journal.verify': managerCommand<JournalVerifyReport>()(

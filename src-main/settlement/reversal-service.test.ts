@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { AppError } from '../../src-shared/errors.ts';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { rigPerTest, until } from '../payments/payment-test-rig.ts';
+import { InDoubtQueue } from './in-doubt-queue.ts';
 import { chooseReversal } from './reversal-service.ts';
 import { rigReversals } from './reversal-test-support.ts';
 
@@ -111,5 +112,44 @@ describe('voids and refunds', () => {
     assert.deepEqual(chooseReversal(o, 'open', 500), { kind: 'refund', route: 'gateway' });
     assert.deepEqual(chooseReversal(o, 'closed', 1000), { kind: 'refund', route: 'gateway' });
     assert.equal(chooseReversal(o, 'unknown', 1000), null);
+  });
+});
+
+describe('the in-doubt queue', () => {
+  test('an unresolvable refund is listed with its age; "check now" runs a pass; a phone confirmation is manual evidence with the manager and reference', async () => {
+    const rig = await startRig();
+    const reversals = rigReversals(rig);
+    const { attempt } = await paidSale(rig);
+    await rig.pads.pad1.terminal.batchClose();
+    rig.gateway.injectFault({ kind: 'drop_after_commit', commands: ['cc:refund'] });
+    // The gateway's reports fail: nobody can tell whether the refund went through.
+    rig.gateway.injectFault({ kind: 'http_5xx', commands: ['report:approved', 'report:all'], times: 'always' });
+    const r = await reversals.reverse({ attemptId: attempt.id, amount: 300, reason: 'damaged' }, MANAGER);
+    assert.equal(r.state, 'in_doubt');
+    const attempts = new AttemptRepository(rig.journal);
+    const queue = new InDoubtQueue({
+      journal: rig.journal,
+      attempts,
+      tickets: rig.tickets,
+      outcome: rig.coordinator.outcome,
+      resolution: rig.coordinator.resolution,
+      now: () => Date.now(),
+    });
+    const listed = await queue.checkNow(r.id);
+    assert.deepEqual(listed.map((e) => e.attempt.id), [r.id]);
+    assert.ok(listed[0].ageMs >= 0);
+    assert.equal(attempts.get(r.id).state, 'in_doubt', 'check now could not resolve it: still in doubt, never guessed');
+
+    const after = queue.confirmByPhone({ attemptId: r.id, outcome: 'charged', processorRef: 'PH777', note: 'called the processor' }, MANAGER);
+    assert.deepEqual(after, []);
+    const done = attempts.get(r.id);
+    assert.equal(done.state, 'approved');
+    assert.equal(done.approvalSource, 'manual');
+    assert.equal(done.hostRef, 'PH777');
+    const ev = JSON.parse(rig.journal.db.prepare("SELECT payload FROM events WHERE entity = 'manual_evidence' AND entity_id = ?").pluck().get(r.id) as string);
+    assert.deepEqual(ev, { actor: MANAGER, note: 'called the processor', outcome: 'charged', processorRef: 'PH777' });
+    assert.throws(() => queue.confirmByPhone({ attemptId: r.id, outcome: 'not_charged', processorRef: 'PH778', note: '' }, MANAGER), (e) => e instanceof AppError && e.code === 'conflict');
+    // The processor gave back exactly once.
+    assert.equal(rig.gateway.ledger.all().filter((e) => e.kind === 'refund').length, 1);
   });
 });
