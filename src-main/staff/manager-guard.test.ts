@@ -60,6 +60,10 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'settlement.settings': {},
     'settlement.setShowVoided': { showVoided: false },
     'report.endOfDay': {},
+    'reversal.start': { attemptId: 'att-1', reason: 'customer returned it' },
+    'indoubt.list': {},
+    'indoubt.checkNow': { attemptId: 'att-1' },
+    'indoubt.confirmByPhone': { attemptId: 'att-1', outcome: 'charged', processorRef: 'PH1' },
   };
 }
 
