@@ -38,6 +38,7 @@ import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
 import { createReversalHandlers } from './settlement/reversal-handlers.ts';
 import { ReversalService } from './settlement/reversal-service.ts';
 import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
+import { OrphanActions } from './settlement/orphan-actions.ts';
 
 export type { RegisterConfig };
 
@@ -303,7 +304,7 @@ export function createHost(config: HostConfig = {}): Host {
       currency,
       clock: config.clock,
     }),
-    ...createReversalHandlers({ reversals: () => pay().reversals, inDoubt: () => pay().inDoubt, coordinator: () => pay().coordinator }),
+    ...createReversalHandlers({ reversals: () => pay().reversals, inDoubt: () => pay().inDoubt, orphanActions: () => pay().orphanActions, coordinator: () => pay().coordinator }),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */
@@ -385,6 +386,7 @@ interface PaymentRoom {
   gateway: GatewaySwitch;
   reversals: ReversalService;
   inDoubt: InDoubtQueue;
+  orphanActions: OrphanActions;
   close(): Promise<void>;
 }
 
@@ -471,6 +473,7 @@ function buildPayments(o: {
     log: (event, attemptId, detail) => o.log(`reversals: ${event} attempt=${attemptId}${detail ? ` ${detail}` : ''}`),
   });
   const inDoubt = new InDoubtQueue({ journal, attempts, tickets, outcome: c.outcome, resolution: c.resolution, now: () => journal.now().getTime() });
+  const orphanActions = new OrphanActions({ journal, attempts, orphans, tickets, outcome: c.outcome, reversals, registerCode: o.registerCode });
 
   return {
     coordinator: c,
@@ -480,6 +483,7 @@ function buildPayments(o: {
     gateway,
     reversals,
     inDoubt,
+    orphanActions,
     async close() {
       await Promise.allSettled([...pending]);
       await c.close();

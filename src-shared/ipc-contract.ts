@@ -31,6 +31,7 @@ import type {
   TicketSummary,
 } from './domain.ts';
 import type { ManagerSession, SignInState, StaffActor, StaffSnapshot } from './staff.ts';
+import { OrphanAttachRequest, OrphanKeepOneRequest, OrphanRefundRequest, OrphanSuggestRequest, type OrphanActionResult, type OrphanSuggestions } from './orphan-action-types.ts';
 import { ConfirmByPhoneRequest, ReversalStartRequest, type InDoubtEntry, type ReversalResult } from './reversal-types.ts';
 import { EndOfDayRequest, SettlementListRequest, type EndOfDayReport, type SettlementPage, type SettlementSettings } from './settlement-types.ts';
 
@@ -216,6 +217,14 @@ export const commands = {
   'indoubt.confirmByPhone': managerCommand<InDoubtEntry[]>()(
     ConfirmByPhoneRequest,
     "Records a manager's confirmation from the processor by phone (charged or not, with the processor's reference) as manual evidence; answers the queue after.",
+  ),
+
+  'orphan.suggest': managerCommand<OrphanSuggestions>()(OrphanSuggestRequest, 'Open tickets and other orphans that may match one orphan charge (amount, time, last four, register).'),
+  'orphan.attach': managerCommand<OrphanActionResult>()(OrphanAttachRequest, 'Attaches an orphan charge to an open ticket as its card payment; the manager and the reason journaled.'),
+  'orphan.refund': managerCommand<OrphanActionResult>()(OrphanRefundRequest, 'Refunds an orphan charge in full at the gateway (an attempt with its own reference, never sent twice).'),
+  'orphan.keepOneRefundRest': managerCommand<OrphanActionResult>()(
+    OrphanKeepOneRequest,
+    "Several charges of one customer and amount: keeps one on a ticket and refunds every other one, as one action.",
   ),
 
   'journal.verify': managerCommand<JournalVerifyReport>()(

@@ -114,7 +114,7 @@ export class ReversalService {
    * the reversal attempt after its answer (approved, declined, or in doubt and
    * handed to the resolution engine).
    */
-  async reverse(req: ReversalRequest, actor: string): Promise<AttemptRow> {
+  async reverse(req: ReversalRequest, actor: string, opts: { refundOnly?: boolean } = {}): Promise<AttemptRow> {
     const original = this.o.attempts.get(req.attemptId);
     if (original.kind !== 'sale' && original.kind !== 'capture') throw new AppError('conflict', 'Only a card sale can be voided or refunded.', { attemptId: original.id });
     const left = this.remaining(original.id);
@@ -123,7 +123,8 @@ export class ReversalService {
       throw new AppError('over_refund', 'This payment has already been given back in full. Nothing more can be refunded.', { attemptId: original.id });
     }
     const terminal = this.o.terminals().get(original.terminalId);
-    const batch = await (this.o.batchState ?? ((a) => batchStateFromTerminal(a, terminal, this.o.timeoutMs ?? 5000)))(original);
+    // An orphan's charge (adopted by orphan-actions.ts) was never on our PIN pad's batch: it is refunded at the gateway.
+    const batch = opts.refundOnly ? 'closed' : await (this.o.batchState ?? ((a) => batchStateFromTerminal(a, terminal, this.o.timeoutMs ?? 5000)))(original);
     const plan = chooseReversal(original, batch, amount);
     if (!plan) {
       throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached to tell whether its batch is still open, so it is not known whether to void or refund. Try again when it is back.', { attemptId: original.id });

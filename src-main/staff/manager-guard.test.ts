@@ -64,6 +64,10 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'indoubt.list': {},
     'indoubt.checkNow': { attemptId: 'att-1' },
     'indoubt.confirmByPhone': { attemptId: 'att-1', outcome: 'charged', processorRef: 'PH1' },
+    'orphan.suggest': { orphanId: 'orph-1' },
+    'orphan.attach': { orphanId: 'orph-1', ticketId: 'tkt-1', reason: 'the customer’s ticket' },
+    'orphan.refund': { orphanId: 'orph-1', reason: 'no purchase' },
+    'orphan.keepOneRefundRest': { keepOrphanId: 'orph-1', refundOrphanIds: ['orph-2'], ticketId: 'tkt-1', reason: 'charged three times' },
   };
 }
 
