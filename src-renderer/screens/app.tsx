@@ -14,6 +14,7 @@ import { ManagerSignInDialog } from './manager/manager-sign-in-dialog.tsx';
 import { StaffScreen } from './manager/staff-screen.tsx';
 import { EndOfDayScreen } from './manager/end-of-day-screen.tsx';
 import { SettlementReviewScreen } from './manager/settlement-review-screen.tsx';
+import { InDoubtScreen } from './manager/in-doubt-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -78,6 +79,7 @@ export function App() {
         {screen === 'staff' && <StaffScreen />}
         {screen === 'settlement' && <SettlementReviewScreen />}
         {screen === 'endOfDay' && <EndOfDayScreen />}
+        {screen === 'inDoubt' && <InDoubtScreen />}
       </div>
       <ManagerSignInDialog />
     </div>

@@ -39,6 +39,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   { screen: 'endOfDay', label: 'End of day', key: 'F5' },
   // No F-key left that a browser lets us keep (F11 full screen, F12 tools): reached from here.
   { screen: 'staff', label: 'Staff' },
+  { screen: 'inDoubt', label: 'In doubt' },
 ];
 
 /** The status bar. */

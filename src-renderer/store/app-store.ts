@@ -12,10 +12,11 @@ import { createNoticeSlice, type NoticeSlice } from './notice-slice.ts';
 import { createManagerSlice, type ManagerSlice } from './manager-slice.ts';
 import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createSettlementSlice, type SettlementSlice } from './settlement-slice.ts';
+import { createReversalSlice, type ReversalSlice } from './reversal-slice.ts';
 import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & ReversalSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -42,6 +43,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createHistorySlice(set, get, guarded),
     ...createStaffSlice(set, get, api),
     ...createSettlementSlice(set, get, guarded),
+    ...createReversalSlice(set, get, guarded),
     async refreshAll() {
       const s = get();
       const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];

@@ -9,7 +9,7 @@ import type { SliceCreator } from './app-store.ts';
 import { errorMessage } from './host-api.ts';
 
 /** The screens of the window. */
-export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' | 'settlement' | 'endOfDay';
+export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' | 'settlement' | 'endOfDay' | 'inDoubt';
 
 /** How training mode's simulated devices behave for the next payment. */
 export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];
