@@ -37,6 +37,10 @@ import type { ScryptParams } from './staff/pin-hash.ts';
 import { createSettlementHandlers } from './settlement/settlement-handlers.ts';
 import { batchVarianceSource, createBatchHandlers } from './settlement/batch-handlers.ts';
 import { BatchService } from './settlement/batch-service.ts';
+import { createReversalHandlers } from './settlement/reversal-handlers.ts';
+import { ReversalService } from './settlement/reversal-service.ts';
+import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
+import { OrphanActions } from './settlement/orphan-actions.ts';
 
 export type { RegisterConfig };
 
@@ -328,6 +332,7 @@ export function createHost(config: HostConfig = {}): Host {
       }),
     }),
     ...createBatchHandlers(batches),
+    ...createReversalHandlers({ reversals: () => pay().reversals, inDoubt: () => pay().inDoubt, orphanActions: () => pay().orphanActions, coordinator: () => pay().coordinator }),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */
@@ -407,6 +412,9 @@ interface PaymentRoom {
   finder: MissingPaymentFinder;
   orphans: OrphanRepository;
   gateway: GatewaySwitch;
+  reversals: ReversalService;
+  inDoubt: InDoubtQueue;
+  orphanActions: OrphanActions;
   close(): Promise<void>;
 }
 
@@ -475,13 +483,37 @@ function buildPayments(o: {
   // A PIN pad's or the gateway's return is noticed by the resolution engine's own link probe (a report it must
   // answer), not by the device status: a PIN pad's connection can come back while it still refuses every frame.
 
+  const pending = new Set<Promise<unknown>>();
+  const reversals = new ReversalService({
+    journal,
+    attempts,
+    outcome: c.outcome,
+    resolution: c.resolution,
+    terminals: () => {
+      const t = devices.activeTerminal();
+      return new Map(t ? [[t.id, t]] : []);
+    },
+    gateway: () => (gateway.configured() ? gateway : undefined),
+    track: (p) => {
+      const q = p.catch(() => undefined).finally(() => pending.delete(q));
+      pending.add(q);
+    },
+    log: (event, attemptId, detail) => o.log(`reversals: ${event} attempt=${attemptId}${detail ? ` ${detail}` : ''}`),
+  });
+  const inDoubt = new InDoubtQueue({ journal, attempts, tickets, outcome: c.outcome, resolution: c.resolution, now: () => journal.now().getTime() });
+  const orphanActions = new OrphanActions({ journal, attempts, orphans, tickets, outcome: c.outcome, reversals, registerCode: o.registerCode });
+
   return {
     coordinator: c,
     receipts,
     finder,
     orphans,
     gateway,
+    reversals,
+    inDoubt,
+    orphanActions,
     async close() {
+      await Promise.allSettled([...pending]);
       await c.close();
       await receipts.close();
     },

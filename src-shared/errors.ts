@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'conflict',
   'ticket_closed',
   'amount_exceeds_due',
+  // a refund that would give back more than was charged (issue 11 §3)
+  'over_refund',
   'attempt_unresolved',
   'terminal_not_configured',
   'terminal_unavailable',

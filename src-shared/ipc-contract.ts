@@ -32,6 +32,8 @@ import type {
 } from './domain.ts';
 import type { ManagerSession, SignInState, StaffActor, StaffSnapshot } from './staff.ts';
 import { BatchGetRequest, BatchHistoryRequest, BatchOpenRequest, BatchResolveRequest, BatchSignOffRequest, type BatchLine, type BatchSnapshot, type BatchSummary } from './batch-types.ts';
+import { OrphanAttachRequest, OrphanKeepOneRequest, OrphanRefundRequest, OrphanSuggestRequest, type OrphanActionResult, type OrphanSuggestions } from './orphan-action-types.ts';
+import { ConfirmByPhoneRequest, ReversalStartRequest, type InDoubtEntry, type ReversalResult } from './reversal-types.ts';
 import { EndOfDayRequest, SettlementListRequest, type EndOfDayReport, type SettlementPage, type SettlementSettings } from './settlement-types.ts';
 
 /** Largest envelope accepted on any transport, in bytes of JSON. */
@@ -213,6 +215,24 @@ export const commands = {
   'batch.resolve': managerCommand<BatchLine>()(BatchResolveRequest, 'Resolves a variance line (a charge nobody recorded goes to the orphan payments); journaled with the manager.'),
   'batch.signOff': managerCommand<BatchLine>()(BatchSignOffRequest, 'Signs a variance line off with a reason; journaled with the manager.'),
   'batch.close': managerCommand<BatchSnapshot>()(BatchOpenRequest, "Closes the PIN pad's batch (refused while a line is open) and compares the host's totals."),
+  'reversal.start': managerCommand<ReversalResult>()(
+    ReversalStartRequest,
+    'Voids (batch open) or refunds (batch closed; partial allowed) an approved card sale, never more than was charged; journaled with the manager and the reason before it is sent.',
+  ),
+  'indoubt.list': managerCommand<InDoubtEntry[]>()(Empty, 'Every payment attempt whose outcome is not known yet, with its age and last check.'),
+  'indoubt.checkNow': managerCommand<InDoubtEntry[]>()(z.strictObject({ attemptId: Id }), 'Asks the PIN pad and the gateway about one attempt in doubt now; answers the queue after.'),
+  'indoubt.confirmByPhone': managerCommand<InDoubtEntry[]>()(
+    ConfirmByPhoneRequest,
+    "Records a manager's confirmation from the processor by phone (charged or not, with the processor's reference) as manual evidence; answers the queue after.",
+  ),
+
+  'orphan.suggest': managerCommand<OrphanSuggestions>()(OrphanSuggestRequest, 'Open tickets and other orphans that may match one orphan charge (amount, time, last four, register).'),
+  'orphan.attach': managerCommand<OrphanActionResult>()(OrphanAttachRequest, 'Attaches an orphan charge to an open ticket as its card payment; the manager and the reason journaled.'),
+  'orphan.refund': managerCommand<OrphanActionResult>()(OrphanRefundRequest, 'Refunds an orphan charge in full at the gateway (an attempt with its own reference, never sent twice).'),
+  'orphan.keepOneRefundRest': managerCommand<OrphanActionResult>()(
+    OrphanKeepOneRequest,
+    "Several charges of one customer and amount: keeps one on a ticket and refunds every other one, as one action.",
+  ),
 
   'journal.verify': managerCommand<JournalVerifyReport>()(
     Empty,

@@ -40,7 +40,9 @@ export type ApprovalSource =
   | 'gateway'
   | 'gateway_duplicate'
   | 'gateway_lookup'
-  | 'find_missing';
+  | 'find_missing'
+  // A manager confirmed it with the processor by phone (issue 11 §4), journaled with who and the processor's reference.
+  | 'manual';
 
 /** Why an attempt's outcome became unknown. */
 export type DoubtReason = 'timeout' | 'link_lost' | 'bad_response' | 'device_reset' | 'unanswered_cancel' | 'crash';

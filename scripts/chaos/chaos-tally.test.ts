@@ -6,7 +6,7 @@ import type { TicketSnapshot } from '../../src-shared/domain.ts';
 import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
 import type { JournalDump } from './chaos-host-protocol.ts';
-import { chaosLine, chaosPassed, tallyChaos, type ProcessorTruth } from './chaos-tally.ts';
+import { chaosLine, chaosPassed, refundFaults, tallyChaos, type ProcessorTruth } from './chaos-tally.ts';
 
 const entry = (refNum: string, invoice: string, amount: number, status: LedgerEntry['status'] = 'approved', enteredAt = 1): LedgerEntry => ({
   refNum, kind: 'sale', invoice, amount, currency: 'USD', maskedPan: '411111******1111', cardBrand: 'visa', entryMode: 'chip',
@@ -53,7 +53,7 @@ test('a clean run counts nothing: every charge held by its attempt, a decline th
   assert.equal(chaosPassed(t), true);
   assert.equal(
     chaosLine(2, t, 3, { after_commit: 1, pad_charged: 2 }),
-    'chaos: payments=2 charges=2 double_charges=0 lost_approvals=0 unresolved=0 orphans_unflagged=0 phantom_approvals=0 over_approved=0 register_orphans=0 kills=3 kills_after_commit=1 kills_pad_charged=2',
+    'chaos: payments=2 charges=2 double_charges=0 lost_approvals=0 unresolved=0 orphans_unflagged=0 phantom_approvals=0 over_approved=0 register_orphans=0 over_refunds=0 double_refunds=0 kills=3 kills_after_commit=1 kills_pad_charged=2',
   );
 });
 
@@ -141,4 +141,22 @@ test('attempts left sent or in_doubt are unresolved; tickets tried and left open
   assert.deepEqual(counts(t), { ...ZERO, unresolved: 2 });
   assert.equal(t.unpaidTickets, 1);
   assert.equal(chaosPassed(t), false);
+});
+
+const refund = (refNum: string, invoice: string, amount: number, originalRefNum: string): LedgerEntry => ({ ...entry(refNum, invoice, amount), kind: 'refund', originalRefNum });
+
+test('refund faults come from the processor ledger: over-refunds and double refunds each become non-zero and fail the run', () => {
+  const clean = [entry('1', 'R7T1P1', 1000, 'refunded'), refund('2', 'R7T1P1F1', 400, '1'), refund('3', 'R7T1P1F2', 600, '1')];
+  assert.deepEqual(refundFaults(clean), { overRefunds: 0, doubleRefunds: 0 });
+  // One refund sent twice: both landed (money given back twice, and more than charged).
+  const twice = [entry('1', 'R7T1P1', 1000), refund('2', 'R7T1P1F1', 700, '1'), refund('3', 'R7T1P1F1', 700, '1')];
+  assert.deepEqual(refundFaults(twice), { overRefunds: 1, doubleRefunds: 1 });
+  // A voided charge also refunded.
+  assert.deepEqual(refundFaults([entry('1', 'R7T1P1', 1000, 'voided'), refund('2', 'R7T1P1F1', 100, '1')]), { overRefunds: 1, doubleRefunds: 0 });
+  const journal: JournalDump = { tickets: [ticket('t1', 1000, 1000)], attempts: [attempt('a1', 't1', 'R7T1P1', 'approved', 1000, '1')], orphans: [] };
+  const t = tallyChaos(truth(twice), journal, '7');
+  assert.equal(t.overRefunds, 1);
+  assert.equal(t.doubleRefunds, 1);
+  assert.equal(chaosPassed(t), false);
+  assert.match(chaosLine(1, t, 0), /over_refunds=1 double_refunds=1/);
 });

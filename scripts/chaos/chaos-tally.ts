@@ -40,13 +40,46 @@ export interface ChaosTally {
   phantomApprovals: number;
   overApproved: number;
   registerOrphans: number;
+  /** Charges given back more than they were charged (refunds above the amount, or a refund of a voided charge): processor ledger. */
+  overRefunds: number;
+  /** Refund references (a reversal's own invoice) the processor refunded more than once: the extra ones. */
+  doubleRefunds: number;
   unpaidTickets: number;
   /** Human-readable findings (references only, no card data), at most a few dozen. */
   findings: string[];
 }
 
 /** The counts that fail a run when not zero. */
-export const FAILING_COUNTS = ['doubleCharges', 'lostApprovals', 'unresolved', 'orphansUnflagged', 'phantomApprovals', 'overApproved', 'registerOrphans'] as const;
+export const FAILING_COUNTS = ['doubleCharges', 'lostApprovals', 'unresolved', 'orphansUnflagged', 'phantomApprovals', 'overApproved', 'registerOrphans', 'overRefunds', 'doubleRefunds'] as const;
+
+/**
+ * Refund faults read from the processor ledger alone (issue 11 §6): a charge
+ * whose approved refunds add up to more than it charged, or that was refunded
+ * after being voided, is an over-refund; a refund invoice (the reversal's own
+ * reference, one per refund the register meant) holding more than one
+ * approved refund is a double refund, each extra one counted.
+ */
+export function refundFaults(ledger: readonly LedgerEntry[], note: (s: string) => void = () => undefined): { overRefunds: number; doubleRefunds: number } {
+  const refunds = ledger.filter((e) => e.kind === 'refund' && e.status !== 'declined');
+  const byOriginal = groupBy(refunds.filter((e) => e.originalRefNum !== undefined), (e) => e.originalRefNum!);
+  let overRefunds = 0;
+  for (const charge of ledger) {
+    if (charge.kind === 'refund') continue;
+    const given = (byOriginal.get(charge.refNum) ?? []).reduce((s, e) => s + e.amount, 0);
+    if (given > charge.amount || (given > 0 && charge.status === 'voided')) {
+      overRefunds++;
+      note(`charge ${charge.refNum} (${charge.invoice}) charged ${charge.amount}, given back ${given}${charge.status === 'voided' ? ' and voided' : ''}`);
+    }
+  }
+  let doubleRefunds = 0;
+  for (const [invoice, list] of groupBy(refunds, (e) => e.invoice)) {
+    if (list.length > 1) {
+      doubleRefunds += list.length - 1;
+      note(`refund ${invoice} reached the processor ${list.length} times`);
+    }
+  }
+  return { overRefunds, doubleRefunds };
+}
 
 /** What the processor knows. */
 export interface ProcessorTruth {
@@ -176,7 +209,10 @@ export function tallyChaos(truth: ProcessorTruth, journal: JournalDump, register
   // Tickets rung but never tried (a kill ate the driver's answer, so it rang another) do not count.
   const tried = new Set(journal.attempts.map((a) => a.ticketId));
   const unpaidTickets = journal.tickets.filter((t) => tried.has(t.id) && t.status === 'open' && t.due > 0).length;
+  const { overRefunds, doubleRefunds } = refundFaults(truth.ledger, note);
   return {
+    overRefunds,
+    doubleRefunds,
     charges: standing.length,
     doubleCharges,
     lostApprovals,
@@ -231,7 +267,8 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 export function tallyCounts(t: ChaosTally): string {
   return (
     `charges=${t.charges} double_charges=${t.doubleCharges} lost_approvals=${t.lostApprovals} unresolved=${t.unresolved} ` +
-    `orphans_unflagged=${t.orphansUnflagged} phantom_approvals=${t.phantomApprovals} over_approved=${t.overApproved} register_orphans=${t.registerOrphans}`
+    `orphans_unflagged=${t.orphansUnflagged} phantom_approvals=${t.phantomApprovals} over_approved=${t.overApproved} register_orphans=${t.registerOrphans} ` +
+    `over_refunds=${t.overRefunds} double_refunds=${t.doubleRefunds}`
   );
 }
 

@@ -13,7 +13,7 @@ import { REPO_ROOT } from './chaos-processes.ts';
 import { runChaos, type ChaosResult } from './chaos-run.ts';
 
 const LINE =
-  /^chaos: payments=(\d+) charges=(\d+) double_charges=(\d+) lost_approvals=(\d+) unresolved=(\d+) orphans_unflagged=(\d+) phantom_approvals=(\d+) over_approved=(\d+) register_orphans=(\d+) kills=(\d+)( kills_\w+=\d+)+$/;
+  /^chaos: payments=(\d+) charges=(\d+) double_charges=(\d+) lost_approvals=(\d+) unresolved=(\d+) orphans_unflagged=(\d+) phantom_approvals=(\d+) over_approved=(\d+) register_orphans=(\d+) over_refunds=(\d+) double_refunds=(\d+) kills=(\d+)( kills_\w+=\d+)+$/;
 
 function cleanUp(r: ChaosResult): void {
   if (r.dir.startsWith(os.tmpdir())) fs.rmSync(r.dir, { recursive: true, force: true });
@@ -32,11 +32,11 @@ test('chaos CLI: 40 payments, seed 4242, ends with the full line, every count ze
   const line = out.trim().split('\n').pop() ?? '';
   const m = LINE.exec(line);
   assert.ok(m, `last line is not the chaos line: ${JSON.stringify(line)}\n${err.slice(-3000)}`);
-  const [payments, charges, ...failing] = m.slice(1, 10).map(Number);
+  const [payments, charges, ...failing] = m.slice(1, 12).map(Number);
   assert.equal(payments, 40);
   assert.ok(charges >= 30, `only ${charges} charges for 40 tickets: the run barely charged anything\n${err.slice(-3000)}`);
-  assert.deepEqual(failing, [0, 0, 0, 0, 0, 0, 0], err.slice(-3000));
-  const kills = Number(m[10]);
+  assert.deepEqual(failing, [0, 0, 0, 0, 0, 0, 0, 0, 0], err.slice(-3000));
+  const kills = Number(m[12]);
   assert.ok(kills > 0, 'no kill happened');
   // Faults fired and both settings ran: read from the run's own detail line.
   const detail = /chaos: detail .* duplicate_check_on=(\d+) duplicate_check_off=(\d+) faults=(\{[^}]*\})/.exec(err);

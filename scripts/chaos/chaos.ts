@@ -4,7 +4,8 @@
 // on and off in turns; then scans the run's folder (journal, WAL, logs) for
 // card data and prints one line (its last on stdout) with every count. Exits
 // non-zero unless double_charges, lost_approvals, unresolved,
-// orphans_unflagged, phantom_approvals, over_approved and register_orphans
+// orphans_unflagged, phantom_approvals, over_approved, register_orphans,
+// over_refunds and double_refunds (the last two from the processor ledger)
 // are all 0 (before and after the harness's own Find Missing run), every
 // named kill point was hit (runs of 300+), and no card data was found.
 

@@ -198,8 +198,9 @@ export class CardknoxClient {
   }
 
   /** Refunds all or part of a settled charge. */
-  async refund(req: { refNum: string; amount: Money }): Promise<GatewayResult> {
-    return this.#transaction('cc:refund', { xRefNum: req.refNum, xAmount: this.#amount(req.amount) });
+  async refund(req: { refNum: string; amount: Money; invoice?: string }): Promise<GatewayResult> {
+    // xInvoice: the refund's own reference, so a report by invoice finds this refund (and only it) when its answer is lost.
+    return this.#transaction('cc:refund', { xRefNum: req.refNum, xAmount: this.#amount(req.amount), ...(req.invoice ? { xInvoice: req.invoice } : {}) }, req.invoice);
   }
 
   /**

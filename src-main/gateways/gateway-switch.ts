@@ -6,8 +6,9 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { DeviceService } from '../devices/device-service.ts';
 import { TRAINING_GATEWAY_KEY } from '../devices/training-devices.ts';
 import type { GatewayReportPort } from '../payments/payment-ports.ts';
-import { CardknoxClient } from './cardknox-client.ts';
+import { CardknoxClient, type GatewayResult } from './cardknox-client.ts';
 import type { GatewayReportRow } from './gateway-report-row.ts';
+import type { Money } from '../../src-shared/money.ts';
 import { gatewayEndpoints } from './cardknox-protocol.ts';
 
 /** The real gateway's settings (the key is a secret: never logged). */
@@ -88,6 +89,16 @@ export class GatewaySwitch implements GatewayReportPort {
 
   report(query: { kind?: 'all' | 'approved'; begin: number; end: number; invoice?: string }): Promise<GatewayReportRow[]> {
     return this.need().report(query);
+  }
+
+  /** cc:void of a transaction by its reference (issue 11 §3). */
+  void(req: { refNum: string }): Promise<GatewayResult> {
+    return this.need().void(req);
+  }
+
+  /** cc:refund of all or part of a charge by its reference, under the refund's own invoice (issue 11 §3). */
+  refund(req: { refNum: string; amount: Money; invoice?: string }): Promise<GatewayResult> {
+    return this.need().refund(req);
   }
 
   /** The smallest report the gateway answers (an empty window now): resolves when it answers. */

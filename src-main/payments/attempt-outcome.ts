@@ -12,6 +12,7 @@ import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { AttemptPatch, AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import { toAttemptSnapshot } from './attempt-snapshot.ts';
 import type { Journal } from '../journal/journal.ts';
+import { finishReversalWithin, REVERSAL_KINDS } from '../journal/reversal-repository.ts';
 import type { TicketPort } from './payment-ports.ts';
 
 /** Receipt printing, as an approval triggers it. */
@@ -160,7 +161,9 @@ export function recordApproval(
     // One read, one time stamp, no nested savepoints: the row, the ticket and both events in this one transaction.
     const at = deps.journal.nowIso();
     const row = deps.attempts.transitionWithin(current, { type: 'approve', source }, facts, at);
-    deps.tickets.settleWithin(row.ticketId, at);
+    // A void or refund pays nothing towards its ticket: it reverses its original instead (issue 11 §3).
+    if (REVERSAL_KINDS.includes(row.kind)) finishReversalWithin(deps.journal, deps.attempts, row, at);
+    else deps.tickets.settleWithin(row.ticketId, at);
     return { row, changed: true };
   });
 }

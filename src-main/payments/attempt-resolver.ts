@@ -9,7 +9,11 @@ import { gatewayRowKind, type GatewayRowKind } from '../gateways/cardknox-client
 import type { GatewayReportRow } from '../gateways/gateway-report-row.ts';
 import type { AttemptKind, AttemptPatch, AttemptRow } from '../journal/attempt-repository.ts';
 import { APPROVED_OUTCOMES, gatewayRowFacts, terminalFacts } from './attempt-outcome.ts';
+import { originalOfReversalReference } from '../../src-shared/reversal-reference.ts';
 import { RESOLVING } from './payment-messages.ts';
+
+/** How far back a void's original may lie (a void is allowed while its batch is open: a day at most). */
+const ORIGINAL_WINDOW_MS = 36 * 60 * 60 * 1000;
 import { type GatewayReportPort } from './payment-ports.ts';
 
 /** What one resolution pass learnt. */
@@ -57,6 +61,18 @@ export function approvedGatewayRow(rows: readonly GatewayReportRow[], invoice: s
 }
 
 /**
+ * A void at the gateway: Cardknox reports no row of its own for it but marks
+ * the original's row voided (xVoid=1, the gateway simulator does the same), so
+ * a void is found as its original's sale row, by the original's invoice, voided.
+ */
+export function voidedOriginalRow(rows: readonly GatewayReportRow[], originalInvoice: string): GatewayReportRow | undefined {
+  return rows.find((r) => r.invoice === originalInvoice && r.result === 'approved' && r.voided && APPROVAL_MATCHERS.sale.gateway.includes(gatewayRowKind(r)));
+}
+
+/** terminalId of a reversal sent to the gateway, not to a PIN pad: the gateway alone can answer for it. */
+export const GATEWAY_ONLY_TERMINAL_ID = 'gateway';
+
+/**
  * True when the PIN pad holds a finished sale for this reference whose host
  * outcome it does not know (e.g. 100001, it timed out waiting for the bank):
  * the bank may still approve it after the PIN pad gave up.
@@ -88,9 +104,10 @@ export async function lookUpAttempt(
   onStep: (message: string) => void,
 ): Promise<LookupOutcome> {
   onStep(RESOLVING.checkingTerminal);
-  let terminalAnswered = false;
+  // A reversal sent to the gateway was never on a PIN pad: nothing there to ask.
+  let terminalAnswered = attempt.terminalId === GATEWAY_ONLY_TERMINAL_ID;
   let hostUncertain = false;
-  if (deps.terminal) {
+  if (deps.terminal && !terminalAnswered) {
     try {
       const records = await deps.terminal.lookup(attempt.ecrRef, { timeoutMs: deps.lookupTimeoutMs });
       terminalAnswered = true;
@@ -107,9 +124,11 @@ export async function lookUpAttempt(
   if (deps.gateway) {
     try {
       const begin = Date.parse(attempt.createdAt) - deps.gatewayWindowMs;
-      const rows = await deps.gateway.findByInvoice(attempt.invoice, begin, Math.max(deps.now, begin) + 60_000);
+      const original = attempt.kind === 'void' ? originalOfReversalReference(attempt.invoice)?.original : undefined;
+      const invoice = original ?? attempt.invoice;
+      const rows = await deps.gateway.findByInvoice(invoice, begin - (original ? ORIGINAL_WINDOW_MS : 0), Math.max(deps.now, begin) + 60_000);
       gatewayAnswered = true;
-      const found = approvedGatewayRow(rows, attempt.invoice, attempt.kind);
+      const found = original ? voidedOriginalRow(rows, original) : approvedGatewayRow(rows, attempt.invoice, attempt.kind);
       if (found) return { kind: 'approved', source: 'gateway_lookup', facts: gatewayRowFacts(found) };
     } catch {
       gatewayAnswered = false;

@@ -66,6 +66,14 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'batch.resolve': { lineId: 'line-1', resolution: 'Sent to the orphan queue' },
     'batch.signOff': { lineId: 'line-1', reason: 'Checked with the customer' },
     'batch.close': { terminalId: 'pad-1' },
+    'reversal.start': { attemptId: 'att-1', reason: 'customer returned it' },
+    'indoubt.list': {},
+    'indoubt.checkNow': { attemptId: 'att-1' },
+    'indoubt.confirmByPhone': { attemptId: 'att-1', outcome: 'charged', processorRef: 'PH1' },
+    'orphan.suggest': { orphanId: 'orph-1' },
+    'orphan.attach': { orphanId: 'orph-1', ticketId: 'tkt-1', reason: 'the customer’s ticket' },
+    'orphan.refund': { orphanId: 'orph-1', reason: 'no purchase' },
+    'orphan.keepOneRefundRest': { keepOrphanId: 'orph-1', refundOrphanIds: ['orph-2'], ticketId: 'tkt-1', reason: 'charged three times' },
   };
 }
 

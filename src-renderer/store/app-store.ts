@@ -13,10 +13,11 @@ import { createManagerSlice, type ManagerSlice } from './manager-slice.ts';
 import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createSettlementSlice, type SettlementSlice } from './settlement-slice.ts';
 import { createBatchSlice, type BatchSlice } from './batch-slice.ts';
+import { createReversalSlice, type ReversalSlice } from './reversal-slice.ts';
 import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -37,6 +38,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createStaffSlice(set, get, api),
     ...createSettlementSlice(set, get, guarded),
     ...createBatchSlice(set, get, guarded),
+    ...createReversalSlice(set, get, guarded),
     async refreshAll() {
       const s = get();
       const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];

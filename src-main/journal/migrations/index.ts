@@ -10,10 +10,11 @@ import dropAttemptsUnresolvedIndex from './0060-drop-attempts-unresolved-index.t
 import hostReferenceNumber from './0070-host-reference-number.ts';
 import staff from './0080-staff.ts';
 import settlementIndexes from './0090-settlement-indexes.ts';
+import reversals from './0100-reversals.ts';
 import batches from './0120-batches.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, batches];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, reversals, batches];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

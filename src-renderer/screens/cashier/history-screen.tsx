@@ -3,7 +3,8 @@
 // events behind them, so "was I charged?" has an answer on screen.
 
 import { useEffect, useState } from 'react';
-import type { TicketHistoryEntry } from '../../../src-shared/domain.ts';
+import type { TenderSnapshot, TicketHistoryEntry } from '../../../src-shared/domain.ts';
+import { ReversalDialog, reversalWords } from '../manager/reversal-dialog.tsx';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
 import { PlainMessage } from '../common/plain-message.tsx';
@@ -20,6 +21,8 @@ export function HistoryScreen() {
   const receipt = useAppState((s) => s.receipt);
   const actions = useAppActions();
   const [query, setQuery] = useState('');
+  const [reversing, setReversing] = useState<TenderSnapshot | null>(null);
+  const [reversalDone, setReversalDone] = useState<string | null>(null);
 
   useEffect(() => {
     const timer = setTimeout(() => void actions.loadHistory(query), 200);
@@ -74,9 +77,35 @@ export function HistoryScreen() {
                     : [`Card ${formatMoney(p.amount, selected.currency)}`, cardWords(p.cardBrand, p.maskedPan), p.authCode ? `auth ${p.authCode}` : 'auth not reported']
                         .filter(Boolean)
                         .join(', ')}
+                  {p.kind === 'card' && p.attemptId && selected.status === 'paid' && (
+                    <>
+                      {' '}
+                      <button type="button" className="btn" data-testid="history-reverse" onClick={() => setReversing(p)}>
+                        Void or refund…
+                      </button>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
+          )}
+          {reversalDone && (
+            <p role="status" data-testid="history-reversal-result">
+              {reversalDone}
+            </p>
+          )}
+          {reversing && (
+            <ReversalDialog
+              tender={reversing}
+              currency={selected.currency}
+              onClose={(done) => {
+                setReversing(null);
+                if (done) {
+                  setReversalDone(reversalWords(done));
+                  void actions.loadHistory(query).then(() => actions.showHistoryTicket(selected.id));
+                }
+              }}
+            />
           )}
           {selected.references.length > 0 && <p className="muted">References: {selected.references.join(', ')}</p>}
           {selected.status === 'paid' && (

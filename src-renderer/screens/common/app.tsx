@@ -15,6 +15,7 @@ import { StaffScreen } from '../manager/staff-screen.tsx';
 import { EndOfDayScreen } from '../manager/end-of-day-screen.tsx';
 import { SettlementReviewScreen } from '../manager/settlement-review-screen.tsx';
 import { BatchScreen } from '../manager/batch-screen.tsx';
+import { InDoubtScreen } from '../manager/in-doubt-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -80,6 +81,7 @@ export function App() {
         {screen === 'settlement' && <SettlementReviewScreen />}
         {screen === 'endOfDay' && <EndOfDayScreen />}
         {screen === 'batch' && <BatchScreen />}
+        {screen === 'inDoubt' && <InDoubtScreen />}
       </div>
       <ManagerSignInDialog />
     </div>

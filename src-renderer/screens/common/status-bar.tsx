@@ -40,6 +40,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   // No F-key left that a browser lets us keep (F11 full screen, F12 tools): reached from here.
   { screen: 'staff', label: 'Staff' },
   { screen: 'batch', label: 'Batch close' },
+  { screen: 'inDoubt', label: 'In doubt' },
 ];
 
 /** The status bar. */

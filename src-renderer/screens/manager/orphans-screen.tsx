@@ -1,7 +1,9 @@
 // The orphan queue: processor charges no ticket claims, for a manager to
 // attach or refund. Find Missing Payments over the whole register refills it.
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { OrphanSnapshot } from '../../../src-shared/domain.ts';
+import { OrphanActionsPanel } from './orphan-actions-panel.tsx';
 import { formatMoney } from '../common/money-format.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { FindMissingResult } from '../common/find-missing-result.tsx';
@@ -12,6 +14,8 @@ export function OrphansScreen() {
   const error = useAppState((s) => s.orphansError);
   const findMissing = useAppState((s) => s.findMissing);
   const actions = useAppActions();
+  // The snapshot itself: the panel stays after its orphan leaves the open list (to print the notice).
+  const [chosen, setChosen] = useState<OrphanSnapshot | null>(null);
 
   // A register-wide run may have queued new orphans: show them as soon as it answers.
   useEffect(() => {
@@ -63,6 +67,7 @@ export function OrphansScreen() {
                 <th>Processor ref</th>
                 <th>Why</th>
                 <th>Status</th>
+                <th>Action</th>
               </tr>
             </thead>
             <tbody>
@@ -75,12 +80,20 @@ export function OrphansScreen() {
                   <td>{o.refNum}</td>
                   <td>{o.reason}</td>
                   <td>{o.status === 'open' ? 'Open' : 'Resolved'}</td>
+                  <td>
+                    {o.status === 'open' && (
+                      <button type="button" className="btn" data-testid="orphan-resolve" onClick={() => setChosen(o)}>
+                        Resolve…
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
+      {chosen && <OrphanActionsPanel key={chosen.id} orphan={chosen} onDone={() => setChosen(null)} />}
     </main>
   );
 }
