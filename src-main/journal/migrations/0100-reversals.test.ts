@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import { journalTestTicket, openTestJournal, tempDir } from '../journal-test-rig.ts';
+import { journalTestTicket, openTestJournal, rollBackSchema, tempDir } from '../journal-test-rig.ts';
 import { AttemptRepository } from '../attempt-repository.ts';
 import reversals from './0100-reversals.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.ts';
@@ -21,10 +20,8 @@ test('a journal of schema 90 gains the reversals table, keeps its rows, and refu
   const attempts = new AttemptRepository(journal);
   const a = attempts.create({ ticketId: 't1', slot: 1, ecrRef: 'R1T1P1', invoice: 'R1T1P1', terminalId: 'pax-1', kind: 'sale', amountRequested: 1000, currency: 'USD' });
   journal.close();
-  const raw = new BetterSqlite3(file);
-  raw.exec('DROP TABLE reversals');
-  raw.pragma('user_version = 90');
-  raw.close();
+  // Back to schema 90: the reversals table (and every later step's objects) go.
+  rollBackSchema(file, 90);
 
   journal = openTestJournal(file, 'id2-');
   try {
