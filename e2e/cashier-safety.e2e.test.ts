@@ -22,9 +22,10 @@ import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { chargedForTicket } from './fixtures/processor-ledger.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'cashier-safety';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-safety-'));
+const dir = e2eWorkDir('cashier-e2e-safety-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, {
   // Cancel shows after 2 s while the customer takes 3 s at the PIN pad; a lost answer is in doubt after 5 s.
   extraArgs: ['--cancel-after-seconds', '2', '--card-time-ms', '3000', '--sale-timeout-ms', '5000'],
@@ -64,7 +65,7 @@ after(async () => {
   transport?.close();
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 const text = (testId: string) => page.getByTestId(testId).innerText();

@@ -13,10 +13,11 @@ import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../drivers/pax/simulator/pax-simulator-cli.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 import { addStaffToJournal } from '../src-main/staff/staff-cli.ts';
 
 const SPEC = 'device-settings';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-settings-'));
+const dir = e2eWorkDir('cashier-e2e-settings-');
 // Not --training: the register starts on the training simulators only until a PIN pad is assigned.
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { training: false });
 /** The store's manager, made with the staff CLI before the first start; settings changes need them (issue 11 §1). */
@@ -53,7 +54,7 @@ after(async () => {
   await browser?.close();
   await host.stop();
   await sim?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 const field = (name: string) => page.getByTestId(`device-field-${name}`);

@@ -18,9 +18,10 @@ import { WebSocketTransport, hostSocketUrl, type WebSocketLike } from '../src-re
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { chargedForTicket } from './fixtures/processor-ledger.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'find-missing';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-missing-'));
+const dir = e2eWorkDir('cashier-e2e-missing-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, {
   // A lost answer is given up on after 3 s, so the spec reaches "in doubt" quickly.
   extraArgs: ['--cancel-after-seconds', '2', '--card-time-ms', '300', '--sale-timeout-ms', '3000'],
@@ -55,7 +56,7 @@ after(async () => {
   transport?.close();
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 const text = (testId: string) => page.getByTestId(testId).innerText();

@@ -18,10 +18,11 @@ import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import type { LedgerRow } from './fixtures/processor-ledger.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-batch';
 const STRAY_AMOUNT = 700;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-batch-'));
+const dir = e2eWorkDir('cashier-e2e-batch-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { extraArgs: ['--card-time-ms', '300'] });
 let browser: Browser | undefined;
 let page: Page;
@@ -44,7 +45,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 async function shootAndScan(step: string): Promise<void> {

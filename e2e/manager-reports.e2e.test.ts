@@ -18,9 +18,10 @@ import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { launchBrowser, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-reports';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-reports-'));
+const dir = e2eWorkDir('cashier-e2e-reports-');
 const journalPath = path.join(dir, 'journal.sqlite');
 const host = new HostProcess(journalPath, 30_000);
 let browser: Browser | undefined;
@@ -59,7 +60,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 /** The screen at both sizes, and no serious or critical axe violation on it. */

@@ -18,10 +18,11 @@ import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-sign-in';
 const PIN = '736251';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-signin-'));
+const dir = e2eWorkDir('cashier-e2e-signin-');
 const journalPath = path.join(dir, 'journal.sqlite');
 const host = new HostProcess(journalPath, 30_000, { training: true });
 let browser: Browser | undefined;
@@ -42,7 +43,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 async function shootAndScan(step: string): Promise<void> {

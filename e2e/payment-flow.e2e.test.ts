@@ -15,10 +15,11 @@ import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { chargedForTicket } from './fixtures/processor-ledger.ts';
 import { formatMoney } from '../src-renderer/screens/common/money-format.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'payment-flow';
 const CANCEL_AFTER_SECONDS = 2;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-pay-'));
+const dir = e2eWorkDir('cashier-e2e-pay-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, {
   // A short Cancel delay keeps the spec fast; the simulated customer takes 1.5 s to present a card.
   extraArgs: ['--cancel-after-seconds', String(CANCEL_AFTER_SECONDS), '--card-time-ms', '1500'],
@@ -50,7 +51,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 const text = (testId: string) => page.getByTestId(testId).innerText();

@@ -12,10 +12,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 // The screenshot belongs with the payment flow's series, ahead of its first step.
 const SPEC = 'payment-flow';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-pinpad-'));
+const dir = e2eWorkDir('cashier-e2e-pinpad-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, {
   extraArgs: ['--cancel-after-seconds', '30', '--card-time-ms', '6000'],
 });
@@ -46,7 +47,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 const pinPadLine = (words: string, timeout = 10_000) =>

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'register-flow';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-'));
+const dir = e2eWorkDir('cashier-e2e-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'));
 let browser: Browser | undefined;
 let page: Page;
@@ -29,7 +30,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 const text = (testId: string) => page.getByTestId(testId).innerText();

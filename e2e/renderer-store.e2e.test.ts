@@ -13,8 +13,9 @@ import { IpcClient } from '../src-shared/ipc-client.ts';
 import { WebSocketTransport, hostSocketUrl, type WebSocketLike } from '../src-renderer/api/websocket-transport.ts';
 import { createAppStore, followConnection, type AppState } from '../src-renderer/store/app-store.ts';
 import { HostProcess } from './fixtures/host-process.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-store-'));
+const dir = e2eWorkDir('cashier-store-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'));
 const cleanups: Array<() => void> = [];
 
@@ -72,7 +73,7 @@ before(async () => {
 after(async () => {
   for (const c of cleanups) c();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 test('status and app info come from main: training mode, healthy journal', () => {
