@@ -39,6 +39,7 @@ describe('closed-ticket history: reversed by / reverses', () => {
       original1.reversedBy?.map((x) => [x.kind, x.amount, x.state, x.actorName, x.reason]),
       [['void', voidedTicket.total, 'approved', TRAINING_MANAGER.name, 'customer changed mind']],
     );
+    assert.deepEqual(h1.tenders.map((t) => t.attemptId), [sale1.id, v.id], 'the void right under the payment it gives back');
     const voidLine = h1.tenders.find((t) => t.attemptId === v.id);
     assert.equal(voidLine?.reverses?.originalAttemptId, sale1.id);
     assert.equal(voidLine?.reverses?.originalAmount, voidedTicket.total);

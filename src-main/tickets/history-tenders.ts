@@ -26,10 +26,11 @@ function reversalOf(row: ReversalLinkRow): TenderReversal {
   };
 }
 
-/** The ticket's tenders with the reversal links on both sides, oldest first. */
+/** The ticket's tenders with the reversal links on both sides: payments oldest first, each void or refund right under its payment. */
 export function historyTenders(tenders: readonly TenderSnapshot[], links: readonly ReversalLinkRow[]): TenderSnapshot[] {
-  const out = tenders.map((t) => ({ ...t }));
-  const byAttempt = new Map(out.filter((t) => t.attemptId).map((t) => [t.attemptId!, t]));
+  const payments = tenders.map((t) => ({ ...t }));
+  const byAttempt = new Map(payments.filter((t) => t.attemptId).map((t) => [t.attemptId!, t]));
+  const under = new Map<string, TenderSnapshot[]>();
   for (const row of links) {
     let original = byAttempt.get(row.originalAttemptId);
     if (!original) {
@@ -39,7 +40,7 @@ export function historyTenders(tenders: readonly TenderSnapshot[], links: readon
       if (row.cardBrand !== null) original.cardBrand = row.cardBrand;
       if (row.authCode !== null) original.authCode = row.authCode;
       byAttempt.set(row.originalAttemptId, original);
-      out.push(original);
+      payments.push(original);
     }
     if (row.originalState === 'reversed') original.reversed = true;
     const reversal = reversalOf(row);
@@ -54,7 +55,10 @@ export function historyTenders(tenders: readonly TenderSnapshot[], links: readon
     };
     if (row.maskedPan !== null) line.maskedPan = row.maskedPan;
     if (row.cardBrand !== null) line.cardBrand = row.cardBrand;
-    out.push(line);
+    const list = under.get(row.originalAttemptId) ?? [];
+    list.push(line);
+    under.set(row.originalAttemptId, list);
   }
-  return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  payments.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  return payments.flatMap((p) => [p, ...(p.attemptId ? (under.get(p.attemptId) ?? []) : [])]);
 }

@@ -91,7 +91,7 @@ export class TicketHistoryRepository {
         `SELECT r.reversal_attempt_id AS reversalAttemptId, r.original_attempt_id AS originalAttemptId, r.kind, r.actor,
                 s.name AS actorName, r.reason, r.created_at AS createdAt,
                 ra.state, ra.amount_requested AS amountRequested, ra.amount_approved AS amountApproved,
-                oa.state AS originalState, oa.amount_approved AS originalAmount, oa.updated_at AS originalCreatedAt,
+                oa.state AS originalState, oa.amount_approved AS originalAmount, oa.created_at AS originalCreatedAt,
                 oa.masked_pan AS maskedPan, oa.card_brand AS cardBrand, oa.auth_code AS authCode
            FROM payment_attempts oa
            JOIN reversals r ON r.original_attempt_id = oa.id
