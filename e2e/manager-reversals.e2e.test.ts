@@ -287,7 +287,7 @@ test('In doubt: a payment whose answer is lost and cannot be looked up is listed
   const row = page.getByTestId('in-doubt-row');
   await row.waitFor();
   assert.equal(await row.count(), 1);
-  assert.match(await row.innerText(), new RegExp(`\\${t.total}`));
+  assert.match(await row.innerText(), new RegExp(`Ticket #${t.number}, card payment 1.*\\${t.total}`, 's'));
   assertPlain(await page.getByTestId('in-doubt-table').innerText(), 'in-doubt table');
   // Still unreachable: Check now (keyboard) says so and keeps it listed.
   await row.getByTestId('in-doubt-check-now').focus();
