@@ -50,6 +50,26 @@ export interface TenderSnapshot {
   cardBrand?: CardBrand;
   authCode?: string;
   createdAt: string;
+  /** Closed-ticket history only: the voids and refunds of this card payment, oldest first. */
+  reversedBy?: TenderReversal[];
+  /** Closed-ticket history only: the card payment was wholly given back (voided or refunded in full). */
+  reversed?: boolean;
+  /** Closed-ticket history only: this line is a void or refund; what it gives back. */
+  reverses?: TenderReversal & { originalAttemptId: string; originalAmount: number };
+}
+
+/** A void or refund linked to a card payment (table reversals), as the closed-ticket history words it. */
+export interface TenderReversal {
+  /** The void or refund attempt. */
+  attemptId: string;
+  kind: 'void' | 'refund';
+  /** Approved amount once approved, else the amount asked, minor units. */
+  amount: number;
+  state: AttemptState;
+  /** The manager who asked for it, by name. */
+  actorName: string;
+  reason: string;
+  at: string;
 }
 
 /** A whole ticket as the register shows it. */

@@ -3,7 +3,9 @@
 // here writes. The rules live in ticket-service.ts.
 
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CardBrand } from '../../src-shared/card.ts';
 import type { JournalEventSnapshot, TicketStatus } from '../../src-shared/domain.ts';
+import type { AttemptState } from '../../src-shared/payment-state-machine.ts';
 import type { Journal } from '../journal/journal.ts';
 
 /** A card attempt of this register still out on a PIN pad or in doubt. */
@@ -27,6 +29,27 @@ export interface ClosedTicketRow {
   lastFours: string;
 }
 
+/** A void or refund of one of a ticket's card payments, with both attempts (table reversals). */
+export interface ReversalLinkRow {
+  reversalAttemptId: string;
+  originalAttemptId: string;
+  kind: 'void' | 'refund';
+  actor: string;
+  /** The manager's name from the staff table; null for an actor not in it (the training manager). */
+  actorName: string | null;
+  reason: string;
+  createdAt: string;
+  state: AttemptState;
+  amountRequested: number;
+  amountApproved: number;
+  originalState: AttemptState;
+  originalAmount: number;
+  originalCreatedAt: string;
+  maskedPan: string | null;
+  cardBrand: CardBrand | null;
+  authCode: string | null;
+}
+
 /** Most events listed for one ticket: a ticket with more is shown up to here (the journal keeps all). */
 const MAX_EVENTS = 500;
 /** Most closed tickets one history answer holds. */
@@ -38,6 +61,7 @@ export class TicketHistoryRepository {
     unresolved: BetterSqlite3.Statement<[string], UnresolvedAttemptRow>;
     closedSince: BetterSqlite3.Statement<[string, string], ClosedTicketRow>;
     attemptIds: BetterSqlite3.Statement<[string], { id: string }>;
+    reversals: BetterSqlite3.Statement<[string], ReversalLinkRow>;
     events: BetterSqlite3.Statement<[{ ticketId: string; ids: string; limit: number }], { seq: number; at: string; entity: string; entityId: string; type: string; payload: string }>;
   };
 
@@ -62,6 +86,20 @@ export class TicketHistoryRepository {
           LIMIT ${MAX_HISTORY}`,
       ),
       attemptIds: db.prepare('SELECT id FROM payment_attempts WHERE ticket_id = ?'),
+      // reversals_original keeps this an index walk per card payment of the ticket.
+      reversals: db.prepare(
+        `SELECT r.reversal_attempt_id AS reversalAttemptId, r.original_attempt_id AS originalAttemptId, r.kind, r.actor,
+                s.name AS actorName, r.reason, r.created_at AS createdAt,
+                ra.state, ra.amount_requested AS amountRequested, ra.amount_approved AS amountApproved,
+                oa.state AS originalState, oa.amount_approved AS originalAmount, oa.created_at AS originalCreatedAt,
+                oa.masked_pan AS maskedPan, oa.card_brand AS cardBrand, oa.auth_code AS authCode
+           FROM payment_attempts oa
+           JOIN reversals r ON r.original_attempt_id = oa.id
+           JOIN payment_attempts ra ON ra.id = r.reversal_attempt_id
+           LEFT JOIN staff s ON s.id = r.actor
+          WHERE oa.ticket_id = ?
+          ORDER BY r.created_at, ra.rowid`,
+      ),
       // Receipts name their ticket in the payload; attempts are matched by id (json_each over the id list).
       events: db.prepare(
         `SELECT seq, at, entity, entity_id AS entityId, type, payload FROM events
@@ -81,6 +119,11 @@ export class TicketHistoryRepository {
   /** Paid and voided tickets of a register closed at or after `sinceIso`, newest first. */
   closedSince(registerId: string, sinceIso: string): ClosedTicketRow[] {
     return this.s.closedSince.all(registerId, sinceIso);
+  }
+
+  /** The voids and refunds of a ticket's card payments, oldest first. */
+  reversalLinks(ticketId: string): ReversalLinkRow[] {
+    return this.s.reversals.all(ticketId);
   }
 
   /** The journal events of a ticket, its attempts and its receipts, oldest first. */

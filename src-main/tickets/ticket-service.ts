@@ -8,6 +8,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { MAX_AMOUNT, formatMoney, isKnownCurrency, isValidAmount, parseDecimalString } from '../../src-shared/money.ts';
 import type { Journal } from '../journal/journal.ts';
 import { TicketRepository, type TicketRow } from '../journal/ticket-repository.ts';
+import { historyTenders } from './history-tenders.ts';
 import { TicketHistoryRepository, type UnresolvedAttemptRow } from './ticket-history-repository.ts';
 
 /** The register this app instance is. */
@@ -190,7 +191,7 @@ export class TicketService {
         paid: s.paid,
         lineCount: s.lines.filter((l) => !l.voided).length,
         closedAt: row.updatedAt,
-        tenders: s.tenders,
+        tenders: historyTenders(s.tenders, this.history.reversalLinks(s.id)),
         references: row.references === '' ? [] : [...new Set(row.references.split(' '))],
       });
     }

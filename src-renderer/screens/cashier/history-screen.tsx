@@ -8,7 +8,8 @@ import { ReversalDialog, reversalWords } from '../manager/reversal-dialog.tsx';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
 import { PlainMessage } from '../common/plain-message.tsx';
-import { cardWords, journalEventWords } from './journal-event-words.ts';
+import { canReverse, paymentWords, reversalLinkWords } from './history-payment-words.ts';
+import { journalEventWords } from './journal-event-words.ts';
 
 const STATUS_WORDS: Record<TicketHistoryEntry['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
 
@@ -71,13 +72,10 @@ export function HistoryScreen() {
           ) : (
             <ul data-testid="history-payments">
               {selected.tenders.map((p) => (
-                <li key={p.id} data-testid="history-payment">
-                  {p.kind === 'cash'
-                    ? `Cash ${formatMoney(p.amount, selected.currency)} (received ${formatMoney(p.tendered ?? p.amount, selected.currency)})`
-                    : [`Card ${formatMoney(p.amount, selected.currency)}`, cardWords(p.cardBrand, p.maskedPan), p.authCode ? `auth ${p.authCode}` : 'auth not reported']
-                        .filter(Boolean)
-                        .join(', ')}
-                  {p.kind === 'card' && p.attemptId && selected.status === 'paid' && (
+                <li key={p.id} data-testid={p.reverses ? 'history-reversal' : 'history-payment'} className={p.reversed ? 'history-payment-reversed' : undefined}>
+                  {paymentWords(p, selected.currency)}
+                  {p.reversed && <strong className="history-payment-flag"> · given back</strong>}
+                  {canReverse(p) && selected.status === 'paid' && (
                     <>
                       {' '}
                       <button type="button" className="btn" data-testid="history-reverse" onClick={() => setReversing(p)}>
@@ -85,6 +83,11 @@ export function HistoryScreen() {
                       </button>
                     </>
                   )}
+                  {reversalLinkWords(p, selected.currency).map((w) => (
+                    <p key={w} className="history-reversal-link muted" data-testid="history-reversal-link">
+                      {w}
+                    </p>
+                  ))}
                 </li>
               ))}
             </ul>

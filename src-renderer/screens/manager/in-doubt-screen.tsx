@@ -4,10 +4,17 @@
 // manager's evidence (with the processor's reference), never a silent change.
 
 import { useEffect, useRef, useState } from 'react';
+import { parseEcrReference } from '../../../src-shared/ecr-reference.ts';
 import type { InDoubtEntry } from '../../../src-shared/reversal-types.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { useFocusTrap } from '../common/focus-trap.ts';
 import { formatMoney } from '../common/money-format.ts';
+
+/** "Ticket #4, card payment 1" from the attempt's reference; the reference itself when it is not one of ours. */
+function paymentWords(e: InDoubtEntry): string {
+  const ref = parseEcrReference(e.attempt.ecrRef);
+  return ref ? `Ticket #${ref.ticketNumber}, card payment ${ref.slot}` : e.attempt.ecrRef;
+}
 
 function age(ms: number): string {
   const min = Math.floor(ms / 60_000);
@@ -71,9 +78,7 @@ export function InDoubtScreen() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.attempt.id} data-testid="in-doubt-row">
-                  <td>
-                    {e.attempt.ecrRef}
-                  </td>
+                  <td>{paymentWords(e)}</td>
                   <td className="num">{formatMoney(e.attempt.amountRequested, e.attempt.currency)}</td>
                   <td>{age(e.ageMs)}</td>
                   <td>
