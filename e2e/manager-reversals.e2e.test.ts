@@ -21,10 +21,11 @@ import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
 import { ledgerForTicket, type LedgerRow } from './fixtures/processor-ledger.ts';
+import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-reversals';
 const REGISTER_CODE = '1';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-reversals-'));
+const dir = e2eWorkDir('cashier-e2e-reversals-');
 // A lost answer is in doubt after 3 s instead of the default wait.
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { extraArgs: ['--card-time-ms', '300', '--sale-timeout-ms', '3000'] });
 let browser: Browser | undefined;
@@ -49,7 +50,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  releaseE2eWorkDir(dir);
 });
 
 async function shootAndScan(step: string): Promise<void> {
