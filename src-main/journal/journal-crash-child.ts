@@ -51,7 +51,7 @@ for (let i = 0; ; i++) {
     }
     journal.transact(() => {
       attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: rung.due, maskedPan: '411111******1111', cardBrand: 'visa', authCode: 'OK' });
-      tickets.settleIfPaid(t.id);
+      tickets.closeWhenPaid(t.id);
     });
     ack();
   }

@@ -21,7 +21,7 @@ function ringTickets(j: Journal): { card: string; cash: string; open: string; vo
   const a = attempts.create({ ticketId: card.id, slot: 1, ecrRef: `R1T${card.number}P1`, invoice: `R1T${card.number}P1`, terminalId: 'pax-1', kind: 'sale', amountRequested: card.due, currency: 'USD' });
   attempts.transition(a.id, { type: 'send' });
   attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: card.due, authCode: 'OK1' });
-  svc.settleIfPaid(card.id);
+  svc.closeWhenPaid(card.id);
   let cash = svc.addLine(svc.create().id, item.id, 1);
   cash = svc.addLine(cash.id, other.id, 1);
   const voidedLine = cash.lines[1].id;

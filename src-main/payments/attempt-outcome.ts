@@ -163,7 +163,7 @@ export function recordApproval(
     const row = deps.attempts.transitionWithin(current, { type: 'approve', source }, facts, at);
     // A void or refund pays nothing towards its ticket: it reverses its original instead (issue 11 §3).
     if (REVERSAL_KINDS.includes(row.kind)) finishReversalWithin(deps.journal, deps.attempts, row, at);
-    else deps.tickets.settleWithin(row.ticketId, at);
+    else deps.tickets.closeWhenPaidWithin(row.ticketId, at);
     return { row, changed: true };
   });
 }

@@ -10,9 +10,9 @@ export interface TicketPort {
   /** One ticket; AppError 'not_found'. */
   get(ticketId: string): TicketSnapshot;
   /** Closes the ticket when nothing is due; runs inside the caller's transaction. */
-  settleIfPaid(ticketId: string): TicketSnapshot;
-  /** settleIfPaid inside the caller's open transaction, stamped `at`, building no snapshot; true when it closed. */
-  settleWithin(ticketId: string, at: string): boolean;
+  closeWhenPaid(ticketId: string): TicketSnapshot;
+  /** closeWhenPaid inside the caller's open transaction, stamped `at`, building no snapshot; true when it closed. */
+  closeWhenPaidWithin(ticketId: string, at: string): boolean;
 }
 
 /** The gateway report calls payments make (CardknoxClient implements it). */

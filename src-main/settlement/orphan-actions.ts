@@ -38,7 +38,7 @@ export interface OrphanActionsOptions {
   journal: Journal;
   attempts: AttemptRepository;
   orphans: OrphanRepository;
-  tickets: Pick<TicketService, 'get' | 'create' | 'listOpen' | 'settleWithin' | 'settleIfPaid' | 'void'>;
+  tickets: Pick<TicketService, 'get' | 'create' | 'listOpen' | 'closeWhenPaidWithin' | 'closeWhenPaid' | 'void'>;
   outcome: AttemptOutcome;
   reversals: ReversalService;
   registerCode: string;

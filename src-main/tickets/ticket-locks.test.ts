@@ -120,7 +120,7 @@ test("today's history finds closed tickets by number, amount, last four and refe
   const a = cardOut(attempts, card.id, 825, 'RR1T3P1');
   journal.transact(() => {
     attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: 825, maskedPan: '4111********4242', cardBrand: 'visa', authCode: 'OK1234' });
-    tickets.settleIfPaid(card.id);
+    tickets.closeWhenPaid(card.id);
   });
   const stillOpen = tickets.create(); // never in the history
   tickets.addLine(stillOpen.id, 'coffee', 1);

@@ -93,7 +93,7 @@ test('partial cash leaves the rest due and the ticket open', () => {
   journal.close();
 });
 
-test('settleIfPaid counts approved card attempts and closes the ticket inside the caller transaction', () => {
+test('closeWhenPaid counts approved card attempts and closes the ticket inside the caller transaction', () => {
   const { journal, tickets } = open();
   const attempts = new AttemptRepository(journal);
   const t = tickets.create();
@@ -103,7 +103,7 @@ test('settleIfPaid counts approved card attempts and closes the ticket inside th
   code(() => tickets.tenderCash(t.id, 675), 'attempt_unresolved');
   const closed = journal.transact(() => {
     attempts.transition(a.id, { type: 'approve', source: 'terminal' }, { amountApproved: 675, maskedPan: '411111******1111', cardBrand: 'visa', authCode: 'A1B2C3' });
-    return tickets.settleIfPaid(t.id);
+    return tickets.closeWhenPaid(t.id);
   });
   assert.equal(closed.status, 'paid');
   assert.deepEqual(closed.tenders.map((x) => [x.kind, x.amount, x.attemptId, x.maskedPan, x.authCode]), [['card', 675, a.id, '411111******1111', 'A1B2C3']]);
@@ -121,12 +121,12 @@ test('an approval inside one transaction: attempt, ticket and both events carry 
   const sent = attempts.transition(a.id, { type: 'send' });
   const at = '2026-03-04T05:06:07.000Z';
   code(() => attempts.transitionWithin(sent, { type: 'approve', source: 'terminal' }, {}, at), 'internal');
-  code(() => tickets.settleWithin(t.id, at), 'internal');
+  code(() => tickets.closeWhenPaidWithin(t.id, at), 'internal');
   const seqBefore = (journal.db.prepare('SELECT seq FROM chain_head').get() as { seq: number }).seq;
   const closed = journal.transact(() => {
     const row = attempts.transitionWithin(sent, { type: 'approve', source: 'terminal' }, { amountApproved: 675, maskedPan: '4111111111111111' }, at);
     assert.equal(row.maskedPan, '411111******1111', 'the patch is masked again on this path too');
-    return tickets.settleWithin(t.id, at);
+    return tickets.closeWhenPaidWithin(t.id, at);
   });
   assert.equal(closed, true);
   assert.equal(attempts.get(a.id).updatedAt, at);
@@ -141,7 +141,7 @@ test('an approval inside one transaction: attempt, ticket and both events carry 
   ]);
   assert.equal(heard.at(-1)?.status, 'paid', 'listeners hear of it after the commit');
   // Already paid: nothing more happens.
-  assert.equal(journal.transact(() => tickets.settleWithin(t.id, at)), false);
+  assert.equal(journal.transact(() => tickets.closeWhenPaidWithin(t.id, at)), false);
   assert.equal(journal.verify().ok, true);
   journal.close();
 });

@@ -278,21 +278,21 @@ export class TicketService {
    * closes the ticket when nothing is due. Runs inside the caller's
    * transaction when there is one (the payment coordinator's).
    */
-  settleIfPaid(ticketId: string): TicketSnapshot {
-    this.journal.transact(() => this.settleWithin(ticketId, this.journal.nowIso()));
+  closeWhenPaid(ticketId: string): TicketSnapshot {
+    this.journal.transact(() => this.closeWhenPaidWithin(ticketId, this.journal.nowIso()));
     return this.get(ticketId);
   }
 
   /**
-   * settleIfPaid for a caller that holds the transaction (an approval): no
+   * closeWhenPaid for a caller that holds the transaction (an approval): no
    * savepoint and no snapshot built; `at` stamps the change, so the approval
    * and the settlement it causes share one time. True when the ticket closed.
    * Listeners hear of the ticket after the commit, closed or not: the ticket
    * service announces every ticket change itself.
    */
-  settleWithin(ticketId: string, at: string): boolean {
+  closeWhenPaidWithin(ticketId: string, at: string): boolean {
     if (!this.journal.db.inTransaction) {
-      throw new AppError('internal', `Ticket ${ticketId} was not settled: settleWithin must run inside journal.transact().`);
+      throw new AppError('internal', `Ticket ${ticketId} was not settled: closeWhenPaidWithin must run inside journal.transact().`);
     }
     const t = this.repo.getTicket(ticketId);
     if (!t) throw notFound(ticketId);
