@@ -83,7 +83,7 @@ describe('attempt resolver', () => {
     const rig = await startRig();
     const sale = await rig.pads.pad1.terminal.sale({ ecrRef: 'R1T3P1', invoice: 'R1T3P1', amount: 1000 });
     assert.equal(sale.outcome, 'approved');
-    const voided = await rig.pads.pad1.terminal.void({ ecrRef: 'R1T3V1', invoice: 'R1T3P1', originalTerminalRef: sale.terminalRef });
+    const voided = await rig.pads.pad1.terminal.void({ ecrRef: 'R1T3V1', invoice: 'R1T3P1', amount: 1000, originalTerminalRef: sale.terminalRef });
     assert.equal(voided.outcome, 'approved');
     const records = await rig.pads.pad1.terminal.lookup('R1T3P1');
     assert.equal(records.length, 1);
