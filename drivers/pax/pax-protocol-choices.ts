@@ -64,7 +64,10 @@
 //    accept it; an R03 holding another ECR ref's record is never a lookup's
 //    answer, and a lookup is not written while an R03 is owed (a "not found"
 //    names no ref): it fails as "terminal did not answer", never "no record"
-//    (pax-serial-late-answers.test.ts).
+//    (pax-serial-late-answers.test.ts). Once a later request is answered, the
+//    owed answers are forgotten: in order, nothing earlier is still to come.
+//    The simulator answers in arrival order too (a held-back answer holds back
+//    the ones behind it); only the A14's EOT is answered out of turn.
 // 15. Intermediate status (the ECR's "report status" option). The ECR asks for
 //    it with additional info REPORTSTATUS=1 on a T00. While that T00 runs, the
 //    terminal sends unsolicited status frames on the same link, between its

@@ -11,8 +11,9 @@ import { after, before, test } from 'node:test';
 import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
 import { OutcomeUnknownError, TerminalUnavailableError } from '../terminal.ts';
 import { InMemoryProcessor } from './in-memory-processor.ts';
-import { encodeFrame } from './pax-frame.ts';
-import { encodeResponse } from './pax-messages.ts';
+import { SerialPort } from 'serialport';
+import { ACK, encodeFrame, FrameDecoder } from './pax-frame.ts';
+import { encodeRequest, encodeResponse } from './pax-messages.ts';
 import { PaxSerialTransport } from './pax-serial-transport.ts';
 import { PaxSimulator } from './pax-simulator.ts';
 import { PaxTerminal, reportIsFor } from './pax-terminal.ts';
@@ -106,4 +107,49 @@ test('reportIsFor: an R03 holding another ECR ref\'s record is not this lookup\'
   assert.equal(reportIsFor(r03('SX1'), 'SX1'), true);
   assert.equal(reportIsFor(r03('SX1'), 'SA1'), false);
   assert.equal(reportIsFor(r03(undefined), 'SA1'), true, 'a "not found" names no ref: the transport keeps it apart');
+});
+
+test('a lost lookup answer keeps lookups off the line only until a later request is answered', async () => {
+  const r = await rig();
+  try {
+    // The R03 is lost on the wire: the line owes it, perhaps for good.
+    r.sim.setFault({ kind: 'drop_response' }, { once: true });
+    await assert.rejects(r.t.lookup('SC0', { timeoutMs: 300 }), OutcomeUnknownError);
+    assert.equal(r.transport.owedAnswerCount(), 1);
+    await assert.rejects(r.t.lookup('SC1', { timeoutMs: 300 }), TerminalUnavailableError);
+    // A sale answered after it: a terminal answers in order, so nothing earlier is still to come.
+    assert.equal((await r.t.sale({ ecrRef: 'SC1', invoice: 'SC1', amount: 300 })).outcome, 'approved');
+    assert.equal(r.transport.owedAnswerCount(), 0);
+    assert.equal((await r.t.lookup('SC1', { timeoutMs: 3000 }))[0]?.result.outcome, 'approved');
+  } finally {
+    await r.close();
+  }
+});
+
+test('the simulated terminal answers in the order it took requests: a held-back sale answer is not overtaken by the lookup behind it', async () => {
+  const processor = new InMemoryProcessor();
+  const sim = new PaxSimulator({ deviceId: 'SER2', processor, cardTimeMs: 0 });
+  await sim.attachSerial(pair.b);
+  const port = new SerialPort({ path: pair.a, baudRate: 9600, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+  const answers: string[] = [];
+  const decoder = new FrameDecoder();
+  port.on('data', (chunk: Buffer) => {
+    for (const item of decoder.push(chunk)) {
+      if (item.type !== 'frame') continue;
+      port.write(Buffer.of(ACK));
+      answers.push(item.fields[1]?.[0] ?? '');
+    }
+  });
+  try {
+    sim.setFault({ kind: 'delay', ms: 500 }, { once: true });
+    port.write(encodeFrame(encodeRequest({ command: 'T00', transType: 'sale', amount: 400, ecrRef: 'SD1', invoice: 'SD1' })));
+    await new Promise((res) => setTimeout(res, 50));
+    port.write(encodeFrame(encodeRequest({ command: 'R02', ecrRef: 'SD1', recordNumber: 0 })));
+    await until(() => answers.length >= 2, 3000, 'both answers');
+    assert.deepEqual(answers, ['T01', 'R03']);
+  } finally {
+    await new Promise<void>((res) => (port.isOpen ? port.close(() => res()) : res()));
+    await sim.close();
+  }
 });

@@ -130,7 +130,11 @@ export class PaxSerialTransport implements PaxTransport {
     else this.cancelSession = session;
     session.start();
     try {
-      return await session.done;
+      const answer = await session.done;
+      // A terminal answers in the order it took requests: once this one is
+      // answered, every earlier one was answered or never will be.
+      if (slot === 'main') this.owedAnswers = [];
+      return answer;
     } catch (err) {
       // A cancel that got no EOT (it timed out) may still get one later: expect it.
       if (slot === 'cancel' && !(err instanceof PaxRefusedError)) {
