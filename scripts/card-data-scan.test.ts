@@ -74,3 +74,71 @@ test('a card number in a SQLite journal is found in the raw bytes, also after th
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A journal-like table: auth code, host reference and masked number side by side, as the payment attempts hold them. */
+function attemptsDb(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE attempts (id INTEGER PRIMARY KEY, note TEXT, auth_code TEXT, host_ref TEXT, masked_pan TEXT, card_brand TEXT)');
+  return db;
+}
+
+// Auth code + host reference + masked number: in the raw record bytes "215595" "10000001 4x" run together.
+const AUTH = '215595';
+const HOST_REF = withCheckDigit(`${AUTH}100000014`).slice(AUTH.length); // so that AUTH + HOST_REF passes Luhn
+const MASKED = '4xxxxxxxxxxx1111';
+
+test('SQLite: adjacent columns whose digits form a Luhn-valid run are not card data; each value is scanned alone', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'card-scan-adj-'));
+  try {
+    const file = path.join(dir, 'journal.sqlite');
+    const db = attemptsDb(file);
+    const insert = db.prepare('INSERT INTO attempts (note, auth_code, host_ref, masked_pan, card_brand) VALUES (?, ?, ?, ?, ?)');
+    for (let i = 0; i < 50; i++) insert.run(`approved ${i}`, AUTH, HOST_REF, MASKED, 'visa');
+    // Updated rows leave old copies in the WAL and, once checkpointed, inside pages: those are decoded too.
+    db.prepare("UPDATE attempts SET note = 'approved (found in the gateway report)' WHERE id % 3 = 0").run();
+    db.pragma('wal_checkpoint(PASSIVE)');
+    db.prepare("UPDATE attempts SET note = 'voided' WHERE id % 5 = 0").run();
+    db.close();
+    const bytes = Buffer.concat([fs.readFileSync(file), ...(fs.existsSync(`${file}-wal`) ? [fs.readFileSync(`${file}-wal`)] : [])]);
+    assert.ok(luhnValid(`${AUTH}${HOST_REF}`));
+    assert.ok(scanBytes(bytes, 'raw').length > 0, 'read as raw bytes, the columns run together into a Luhn-valid number');
+    assert.deepEqual(scanPaths([dir]).findings, []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SQLite: a card number inside one value is found, live, in an older WAL frame after an update, and in a free page after a delete', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'card-scan-pan-'));
+  try {
+    const file = path.join(dir, 'journal.sqlite');
+    const db = attemptsDb(file);
+    db.pragma('wal_autocheckpoint = 0');
+    const insert = db.prepare('INSERT INTO attempts (note, auth_code, host_ref, masked_pan, card_brand) VALUES (?, ?, ?, ?, ?)');
+    insert.run(`customer read out ${PAN}`, AUTH, HOST_REF, MASKED, 'visa');
+    const live = scanPaths([dir]).findings;
+    assert.ok(live.some((f) => f.kind === 'pan' && f.file.endsWith('.sqlite-wal')), 'the live row');
+
+    // Updated away: the current row is clean, the WAL's older frame still holds the number.
+    db.prepare("UPDATE attempts SET note = 'customer read out a card number (removed)'").run();
+    assert.equal((db.prepare('SELECT note FROM attempts').get() as { note: string }).note.includes(PAN), false);
+    const updated = scanPaths([dir]).findings;
+    assert.ok(updated.some((f) => f.kind === 'pan' && f.file.endsWith('.sqlite-wal')), 'the older WAL frame');
+
+    // Deleted and checkpointed: the WAL is emptied, the row's page is on the free list, its bytes still there.
+    for (let i = 0; i < 200; i++) insert.run(`filler ${i} ${'-'.repeat(100)}`, AUTH, HOST_REF, MASKED, 'visa');
+    db.prepare("UPDATE attempts SET note = ? WHERE id = 1").run(`again ${PAN}`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.prepare('DELETE FROM attempts').run();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    assert.equal(fs.statSync(`${file}-wal`).size, 0);
+    assert.ok((db.pragma('freelist_count', { simple: true }) as number) > 0);
+    const freed = scanPaths([dir]).findings;
+    assert.ok(freed.some((f) => f.kind === 'pan' && f.file.endsWith('journal.sqlite')), 'the free page');
+    assert.ok(freed.every((f) => f.sample === `${PAN.slice(0, 6)}******${PAN.slice(-4)}`), 'only the real card number, masked');
+    db.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

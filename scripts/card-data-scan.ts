@@ -6,7 +6,9 @@
 // - track data: track 1 (%B<pan>^<name>^<yymm>) or track 2 (;<pan>=<yymm>,
 //   or <pan>=<yymm><service code> without sentinels).
 // Raw bytes, not SQL: a number deleted from a table can linger in a free
-// page or the WAL, and that is still card data at rest.
+// page or the WAL, and that is still card data at rest. SQLite files and WALs
+// are parsed page by page so each column value is scanned on its own
+// (sqlite-value-scan.ts says why); other files are scanned as they are.
 // Not card data, so not flagged: digits inside a hex token of 32+ characters
 // holding letters (the journal's hash chain, UUIDs), 13-digit runs beginning
 // with 1 (epoch-millisecond timestamps: the only 13-digit cards are Visa's,
@@ -23,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { luhnValid, maskPan } from '../src-shared/card.ts';
+import { scanSqliteBytes } from './sqlite-value-scan.ts';
 
 /** Card numbers published by the card brands and processors for testing. */
 export const WELL_KNOWN_TEST_PANS: ReadonlySet<string> = new Set([
@@ -101,7 +104,8 @@ export function scanPaths(paths: readonly string[], opts: { allowTestPans?: bool
     const buf = fs.readFileSync(p);
     result.files++;
     result.bytes += buf.length;
-    result.findings.push(...scanBytes(buf, p, opts));
+    // A SQLite file or WAL is scanned value by value (adjacent columns run together in raw bytes).
+    result.findings.push(...(scanSqliteBytes(buf, p, opts) ?? scanBytes(buf, p, opts)));
   };
   for (const p of paths) visit(p);
   return result;

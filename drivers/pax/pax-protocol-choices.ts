@@ -57,7 +57,17 @@
 // 13. A lookup pages through at most 50 records of one ECR reference.
 // 14. Serial runs one request at a time: a request queued behind another waits
 //    for it to finish (bounded by that request's own timeout) before its own
-//    wait starts. Only the A14 cancel jumps the queue.
+//    wait starts. Only the A14 cancel jumps the queue. The terminal, single-
+//    threaded, answers in the order it took requests: a request the driver
+//    gave up on is still answered later. The line keeps the answers it is owed
+//    (for 20 s) and hands each late frame to the oldest request that would
+//    accept it; an R03 holding another ECR ref's record is never a lookup's
+//    answer, and a lookup is not written while an R03 is owed (a "not found"
+//    names no ref): it fails as "terminal did not answer", never "no record"
+//    (pax-serial-late-answers.test.ts). Once a later request is answered, the
+//    owed answers are forgotten: in order, nothing earlier is still to come.
+//    The simulator answers in arrival order too (a held-back answer holds back
+//    the ones behind it); only the A14's EOT is answered out of turn.
 // 15. Intermediate status (the ECR's "report status" option). The ECR asks for
 //    it with additional info REPORTSTATUS=1 on a T00. While that T00 runs, the
 //    terminal sends unsolicited status frames on the same link, between its

@@ -5,11 +5,11 @@
 // out) is acknowledged and dropped.
 
 import { SerialPort } from 'serialport';
-import { TerminalUnavailableError } from '../terminal.ts';
+import { OutcomeUnknownError, TerminalUnavailableError } from '../terminal.ts';
 import { settledWithin, withTimeout } from '../with-timeout.ts';
 import { ACK, FrameDecoder } from './pax-frame.ts';
 import { PAX_DEFAULT_BAUD } from './pax-protocol-choices.ts';
-import { PaxExchangeSession, PaxRefusedError, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
+import { PaxExchangeSession, PaxLineOwesAnswerError, PaxRefusedError, responseCommand, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
 
 /** Longest close() waits for the port to let go; the pending exchanges fail either way. */
 const CLOSE_TIMEOUT_MS = 3000;
@@ -23,11 +23,32 @@ const CLOSE_TIMEOUT_MS = 3000;
  */
 const STRAY_CANCEL_EOT_MS = 30_000;
 
+/**
+ * How long an answer the line still owes is expected after its request gave
+ * up waiting (pax-protocol-choices.ts item 14). A terminal runs one request at
+ * a time, in order: a lookup written behind a sale is answered after that sale,
+ * and a lookup that timed out is still answered later, possibly while the next
+ * lookup waits. Past this, an answer that never came is taken as lost (a
+ * dropped frame), so one loss cannot keep lookups off the line for good.
+ */
+const OWED_ANSWER_MS = 20_000;
+
+/** An answer the terminal still owes to a request that stopped waiting for it. */
+interface OwedAnswer {
+  /** Answer command (T01, R03…). */
+  expects: string;
+  /** The request's own test of its answer (a T01 echoes the ECR ref it answers). */
+  accept: (fields: string[][]) => boolean;
+  until: number;
+}
+
 /** Which port and how fast. */
 export interface PaxSerialOptions {
   path: string;
   /** Default 9600 (8N1, pax-protocol-choices.ts item 7). */
   baudRate?: number;
+  /** How long a late answer is still expected after its request gave up; default OWED_ANSWER_MS. */
+  owedAnswerMs?: number;
   /** Give up opening the port after this many ms. */
   openTimeoutMs?: number;
 }
@@ -47,6 +68,8 @@ export class PaxSerialTransport implements PaxTransport {
   /** EOTs still owed by cancels that stopped waiting, and until when one is expected. */
   private owedCancelEots = 0;
   private owedUntil = 0;
+  /** Answers still owed to requests that gave up (timed out after being written), oldest first. */
+  private owedAnswers: OwedAnswer[] = [];
 
   constructor(private readonly opts: PaxSerialOptions) {}
 
@@ -74,7 +97,26 @@ export class PaxSerialTransport implements PaxTransport {
     this.dropAll();
   }
 
+  /** How many answers the line still owes (expired ones dropped), for tests and diagnostics. */
+  owedAnswerCount(): number {
+    this.expireOwed();
+    return this.owedAnswers.length;
+  }
+
+  private expireOwed(): void {
+    const now = Date.now();
+    this.owedAnswers = this.owedAnswers.filter((o) => o.until > now);
+  }
+
   private async run(frame: Buffer, opts: PaxExchangeOptions, slot: 'main' | 'cancel'): Promise<string[][]> {
+    if (opts.refuseWhileOwed && opts.expects !== undefined) {
+      this.expireOwed();
+      if (this.owedAnswers.some((o) => o.expects === opts.expects)) {
+        throw new PaxLineOwesAnswerError(
+          `The terminal still owes the answer to an earlier request of this kind; the ${opts.label} request was not sent, so that answer cannot be taken for its own`,
+        );
+      }
+    }
     const port = await this.open(opts.label);
     const session: PaxExchangeSession = new PaxExchangeSession(
       (b) => {
@@ -88,12 +130,21 @@ export class PaxSerialTransport implements PaxTransport {
     else this.cancelSession = session;
     session.start();
     try {
-      return await session.done;
+      const answer = await session.done;
+      // A terminal answers in the order it took requests: once this one is
+      // answered, every earlier one was answered or never will be.
+      if (slot === 'main') this.owedAnswers = [];
+      return answer;
     } catch (err) {
       // A cancel that got no EOT (it timed out) may still get one later: expect it.
       if (slot === 'cancel' && !(err instanceof PaxRefusedError)) {
         this.owedCancelEots++;
         this.owedUntil = Date.now() + STRAY_CANCEL_EOT_MS;
+      }
+      // A request written and then given up on (no answer in time, answer
+      // unreadable, link dropped) may still be answered: the terminal queues it.
+      if (slot === 'main' && err instanceof OutcomeUnknownError && opts.expects !== undefined) {
+        this.owedAnswers.push({ expects: opts.expects, accept: opts.accept, until: Date.now() + (this.opts.owedAnswerMs ?? OWED_ANSWER_MS) });
       }
       throw err;
     } finally {
@@ -160,6 +211,12 @@ export class PaxSerialTransport implements PaxTransport {
       switch (item.type) {
         case 'frame':
           if (cancel?.onItem(item)) break;
+          // In order: the oldest request still owed an answer it would accept
+          // gets this frame before the request now waiting does.
+          if (this.takeOwed(item.fields)) {
+            port.write(Buffer.from([ACK]));
+            break;
+          }
           if (main?.onItem(item)) break;
           // A late answer nobody waits for: acknowledge it so the terminal stops resending.
           port.write(Buffer.from([ACK]));
@@ -188,6 +245,16 @@ export class PaxSerialTransport implements PaxTransport {
           break;
       }
     }
+  }
+
+  /** True when the frame answers a request that gave up on it (then no longer owed). */
+  private takeOwed(fields: string[][]): boolean {
+    this.expireOwed();
+    const command = responseCommand(fields);
+    const at = this.owedAnswers.findIndex((o) => o.expects === command && o.accept(fields));
+    if (at < 0) return false;
+    this.owedAnswers.splice(at, 1);
+    return true;
   }
 
   private onLost(port: SerialPort, cause?: unknown): void {

@@ -44,7 +44,7 @@ import {
   type PaxTransType,
 } from './pax-messages.ts';
 import { PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
-import { PaxRefusedError, responseCommand, type PaxTransport } from './pax-transport.ts';
+import { PaxLineOwesAnswerError, PaxRefusedError, responseCommand, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
 
 /** How long each kind of wait may last, in ms. */
 export interface PaxTimeouts {
@@ -210,7 +210,15 @@ export class PaxTerminal implements PaymentTerminal {
     const records: TerminalRecord[] = [];
     let total = 1;
     for (let n = 0; n < total && n < MAX_LOOKUP_RECORDS; n++) {
-      const res = await this.request({ command: 'R02', ecrRef, recordNumber: n }, timeoutMs, 'lookup');
+      // Only an R03 that can be ours: one holding a record of another ECR ref
+      // answers an earlier lookup whose answer came late (on a serial line
+      // they queue behind a sale). Read as ours it said "no such transaction"
+      // while this one was on the device: the chaos run's double charge on
+      // R7T20P1. A record-less "not found" names no ref; the serial transport
+      // keeps lookups off a line that still owes one (pax-serial-transport.ts).
+      const res = await this.request({ command: 'R02', ecrRef, recordNumber: n }, timeoutMs, 'lookup', (f) => reportIsFor(f, ecrRef), undefined, {
+        refuseWhileOwed: true,
+      });
       if (res.command !== 'R03') throw this.unexpected(res, 'lookup');
       // Only "OK" or "not found" say anything about the record; any other code
       // (format error, busy…) must not read as "no such transaction".
@@ -439,6 +447,7 @@ export class PaxTerminal implements PaymentTerminal {
     label: string,
     acceptMore: (fields: string[][]) => boolean = () => true,
     progress?: (fields: string[][]) => boolean,
+    more: Pick<PaxExchangeOptions, 'refuseWhileOwed'> = {},
   ): Promise<PaxResponse> {
     let frame: Buffer;
     try {
@@ -456,6 +465,8 @@ export class PaxTerminal implements PaymentTerminal {
         label,
         accept: (f) => responseCommand(f) === expected && acceptMore(f),
         progress,
+        expects: expected,
+        ...more,
       });
       let res: PaxResponse;
       try {
@@ -469,7 +480,8 @@ export class PaxTerminal implements PaymentTerminal {
       this.settleStatus({ state: 'connected' });
       return res;
     } catch (err) {
-      if (err instanceof TerminalUnavailableError) this.settleStatus({ state: 'disconnected', reason: err.message });
+      if (err instanceof PaxLineOwesAnswerError) this.settleStatus({ state: 'connected' });
+      else if (err instanceof TerminalUnavailableError) this.settleStatus({ state: 'disconnected', reason: err.message });
       else if (err instanceof OutcomeUnknownError && err.reason === 'link_lost') this.settleStatus({ state: 'disconnected', reason: err.message });
       else this.settleStatus({ state: 'connected' });
       throw err;
@@ -498,4 +510,20 @@ export class PaxTerminal implements PaymentTerminal {
       }
     }
   }
+}
+
+/**
+ * False for an R03 holding a record of another ECR ref: the late answer to an
+ * earlier lookup, never this one's. An undecodable answer is let through, so
+ * the lookup reports it as unreadable (in doubt) rather than waiting it out.
+ */
+export function reportIsFor(fields: string[][], ecrRef: string): boolean {
+  let res: PaxResponse;
+  try {
+    res = decodeResponse(fields);
+  } catch {
+    return true;
+  }
+  const ref = res.command === 'R03' ? res.record?.trace.ecrRef : undefined;
+  return ref === undefined || ref === '' || ref === ecrRef;
 }

@@ -28,6 +28,16 @@ export interface PaxExchangeOptions {
   progress?: (fields: string[][]) => boolean;
   /** An EOT answers this request even after it was acknowledged (A14: terminals answer a cancel with EOT). */
   eotAnswers?: boolean;
+  /** Command of the answer (T01, R03…): a shared line keeps count of the answers it is still owed by kind. */
+  expects?: string;
+  /**
+   * Do not write this request while the line still owes an answer of the same
+   * kind to an earlier request that gave up on it: that late answer would be
+   * read as this one's (a "not found" names no ECR ref). Refused with
+   * TerminalUnavailableError (nothing written), which a lookup reports as
+   * "the terminal did not answer".
+   */
+  refuseWhileOwed?: boolean;
 }
 
 /** A link to a PAX terminal. */
@@ -48,6 +58,16 @@ export class PaxRefusedError extends Error {
   constructor(label: string) {
     super(`The terminal refused the ${label} request (EOT); it was not processed`);
   }
+}
+
+/**
+ * The request was not written because the line still owes an earlier request
+ * of its kind an answer (PaxExchangeOptions.refuseWhileOwed). The terminal is
+ * there, just not yet able to answer this one unambiguously.
+ */
+export class PaxLineOwesAnswerError extends TerminalUnavailableError {
+  /** Always true: tells this refusal from a terminal that is really gone. */
+  readonly lineOwesAnswer = true;
 }
 
 /** Command code of a decoded response (second field), or ''. */

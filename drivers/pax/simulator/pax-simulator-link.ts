@@ -24,6 +24,8 @@ export interface Reception {
   /** What to send at once: ACK for a good frame, NAK to refuse it, nothing when hung or rebooting. */
   ack: 'ack' | 'nak' | 'none';
   reply: Promise<ReplyPlan>;
+  /** Answered as soon as ready, not in turn: the A14 cancel, answered while the transaction it stops still runs. */
+  outOfTurn?: boolean;
 }
 
 /**
@@ -51,6 +53,8 @@ export class LinkSession {
   private readonly decoder = new FrameDecoder();
   private ackWaiter: ((answer: 'ack' | 'nak' | 'gone') => void) | null = null;
   private sending: Promise<void> = Promise.resolve();
+  /** The last answer in arrival order: a terminal answers its requests in the order it took them. */
+  private replies: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -113,7 +117,12 @@ export class LinkSession {
     if (rec.ack === 'ack') this.write(Buffer.of(ACK));
     else if (rec.ack === 'nak') this.write(Buffer.of(NAK));
     const ackedAt = performance.now();
-    rec.reply.then(
+    // In arrival order, as a single-threaded terminal answers: an answer held
+    // back (a delay fault) holds back the answers to later requests too, so a
+    // late answer is never overtaken by a later one. Status frames still go at once.
+    const inOrder = rec.outOfTurn ? rec.reply : this.replies.then(() => rec.reply);
+    if (!rec.outOfTurn) this.replies = inOrder.catch(() => undefined);
+    inOrder.then(
       (plan) => {
         // One response at a time on a link, so an ACK is never credited to the wrong one.
         this.sending = this.sending.then(async () => {

@@ -341,7 +341,8 @@ export class PaxSimulator {
           return { ...plan, corrupt: taken?.once ? 'first' : 'always' };
       }
     });
-    return { ack: 'ack', reply };
+    // The cancel is answered while the transaction it stops still runs (item 3).
+    return { ack: 'ack', reply, outOfTurn: fields[0]?.[0] === 'A14' };
   }
 
   /** Sends one status frame per prompt, until the device reboots or the simulator closes. */
