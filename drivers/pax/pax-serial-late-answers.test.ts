@@ -8,14 +8,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startPtyPair, type PtyPair } from '../test-support/socat-pair.ts';
+import { startPtyPair, type PtyPair } from '../test-rigs/socat-pair-test-rig.ts';
 import { OutcomeUnknownError, TerminalUnavailableError } from '../terminal.ts';
-import { InMemoryProcessor } from './in-memory-processor.ts';
+import { InMemoryProcessor } from './simulator/in-memory-processor.ts';
 import { SerialPort } from 'serialport';
 import { ACK, encodeFrame, FrameDecoder } from './pax-frame.ts';
 import { encodeRequest, encodeResponse } from './pax-messages.ts';
 import { PaxSerialTransport } from './pax-serial-transport.ts';
-import { PaxSimulator } from './pax-simulator.ts';
+import { PaxSimulator } from './simulator/pax-simulator.ts';
 import { PaxTerminal, reportIsFor } from './pax-terminal.ts';
 import { decodeFrame } from './pax-frame.ts';
 

@@ -69,6 +69,8 @@ describe('attempt resolver', () => {
   test('hostOutcomeUncertain: only an errored sale for this reference (or one without a reference) counts', () => {
     const rec = (outcome: TerminalResult['outcome'], transactionType: string, ecrRef: string): TerminalRecord => ({
       transactionType,
+      // The driver types the kind from the PAX transaction type; this test names it by its words.
+      kind: transactionType.toLowerCase() === 'sale' ? 'sale' : 'refund',
       result: { outcome, resultCode: outcome === 'error' ? '100001' : '000100', resultText: '', ecrRef, amountApproved: 0, amountDue: 1000 },
     });
     assert.equal(hostOutcomeUncertain([rec('error', 'sale', 'R1T1P1')], 'R1T1P1'), true);
