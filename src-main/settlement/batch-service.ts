@@ -195,7 +195,8 @@ export class BatchService {
     const pads = new Set(this.deps.journal.db.prepare('SELECT DISTINCT terminal_id FROM payment_attempts').pluck().all() as string[]);
     // A row from no PIN pad of this register (the gateway's own virtual terminal, say) belongs to the batch it falls in.
     const padless = (r: GatewayReportRow) => !r.deviceId || !pads.has(r.deviceId);
-    return rows.filter((r) => r.deviceId === b.terminalId || mine.has(r.invoice) || (padless(r) && r.invoice.startsWith(prefix) && !others.has(r.invoice)));
+    // A slot retried on another PIN pad shares its invoice with this batch: that pad's charge belongs to that pad's batch.
+    return rows.filter((r) => r.deviceId === b.terminalId || (padless(r) && (mine.has(r.invoice) || (r.invoice.startsWith(prefix) && !others.has(r.invoice)))));
   }
 
   private queueOrphans(line: BatchLine): number {
