@@ -30,7 +30,7 @@ export interface ChaosOptions {
   killRate?: number;
   /** Chance a cashier's payment arms a kill at a named point (default 0.05). */
   pointKillRate?: number;
-  /** Chance a manager voids or refunds an earlier paid ticket after a ticket (default 0.12). */
+  /** Chance a manager voids or refunds an earlier paid ticket after a ticket (default 0.07). */
   reversalRate?: number;
   /** Tickets per duplicate-check phase: on for the first phase, off for the next, and so on (default 25). */
   duplicatePhase?: number;
@@ -98,7 +98,7 @@ interface Ctx {
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-chaos-'));
-  const opts = { lanes: 3, faultRate: 0.3, reversalRate: 0.12, killRate: 0.08, pointKillRate: 0.05, duplicatePhase: 25, duplicateChecks: 'alternate' as const, ...options };
+  const opts = { lanes: 3, faultRate: 0.3, reversalRate: 0.07, killRate: 0.08, pointKillRate: 0.05, duplicatePhase: 25, duplicateChecks: 'alternate' as const, ...options };
   const log = options.log ?? (() => undefined);
   const fleet = await startFleet(dir, { cardTimeMs: 40 });
   const host = new ChaosHost({
@@ -160,7 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // The manager's end of day, faults and kills still on: close every PIN pad's batch, then refund a few
     // tickets of the closed batches (a void is no longer possible).
     for (const pad of PAD_IDS) await closeBatch(ctx, managerRng, pad);
-    for (let i = 0; i < Math.max(3, Math.round(opts.payments / 30)); i++) await managerReversal(ctx, managerRng);
+    for (let i = 0; i < Math.max(3, Math.round(opts.payments / 50)); i++) await managerReversal(ctx, managerRng);
     log(`chaos: batches closed and refunds after close done after ${Date.now() - started} ms`);
 
     // Quiet the world, let the register resolve everything, count, then reconcile and count again.
