@@ -319,12 +319,15 @@ async function main(): Promise<void> {
     }
     handle(msg).then(
       (value) => out({ re: msg.id, ok: true, value }),
-      (err: unknown) =>
+      (err: unknown) => {
+        // Not a refusal of the register's: kept for the post-mortem (the driver only counts it as 'internal').
+        if (!(err instanceof AppError)) logLine({ event: 'chaos_host_error', cmd: msg.cmd, detail: err instanceof Error ? err.stack : String(err) });
         out({
           re: msg.id,
           ok: false,
           error: err instanceof AppError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) },
-        }),
+        });
+      },
     );
   });
   // The driver closing our stdin means it is gone: do not linger.
