@@ -4,6 +4,8 @@
 
 import type { AttemptSnapshot, TicketSnapshot } from '../../src-shared/domain.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
+import type { BatchLine, BatchSnapshot } from '../../src-shared/batch-types.ts';
+import type { ReversalResult } from '../../src-shared/reversal-types.ts';
 
 /** Ids of the three PIN pads, one per transport. */
 export const PAD_IDS = ['pad-tcp', 'pad-serial', 'pad-http'] as const;
@@ -12,7 +14,7 @@ export const PAD_IDS = ['pad-tcp', 'pad-serial', 'pad-http'] as const;
 export type PadId = (typeof PAD_IDS)[number];
 
 /** Named points where the host SIGKILLs itself when armed (issue 14 §3). */
-export const KILL_POINTS = ['after_commit', 'pad_charged', 'find_missing_attach', 'startup_recovery'] as const;
+export const KILL_POINTS = ['after_commit', 'pad_charged', 'find_missing_attach', 'startup_recovery', 'reversal_sent'] as const;
 
 /** One named kill point. */
 export type KillPoint = (typeof KILL_POINTS)[number];
@@ -32,7 +34,13 @@ export type HostRequest =
   | { cmd: 'settle'; timeoutMs: number }
   | { cmd: 'findMissing' }
   | { cmd: 'dump' }
-  | { cmd: 'shutdown' };
+  | { cmd: 'shutdown' }
+  // Manager commands, sent through the register's IPC dispatcher with a signed-in manager's session.
+  | { cmd: 'reverse'; attemptId: string; amount?: number; reason: string; killAt?: KillPoint }
+  | { cmd: 'batchOpen'; terminalId: PadId }
+  | { cmd: 'batchResolve'; lineId: string; resolution: string }
+  | { cmd: 'batchSignOff'; lineId: string; reason: string }
+  | { cmd: 'batchClose'; terminalId: PadId };
 
 /** A ticket with its attempts, as the driver sees it. */
 export interface TicketView {
@@ -52,6 +60,20 @@ export interface JournalDump {
   tickets: TicketSnapshot[];
   attempts: AttemptRow[];
   orphans: OrphanView[];
+  /** Batches with their lines and the sale invoices each covers (absent in dumps of runs without batch close). */
+  batches?: BatchView[];
+  /** Original attempts an approved void reversed (a refunded one keeps its charge standing at the processor). */
+  voided?: string[];
+}
+
+/** A PIN pad batch as the tally reads it. */
+export interface BatchView {
+  id: string;
+  terminalId: string;
+  status: 'open' | 'closed';
+  lines: BatchLine[];
+  /** Invoices of the sale attempts the batch covers (the PIN pad's, in its window). */
+  invoices: string[];
 }
 
 /** The answer types, by command. */
@@ -64,6 +86,11 @@ export interface HostAnswers {
   findMissing: { attached: number };
   dump: JournalDump;
   shutdown: { ok: true };
+  reverse: ReversalResult;
+  batchOpen: BatchSnapshot;
+  batchResolve: BatchLine;
+  batchSignOff: BatchLine;
+  batchClose: BatchSnapshot;
 }
 
 /** Host → driver lines. */

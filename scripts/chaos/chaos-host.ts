@@ -20,6 +20,16 @@ import { AttemptRepository } from '../../src-main/journal/attempt-repository.ts'
 import { MissingPaymentFinder } from '../../src-main/reconcile/find-missing.ts';
 import { OrphanRepository } from '../../src-main/reconcile/orphan-repository.ts';
 import { TicketService } from '../../src-main/tickets/ticket-service.ts';
+import { IpcDispatcher } from '../../src-main/ipc/ipc-dispatcher.ts';
+import { BatchService } from '../../src-main/settlement/batch-service.ts';
+import { createBatchHandlers } from '../../src-main/settlement/batch-handlers.ts';
+import { createReversalHandlers } from '../../src-main/settlement/reversal-handlers.ts';
+import { ReversalService } from '../../src-main/settlement/reversal-service.ts';
+import { createManagerGuard, createStaffHandlers } from '../../src-main/staff/staff-handlers.ts';
+import { StaffService } from '../../src-main/staff/staff-service.ts';
+import { TEST_HASH_PARAMS } from '../../src-main/staff/staff-test-rig.ts';
+import type { Handlers } from '../../src-shared/ipc-contract.ts';
+import type { ManagerSession } from '../../src-shared/staff.ts';
 import type { HostAnswers, HostLine, HostRequest, JournalDump, KillPoint, TicketView } from './chaos-host-protocol.ts';
 import { BROKEN_ENV, KILL_ENV, KILL_POINTS, PAD_IDS } from './chaos-host-protocol.ts';
 import { brokenSeams, isBrokenRegister } from './chaos-broken-registers.ts';
@@ -121,6 +131,84 @@ const coordinator = new PaymentCoordinator({
 });
 coordinator.onAttemptChanged((snapshot) => out({ event: 'attempt', snapshot }));
 
+// The manager's side (issue 11 §6): voids, refunds and batch close through the register's own services and
+// IPC handlers, behind the real dispatcher and its manager guard, with a manager signed in by PIN.
+const pendingReversals = new Set<Promise<unknown>>();
+const reversals = new ReversalService({
+  journal,
+  attempts,
+  outcome: coordinator.outcome,
+  resolution: coordinator.resolution,
+  terminals: () => new Map(terminals.map((t) => [t.id, t])),
+  gateway: () => client,
+  timeoutMs: PAX_TIMEOUTS.transactionMs,
+  track: (p) => {
+    const q = p.catch(() => undefined).finally(() => pendingReversals.delete(q));
+    pendingReversals.add(q);
+  },
+  log: (event, attemptId, detail) => {
+    logLine({ event: `reversal_${event}`, attemptId, detail });
+    // Journaled as sent, nothing on the wire yet: the reversal's own "after commit" point.
+    if (event === 'reversal_sent') atPoint('reversal_sent');
+  },
+});
+const batches = new BatchService({
+  journal,
+  terminal: (id) => terminals.find((t) => t.id === id),
+  gatewayReport: (begin, end) => client.report({ begin, end }),
+  orphans,
+  currency: 'USD',
+  registerCode: CHAOS_REGISTER.code,
+  log: (line) => logLine({ event: 'batch', detail: line }),
+});
+// Sessions do not go idle during a run: the harness's manager acts minutes apart.
+const staff = new StaffService(journal, { registerId: CHAOS_REGISTER.id, hashParams: TEST_HASH_PARAMS, idleSeconds: 86_400 });
+const notHere = (): never => {
+  throw new AppError('invalid_request', 'Not part of the chaos register.');
+};
+// Only the commands the harness's manager uses; the dispatcher refuses the rest as unknown to this register.
+const dispatcher = new IpcDispatcher(
+  {
+    ...createStaffHandlers(() => staff),
+    ...createReversalHandlers({ reversals: () => reversals, inDoubt: notHere, orphanActions: notHere, coordinator: () => coordinator }),
+    ...createBatchHandlers(() => batches),
+  } as Handlers,
+  { requireManager: createManagerGuard(() => staff), log: (e) => logLine({ event: 'ipc', ...e }) },
+);
+const CHAOS_MANAGER_PIN = '24680';
+let manager: ManagerSession | undefined;
+let ipcId = 0;
+
+/** Sends one IPC command as the register's UI would; a refusal becomes the AppError it carried. */
+async function ipc<T>(method: string, params: object, session?: string): Promise<T> {
+  const r = await dispatcher.dispatch(JSON.stringify({ kind: 'request', id: ++ipcId, method, params, ...(session ? { session } : {}) }), 'chaos');
+  if (!r.ok) throw new AppError(r.error.code as never, r.error.message);
+  return r.result as T;
+}
+
+/** The manager's session: the manager is added once per journal (as staff-cli does), then signs in by PIN. */
+async function managerSession(): Promise<string> {
+  if (manager) return manager.token;
+  if (staff.repo.activeManagers() === 0) await staff.add({ name: 'Chaos Manager', role: 'manager', pin: CHAOS_MANAGER_PIN }, 'chaos-setup');
+  manager = await ipc<ManagerSession>('staff.signIn', { pin: CHAOS_MANAGER_PIN });
+  return manager.token;
+}
+
+async function asManager<T>(method: string, params: object): Promise<T> {
+  return ipc<T>(method, params, await managerSession());
+}
+
+/** Batches with their lines and the sale invoices of each (the PIN pad's attempts in its window). */
+function batchViews(): NonNullable<JournalDump['batches']> {
+  const rows = journal.db.prepare('SELECT id, terminal_id AS terminalId, status, opened_at AS openedAt, closed_at AS closedAt FROM batches ORDER BY opened_at').all() as {
+    id: string; terminalId: string; status: 'open' | 'closed'; openedAt: string; closedAt: string | null;
+  }[];
+  const invoices = journal.db.prepare(
+    "SELECT DISTINCT invoice FROM payment_attempts WHERE terminal_id = ? AND kind IN ('sale', 'capture') AND created_at >= ? AND (? IS NULL OR created_at < ?)",
+  ).pluck();
+  return rows.map((b) => ({ id: b.id, terminalId: b.terminalId, status: b.status, lines: batches.repo.lines(b.id), invoices: invoices.all(b.terminalId, b.openedAt, b.closedAt, b.closedAt) as string[] }));
+}
+
 function createTicket(total: number): HostAnswers['createTicket'] {
   const t = tickets.create();
   const parts: [string, number][] = [
@@ -168,7 +256,11 @@ function dump(): JournalDump {
   const ids = journal.db.prepare('SELECT id FROM tickets ORDER BY number').all() as { id: string }[];
   const all = ids.map((r) => view(r.id));
   const queued = orphans.listOpen().map((o) => ({ refNum: o.refNum, invoice: o.invoice, amount: o.amount }));
-  return { tickets: all.map((v) => v.ticket), attempts: all.flatMap((v) => v.attempts), orphans: queued };
+  const voided = journal.db
+    .prepare("SELECT r.original_attempt_id FROM reversals r JOIN payment_attempts a ON a.id = r.reversal_attempt_id WHERE r.kind = 'void' AND a.state = 'approved'")
+    .pluck()
+    .all() as string[];
+  return { tickets: all.map((v) => v.ticket), attempts: all.flatMap((v) => v.attempts), orphans: queued, batches: batchViews(), voided };
 }
 
 async function handle(req: HostRequest): Promise<unknown> {
@@ -190,7 +282,19 @@ async function handle(req: HostRequest): Promise<unknown> {
     }
     case 'dump':
       return dump();
+    case 'reverse':
+      if (req.killAt) armed.add(req.killAt);
+      return asManager('reversal.start', { attemptId: req.attemptId, reason: req.reason, ...(req.amount !== undefined ? { amount: req.amount } : {}) });
+    case 'batchOpen':
+      return asManager('batch.open', { terminalId: req.terminalId });
+    case 'batchResolve':
+      return asManager('batch.resolve', { lineId: req.lineId, resolution: req.resolution });
+    case 'batchSignOff':
+      return asManager('batch.signOff', { lineId: req.lineId, reason: req.reason });
+    case 'batchClose':
+      return asManager('batch.close', { terminalId: req.terminalId });
     case 'shutdown':
+      await Promise.allSettled([...pendingReversals]);
       await coordinator.close();
       for (const t of terminals) await t.close();
       journal.close();
@@ -215,12 +319,15 @@ async function main(): Promise<void> {
     }
     handle(msg).then(
       (value) => out({ re: msg.id, ok: true, value }),
-      (err: unknown) =>
+      (err: unknown) => {
+        // Not a refusal of the register's: kept for the post-mortem (the driver only counts it as 'internal').
+        if (!(err instanceof AppError)) logLine({ event: 'chaos_host_error', cmd: msg.cmd, detail: err instanceof Error ? err.stack : String(err) });
         out({
           re: msg.id,
           ok: false,
           error: err instanceof AppError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) },
-        }),
+        });
+      },
     );
   });
   // The driver closing our stdin means it is gone: do not linger.

@@ -16,7 +16,7 @@ import { ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError } from './
 import { KILL_POINTS, PAD_IDS, type HostAnswers, type HostRequest, type KillPoint, type PadId } from './chaos-host-protocol.ts';
 import { ChaosRandom } from './chaos-random.ts';
 import { CHAOS_REGISTER_CODE } from './chaos-register.ts';
-import { chaosLine, chaosPassed, tallyChaos, tallyCounts, type ChaosTally } from './chaos-tally.ts';
+import { chaosLine, chaosPassed, lineAgreesWithLedger, tallyChaos, tallyCounts, type ChaosTally } from './chaos-tally.ts';
 
 /** Knobs of a run. */
 export interface ChaosOptions {
@@ -30,6 +30,8 @@ export interface ChaosOptions {
   killRate?: number;
   /** Chance a cashier's payment arms a kill at a named point (default 0.05). */
   pointKillRate?: number;
+  /** Chance a manager voids or refunds an earlier paid ticket after a ticket (default 0.07). */
+  reversalRate?: number;
   /** Tickets per duplicate-check phase: on for the first phase, off for the next, and so on (default 25). */
   duplicatePhase?: number;
   /** Duplicate checks of the processor and PIN pads: in turns (default), or off (on) throughout. */
@@ -61,6 +63,8 @@ export interface ChaosResult {
   faults: Record<string, number>;
   /** Tickets driven with the duplicate checks on and off. */
   duplicateCheck: { on: number; off: number };
+  /** Manager reversals asked for, by kind (full, partial, over: above what is left, which must be refused). */
+  reversals: Record<string, number>;
   ms: number;
   dir: string;
 }
@@ -83,13 +87,18 @@ interface Ctx {
   hangs: string[];
   faults: Map<string, number>;
   duplicateCheck: { on: number; off: number };
+  /** Tickets paid, for the manager to void or refund later. */
+  paid: string[];
+  reversals: Map<string, number>;
+  /** Batch lines the harness's manager found the processor ledger contradicts (it then does not close that batch). */
+  contradicted: number;
 }
 
 /** Runs the chaos run end to end; never leaves a process behind. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-chaos-'));
-  const opts = { lanes: 3, faultRate: 0.3, killRate: 0.08, pointKillRate: 0.05, duplicatePhase: 25, duplicateChecks: 'alternate' as const, ...options };
+  const opts = { lanes: 3, faultRate: 0.3, reversalRate: 0.07, killRate: 0.08, pointKillRate: 0.05, duplicatePhase: 25, duplicateChecks: 'alternate' as const, ...options };
   const log = options.log ?? (() => undefined);
   const fleet = await startFleet(dir, { cardTimeMs: 40 });
   const host = new ChaosHost({
@@ -114,7 +123,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     hangs: [],
     faults: new Map(),
     duplicateCheck: { on: 0, off: 0 },
+    paid: [],
+    reversals: new Map(),
+    contradicted: 0,
   };
+  const managerRng = new ChaosRandom(opts.seed ^ 0xba7c);
   // Interrupted (Ctrl-C, CI timeout): take the simulators and the host down with us.
   const onSignal = (signal: NodeJS.Signals): void => {
     void Promise.allSettled([host.kill(), fleet.stop()]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -137,11 +150,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ctx.duplicateCheck[checking ? 'on' : 'off']++;
         await payTicket(ctx, n);
         if (ticketRandom(ctx.opts.seed ^ 0x57a7, n).chance(0.03)) await strayCharge(ctx, n);
+        const managing = ticketRandom(ctx.opts.seed ^ 0x2e7e, n);
+        if (managing.chance(opts.reversalRate)) await managerReversal(ctx, managing);
         if ((n + 1) % 25 === 0) log(`chaos: ${n + 1}/${opts.payments} tickets, ${host.kills} kills`);
       }
     };
     await Promise.all(Array.from({ length: opts.lanes }, lane));
     log(`chaos: all tickets driven after ${Date.now() - started} ms`);
+    // The manager's end of day, faults and kills still on: close every PIN pad's batch, then refund a few
+    // tickets of the closed batches (a void is no longer possible).
+    for (const pad of PAD_IDS) await closeBatch(ctx, managerRng, pad);
+    for (let i = 0; i < Math.max(3, Math.round(opts.payments / 50)); i++) await managerReversal(ctx, managerRng);
+    log(`chaos: batches closed and refunds after close done after ${Date.now() - started} ms`);
 
     // Quiet the world, let the register resolve everything, count, then reconcile and count again.
     await fleet.clearFaults();
@@ -164,7 +184,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(
       `chaos: detail tickets=${dump.tickets.length} attempts=${dump.attempts.length} sale_requests=${truth.requests.length} stray_charges=${ctx.stray} ` +
         `unpaid_tickets=${tally.unpaidTickets} host_starts=${host.starts} duplicate_check_on=${ctx.duplicateCheck.on} duplicate_check_off=${ctx.duplicateCheck.off} ` +
-        `faults=${JSON.stringify(Object.fromEntries(ctx.faults))} refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
+        `faults=${JSON.stringify(Object.fromEntries(ctx.faults))} reversals=${JSON.stringify(Object.fromEntries(ctx.reversals))} lines_contradicted=${ctx.contradicted} refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
     );
     log(`chaos: kills per point: ${Object.entries(killsBy).map(([p, n]) => `${p}=${n}`).join(' ')}`);
     if (requireEveryPoint && missed.length > 0) log(`chaos: FAILED: no kill at ${missed.join(', ')}`);
@@ -183,6 +203,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       killsBy,
       faults: Object.fromEntries(ctx.faults),
       duplicateCheck: { ...ctx.duplicateCheck },
+      reversals: Object.fromEntries(ctx.reversals),
       ms: Date.now() - started,
       dir,
     };
@@ -205,7 +226,10 @@ async function payTicket(ctx: Ctx, n: number): Promise<void> {
   let pad: PadId = PAD_IDS[n % PAD_IDS.length];
   for (let action = 0; action < MAX_ACTIONS_PER_TICKET; action++) {
     const view = await withHost(ctx, { cmd: 'ticket', ticketId: ticket.id });
-    if (view.ticket.status !== 'open' || view.ticket.due === 0) return;
+    if (view.ticket.status !== 'open' || view.ticket.due === 0) {
+      if (view.attempts.some((a) => a.kind === 'sale' && a.state === 'approved')) ctx.paid.push(ticket.id);
+      return;
+    }
     const pending = view.attempts.find((a) => isUnresolved(a.state));
     // "Checking…" on screen: most cashiers wait; an impatient one presses Pay again (the register must refuse).
     if (pending && rng.chance(0.75)) {
@@ -229,6 +253,81 @@ async function payTicket(ctx: Ctx, n: number): Promise<void> {
     const killAt = rng.chance(ctx.opts.pointKillRate) ? pickPoint(ctx, rng) : undefined;
     await underKillThreat(ctx, rng, host.request({ cmd: 'start', ticketId: ticket.id, amount, terminalId: pad, cancelAfterMs, ...(killAt ? { killAt } : {}) }, 60_000));
   }
+}
+
+/**
+ * A manager voids or refunds (part of) a card payment of an earlier paid
+ * ticket through reversal.start, as the Void or refund… dialog does: the whole
+ * rest, a part, or more than is left (which the register must refuse). A
+ * fault may be armed on its PIN pad or the gateway, a kill at the named point
+ * reversal_sent (journaled, nothing sent yet) or at a random moment.
+ */
+async function managerReversal(ctx: Ctx, rng: ChaosRandom): Promise<void> {
+  if (ctx.paid.length === 0) return;
+  const view = await withHost(ctx, { cmd: 'ticket', ticketId: rng.pick(ctx.paid) });
+  const sales = view.attempts.filter((a) => a.kind === 'sale' && a.state === 'approved');
+  if (sales.length === 0) return;
+  const original = rng.pick(sales);
+  const mode = rng.weighted<string>([['full', 4], ['partial', 4.5], ['over', 1.5]]);
+  const amount = mode === 'partial' && original.amountApproved > 1 ? rng.int(1, original.amountApproved - 1) : mode === 'over' ? original.amountApproved + rng.int(1, 500) : undefined;
+  ctx.reversals.set(mode, (ctx.reversals.get(mode) ?? 0) + 1);
+  const pad = (PAD_IDS as readonly string[]).includes(original.terminalId) ? (original.terminalId as PadId) : PAD_IDS[0];
+  if (rng.chance(ctx.opts.faultRate)) {
+    const f = pickFault(rng, ctx.opts.faultKinds);
+    ctx.faults.set(faultLabel(f), (ctx.faults.get(faultLabel(f)) ?? 0) + 1);
+    await armFault(ctx.fleet, pad, f);
+  }
+  const killChance = ctx.host.killsBy.reversal_sent === 0 ? Math.max(0.4, ctx.opts.pointKillRate) : ctx.opts.pointKillRate * 2;
+  const killAt: KillPoint | undefined = rng.chance(killChance) ? 'reversal_sent' : undefined;
+  ctx.log(`chaos: manager ${mode} reversal of ${original.ecrRef}${amount !== undefined ? ` for ${amount}` : ''}${killAt ? ', kill armed' : ''}`);
+  const reason = `Chaos run: customer asked for a ${mode === 'full' ? 'full' : 'partial'} refund`;
+  await underKillThreat(ctx, rng, ctx.host.request({ cmd: 'reverse', attemptId: original.id, reason, ...(amount !== undefined ? { amount } : {}), ...(killAt ? { killAt } : {}) }, 60_000));
+}
+
+/**
+ * Closes a PIN pad's batch as a manager would: let the register settle what is
+ * in doubt, open the batch, check each open line against the processor's
+ * ledger, resolve (charges the register has no record of go to the orphan
+ * queue) or sign it off with the reason, then close. A line the ledger
+ * contradicts is left open and the batch is not closed (the tally counts it).
+ * Faults and kills go on throughout; a refused or killed step is tried again.
+ */
+async function closeBatch(ctx: Ctx, rng: ChaosRandom, pad: PadId): Promise<void> {
+  for (let round = 0; round < 6; round++) {
+    await withHost(ctx, { cmd: 'settle', timeoutMs: 20_000 }, 40_000);
+    let snapshot: HostAnswers['batchOpen'];
+    try {
+      snapshot = await withHost(ctx, { cmd: 'batchOpen', terminalId: pad });
+    } catch (err) {
+      ignoreRefusal(ctx, err);
+      continue;
+    }
+    const open = snapshot.lines.filter((l) => l.status === 'open');
+    if (open.some((l) => l.type === 'in_doubt')) continue;
+    const ledger = await ctx.fleet.ledger();
+    const { attempts } = await withHost(ctx, { cmd: 'dump' }, 120_000);
+    const contradicted = open.filter((l) => !lineAgreesWithLedger(l, ledger, attempts));
+    if (contradicted.length > 0) {
+      ctx.contradicted += contradicted.length;
+      for (const l of contradicted) ctx.log(`chaos: batch of ${pad}: line ${l.type} on ${l.invoice ?? 'the totals'} is not what the processor ledger shows; batch left open`);
+      return;
+    }
+    for (const l of open) {
+      const why = `Checked against the processor's ledger: ${l.type.replace(/_/g, ' ')} confirmed for ${l.invoice ?? 'the batch totals'}`;
+      const queues = l.type === 'charged_not_recorded' || l.type === 'duplicate_charge';
+      await withHost(ctx, queues ? { cmd: 'batchResolve', lineId: l.id, resolution: why } : { cmd: 'batchSignOff', lineId: l.id, reason: why }).catch((err: unknown) => ignoreRefusal(ctx, err));
+    }
+    if (rng.chance(ctx.opts.faultRate)) {
+      const f = pickFault(rng, ctx.opts.faultKinds);
+      ctx.faults.set(faultLabel(f), (ctx.faults.get(faultLabel(f)) ?? 0) + 1);
+      await armFault(ctx.fleet, pad, f);
+    }
+    let closed = false;
+    await underKillThreat(ctx, rng, ctx.host.request({ cmd: 'batchClose', terminalId: pad }, 60_000).then(() => void (closed = true)));
+    ctx.log(`chaos: batch of ${pad} ${closed ? 'closed' : 'not closed, trying again'}`);
+    if (closed) return;
+  }
+  ctx.log(`chaos: batch of ${pad} could not be closed after 6 rounds`);
 }
 
 /** A named point to kill at during a payment; points not hit yet are favoured, so every run reaches each. */

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import type { TicketSnapshot } from '../../src-shared/domain.ts';
 import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
-import type { JournalDump } from './chaos-host-protocol.ts';
-import { chaosLine, chaosPassed, refundFaults, tallyChaos, type ProcessorTruth } from './chaos-tally.ts';
+import type { BatchLine } from '../../src-shared/batch-types.ts';
+import type { BatchView, JournalDump } from './chaos-host-protocol.ts';
+import { chaosLine, chaosPassed, lineAgreesWithLedger, refundFaults, tallyChaos, type ProcessorTruth } from './chaos-tally.ts';
 
 const entry = (refNum: string, invoice: string, amount: number, status: LedgerEntry['status'] = 'approved', enteredAt = 1): LedgerEntry => ({
   refNum, kind: 'sale', invoice, amount, currency: 'USD', maskedPan: '411111******1111', cardBrand: 'visa', entryMode: 'chip',
@@ -53,7 +54,7 @@ test('a clean run counts nothing: every charge held by its attempt, a decline th
   assert.equal(chaosPassed(t), true);
   assert.equal(
     chaosLine(2, t, 3, { after_commit: 1, pad_charged: 2 }),
-    'chaos: payments=2 charges=2 double_charges=0 lost_approvals=0 unresolved=0 orphans_unflagged=0 phantom_approvals=0 over_approved=0 register_orphans=0 over_refunds=0 double_refunds=0 kills=3 kills_after_commit=1 kills_pad_charged=2',
+    'chaos: payments=2 charges=2 double_charges=0 lost_approvals=0 unresolved=0 orphans_unflagged=0 phantom_approvals=0 over_approved=0 register_orphans=0 over_refunds=0 double_refunds=0 batches=0 unexplained_variance=0 kills=3 kills_after_commit=1 kills_pad_charged=2',
   );
 });
 
@@ -159,4 +160,62 @@ test('refund faults come from the processor ledger: over-refunds and double refu
   assert.equal(t.doubleRefunds, 1);
   assert.equal(chaosPassed(t), false);
   assert.match(chaosLine(1, t, 0), /over_refunds=1 double_refunds=1/);
+});
+
+const line = (id: string, type: BatchLine['type'], invoice: string | null, journalAmount: number, status: BatchLine['status'] = 'signed_off'): BatchLine => ({
+  id, batchId: 'b1', type, cause: 'c', action: 'a', invoice, refNum: null, attemptId: null, journalAmount, padAmount: null, gatewayAmount: null,
+  amount: 0, status, resolution: null, resolvedBy: null, resolvedAt: null, createdAt: '',
+});
+const batch = (status: BatchView['status'], lines: BatchLine[], invoices: string[]): BatchView => ({ id: 'b1', terminalId: 'pad-tcp', status, lines, invoices });
+
+test('a voided original and its void are no phantom; a refunded one stays held by its charge', () => {
+  const voidAttempt = { ...attempt('v1', 't1', 'R7T1P1V1', 'approved', 1000, '9'), kind: 'void' as const };
+  const refundAttempt = { ...attempt('f1', 't2', 'R7T2P1F1', 'approved', 300, '8'), kind: 'refund' as const };
+  const journal: JournalDump = {
+    tickets: [ticket('t1', 1000, 1000), ticket('t2', 500, 500)],
+    attempts: [attempt('a1', 't1', 'R7T1P1', 'reversed', 1000, '1'), voidAttempt, attempt('a2', 't2', 'R7T2P1', 'approved', 500, '2', 500), refundAttempt],
+    orphans: [],
+    voided: ['a1'],
+    batches: [batch('closed', [], ['R7T1P1', 'R7T2P1'])],
+  };
+  const ledger = [entry('1', 'R7T1P1', 1000, 'voided'), entry('2', 'R7T2P1', 500, 'refunded', 2), refund('8', 'R7T2P1F1', 300, '2')];
+  const t = tallyChaos(truth(ledger), journal, '7');
+  assert.deepEqual(counts(t), ZERO, t.findings.join('\n'));
+  assert.equal(t.batches, 1);
+  assert.equal(t.unexplainedVariance, 0);
+  // The same void, journaled approved while the processor still holds the charge: the charge is lost.
+  const notVoided = tallyChaos(truth([entry('1', 'R7T1P1', 1000), ...ledger.slice(1)]), journal, '7');
+  assert.equal(notVoided.lostApprovals, 1);
+});
+
+test('unexplained_variance: a line the processor ledger contradicts, or a closed batch hiding a ledger/journal difference, fails the run', () => {
+  const attempts = [attempt('a1', 't1', 'R7T1P1', 'approved', 1000, '1'), attempt('a2', 't2', 'R7T2P1', 'approved', 500, '2', 500)];
+  const ledger = [entry('1', 'R7T1P1', 1000), entry('2', 'R7T2P1', 500, 'approved', 2), entry('3', 'R7T3P1', 700, 'approved', 3)];
+  const base = { tickets: [ticket('t1', 1000, 1000), ticket('t2', 500, 500)], attempts, orphans: [{ refNum: '3', invoice: 'STRAY3', amount: 700 }] };
+  // Lines that are what the ledger shows: a charge no attempt holds, an approval with no charge.
+  assert.equal(lineAgreesWithLedger(line('l1', 'charged_not_recorded', 'R7T3P1', 0), ledger, attempts), true);
+  assert.equal(lineAgreesWithLedger(line('l2', 'recorded_not_charged', 'R7T4P1', 900), ledger, attempts), true);
+  // "Charged but not recorded" where the ledger shows no standing charge, or only the one the journal holds.
+  assert.equal(lineAgreesWithLedger(line('l3', 'charged_not_recorded', 'R7T9P1', 0), ledger, attempts), false);
+  assert.equal(lineAgreesWithLedger(line('l4', 'charged_not_recorded', 'R7T1P1', 0), ledger, attempts), false);
+  assert.equal(lineAgreesWithLedger(line('l5', 'recorded_not_charged', 'R7T1P1', 1000), ledger, attempts), false);
+  assert.equal(lineAgreesWithLedger(line('l6', 'amount_differs', 'R7T2P1', 500), ledger, attempts), false);
+  assert.equal(lineAgreesWithLedger(line('l7', 'duplicate_charge', 'R7T2P1', 500), ledger, attempts), false);
+  assert.equal(lineAgreesWithLedger(line('l8', 'in_doubt', 'R7T2P1', 500), ledger, attempts), true);
+
+  const wrongLine = tallyChaos(truth(ledger), { ...base, batches: [batch('closed', [line('l3', 'charged_not_recorded', 'R7T1P1', 0)], ['R7T1P1', 'R7T2P1'])] }, '7');
+  assert.equal(wrongLine.unexplainedVariance, 1, wrongLine.findings.join('\n'));
+  assert.equal(wrongLine.batches, 1);
+  assert.equal(chaosPassed(wrongLine), false);
+  assert.match(chaosLine(2, wrongLine, 0), /batches=1 unexplained_variance=1 kills=0/);
+
+  // Closed while the ledger charged 500 on R7T2P1 and the journal recorded 400, no line saying so.
+  const short = [attempts[0], attempt('a2', 't2', 'R7T2P1', 'approved', 400, '2', 500)];
+  const hidden = tallyChaos(truth(ledger), { ...base, attempts: short, batches: [batch('closed', [], ['R7T1P1', 'R7T2P1'])] }, '7');
+  assert.equal(hidden.unexplainedVariance, 1, hidden.findings.join('\n'));
+  // The same difference said by a line is explained; the same batch still open is not counted as closed.
+  const said = tallyChaos(truth(ledger), { ...base, attempts: short, batches: [batch('closed', [line('l9', 'amount_differs', 'R7T2P1', 400)], ['R7T1P1', 'R7T2P1'])] }, '7');
+  assert.equal(said.unexplainedVariance, 0, said.findings.join('\n'));
+  const open = tallyChaos(truth(ledger), { ...base, attempts: short, batches: [batch('open', [], ['R7T1P1', 'R7T2P1'])] }, '7');
+  assert.deepEqual([open.unexplainedVariance, open.batches], [0, 0]);
 });

@@ -23,11 +23,22 @@
 // - over_approved: approved attempts recording more than they asked for, or
 //   held by a charge larger than they asked for.
 // - register_orphans: orphan-queue entries for charges on an own slot.
+// - over_refunds / double_refunds: from the processor ledger (refundFaults),
+//   fed by the manager's voids and refunds the run makes.
+// - batches: closed batches.
+// - unexplained_variance: batch lines whose type disagrees with the processor
+//   ledger for their invoice (lineAgreesWithLedger), plus, per closed batch,
+//   each sale invoice of it on which the ledger's standing charges and the
+//   journal's approved amount differ with no line of that batch saying so.
+// Voids and refunds: an attempt a void reversed expects no standing charge
+// (its charge is voided at the processor); reversal attempts (kind void or
+// refund) are not sales and are checked by the refund counts only.
 // Also reported (detail): tickets tried but left unpaid.
 
 import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
 import type { AttemptRow } from '../../src-main/journal/attempt-repository.ts';
 import { parseEcrReference } from '../../src-shared/ecr-reference.ts';
+import type { BatchLine } from '../../src-shared/batch-types.ts';
 import type { JournalDump } from './chaos-host-protocol.ts';
 
 /** The counts of the final line, plus detail for the report. */
@@ -44,13 +55,17 @@ export interface ChaosTally {
   overRefunds: number;
   /** Refund references (a reversal's own invoice) the processor refunded more than once: the extra ones. */
   doubleRefunds: number;
+  /** Closed batches. */
+  batches: number;
+  /** Batch lines the processor ledger contradicts, and ledger/journal disagreements a closed batch has no line for. */
+  unexplainedVariance: number;
   unpaidTickets: number;
   /** Human-readable findings (references only, no card data), at most a few dozen. */
   findings: string[];
 }
 
 /** The counts that fail a run when not zero. */
-export const FAILING_COUNTS = ['doubleCharges', 'lostApprovals', 'unresolved', 'orphansUnflagged', 'phantomApprovals', 'overApproved', 'registerOrphans', 'overRefunds', 'doubleRefunds'] as const;
+export const FAILING_COUNTS = ['doubleCharges', 'lostApprovals', 'unresolved', 'orphansUnflagged', 'phantomApprovals', 'overApproved', 'registerOrphans', 'overRefunds', 'doubleRefunds', 'unexplainedVariance'] as const;
 
 /**
  * Refund faults read from the processor ledger alone (issue 11 §6): a charge
@@ -105,8 +120,10 @@ export function tallyChaos(truth: ProcessorTruth, journal: JournalDump, register
   const isOwn = (invoice: string): boolean => slotsOfJournal.has(invoice) || parseEcrReference(invoice)?.registerCode === code;
   const orphanRefs = new Set(journal.orphans.map((o) => o.refNum));
   const byInvoice = groupBy(standing, (e) => e.invoice);
+  const voided = new Set(journal.voided ?? []);
+  // Sales the journal says hold money: approved, or reversed by refunds (a refunded charge still stands at the processor).
   const approvedByInvoice = groupBy(
-    journal.attempts.filter((a) => a.state === 'approved' || a.state === 'reversed'),
+    journal.attempts.filter((a) => (a.kind === 'sale' || a.kind === 'capture') && (a.state === 'approved' || (a.state === 'reversed' && !voided.has(a.id)))),
     (a) => a.invoice,
   );
 
@@ -210,9 +227,12 @@ export function tallyChaos(truth: ProcessorTruth, journal: JournalDump, register
   const tried = new Set(journal.attempts.map((a) => a.ticketId));
   const unpaidTickets = journal.tickets.filter((t) => tried.has(t.id) && t.status === 'open' && t.due > 0).length;
   const { overRefunds, doubleRefunds } = refundFaults(truth.ledger, note);
+  const variance = batchVariance(truth.ledger, journal, approvedByInvoice, note);
   return {
     overRefunds,
     doubleRefunds,
+    batches: variance.batches,
+    unexplainedVariance: variance.unexplained,
     charges: standing.length,
     doubleCharges,
     lostApprovals,
@@ -224,6 +244,71 @@ export function tallyChaos(truth: ProcessorTruth, journal: JournalDump, register
     unpaidTickets,
     findings,
   };
+}
+
+/** The ledger's standing charges on an invoice, and whether any of them was voided or declined there. */
+function ledgerOf(ledger: readonly LedgerEntry[], invoice: string): { standing: LedgerEntry[]; voided: boolean; declined: boolean } {
+  const all = ledger.filter((e) => e.invoice === invoice && e.kind !== 'refund');
+  return { standing: all.filter(isStanding), voided: all.some((e) => e.status === 'voided'), declined: all.some((e) => e.status === 'declined') };
+}
+
+/**
+ * True when a batch line's type is what the processor ledger shows for its
+ * invoice: the harness's manager resolves or signs off a line only after
+ * this check, and the tally counts every line failing it. A still-in-doubt
+ * line says nothing about the ledger; a totals mismatch is never explained
+ * by the ledger (the simulators' host totals are the PIN pad's).
+ */
+export function lineAgreesWithLedger(line: Pick<BatchLine, 'type' | 'invoice' | 'journalAmount'>, ledger: readonly LedgerEntry[], attempts: readonly AttemptRow[]): boolean {
+  if (line.type === 'in_doubt') return true;
+  if (line.type === 'totals_mismatch' || line.invoice === null) return false;
+  const l = ledgerOf(ledger, line.invoice);
+  const charged = l.standing.reduce((s, e) => s + e.amount, 0);
+  // Charges some attempt of the journal holds (on any PIN pad: a retry may cross to another one).
+  const held = new Set(attempts.filter((a) => a.invoice === line.invoice && (a.state === 'approved' || a.state === 'reversed') && a.hostRef).map((a) => a.hostRef));
+  switch (line.type) {
+    case 'charged_not_recorded':
+      return l.standing.some((e) => !held.has(e.refNum));
+    case 'duplicate_charge':
+      return l.standing.length > 1;
+    case 'recorded_not_charged':
+      return l.standing.length === 0;
+    case 'amount_differs':
+      return l.standing.length > 0 && charged !== line.journalAmount;
+    case 'voided_on_pad_only':
+      return l.voided;
+    case 'declined_after_upload':
+      return l.declined;
+  }
+}
+
+/** batches and unexplained_variance (see the file comment). */
+function batchVariance(
+  ledger: readonly LedgerEntry[],
+  journal: JournalDump,
+  approvedByInvoice: Map<string, AttemptRow[]>,
+  note: (s: string) => void,
+): { batches: number; unexplained: number } {
+  let unexplained = 0;
+  let closed = 0;
+  for (const b of journal.batches ?? []) {
+    for (const line of b.lines) {
+      if (lineAgreesWithLedger(line, ledger, journal.attempts)) continue;
+      unexplained++;
+      note(`batch ${b.id} (${b.terminalId}): line ${line.type} on ${line.invoice ?? 'the batch totals'} (${line.amount}) is not what the processor ledger shows`);
+    }
+    if (b.status !== 'closed') continue;
+    closed++;
+    const said = new Set(b.lines.map((l) => l.invoice));
+    for (const invoice of b.invoices) {
+      const charged = ledgerOf(ledger, invoice).standing.reduce((s, e) => s + e.amount, 0);
+      const recorded = (approvedByInvoice.get(invoice) ?? []).reduce((s, a) => s + a.amountApproved, 0);
+      if (charged === recorded || said.has(invoice)) continue;
+      unexplained++;
+      note(`batch ${b.id} (${b.terminalId}) closed with ${invoice} charged ${charged} at the processor and ${recorded} in the journal, and no line said so`);
+    }
+  }
+  return { batches: closed, unexplained };
 }
 
 function arrival(r: SaleRequestRecord): number {
@@ -268,7 +353,7 @@ export function tallyCounts(t: ChaosTally): string {
   return (
     `charges=${t.charges} double_charges=${t.doubleCharges} lost_approvals=${t.lostApprovals} unresolved=${t.unresolved} ` +
     `orphans_unflagged=${t.orphansUnflagged} phantom_approvals=${t.phantomApprovals} over_approved=${t.overApproved} register_orphans=${t.registerOrphans} ` +
-    `over_refunds=${t.overRefunds} double_refunds=${t.doubleRefunds}`
+    `over_refunds=${t.overRefunds} double_refunds=${t.doubleRefunds} batches=${t.batches} unexplained_variance=${t.unexplainedVariance}`
   );
 }
 

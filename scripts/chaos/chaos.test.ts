@@ -13,7 +13,7 @@ import { REPO_ROOT } from './chaos-processes.ts';
 import { runChaos, type ChaosResult } from './chaos-run.ts';
 
 const LINE =
-  /^chaos: payments=(\d+) charges=(\d+) double_charges=(\d+) lost_approvals=(\d+) unresolved=(\d+) orphans_unflagged=(\d+) phantom_approvals=(\d+) over_approved=(\d+) register_orphans=(\d+) over_refunds=(\d+) double_refunds=(\d+) kills=(\d+)( kills_\w+=\d+)+$/;
+  /^chaos: payments=(\d+) charges=(\d+) double_charges=(\d+) lost_approvals=(\d+) unresolved=(\d+) orphans_unflagged=(\d+) phantom_approvals=(\d+) over_approved=(\d+) register_orphans=(\d+) over_refunds=(\d+) double_refunds=(\d+) batches=(\d+) unexplained_variance=(\d+) kills=(\d+)( kills_\w+=\d+)+$/;
 
 function cleanUp(r: ChaosResult): void {
   if (r.dir.startsWith(os.tmpdir())) fs.rmSync(r.dir, { recursive: true, force: true });
@@ -32,11 +32,17 @@ test('chaos CLI: 40 payments, seed 4242, ends with the full line, every count ze
   const line = out.trim().split('\n').pop() ?? '';
   const m = LINE.exec(line);
   assert.ok(m, `last line is not the chaos line: ${JSON.stringify(line)}\n${err.slice(-3000)}`);
-  const [payments, charges, ...failing] = m.slice(1, 12).map(Number);
+  const [payments, charges, ...counts] = m.slice(1, 14).map(Number);
   assert.equal(payments, 40);
   assert.ok(charges >= 30, `only ${charges} charges for 40 tickets: the run barely charged anything\n${err.slice(-3000)}`);
-  assert.deepEqual(failing, [0, 0, 0, 0, 0, 0, 0, 0, 0], err.slice(-3000));
-  const kills = Number(m[12]);
+  const batches = counts.splice(9, 1)[0];
+  assert.deepEqual(counts, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], err.slice(-3000));
+  // The manager closed every PIN pad's batch and gave money back, refusing what was more than left.
+  assert.equal(batches, 3, err.slice(-3000));
+  const reversals = JSON.parse(/ reversals=(\{[^}]*\})/.exec(err)?.[1] ?? '{}') as Record<string, number>;
+  assert.ok((reversals.full ?? 0) + (reversals.partial ?? 0) >= 3, `too few reversals: ${JSON.stringify(reversals)}`);
+  assert.match(err, /refusals=\{[^}]*"over_refund":[1-9]/, 'no over-refund was asked and refused');
+  const kills = Number(m[14]);
   assert.ok(kills > 0, 'no kill happened');
   // Faults fired and both settings ran: read from the run's own detail line.
   const detail = /chaos: detail .* duplicate_check_on=(\d+) duplicate_check_off=(\d+) faults=(\{[^}]*\})/.exec(err);
@@ -57,7 +63,7 @@ test('kills at every named point: a run arming them often hits each one', { time
   const r = await runChaos({ payments: 40, seed: 99, pointKillRate: 0.5, killRate: 0, requireEveryPoint: true });
   assert.deepEqual(
     Object.fromEntries(Object.entries(r.killsBy).filter(([p]) => p !== 'random' && p !== 'startup_timer').map(([p, n]) => [p, n > 0])),
-    { after_commit: true, pad_charged: true, find_missing_attach: true, startup_recovery: true },
+    { after_commit: true, pad_charged: true, find_missing_attach: true, startup_recovery: true, reversal_sent: true },
     JSON.stringify(r.killsBy),
   );
   assert.equal(r.passed, true, `${r.line}\n${r.tally.findings.join('\n')}`);

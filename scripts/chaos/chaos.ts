@@ -5,8 +5,10 @@
 // card data and prints one line (its last on stdout) with every count. Exits
 // non-zero unless double_charges, lost_approvals, unresolved,
 // orphans_unflagged, phantom_approvals, over_approved, register_orphans,
-// over_refunds and double_refunds (the last two from the processor ledger)
-// are all 0 (before and after the harness's own Find Missing run), every
+// over_refunds and double_refunds (the last two from the processor ledger,
+// fed by the manager's voids and refunds during the run) and
+// unexplained_variance (batch lines and closed batches against the ledger;
+// `batches` counts the batches the manager closed) are all 0 (before and after the harness's own Find Missing run), every
 // named kill point was hit (runs of 300+), and no card data was found.
 
 import { parseArgs } from 'node:util';

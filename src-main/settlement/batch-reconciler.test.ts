@@ -38,3 +38,11 @@ test('an offline approval not yet uploaded is still in doubt, not a missing char
   const r = reconcileBatch({ currency: 'USD', journal: [entry('A', 1000)], pad: [record('A', 1000, { offline: 'pending' })], gateway: [] });
   assert.deepEqual(r.variances.map((v) => v.type), ['in_doubt']);
 });
+
+test('a sale refunded in full at the gateway still stands on the PIN pad and in the report: no line (the chaos run found this one)', () => {
+  // Its refunds are gateway transactions under their own invoices, outside the PIN pad's batch.
+  const src = { currency: 'USD', pad: [record('A', 3136)], gateway: [row('A', 3136)] };
+  assert.deepEqual(reconcileBatch({ ...src, journal: [entry('A', 3136, { state: 'reversed', refunded: true })] }).variances, []);
+  // Without the flag (a voided sale) the same sources say the processor holds a charge the register does not count.
+  assert.deepEqual(reconcileBatch({ ...src, journal: [entry('A', 3136, { state: 'reversed' })] }).variances.map((v) => v.type), ['charged_not_recorded']);
+});

@@ -35,6 +35,12 @@ export interface JournalBatchEntry {
   amountRequested: number;
   amountApproved: number;
   hostRef: string | null;
+  /**
+   * Reversed sales only: true when refunds (not a void) reversed it. A refunded
+   * charge still stands on the PIN pad's batch and in the gateway's report (the
+   * refunds are gateway transactions of their own), so it counts as charged here.
+   */
+  refunded?: boolean;
 }
 
 /** A difference found: what the repository keeps as a batch line. */
@@ -75,8 +81,9 @@ const CHARGE_KINDS = new Set(['sale', 'capture']);
 const APPROVED_OUTCOMES = new Set(['approved', 'approved_offline', 'partially_approved']);
 const DOUBT_STATES = new Set(['sent', 'in_doubt']);
 
-/** Signed amount a journal attempt leaves standing: sales and captures +, refunds −, reversed and voids 0. */
+/** Signed amount a journal attempt leaves standing: sales and captures + (refunded in full too), refunds −, voided and voids 0. */
 function journalNet(a: JournalBatchEntry): number {
+  if (a.state === 'reversed' && a.refunded && CHARGE_KINDS.has(a.kind)) return a.amountApproved;
   if (a.state !== 'approved') return 0;
   if (CHARGE_KINDS.has(a.kind)) return a.amountApproved;
   if (a.kind === 'refund') return -a.amountApproved;

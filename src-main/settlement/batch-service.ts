@@ -146,10 +146,13 @@ export class BatchService {
   private journalEntries(b: BatchRow): JournalBatchEntry[] {
     return this.deps.journal.db
       .prepare(
-        `SELECT id AS attemptId, invoice, ecr_ref AS ecrRef, kind, state, amount_requested AS amountRequested, amount_approved AS amountApproved, host_ref AS hostRef
+        `SELECT id AS attemptId, invoice, ecr_ref AS ecrRef, kind, state, amount_requested AS amountRequested, amount_approved AS amountApproved, host_ref AS hostRef,
+           (state = 'reversed' AND NOT EXISTS (SELECT 1 FROM reversals r JOIN payment_attempts v ON v.id = r.reversal_attempt_id
+             WHERE r.original_attempt_id = payment_attempts.id AND r.kind = 'void' AND v.state = 'approved')) AS refunded
          FROM payment_attempts WHERE terminal_id = ? AND created_at >= ? AND (? IS NULL OR created_at < ?) AND currency = ?`,
       )
-      .all(b.terminalId, b.openedAt, b.closedAt, b.closedAt, b.currency) as JournalBatchEntry[];
+      .all(b.terminalId, b.openedAt, b.closedAt, b.closedAt, b.currency)
+      .map((e) => ({ ...(e as JournalBatchEntry), refunded: (e as { refunded: number }).refunded === 1 }));
   }
 
   private async check(b: BatchRow): Promise<LastCheck> {
@@ -195,7 +198,8 @@ export class BatchService {
     const pads = new Set(this.deps.journal.db.prepare('SELECT DISTINCT terminal_id FROM payment_attempts').pluck().all() as string[]);
     // A row from no PIN pad of this register (the gateway's own virtual terminal, say) belongs to the batch it falls in.
     const padless = (r: GatewayReportRow) => !r.deviceId || !pads.has(r.deviceId);
-    return rows.filter((r) => r.deviceId === b.terminalId || mine.has(r.invoice) || (padless(r) && r.invoice.startsWith(prefix) && !others.has(r.invoice)));
+    // A slot retried on another PIN pad shares its invoice with this batch: that pad's charge belongs to that pad's batch.
+    return rows.filter((r) => r.deviceId === b.terminalId || (padless(r) && (mine.has(r.invoice) || (r.invoice.startsWith(prefix) && !others.has(r.invoice)))));
   }
 
   private queueOrphans(line: BatchLine): number {
