@@ -38,7 +38,9 @@
 // REFERENCES AND CARDS (item 12). Every transaction, a void included, gets its
 // own xRefNum (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt and
 // CaptureSuccess.txt: a follow-up answers xRefNum plus xRefNumCurrent, a number
-// of its own). Masked numbers are sent as real answers carry them: first digit,
+// of its own). The simulator gives voids, captures and incremental
+// authorisations their own reference; a later follow-up may name the original
+// or any of them. Masked numbers are sent as real answers carry them: first digit,
 // "x" for every hidden digit, last four, e.g. "4xxxxxxxxxxx2224"
 // (omnipay-cardknox tests/Mock/PurchaseSuccess.txt, AuthorizeSuccess.txt,
 // VoidSuccess.txt, RefundSuccess.txt). The client also reads the first-6/last-4

@@ -44,6 +44,8 @@ export interface LedgerEntry {
   originalRefNum?: string;
   /** Voided charges: the void's own reference (a void is a transaction with its own xRefNum). */
   voidRefNum?: string;
+  /** Authorisations: the own references of their captures and incremental authorisations, oldest first. */
+  followUpRefNums?: string[];
 }
 
 /**
@@ -124,12 +126,24 @@ export class ProcessorLedger {
     if (at === this.#ordered.length) this.#ordered.push(entry);
     else this.#ordered.splice(at, 0, entry);
     this.#byRef.set(entry.refNum, entry);
+    for (const ref of entry.followUpRefNums ?? []) this.#byRef.set(ref, entry);
     const list = this.#byInvoice.get(entry.invoice);
     if (list) list.push(entry);
     else this.#byInvoice.set(entry.invoice, [entry]);
   }
 
-  /** The live entry for updates by the processor (not a copy). */
+  /**
+   * Gives a live entry another reference: a capture or an incremental
+   * authorisation is a transaction of its own with its own xRefNum, and later
+   * follow-ups (a refund of the captured amount) may name either.
+   */
+  addFollowUpRef(entry: LedgerEntry, refNum: string): void {
+    if (this.#byRef.has(refNum)) throw new Error(`Ledger already holds refNum ${refNum}`);
+    entry.followUpRefNums = [...(entry.followUpRefNums ?? []), refNum];
+    this.#byRef.set(refNum, entry);
+  }
+
+  /** The live entry for updates by the processor (not a copy), by its own reference or a follow-up's. */
   get(refNum: string): LedgerEntry | undefined {
     return this.#byRef.get(refNum);
   }

@@ -80,8 +80,11 @@ describe('ProcessorLink over HTTP', () => {
     assert.equal(auth.result, 'approved');
     const inc = await link.submit(charge('R2T2P1', 'pax-a', { command: 'incremental', amount: 2500, originalRefNum: auth.refNum }));
     assert.equal(inc.amountApproved, 12500);
+    assert.notEqual(inc.refNum, auth.refNum, 'an incremental authorisation has its own reference');
     const cap = await link.submit(charge('R2T2P1', 'pax-a', { command: 'capture', amount: 0, originalRefNum: auth.refNum }));
     assert.equal(cap.result, 'approved');
+    assert.notEqual(cap.refNum, auth.refNum, 'a capture has its own reference');
+    assert.notEqual(cap.refNum, inc.refNum);
     assert.equal(sim.ledger.find(auth.refNum)?.captured, true);
     const voided = await link.submit(charge('R2T2P1', 'pax-a', { command: 'void', amount: 0, originalRefNum: auth.refNum }));
     assert.equal(voided.result, 'approved');

@@ -263,9 +263,24 @@ export class SimulatedProcessor {
     const refusal = apply(o);
     if (refusal) return this.#error(refusal);
     return {
-      response: { result: 'approved', refNum: req.command === 'void' && o.voidRefNum ? o.voidRefNum : o.refNum, ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, batch: o.batch, text: 'Approved' },
+      response: { result: 'approved', refNum: this.#followUpRef(req.command, o), ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, batch: o.batch, text: 'Approved' },
       entry: { ...o },
     };
+  }
+
+  /**
+   * The reference a follow-up answers with: every transaction has its own
+   * xRefNum, a void (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt) and a
+   * capture (tests/Mock/CaptureSuccess.txt) included; the original keeps its own.
+   */
+  #followUpRef(command: ProcessorRequest['command'], o: LedgerEntry): string {
+    if (command === 'void' && o.voidRefNum) return o.voidRefNum;
+    if (command === 'capture' || command === 'incremental') {
+      const ref = this.#nextRefNum();
+      this.ledger.addFollowUpRef(o, ref);
+      return ref;
+    }
+    return o.refNum;
   }
 
   #record(req: ProcessorRequest, kind: LedgerEntry['kind'], decline: string | null, now: number, originalRefNum?: string): LedgerEntry {
