@@ -12,7 +12,7 @@ import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { verifyJournal } from '../journal/journal-verify.ts';
 import { rigPerTest } from '../payments/payment-test-rig.ts';
 import { OrphanActions } from './orphan-actions.ts';
-import { rigReversals } from './reversal-test-support.ts';
+import { rigReversals } from './reversal-test-rig.ts';
 
 const startRig = rigPerTest();
 const MANAGER = 'staff-m1';

@@ -9,7 +9,7 @@ import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { rigPerTest, until } from '../payments/payment-test-rig.ts';
 import { InDoubtQueue } from './in-doubt-queue.ts';
 import { chooseReversal } from './reversal-service.ts';
-import { rigReversals } from './reversal-test-support.ts';
+import { rigReversals } from './reversal-test-rig.ts';
 
 const startRig = rigPerTest();
 const MANAGER = 'staff-m1';

@@ -18,7 +18,7 @@ import type { AttemptRepository, AttemptRow } from '../journal/attempt-repositor
 import type { Journal } from '../journal/journal.ts';
 import { committedRefunds, ReversalRepository } from '../journal/reversal-repository.ts';
 import { APPROVED_OUTCOMES, terminalFacts, type AttemptOutcome } from '../payments/attempt-outcome.ts';
-import type { AttemptResolution } from '../payments/attempt-resolution.ts';
+import { writeFaultOf, type AttemptResolution } from '../payments/attempt-resolution.ts';
 import { GATEWAY_ONLY_TERMINAL_ID } from '../payments/attempt-resolver.ts';
 import type { Money } from '../../src-shared/money.ts';
 
@@ -183,26 +183,55 @@ export class ReversalService {
       this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: refused.slice(0, 200) });
       throw new AppError(plan.route === 'terminal' ? 'terminal_unavailable' : 'gateway_unavailable', refused, { attemptId: original.id });
     }
+    let answer: { route: 'terminal'; r: TerminalResult } | { route: 'gateway'; g: GatewayResult };
     try {
       if (plan.route === 'terminal') {
         const r = await terminal!.void({ ecrRef: row.ecrRef, invoice: row.invoice, amount: row.amountRequested, originalHostRef: original.hostRef ?? undefined, originalTerminalRef: original.hostRef ? undefined : (original.terminalRef ?? undefined), timeoutMs: this.o.timeoutMs });
-        return this.fromTerminal(row, r);
+        answer = { route: 'terminal', r };
+      } else {
+        const money = { amount: row.amountRequested, currency: row.currency };
+        const g = plan.kind === 'void' ? await gateway!.void({ refNum: original.hostRef! }) : await gateway!.refund({ refNum: original.hostRef!, amount: money, invoice: row.invoice });
+        answer = { route: 'gateway', g };
       }
-      const money = { amount: row.amountRequested, currency: row.currency };
-      const g = plan.kind === 'void' ? await gateway!.void({ refNum: original.hostRef! }) : await gateway!.refund({ refNum: original.hostRef!, amount: money, invoice: row.invoice });
-      return this.fromGateway(row, g);
     } catch (err) {
       if (err instanceof TerminalUnavailableError) {
         // The PIN pad could not be reached and nothing was written to it: not sent.
-        this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: 'PIN pad unreachable' });
-        throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached. Nothing was given back; try again when it is back.', { attemptId: original.id });
+        return this.unlessUnjournaled(row, () => {
+          this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: 'PIN pad unreachable' });
+          throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached. Nothing was given back; try again when it is back.', { attemptId: original.id });
+        });
       }
       const reason = err instanceof OutcomeUnknownError ? err.reason : 'timeout';
       this.o.log?.('reversal_in_doubt', row.id, err instanceof Error ? err.message : String(err));
       // No answer (a dropped connection included): it may have gone through. Looked up by its own reference, never sent again.
-      this.o.resolution.doubt(this.o.attempts.get(row.id), reason === 'unanswered_cancel' ? 'timeout' : reason);
-      this.o.resolution.kick(row.id);
-      return this.o.attempts.get(row.id);
+      return this.unlessUnjournaled(row, () => {
+        this.o.resolution.doubt(this.o.attempts.get(row.id), reason === 'unanswered_cancel' ? 'timeout' : reason);
+        this.o.resolution.kick(row.id);
+        return this.o.attempts.get(row.id);
+      });
+    }
+    const a = answer;
+    return this.unlessUnjournaled(row, () => (a.route === 'terminal' ? this.fromTerminal(row, a.r) : this.fromGateway(row, a.g)));
+  }
+
+  /**
+   * Records a device's or the gateway's answer. If the journal cannot be
+   * written (disk full, read-only), the money may have moved while the journal
+   * says "sent": the reversal is in doubt in memory at once, with the cause in
+   * its message, and the resolution engine looks it up as soon as the journal
+   * takes writes again (issue 10 §1; the same as for a sale).
+   */
+  private unlessUnjournaled(row: AttemptRow, record: () => AttemptRow): AttemptRow {
+    try {
+      return record();
+    } catch (err) {
+      const cause = writeFaultOf(err);
+      if (!cause) throw err;
+      this.o.resolution.markUnjournaled(row.id, cause);
+      this.o.log?.('reversal_unjournaled', row.id, cause);
+      const current = this.o.attempts.get(row.id);
+      this.o.outcome.emit(current);
+      return current;
     }
   }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { rigPerTest } from '../payments/payment-test-rig.ts';
-import { rigReversals } from '../settlement/reversal-test-support.ts';
+import { rigReversals } from '../settlement/reversal-test-rig.ts';
 import { TRAINING_MANAGER } from '../staff/staff-service.ts';
 
 const startRig = rigPerTest();
