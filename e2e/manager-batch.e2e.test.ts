@@ -194,4 +194,13 @@ test('mouse: any other open line is signed off with a reason; Close batch goes t
   assert.equal(await page.getByTestId('batch-print').isVisible(), false);
   await page.emulateMedia({ media: 'screen' });
   assert.deepEqual(pageErrors, []);
+  // The settlement review opens on this batch's settlements only, then on all of them.
+  await page.getByTestId('batch-history-settlements').first().click();
+  await page.getByTestId('settlement-screen').waitFor();
+  await page.getByTestId('settlement-batch').waitFor();
+  await page.waitForFunction(() => /^\d/.test(document.querySelector('[data-testid="settlement-count"]')?.textContent ?? ''));
+  const inBatch = Number((await page.getByTestId('settlement-count').innerText()).replace(/[^0-9].*$/, ''));
+  assert.equal(inBatch, 3, 'the three card payments of the closed batch');
+  await page.getByTestId('settlement-all-batches').click();
+  await page.getByTestId('settlement-batch').waitFor({ state: 'detached' });
 });

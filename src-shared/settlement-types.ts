@@ -36,6 +36,8 @@ export const SettlementFilter = z
     /** ECR reference (any case), processor reference, host reference number or authorisation code. */
     reference: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be letters, digits or -').optional(),
     lastFour: z.string().regex(/^\d{4}$/, 'must be the last four digits of the card').optional(),
+    /** Only the settlements of one PIN pad batch (its PIN pad, from its opening to its close). */
+    batchId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a batch id').optional(),
   })
   .refine((f) => f.minAmount === undefined || f.maxAmount === undefined || f.minAmount <= f.maxAmount, 'the lowest amount must not be above the highest')
   .refine((f) => f.from === undefined || f.to === undefined || Date.parse(f.from) <= Date.parse(f.to), 'the start must not be after the end');

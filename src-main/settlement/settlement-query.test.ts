@@ -155,3 +155,15 @@ test('show voided is a journaled register setting', () => {
   settings.setShowVoided(true);
   assert.equal(new SettlementSettingsRepository(journal, 'settle-reg').get().showVoided, true);
 });
+
+test("a batch filter keeps the settlements of that batch's PIN pad, from its opening to its close (or to now while open)", () => {
+  journal.db.exec(`INSERT INTO batches (id, terminal_id, status, opened_at, closed_at, closed_by, currency, created_at, updated_at)
+    VALUES ('b-closed', 'pax-1', 'closed', '${at(9)}', '${at(10)}', 'staff-m1', 'USD', '${at(10)}', '${at(10)}'),
+           ('b-open', 'pax-1', 'open', '${at(10)}', NULL, NULL, 'USD', '${at(10)}', '${at(10)}'),
+           ('b-other', 'pax-2', 'open', '${at(9)}', NULL, NULL, 'USD', '${at(9)}', '${at(9)}')`);
+  assert.deepEqual(picks(list({ batchId: 'b-closed' })).sort((a, b) => a - b), [0, 1, 2, 3, 4], 'the morning until 10:00');
+  assert.deepEqual(picks(list({ batchId: 'b-open' })).sort((a, b) => a - b), [5, 6, 7, 8, 9, 10, 11], 'from 10:00 on');
+  assert.equal(list({ batchId: 'b-other' }).total, 0, 'another PIN pad');
+  assert.equal(list({ batchId: 'no-such-batch' }).total, 0);
+  assert.deepEqual(picks(list({ batchId: 'b-closed', lastFour: '4242' })).sort((a, b) => a - b), [0, 3], 'with the other filters');
+});

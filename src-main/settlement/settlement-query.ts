@@ -95,6 +95,14 @@ export function settlementWhere(filter: SettlementListRequest['filter'], showVoi
     terms.push('substr(masked_pan, -4) = @lastFour');
     params.lastFour = filter.lastFour;
   }
+  if (filter.batchId !== undefined) {
+    // The same window batch close checks: the batch's PIN pad, from its opening to its close (still open: to now).
+    terms.push(
+      '(terminal_id = (SELECT terminal_id FROM batches WHERE id = @batchId) AND created_at >= (SELECT opened_at FROM batches WHERE id = @batchId)' +
+        " AND created_at < coalesce((SELECT closed_at FROM batches WHERE id = @batchId), '9999'))",
+    );
+    params.batchId = filter.batchId;
+  }
   return { sql: terms.join(' AND '), params };
 }
 

@@ -6,11 +6,15 @@
 import type { EndOfDayReport, SettlementListRequest, SettlementPage, SettlementSettings } from '../../src-shared/settlement-types.ts';
 import type { SliceCreator } from './slice-types.ts';
 import { errorMessage } from './host-api.ts';
-import type { Outcome } from './manager-slice.ts';
+import type { ManagerSlice, Outcome } from './manager-slice.ts';
 
 /** Settlement review and report state and commands. */
 export interface SettlementSlice {
   settlementSettings: SettlementSettings | null;
+  /** The batch whose settlements the review opens on (from the batch screen), or null for all. */
+  settlementBatch: { batchId: string; label: string } | null;
+  /** Opens the settlement review on one batch's settlements; null forgets the batch (the review shows all). */
+  reviewBatchSettlements(batch: { batchId: string; label: string } | null): void;
   /** One page of settlements (the list's own cache keeps them). */
   fetchSettlements(req: SettlementListRequest): Promise<Outcome<SettlementPage>>;
   loadSettlementSettings(): Promise<void>;
@@ -23,7 +27,7 @@ export interface SettlementSlice {
 const REPORT_TIMEOUT_MS = 60_000;
 
 /** Creates the settlement slice. */
-export const createSettlementSlice: SliceCreator<SettlementSlice> = (set, _get, api) => {
+export const createSettlementSlice: SliceCreator<SettlementSlice, Pick<ManagerSlice, 'showScreen'>> = (set, get, api) => {
   const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
     try {
       return { ok: true, value: await task() };
@@ -33,6 +37,11 @@ export const createSettlementSlice: SliceCreator<SettlementSlice> = (set, _get, 
   };
   return {
     settlementSettings: null,
+    settlementBatch: null,
+    reviewBatchSettlements(batch) {
+      set({ settlementBatch: batch });
+      if (batch) get().showScreen('settlement');
+    },
     fetchSettlements: (req) => outcome(() => api.call('settlement.list', req)),
     async loadSettlementSettings() {
       const r = await outcome(() => api.call('settlement.settings', {}));

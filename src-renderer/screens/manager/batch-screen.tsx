@@ -27,7 +27,7 @@ export function closeRefusal(batch: BatchSnapshot): string | null {
 export function BatchScreen() {
   const terminal = useAppState((s) => s.status?.terminal);
   const manager = useAppState((s) => s.manager);
-  const { openBatch, getBatch, batchHistory, resolveBatchLine, signOffBatchLine, closeBatch, setModalOpen } = useAppActions();
+  const { openBatch, getBatch, batchHistory, resolveBatchLine, signOffBatchLine, closeBatch, setModalOpen, reviewBatchSettlements } = useAppActions();
   const terminalId = terminal?.configured ? terminal.id : undefined;
   const [batch, setBatch] = useState<BatchSnapshot | null>(null);
   const [history, setHistory] = useState<BatchSummary[] | null>(null);
@@ -107,6 +107,16 @@ export function BatchScreen() {
           <button type="button" className="btn" onClick={() => void check()} disabled={busy} data-testid="batch-check">
             Check again
           </button>
+          {batch && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => reviewBatchSettlements({ batchId: batch.id, label: `open since ${when(batch.openedAt)}` })}
+              data-testid="batch-settlements"
+            >
+              Settlements of this batch
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-primary"
@@ -172,6 +182,14 @@ export function BatchScreen() {
                   <td>
                     <button type="button" className="btn btn-small" data-testid="batch-history-show" onClick={() => void showClosed(h.id)}>
                       Show
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid="batch-history-settlements"
+                      onClick={() => reviewBatchSettlements({ batchId: h.id, label: `closed ${when(h.closedAt)}` })}
+                    >
+                      Settlements
                     </button>
                   </td>
                 </tr>

@@ -24,7 +24,12 @@ export function SettlementReviewScreen() {
   const settings = useAppState((s) => s.settlementSettings);
   const [form, setForm] = useState<FilterForm>(EMPTY_FILTER_FORM);
   const [formError, setFormError] = useState<{ field: keyof FilterForm; message: string } | null>(null);
-  const [filter, setFilter] = useState<SettlementFilter>({});
+  // Opened from the batch screen: only that batch's settlements until "All settlements".
+  const batch = useAppState((s) => s.settlementBatch);
+  const batchFilter = (f: SettlementFilter): SettlementFilter => (batch ? { ...f, batchId: batch.batchId } : f);
+  const [filter, setFilter] = useState<SettlementFilter>(() => batchFilter({}));
+  // Leaving the review forgets the batch: F3 later opens it on every settlement.
+  useEffect(() => () => actions.reviewBatchSettlements(null), []);
   const [sort, setSort] = useState<Sort>('time');
   const [direction, setDirection] = useState<'asc' | 'desc'>('desc');
   const [total, setTotal] = useState<number | null>(null);
@@ -110,12 +115,16 @@ export function SettlementReviewScreen() {
       return;
     }
     setFormError(null);
-    setFilter(r.filter);
+    setFilter(batchFilter(r.filter));
   };
   const clear = () => {
     setForm(EMPTY_FILTER_FORM);
     setFormError(null);
-    setFilter({});
+    setFilter(batchFilter({}));
+  };
+  const allBatches = () => {
+    actions.reviewBatchSettlements(null);
+    setFilter(({ batchId: _dropped, ...rest }) => rest);
   };
   const sortBy = (s: Sort) => {
     if (s === sort) setDirection((d) => (d === 'asc' ? 'desc' : 'asc'));
@@ -144,6 +153,14 @@ export function SettlementReviewScreen() {
     <main className="manager-screen" data-testid="settlement-screen">
       <section className="panel">
         <h2>Settlement review</h2>
+        {batch && (
+          <p className="toolbar" data-testid="settlement-batch">
+            <span>Settlements of the batch {batch.label}.</span>
+            <button type="button" className="btn btn-small" onClick={allBatches} data-testid="settlement-all-batches">
+              All settlements
+            </button>
+          </p>
+        )}
         <form className="settlement-filters" onSubmit={apply} data-testid="settlement-filters" aria-label="Filters">
           <label htmlFor="settlement-filter-status">Status</label>
           <select {...field('status')}>
