@@ -46,7 +46,7 @@ describe('find missing payments', () => {
     assert.equal(open[0].invoice, 'WALKIN77');
     assert.equal(open[0].amount, 777);
     assert.equal(open[0].reason, 'unknown_invoice');
-    assert.match(open[0].message, /\$7\.77 on card 4x{11}1111 .*matches no payment on this register.*refund/);
+    assert.match(open[0].message, /\$7\.77 on the card ending 1111 .*matches no payment on this register.*refund/);
 
     const again = await rig.finder.findMissing({});
     assert.equal(again.attached.length, 0);

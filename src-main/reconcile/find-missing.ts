@@ -184,8 +184,10 @@ function belongsHere(invoice: string, registerCode: string, ticketNumber: number
 /** Words for the manager: what the charge is, why it is here, what to do. */
 export function orphanMessage(reason: OrphanReason, row: GatewayReportRow, anchor: AttemptRow | undefined): string {
   const amount = formatMoney(row.amount, row.currency);
-  const card = row.maskedPan ? ` on card ${row.maskedPan}` : '';
-  const what = `A charge of ${amount}${card} (gateway ref ${row.refNum}, ${new Date(row.enteredAt).toISOString()})`;
+  // The processor's reference and the time have columns of their own on the orphan screen; the words name the card as people do.
+  const lastFour = /(\d{4})$/.exec(row.maskedPan ?? '')?.[1];
+  const card = lastFour ? ` on the card ending ${lastFour}` : '';
+  const what = `A charge of ${amount}${card}`;
   const ticket = parseEcrReference(row.invoice);
   const tn = ticket ? `ticket #${ticket.ticketNumber}` : 'a ticket';
   switch (reason) {

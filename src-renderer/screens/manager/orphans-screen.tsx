@@ -7,6 +7,7 @@ import { OrphanActionsPanel } from './orphan-actions-panel.tsx';
 import { formatMoney } from '../common/money-format.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { FindMissingResult } from '../common/find-missing-result.tsx';
+import { cardWords } from './settlement-words.ts';
 
 /** The Orphans screen. */
 export function OrphansScreen() {
@@ -76,7 +77,7 @@ export function OrphansScreen() {
                   <td>{new Date(o.chargedAt).toLocaleString()}</td>
                   <td>{o.invoice || '(none)'}</td>
                   <td className="num">{formatMoney(o.amount, o.currency)}</td>
-                  <td>{o.maskedPan ?? '—'}</td>
+                  <td>{o.maskedPan ? cardWords(o.cardBrand ?? null, o.maskedPan) : '—'}</td>
                   <td>{o.refNum}</td>
                   <td>{o.reason}</td>
                   <td>{o.status === 'open' ? 'Open' : 'Resolved'}</td>
