@@ -34,6 +34,19 @@ test('the processor ledger wins over the PIN pad; without the gateway the PIN pa
   assert.deepEqual(reconcileBatch({ ...src, pad: [], gateway: null }).variances.map((v) => v.type), ['recorded_not_charged']);
 });
 
+test('without the gateway, a payment the register found at the gateway is not called "recorded but not charged" on the PIN pad\'s word', () => {
+  // The PIN pad's record says its sale errored (the bank's answer never reached it); the register found the charge at the gateway.
+  const padSaw = [record('A', 1000, { result: { outcome: 'error', resultCode: '100001', resultText: 'HOST TIMEOUT', ecrRef: 'A', amountApproved: 0, amountDue: 1000 } })];
+  const found = { currency: 'USD', journal: [entry('A', 1000, { approvalSource: 'gateway_lookup' })], pad: padSaw, gateway: null };
+  assert.deepEqual(reconcileBatch(found).variances, []);
+  // Approved by the PIN pad itself, the PIN pad's word still counts when the gateway cannot be read.
+  const byPad = { ...found, journal: [entry('A', 1000, { approvalSource: 'terminal' })] };
+  assert.deepEqual(reconcileBatch(byPad).variances.map((v) => v.type), ['recorded_not_charged']);
+  // With the gateway read, its word decides either way.
+  assert.deepEqual(reconcileBatch({ ...found, gateway: [] }).variances.map((v) => v.type), ['recorded_not_charged']);
+  assert.deepEqual(reconcileBatch({ ...found, gateway: [row('A', 1000)] }).variances, []);
+});
+
 test('an offline approval not yet uploaded is still in doubt, not a missing charge', () => {
   const r = reconcileBatch({ currency: 'USD', journal: [entry('A', 1000)], pad: [record('A', 1000, { offline: 'pending' })], gateway: [] });
   assert.deepEqual(r.variances.map((v) => v.type), ['in_doubt']);

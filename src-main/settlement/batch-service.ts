@@ -146,7 +146,7 @@ export class BatchService {
   private journalEntries(b: BatchRow): JournalBatchEntry[] {
     return this.deps.journal.db
       .prepare(
-        `SELECT id AS attemptId, invoice, ecr_ref AS ecrRef, kind, state, amount_requested AS amountRequested, amount_approved AS amountApproved, host_ref AS hostRef,
+        `SELECT id AS attemptId, invoice, ecr_ref AS ecrRef, kind, state, amount_requested AS amountRequested, amount_approved AS amountApproved, host_ref AS hostRef, approval_source AS approvalSource,
            (state = 'reversed' AND NOT EXISTS (SELECT 1 FROM reversals r JOIN payment_attempts v ON v.id = r.reversal_attempt_id
              WHERE r.original_attempt_id = payment_attempts.id AND r.kind = 'void' AND v.state = 'approved')) AS refunded
          FROM payment_attempts WHERE terminal_id = ? AND created_at >= ? AND (? IS NULL OR created_at < ?) AND currency = ?`,
