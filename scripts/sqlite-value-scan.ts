@@ -3,8 +3,8 @@
 // Why not just the raw bytes: a SQLite record stores its columns back to back
 // with no separator, so the digits of adjacent columns run together. The
 // chaos journal showed it: auth code "215595", host ref "1000000144" and the
-// masked "4xxxxxxxxxxx1111" form the Luhn-valid run "2155951000000144", which
-// no column holds. A real card number is stored inside ONE value, so each
+// masked "4xxxxxxxxxxx1111" ran together into one 16-digit Luhn-valid run
+// that no column holds. A real card number is stored inside ONE value, so each
 // value is scanned on its own.
 // Why not SQL: the WAL's older frames and the free pages keep rows a query
 // never shows (updated or deleted away), and those are still card data at
