@@ -15,35 +15,16 @@ import { TicketService } from '../tickets/ticket-service.ts';
 import { AttemptRepository } from './attempt-repository.ts';
 import { openJournal, type Journal } from './journal.ts';
 import { openTestJournal, tempDir } from './journal-test-rig.ts';
+import { smallDisks } from './small-disk-test-rig.ts';
 
 const tmp = tempDir('cashier-faults-');
-const mounts: string[] = [];
+const disks = smallDisks('cashier-faults-disks-');
 after(() => {
-  for (const m of mounts) spawnUmount(m);
+  disks.cleanup();
   tmp.cleanup();
 });
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'journal-crash-child.ts');
-
-function spawnUmount(dir: string): void {
-  try {
-    execFileSync('umount', [dir], { stdio: 'ignore' });
-  } catch {
-    // already unmounted
-  }
-}
-
-/** Mounts a tmpfs of `size` for the test, or skips it saying why. */
-function smallDisk(t: TestContext, size: string): string | undefined {
-  const dir = fs.mkdtempSync(path.join(tmp.dir, 'disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    t.skip(`this machine does not let the test mount a tmpfs (${(err as Error).message.split('\n')[0]}); run as root to test a full or read-only disk`);
-    return undefined;
-  }
-  mounts.push(dir);
-  return dir;
-}
+const smallDisk = (t: TestContext, size: string) => disks.mount(t, size);
 
 function tickets(j: Journal): TicketService {
   return new TicketService(j, { register: { id: 'r1', code: '1', name: 'Front' }, currency: 'USD', catalog: loadCatalog() });

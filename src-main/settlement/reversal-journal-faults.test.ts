@@ -6,35 +6,21 @@
 // voids").
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { smallDisks } from '../journal/small-disk-test-rig.ts';
 import { AttemptRepository } from '../journal/attempt-repository.ts';
 import { rigPerTest, until } from '../payments/payment-test-rig.ts';
 import { rigReversals } from './reversal-test-rig.ts';
 
 const startRig = rigPerTest();
-const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-refundfault-'));
-after(() => {
-  try {
-    execFileSync('umount', [path.join(base, 'disk')], { stdio: 'ignore' });
-  } catch {
-    // not mounted
-  }
-  fs.rmSync(base, { recursive: true, force: true });
-});
+const disks = smallDisks('cashier-refundfault-');
+after(() => disks.cleanup());
 
 test('disk full while the gateway refunds: in doubt at once naming the cause, resolved by itself (one refund) when space is back', async (t) => {
-  const disk = path.join(base, 'disk');
-  fs.mkdirSync(disk);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { stdio: 'pipe' });
-  } catch (err) {
-    t.skip(`this machine does not let the test mount a tmpfs (${(err as Error).message.split('\n')[0]}); run as root to test a full disk`);
-    return;
-  }
+  const disk = disks.mount(t, '2m');
+  if (!disk) return;
   const rig = await startRig({ dir: disk });
   const reversals = rigReversals(rig);
   const ticket = rig.ticketWith('coffee');
