@@ -11,7 +11,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SECURITY_HEADERS } from '../ipc/static-file-server.ts';
+import { CONTENT_TYPES, isInside, resolveInside, SECURITY_HEADERS } from '../ipc/static-file-server.ts';
 
 /** The scheme registered as standard and secure before the app is ready. */
 export const APP_SCHEME = 'app';
@@ -19,22 +19,6 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'cashier-desk';
 /** Where the window loads the register from. */
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** A protocol.handle handler: a web Request in, a web Response out. */
 export type AppProtocolHandler = (request: Request) => Promise<Response>;
@@ -75,26 +59,6 @@ export function createAppProtocolHandler(root: string): AppProtocolHandler {
       },
     });
   };
-}
-
-/** Maps a URL path to a file under base, or says why it cannot. */
-function resolveInside(base: string, urlPath: string): string | 'bad' | 'outside' {
-  let decoded: string;
-  try {
-    // The URL parser already folded literal and %2e dot segments; an encoded
-    // slash or backslash (%2f, %5c) is decoded only here, so check after.
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return 'bad';
-  }
-  if (decoded.includes('\0') || !decoded.startsWith('/')) return 'bad';
-  const relative = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
-  const file = path.resolve(base, `.${relative}`);
-  return isInside(base, file) ? file : 'outside';
-}
-
-function isInside(base: string, file: string): boolean {
-  return file.startsWith(base + path.sep);
 }
 
 function plain(status: number, text: string): Response {

@@ -6,12 +6,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
 
-const CONTENT_TYPES: Record<string, string> = {
+/** Content types of the built renderer's files (this server and the Electron app:// handler). */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -19,7 +21,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
   '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
 };
 
 /** Security headers sent with every response, files and errors alike. */
@@ -64,8 +65,8 @@ export function createStaticFileHandler(root: string): (req: IncomingMessage, re
   };
 }
 
-/** Maps a request URL to a file path under base, or says why it cannot. */
-function resolveInside(base: string, url: string): string | 'bad' | 'outside' {
+/** Maps a request URL (or a URL's path) to a file path under base, or says why it cannot (shared with the app:// handler). */
+export function resolveInside(base: string, url: string): string | 'bad' | 'outside' {
   const rawPath = url.split('?')[0].split('#')[0];
   let decoded: string;
   try {
@@ -79,7 +80,8 @@ function resolveInside(base: string, url: string): string | 'bad' | 'outside' {
   return isInside(base, file) ? file : 'outside';
 }
 
-function isInside(base: string, file: string): boolean {
+/** True when `file` lies strictly under `base`. */
+export function isInside(base: string, file: string): boolean {
   return file.startsWith(base + path.sep);
 }
 
