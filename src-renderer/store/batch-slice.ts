@@ -6,7 +6,7 @@
 
 import type { BatchLine, BatchSnapshot, BatchSummary } from '../../src-shared/batch-types.ts';
 import type { SliceCreator } from './slice-types.ts';
-import { errorMessage } from './host-api.ts';
+import { outcomeOf } from './host-api.ts';
 import type { Outcome } from './manager-slice.ts';
 
 /** Batch commands. */
@@ -25,13 +25,7 @@ const CHECK_TIMEOUT_MS = 60_000;
 
 /** Creates the batch slice. */
 export const createBatchSlice: SliceCreator<BatchSlice> = (_set, _get, api) => {
-  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
-    try {
-      return { ok: true, value: await task() };
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    }
-  };
+  const outcome = outcomeOf;
   return {
     openBatch: (terminalId) => outcome(() => api.call('batch.open', { terminalId }, { timeoutMs: CHECK_TIMEOUT_MS })),
     getBatch: (batchId) => outcome(() => api.call('batch.get', { batchId })),

@@ -15,3 +15,15 @@ export function errorMessage(err: unknown): string {
   }
   return 'Something went wrong talking to the register host. Try again.';
 }
+
+/** A command's outcome for a screen: the value, or the host's words. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Runs a command and answers its outcome instead of throwing (forms show the words). */
+export async function outcomeOf<T>(task: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await task() };
+  } catch (err) {
+    return { ok: false, message: errorMessage(err) };
+  }
+}

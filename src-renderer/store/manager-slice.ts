@@ -7,7 +7,7 @@ import type { DeviceDraftInput } from '../../src-shared/device-settings.ts';
 import type { RequestOf } from '../../src-shared/ipc-contract.ts';
 import type { HistorySlice } from './history-slice.ts';
 import type { SliceCreator } from './slice-types.ts';
-import { errorMessage } from './host-api.ts';
+import { outcomeOf, type Outcome } from './host-api.ts';
 
 /** The screens of the window. */
 export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' | 'settlement' | 'endOfDay' | 'batch' | 'inDoubt';
@@ -16,7 +16,7 @@ export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' |
 export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];
 
 /** A command's outcome for a form: the value, or the host's words. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+export type { Outcome } from './host-api.ts';
 
 /** A device test takes as long as the device's connect wait; allow the longest one plus slack. */
 const DEVICE_TEST_TIMEOUT_MS = 45_000;
@@ -47,13 +47,7 @@ export interface ManagerSlice {
 
 /** Creates the manager slice. */
 export const createManagerSlice: SliceCreator<ManagerSlice, HistorySlice> = (set, get, api) => {
-  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
-    try {
-      return { ok: true, value: await task() };
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    }
-  };
+  const outcome = outcomeOf;
   /** Runs a device change and reloads the list, so the screen shows what main journaled. */
   const change = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
     const result = await outcome(task);

@@ -8,7 +8,7 @@ import type { InDoubtEntry, ReversalResult } from '../../src-shared/reversal-typ
 import type { ManagerSlice } from './manager-slice.ts';
 import type { SliceCreator } from './slice-types.ts';
 import type { TicketSlice } from './ticket-slice.ts';
-import { errorMessage } from './host-api.ts';
+import { outcomeOf } from './host-api.ts';
 import type { Outcome } from './manager-slice.ts';
 
 /** A refund or a check waits on the gateway and the PIN pad: allow their answer and a lookup. */
@@ -30,13 +30,7 @@ export interface ReversalSlice {
 
 /** Creates the reversal slice. */
 export const createReversalSlice: SliceCreator<ReversalSlice, Pick<ManagerSlice, 'loadOrphans'> & Pick<TicketSlice, 'reloadTickets'>> = (set, get, api) => {
-  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
-    try {
-      return { ok: true, value: await task() };
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    }
-  };
+  const outcome = outcomeOf;
   const queue = async (task: () => Promise<InDoubtEntry[]>): Promise<Outcome<InDoubtEntry[]>> => {
     const r = await outcome(task);
     if (r.ok) set({ inDoubt: r.value, inDoubtError: null });

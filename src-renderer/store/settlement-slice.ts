@@ -5,7 +5,7 @@
 
 import type { EndOfDayReport, SettlementListRequest, SettlementPage, SettlementSettings } from '../../src-shared/settlement-types.ts';
 import type { SliceCreator } from './slice-types.ts';
-import { errorMessage } from './host-api.ts';
+import { outcomeOf } from './host-api.ts';
 import type { ManagerSlice, Outcome } from './manager-slice.ts';
 
 /** Settlement review and report state and commands. */
@@ -28,13 +28,7 @@ const REPORT_TIMEOUT_MS = 60_000;
 
 /** Creates the settlement slice. */
 export const createSettlementSlice: SliceCreator<SettlementSlice, Pick<ManagerSlice, 'showScreen'>> = (set, get, api) => {
-  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
-    try {
-      return { ok: true, value: await task() };
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    }
-  };
+  const outcome = outcomeOf;
   return {
     settlementSettings: null,
     settlementBatch: null,

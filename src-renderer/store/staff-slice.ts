@@ -10,10 +10,9 @@ import { isManagerOnly, type CommandName } from '../../src-shared/ipc-contract.t
 import type { ManagerSession, SignInState, StaffActor, StaffRole, StaffSnapshot } from '../../src-shared/staff.ts';
 import type { ManagerSlice } from './manager-slice.ts';
 import type { SliceCreator } from './slice-types.ts';
-import { errorMessage, type HostApi } from './host-api.ts';
+import { outcomeOf, type HostApi, type Outcome } from './host-api.ts';
 
 /** A command's outcome for a form: the value, or the host's words. */
-type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Longest wait of one staff-card request; the dialog asks again while it stays open. */
 const CARD_WAIT_SECONDS = 20;
@@ -82,13 +81,7 @@ export const createStaffSlice: SliceCreator<StaffSlice, Pick<ManagerSlice, 'scre
     waiters = [];
     for (const r of w) r(ok);
   };
-  const outcome = async <T>(task: () => Promise<T>): Promise<Outcome<T>> => {
-    try {
-      return { ok: true, value: await task() };
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    }
-  };
+  const outcome = outcomeOf;
   const armIdle = () => {
     if (idleTimer) clearTimeout(idleTimer);
     const seconds = get().signInState?.idleTimeoutSeconds ?? 300;
