@@ -10,7 +10,6 @@
 // WebSocket (browser mode).
 
 import { z } from 'zod';
-import { MAX_AMOUNT } from './money.ts';
 import type { ErrorPayload } from './errors.ts';
 import { DeviceDraft } from './device-settings.ts';
 import type {
@@ -36,41 +35,20 @@ import { OrphanAttachRequest, OrphanKeepOneRequest, OrphanRefundRequest, OrphanS
 import { ConfirmByPhoneRequest, ReversalStartRequest, type InDoubtEntry, type ReversalResult } from './reversal-types.ts';
 import { EndOfDayRequest, SettlementListRequest, type EndOfDayReport, type SettlementPage, type SettlementSettings } from './settlement-types.ts';
 
+import { Amount, Empty, Id, PositiveAmount, command, managerCommand } from './contract-builders.ts';
+import { purserCommands } from './purser-contract.ts';
+import { storeCommands } from './store-contract.ts';
+
+export { Amount, Id, PositiveAmount };
+
 /** Largest envelope accepted on any transport, in bytes of JSON. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-
-/** An id: letters, digits, '_' and '-', at most 64 characters. */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, _ or -');
-/** An amount in integer minor units. */
-export const Amount = z.number().int('must be a whole number of minor units').min(0).max(MAX_AMOUNT);
-/** A strictly positive amount in integer minor units. */
-export const PositiveAmount = Amount.min(1, 'must be more than zero');
-
-const Empty = z.strictObject({});
 
 /**
  * The cashier saw the warning that this amount matches a card payment still in
  * doubt on this register, and confirmed it is another customer's payment.
  */
 const ConfirmMatchingInDoubt = z.boolean().optional();
-
-/** Declares one command: its request schema, its result type (a phantom) and one line of doc. */
-const command =
-  <Res>() =>
-  <Req extends z.ZodType>(request: Req, doc: string) =>
-    ({ request, doc }) as { request: Req; doc: string; result?: Res; access?: 'manager' };
-
-/**
- * Declares a manager-only command (issue 11 §1): the dispatcher refuses it unless
- * the request envelope carries a live manager session, and hands the handler the
- * manager as ctx.actor. Void, refund, batch close, variance sign-off, orphan
- * refund or attach and manual resolution are declared with this, here, and
- * nowhere else.
- */
-const managerCommand =
-  <Res>() =>
-  <Req extends z.ZodType>(request: Req, doc: string) =>
-    ({ request, doc, access: 'manager' }) as { request: Req; doc: string; result?: Res; access: 'manager' };
 
 /** A PIN as typed on the sign-in dialog: 4 to 8 digits (never echoed in an error). */
 const Pin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
@@ -266,6 +244,9 @@ export const commands = {
     z.strictObject({ staffId: Id }),
     'Deactivates a person (kept in the journal); their sessions end. The last active manager cannot be deactivated.',
   ),
+  // Each later domain declares its commands in its own file (fewer merge conflicts, one index still):
+  ...purserCommands,
+  ...storeCommands,
 } as const;
 
 /** Every command name. */
