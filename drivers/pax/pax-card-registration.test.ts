@@ -260,3 +260,25 @@ describe('host link down: store-and-forward on the PIN pad', () => {
     assert.equal((await terminal.lookup(req.ecrRef))[0].voided, true);
   });
 });
+
+test('over HTTP too: an offline registration is uploaded by forwardStored (B08 in one GET) and looked up with its real token', async () => {
+  const processor = new InMemoryProcessor();
+  const sim = new PaxSimulator({ deviceId: 'PURSERH', processor, cardTimeMs: 0 });
+  const port = await sim.listenHttp(0);
+  const terminal = createPaxTerminal({ id: 'purser-http', transport: 'http', host: '127.0.0.1', port, timeouts: { transactionMs: 5000, adminMs: 3000, batchMs: 3000 } });
+  try {
+    sim.setOffline(true);
+    const req = registration(12000);
+    const r = await terminal.preAuth(req);
+    assert.equal(r.temporaryToken, true);
+    sim.setOffline(false);
+    assert.deepEqual(await terminal.forwardStored?.(), { uploaded: 1, failed: 0 });
+    const [rec] = await terminal.lookup(req.ecrRef);
+    assert.equal(rec.offline, 'uploaded');
+    assert.match(rec.result.token ?? '', /^tok_/);
+    assert.equal(ledgerOf(processor, req.invoice)[0]?.status, 'approved');
+  } finally {
+    await terminal.close();
+    await sim.close();
+  }
+});
