@@ -70,7 +70,10 @@ function holdsLeft(p: InMemoryProcessor, invoice: string): number[] {
 }
 
 function assertNoCardNumber(r: TerminalResult): void {
-  assert.equal(containsFullPan(JSON.stringify(r)), false, 'no full card number in the result');
+  // The device timestamp (YYYYMMDDhhmmss, 14 digits) can pass Luhn by chance: left out, as the contract suite does.
+  const json = JSON.stringify(r, (k, v: unknown) => (k === 'timestamp' ? undefined : v));
+  assert.equal(containsFullPan(json), false, 'no full card number in the result');
+  for (const pan of [VISA, MASTERCARD]) assert.ok(!JSON.stringify(r).includes(pan));
 }
 
 describe('card registration on the PAX PIN pad', () => {
