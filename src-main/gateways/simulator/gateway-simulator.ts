@@ -379,8 +379,9 @@ export class GatewaySimulator {
       const a = amount('xAmount', command === 'cc:refund' || command === 'cc:adjust');
       if (typeof a === 'string') return gatewayError(a);
       if (command === 'cc:voidrelease') {
+        // A voided one goes on to the processor: a resend of this release is answered there as a duplicate.
         const o = this.processor.ledger.get(f.xRefNum);
-        if (o && !(o.kind === 'auth' && o.status === 'approved' && !o.captured)) return gatewayError('Only an open authorization can be released; void or refund a captured one');
+        if (o && o.status !== 'voided' && !(o.kind === 'auth' && o.status === 'approved' && !o.captured)) return gatewayError('Only an open authorization can be released; void or refund a captured one');
       }
       request = { ...base, command: FOLLOW_UP_COMMANDS.get(command) ?? 'void', amount: a, cardToken: '', maskedPan: '', cardBrand: 'other', originalRefNum: f.xRefNum };
     } else {
