@@ -41,6 +41,7 @@ import { createReversalHandlers } from './settlement/reversal-handlers.ts';
 import { ReversalService } from './settlement/reversal-service.ts';
 import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 import { OrphanActions } from './settlement/orphan-actions.ts';
+import { purserHandlers } from './purser/purser-handlers.ts';
 
 export type { RegisterConfig };
 
@@ -333,6 +334,7 @@ export function createHost(config: HostConfig = {}): Host {
     }),
     ...createBatchHandlers(batches),
     ...createReversalHandlers({ reversals: () => pay().reversals, inDoubt: () => pay().inDoubt, orphanActions: () => pay().orphanActions, coordinator: () => pay().coordinator }),
+    ...purserHandlers(),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */
