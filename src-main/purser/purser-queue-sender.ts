@@ -224,8 +224,8 @@ export class PurserQueueSender implements QueuePort {
       this.linkUp = true;
     } catch (err) {
       this.linkUp = false;
-      this.o.log?.(`purser sender: ${r.reference} unanswered: ${(err as Error).message}`);
-      if (!(err instanceof GatewayUnavailableError)) throw err;
+      // Unanswered (or the gateway not there at all): left sent, so the next pass looks it up before anything else.
+      this.o.log?.(`purser sender: ${r.reference} unanswered${err instanceof GatewayUnavailableError ? ` (${err.reason})` : ''}: ${(err as Error).message}`);
       return false;
     }
     await this.o.hook?.('after_answer', r);
