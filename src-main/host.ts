@@ -221,6 +221,7 @@ export function createHost(config: HostConfig = {}): Host {
       terminal: (id) => devices.terminal(id),
       gateway: () => gateway.cardOnFile(),
       currency,
+      registerCode: register.code,
       changed: (guestId) => hub.emit('purser.changed', { guestId }),
       log,
     });
