@@ -43,6 +43,7 @@ import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 import { OrphanActions } from './settlement/orphan-actions.ts';
 import { purserHandlers } from './purser/purser-handlers.ts';
 import { buildPurserRoom, type PurserRoom } from './purser/purser-room.ts';
+import { CabinCardWaiters } from './purser/purser-cabin-cards.ts';
 
 export type { RegisterConfig };
 
@@ -304,6 +305,12 @@ export function createHost(config: HostConfig = {}): Host {
   }
   let batchJournal: Journal | undefined;
   bindStaffCards(devices, () => staff);
+  // A cabin card swiped on the card reader finds its guest for a purser screen waiting for one.
+  const cabinCards = new CabinCardWaiters((folio) => {
+    if (!purser) throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
+    return purser.service.byCabinCard(folio);
+  });
+  cabinCards.bind(devices);
 
   // The composed object is typed Handlers: a command no domain handles is a compile error.
   const handlers: Handlers = {
@@ -361,6 +368,7 @@ export function createHost(config: HostConfig = {}): Host {
         if (!purser) throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
         return purser.sender;
       },
+      cabinCards: () => cabinCards,
     }),
   };
 
