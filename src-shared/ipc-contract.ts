@@ -273,11 +273,13 @@ export interface Events {
   'payment.changed': AttemptSnapshot;
   /** Start-up recovery finished a pass: every attempt it found, with its outcome. */
   'recovery.reported': RecoveryNotice[];
+  /** A guest's folio, cards or queue records changed (issue 12): the screens fetch purser.guest.get again. */
+  'purser.changed': { guestId: string };
 }
 /** Every event name. */
 export type EventName = keyof Events;
 /** Every event name, at run time. */
-export const EVENT_NAMES: readonly EventName[] = ['status.changed', 'ticket.changed', 'payment.changed', 'recovery.reported'];
+export const EVENT_NAMES: readonly EventName[] = ['status.changed', 'ticket.changed', 'payment.changed', 'recovery.reported', 'purser.changed'];
 
 /** Context a handler gets: which connection sent the request, and who is signed in. */
 export interface HandlerContext {

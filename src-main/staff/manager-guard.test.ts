@@ -74,6 +74,8 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'orphan.attach': { orphanId: 'orph-1', ticketId: 'tkt-1', reason: 'the customer’s ticket' },
     'orphan.refund': { orphanId: 'orph-1', reason: 'no purchase' },
     'orphan.keepOneRefundRest': { keepOrphanId: 'orph-1', refundOrphanIds: ['orph-2'], ticketId: 'tkt-1', reason: 'charged three times' },
+    'purser.parameters.set': { name: 'resendIntervalSeconds', value: 60 },
+    'purser.settlement.sendBatch': {},
   };
 }
 
