@@ -344,7 +344,11 @@ export class PaymentCoordinator {
     this.resolution.linkSeen(link, ok);
   }
 
-  /** Resolves when the attempt is no longer sent or in_doubt; AppError 'internal' after timeoutMs. */
+  /**
+   * Resolves when the attempt is no longer sent or in_doubt; AppError 'attempt_unresolved' after timeoutMs.
+   * Running out of patience is not a fault of the register (the engine keeps resolving; a bank that may still
+   * charge late keeps it in doubt for minutes), so it is not 'internal', the code that means a bug.
+   */
   waitForResolution(attemptId: string, timeoutMs: number): Promise<AttemptSnapshot> {
     const now = this.snapshot(attemptId);
     if (!isUnresolved(now.state)) return Promise.resolve(now);
@@ -357,7 +361,8 @@ export class PaymentCoordinator {
       });
       const timer = this.timers.set(() => {
         stop();
-        reject(new AppError('internal', `Payment ${now.ecrRef} was still unresolved after ${timeoutMs} ms.`, { attemptId }));
+        const left = this.attempts.get(attemptId);
+        reject(new AppError('attempt_unresolved', `Payment ${now.ecrRef} was still unresolved after ${timeoutMs} ms.`, { attemptId, state: left.state, waitedMs: timeoutMs }));
       }, timeoutMs);
     });
   }
