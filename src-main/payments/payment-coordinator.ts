@@ -353,16 +353,19 @@ export class PaymentCoordinator {
     const now = this.snapshot(attemptId);
     if (!isUnresolved(now.state)) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
+      // The last state heard, so the timer reads nothing (a journal closing meanwhile cannot make it throw).
+      let state = now.state;
       const stop = this.onAttemptChanged((s) => {
-        if (s.id !== attemptId || isUnresolved(s.state)) return;
+        if (s.id !== attemptId) return;
+        state = s.state;
+        if (isUnresolved(s.state)) return;
         stop();
         this.timers.clear(timer);
         resolve(s);
       });
       const timer = this.timers.set(() => {
         stop();
-        const left = this.attempts.get(attemptId);
-        reject(new AppError('attempt_unresolved', `Payment ${now.ecrRef} was still unresolved after ${timeoutMs} ms.`, { attemptId, state: left.state, waitedMs: timeoutMs }));
+        reject(new AppError('attempt_unresolved', `Payment ${now.ecrRef} was still unresolved after ${timeoutMs} ms.`, { attemptId, state, waitedMs: timeoutMs }));
       }, timeoutMs);
     });
   }
