@@ -62,7 +62,7 @@ test('payments, reconcile, journal, tickets and ipc may not import a simulator; 
     'src-main/reconcile/find-missing.ts': "import type { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';",
     'src-main/journal/journal.ts': "export * from '../gateways/simulator/gateway-simulator.ts';",
     'src-main/tickets/ticket-service.ts': "const m = await import('../../drivers/pax/simulator/pax-simulator.ts');",
-    'src-main/ipc/host-dispatcher.ts': "import '../gateways/simulator/gateway-simulator.ts';",
+    'src-main/ipc/ipc-dispatcher.ts': "import '../gateways/simulator/gateway-simulator.ts';",
     // Allowed: training wiring, tests, test rigs, the gateway room itself, a file merely named like a simulator.
     'src-main/devices/training-devices.ts': "import '../../drivers/pax/simulator/pax-simulator.ts';",
     'src-main/payments/payment-coordinator.test.ts': "import '../../drivers/pax/simulator/pax-simulator.ts';",
@@ -74,7 +74,7 @@ test('payments, reconcile, journal, tickets and ipc may not import a simulator; 
   try {
     const found = checkProject(root).map((v) => `${v.file} -> ${v.specifier}: ${v.rule}`).sort();
     assert.deepEqual(found, [
-      'src-main/ipc/host-dispatcher.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/ipc may not import a simulator (only devices, tests, scripts, bench and e2e may)',
+      'src-main/ipc/ipc-dispatcher.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/ipc may not import a simulator (only devices, tests, scripts, bench and e2e may)',
       'src-main/journal/journal.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/journal may not import a simulator (only devices, tests, scripts, bench and e2e may)',
       'src-main/payments/payment-coordinator.ts -> ../../drivers/pax/simulator/pax-simulator.ts: src-main/payments may not import a simulator (only devices, tests, scripts, bench and e2e may)',
       'src-main/reconcile/find-missing.ts -> ../gateways/simulator/gateway-simulator.ts: src-main/reconcile may not import a simulator (only devices, tests, scripts, bench and e2e may)',

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { createHost, type Host, type HostConfig } from './host.ts';
-import { createHostDispatcher } from './ipc/host-dispatcher.ts';
+import { createHostDispatcher } from './ipc/ipc-dispatcher.ts';
 import { startWebSocketIpcServer, type WebSocketIpcServer } from './ipc/websocket-server.ts';
 
 /** Options for browser mode. */

@@ -9,7 +9,7 @@ import { afterEach, test } from 'node:test';
 import type { StatusSnapshot } from '../src-shared/domain.ts';
 import { IpcClient, IpcError } from '../src-shared/ipc-client.ts';
 import { createHost, type Host } from './host.ts';
-import { createHostDispatcher } from './ipc/host-dispatcher.ts';
+import { createHostDispatcher } from './ipc/ipc-dispatcher.ts';
 import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 import { openJournal } from './journal/journal.ts';

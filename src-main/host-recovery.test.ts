@@ -14,7 +14,7 @@ import { IpcClient, IpcError } from '../src-shared/ipc-client.ts';
 import type { AttemptSnapshot } from '../src-shared/domain.ts';
 import { GatewaySimulator } from './gateways/simulator/gateway-simulator.ts';
 import { createHost, type Host, type HostConfig } from './host.ts';
-import { createHostDispatcher } from './ipc/host-dispatcher.ts';
+import { createHostDispatcher } from './ipc/ipc-dispatcher.ts';
 import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 import { AttemptRepository } from './journal/attempt-repository.ts';

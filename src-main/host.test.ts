@@ -9,7 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { IpcClient, IpcError } from '../src-shared/ipc-client.ts';
 import { createHost, type Host } from './host.ts';
 import { JOURNAL_APPLICATION_ID } from './journal/journal-connection.ts';
-import { createHostDispatcher } from './ipc/host-dispatcher.ts';
+import { createHostDispatcher } from './ipc/ipc-dispatcher.ts';
 import { tempDir } from './ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from './ipc/memory-transport.ts';
 

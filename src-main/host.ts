@@ -139,7 +139,6 @@ export function createHost(config: HostConfig = {}): Host {
   try {
     journal = openJournal({ path: journalPath, clock: config.clock, newId: config.newId });
     tickets = new TicketService(journal, { register, currency, catalog });
-    tickets.onTicketChanged((t) => hub.emit('ticket.changed', t));
     // Training's demo manager signs in only while training is on, and in automatic training (no PIN pad yet)
     // only until a real manager exists: it must never be a way into a live register's settings.
     const j = journal;
@@ -214,8 +213,6 @@ export function createHost(config: HostConfig = {}): Host {
       log,
       onGatewayLink: (ok) => purser?.sender.linkSeen(ok),
     });
-    // Ticket changes (a settlement, a partial approval) are announced by the ticket service itself.
-    payments.coordinator.onAttemptChanged((a) => hub.emit('payment.changed', a));
     installTrainingHook(scenarios, payments.coordinator);
     // The purser's folios (issue 12): its queue sender resumes what a crash left as soon as the devices are up.
     const gateway = payments.gateway;
@@ -385,6 +382,33 @@ export function createHost(config: HostConfig = {}): Host {
     });
   }
 
+  // Each event is subscribed at its emitter: a payment change at the attempt outcome owner, a ticket change at
+  // the ticket service (both call their listeners after the commit), status and recovery here. A subscriber (the
+  // dispatcher's broadcast) is called by the emitter itself; this file is not on the way back to the screen.
+  const subscriptions = new Set<() => void>();
+  const sources: { [E in EventName]: (cb: (payload: Events[E]) => void) => (() => void) | undefined } = {
+    'payment.changed': (cb) => payments?.coordinator.onAttemptChanged(cb),
+    'ticket.changed': (cb) => {
+      const off = tickets?.onTicketChanged(cb);
+      return off && (() => void off());
+    },
+    'status.changed': (cb) => hub.subscribe('status.changed', cb),
+    'recovery.reported': (cb) => hub.subscribe('recovery.reported', cb),
+  };
+  const events: HostEvents = {
+    subscribe(name, cb) {
+      // No journal (or closed): no payment or ticket can change, so there is nothing to hear.
+      const off = (sources[name] as (cb: (payload: Events[typeof name]) => void) => (() => void) | undefined)(cb);
+      if (!off) return () => undefined;
+      const unsubscribe = () => {
+        subscriptions.delete(unsubscribe);
+        off();
+      };
+      subscriptions.add(unsubscribe);
+      return unsubscribe;
+    },
+  };
+
   // Clients that connect later ask status.get; this reaches those already listening.
   queueMicrotask(pushStatus);
   let closing: Promise<void> | undefined;
@@ -419,7 +443,7 @@ export function createHost(config: HostConfig = {}): Host {
   return {
     handlers,
     requireManager,
-    events: hub,
+    events,
     devices,
     ready,
     recovered,
@@ -431,6 +455,7 @@ export function createHost(config: HostConfig = {}): Host {
       if (closing) return closing;
       // Refuse new work at once; the journal itself closes after the devices, which may still be journaling a change.
       hub.clear();
+      for (const off of [...subscriptions]) off();
       staff?.close();
       staff = undefined;
       tickets = undefined;

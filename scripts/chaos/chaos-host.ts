@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
 import { AppError } from '../../src-shared/errors.ts';
+import { redactText } from '../../src-shared/card.ts';
 import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
 import { CardknoxClient } from '../../src-main/gateways/cardknox-client.ts';
 import { openJournal } from '../../src-main/journal/journal.ts';
@@ -320,8 +321,11 @@ async function main(): Promise<void> {
     handle(msg).then(
       (value) => out({ re: msg.id, ok: true, value }),
       (err: unknown) => {
-        // Not a refusal of the register's: kept for the post-mortem (the driver only counts it as 'internal').
-        if (!(err instanceof AppError)) logLine({ event: 'chaos_host_error', cmd: msg.cmd, detail: err instanceof Error ? err.stack : String(err) });
+        // Not a refusal of the register's, or one that says it is a bug: kept with its stack for the post-mortem
+        // (the driver only counts it as 'internal').
+        if (!(err instanceof AppError) || err.code === 'internal') {
+          logLine({ event: 'chaos_host_error', cmd: msg.cmd, detail: err instanceof Error ? redactText(err.stack ?? err.message) : redactText(String(err)) });
+        }
         out({
           re: msg.id,
           ok: false,

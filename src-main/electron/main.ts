@@ -8,7 +8,7 @@ import { BrowserWindow, Menu, app, dialog, protocol, session } from 'electron';
 import { createHost, type Host } from '../host.ts';
 import { hostConfigFromEnv } from '../host-env-config.ts';
 import { CONTENT_SECURITY_POLICY } from '../ipc/content-security-policy.ts';
-import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
+import { createHostDispatcher } from '../ipc/ipc-dispatcher.ts';
 import { APP_ENTRY_URL, APP_SCHEME, createAppProtocolHandler } from './app-protocol-handler.ts';
 import { attachElectronIpc } from './electron-ipc-transport.ts';
 import { useCheckerLauncher } from '../journal/journal-integrity.ts';

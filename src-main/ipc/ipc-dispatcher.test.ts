@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { AppError } from '../../src-shared/errors.ts';
 import { IpcClient, IpcError } from '../../src-shared/ipc-client.ts';
 import type { Handlers } from '../../src-shared/ipc-contract.ts';
 import type { Host } from '../host.ts';
-import { IpcDispatcher } from './ipc-dispatcher.ts';
+import { createHostDispatcher, IpcDispatcher } from './ipc-dispatcher.ts';
 import { tempDir, testHost } from './ipc-test-rig.ts';
 import { connectMemoryTransport } from './memory-transport.ts';
 
@@ -42,9 +43,38 @@ describe('IpcDispatcher failure paths', () => {
     assert.doesNotMatch(logged[0], /4111111111111111/);
     assert.match(logged[0], /411111\*+1111/);
     assert.match(logged[0], /track data removed/);
+    const entry = JSON.parse(logged[0]) as { stack?: string };
+    assert.match(entry.stack ?? '', /ipc-dispatcher\.test\.ts:\d+/, 'the stack says where it was thrown');
+    assert.doesNotMatch(entry.stack ?? '', /4111111111111111/);
     // Still serving.
     const ok = await d.dispatch(JSON.stringify({ kind: 'request', id: 2, method: 'status.get', params: {} }), 'c1');
     assert.equal(ok.ok, true);
+  });
+
+  test('an AppError "internal" keeps its own words for the client and leaves its stack, masked, in the log', async () => {
+    const logged: { msg: string; method?: string; error: string; stack?: string }[] = [];
+    const handlers: Handlers = {
+      ...host.handlers,
+      'status.get': () => {
+        throw new AppError('internal', 'Payment R1T1P1 was still unresolved after 5000 ms (card 4111111111111111).');
+      },
+      'ticket.get': () => {
+        throw new AppError('not_found', 'No such ticket.');
+      },
+    };
+    const d = new IpcDispatcher(handlers, { log: (e) => logged.push(e) });
+    const res = await d.dispatch(JSON.stringify({ kind: 'request', id: 1, method: 'status.get', params: {} }), 'c1');
+    assert.equal(!res.ok && res.error.code, 'internal');
+    assert.match(!res.ok ? res.error.message : '', /still unresolved after 5000 ms/);
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].method, 'status.get');
+    assert.match(logged[0].stack ?? '', /AppError: Payment R1T1P1 was still unresolved/);
+    assert.match(logged[0].stack ?? '', /ipc-dispatcher\.test\.ts:\d+/);
+    assert.doesNotMatch(JSON.stringify(logged), /4111111111111111/);
+    // A refusal the client can act on is an answer, not a bug: nothing logged.
+    const refused = await d.dispatch(JSON.stringify({ kind: 'request', id: 2, method: 'ticket.get', params: { ticketId: 't1' } }), 'c1');
+    assert.equal(!refused.ok && refused.error.code, 'not_found');
+    assert.equal(logged.length, 1);
   });
 
   test('a card number sent as a field name is not echoed back', async () => {
@@ -112,5 +142,57 @@ describe('IpcDispatcher failure paths', () => {
     assert.equal(got.length, 1);
     assert.equal(JSON.parse(got[0]).name, 'status.changed');
     assert.deepEqual(logged, ['ipc send failed']);
+  });
+});
+
+describe('events go from their emitter to the dispatcher, no forwarding file between', () => {
+  test('payment.changed is sent from the attempt outcome owner, ticket.changed from the ticket service; host.ts is not on the way', async () => {
+    const dir = tempDir();
+    const host = testHost(dir, { devices: { probeIntervalMs: 0, training: { cardTimeMs: 10 } } });
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50;
+    try {
+      await host.ready;
+      const d = createHostDispatcher(host, { log: () => {} });
+      // Where each event was sent from: the stack at the connection's send.
+      const sent: { name: string; payload: { state?: string; status?: string }; stack: string }[] = [];
+      d.attach({
+        id: 'screen',
+        send: (text) => {
+          const env = JSON.parse(text) as { name: string; payload: { state?: string; status?: string } };
+          sent.push({ name: env.name, payload: env.payload, stack: new Error().stack ?? '' });
+        },
+      });
+      const call = async (method: string, params: object) => {
+        const r = await d.dispatch(JSON.stringify({ kind: 'request', id: 1, method, params }), 'screen');
+        assert.ok(r.ok, JSON.stringify(r));
+        return r.result as { id: string; due: number };
+      };
+      const ticket = await call('ticket.create', {});
+      const [item] = (await call('catalog.list', {})) as unknown as { id: string }[];
+      const rung = await call('ticket.addLine', { ticketId: ticket.id, itemId: item.id, quantity: 1 });
+      await call('payment.start', { ticketId: ticket.id, amount: rung.due });
+      const deadline = Date.now() + 5000;
+      while (!sent.some((e) => e.name === 'payment.changed' && e.payload.state === 'approved') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const approved = sent.find((e) => e.name === 'payment.changed' && e.payload.state === 'approved');
+      const paid = sent.find((e) => e.name === 'ticket.changed' && e.payload.status === 'paid');
+      assert.ok(approved, `approval broadcast; got ${sent.map((e) => e.name).join(', ')}`);
+      assert.ok(paid, 'paid ticket broadcast');
+      const hostFrame = /[\\/]src-main[\\/]host\.ts:/;
+      for (const [e, emitter] of [
+        [approved, /[\\/]payments[\\/]attempt-outcome\.ts:/],
+        [paid, /[\\/]tickets[\\/]ticket-service\.ts:/],
+      ] as const) {
+        assert.match(e.stack, emitter, `${e.name} comes from its emitter`);
+        assert.match(e.stack, /[\\/]ipc[\\/]ipc-dispatcher\.ts:/);
+        assert.doesNotMatch(e.stack, hostFrame, `${e.name} passes no host.ts frame:\n${e.stack}`);
+      }
+    } finally {
+      Error.stackTraceLimit = limit;
+      await host.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

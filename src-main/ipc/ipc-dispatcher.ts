@@ -1,11 +1,15 @@
 // The host side of the IPC boundary, shared by every transport: parses the
 // envelope, validates params against the contract, runs the handler and turns
 // whatever happens into a response. Nothing a client sends can crash the host.
+// Events go the other way: serving a host, the dispatcher subscribes its
+// broadcast to each event's emitter once, so a payment or ticket change reaches
+// every connection from the emitter with no forwarding file in between.
 
 import { Buffer } from 'node:buffer';
 import type { z } from 'zod';
 import { AppError, type ErrorPayload } from '../../src-shared/errors.ts';
 import {
+  EVENT_NAMES,
   MAX_MESSAGE_BYTES,
   commands,
   isCommandName,
@@ -27,8 +31,8 @@ export interface IpcConnection {
   send(text: string): void;
 }
 
-/** Where the dispatcher reports handler failures (already redacted). */
-export type IpcLogger = (entry: { level: 'error'; msg: string; method?: string; error: string }) => void;
+/** Where the dispatcher reports handler failures (already redacted; `stack` for every "internal" answer). */
+export type IpcLogger = (entry: { level: 'error'; msg: string; method?: string; error: string; stack?: string }) => void;
 
 /**
  * Who may run manager-only commands: answers the signed-in manager for a request's
@@ -107,8 +111,9 @@ export class IpcDispatcher {
       try {
         ctx.actor = this.requireManager(ctx);
       } catch (err) {
+        if (err instanceof AppError && err.code !== 'internal') return fail(id, err.toPayload());
+        this.logInternal('manager guard failed', method, err);
         if (err instanceof AppError) return fail(id, err.toPayload());
-        this.log({ level: 'error', msg: 'manager guard failed', method, error: redactForLog(err) });
         return fail(id, { code: 'internal', message: `Something went wrong while checking who is signed in. Sign in again.` });
       }
     }
@@ -127,8 +132,10 @@ export class IpcDispatcher {
       const result = await handler(checked.data, ctx);
       return { kind: 'response', id, ok: true, result: result === undefined ? null : result };
     } catch (err) {
+      if (err instanceof AppError && err.code !== 'internal') return fail(id, err.toPayload());
+      // An AppError 'internal' is as much a bug report as a stray throw: both leave their stack in the host log.
+      this.logInternal('ipc handler failed', method, err);
       if (err instanceof AppError) return fail(id, err.toPayload());
-      this.log({ level: 'error', msg: 'ipc handler failed', method, error: redactForLog(err) });
       return fail(id, {
         code: 'internal',
         message: `Something went wrong while running ${method}. Nothing was lost; try again, and tell a manager if it keeps happening.`,
@@ -142,6 +149,43 @@ export class IpcDispatcher {
     const text = JSON.stringify(envelope);
     for (const conn of this.connections.values()) safeSend(conn, text, this.log);
   }
+
+  /**
+   * Subscribes the broadcast to every event's source, once, at start-up: from then on
+   * an emitter's listener call is this broadcast. Returns the unsubscribe of all.
+   */
+  broadcastFrom(events: EventSources): () => void {
+    const offs = EVENT_NAMES.map((name) => events.subscribe(name, (payload) => this.broadcast(name, payload)));
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  /** Logs what became an "internal" answer with its stack, masked: the host log is where such a bug is found. */
+  private logInternal(msg: string, method: string, err: unknown): void {
+    const stack = err instanceof Error && err.stack ? redactText(err.stack) : undefined;
+    this.log({ level: 'error', msg, method, error: redactForLog(err), ...(stack ? { stack } : {}) });
+  }
+}
+
+/** Where events come from: subscribing hands the listener to the event's emitter; returns the unsubscribe. */
+export interface EventSources {
+  subscribe<E extends EventName>(name: E, cb: (payload: Events[E]) => void): () => void;
+}
+
+/** What the dispatcher needs from a host. */
+export interface DispatchableHost {
+  handlers: Handlers;
+  /** The host's guard of manager-only commands; without one they are all refused. */
+  requireManager?: ManagerGuard;
+  events: EventSources;
+}
+
+/** A dispatcher serving a host's handlers, its broadcast subscribed to the host's event sources. */
+export function createHostDispatcher(host: DispatchableHost, opts: { log?: IpcLogger } = {}): IpcDispatcher {
+  const dispatcher = new IpcDispatcher(host.handlers, { ...opts, requireManager: host.requireManager });
+  dispatcher.broadcastFrom(host.events);
+  return dispatcher;
 }
 
 type ReadEnvelope =

@@ -12,7 +12,7 @@ import { IpcClient, webSocketTransport } from '../../src-shared/ipc-client.ts';
 import { MAX_MESSAGE_BYTES } from '../../src-shared/ipc-contract.ts';
 import type { Host } from '../host.ts';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
-import { createHostDispatcher } from './host-dispatcher.ts';
+import { createHostDispatcher } from './ipc-dispatcher.ts';
 import { openSocket, socketClosed, tempDir, testHost } from './ipc-test-rig.ts';
 import { startWebSocketIpcServer, type WebSocketIpcServer } from './websocket-server.ts';
 

@@ -1,7 +1,8 @@
 // The one owner of "an attempt finished" (and of every attempt change the
-// screen hears about): it journals the transition, tells listeners (the host
-// forwards them as payment.changed; the ticket service announces the ticket
-// itself from the same journal write), and prints the receipt of an approval.
+// screen hears about): it journals the transition, tells listeners (the IPC
+// dispatcher's broadcast, subscribed here at start-up, sends them as
+// payment.changed; the ticket service announces the ticket itself from the
+// same journal write), and prints the receipt of an approval.
 // The sale path, the resolution engine and Find Missing Payments all finish
 // attempts here, so none of them can forget a step.
 

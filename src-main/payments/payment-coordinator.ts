@@ -344,20 +344,28 @@ export class PaymentCoordinator {
     this.resolution.linkSeen(link, ok);
   }
 
-  /** Resolves when the attempt is no longer sent or in_doubt; AppError 'internal' after timeoutMs. */
+  /**
+   * Resolves when the attempt is no longer sent or in_doubt; AppError 'attempt_unresolved' after timeoutMs.
+   * Running out of patience is not a fault of the register (the engine keeps resolving; a bank that may still
+   * charge late keeps it in doubt for minutes), so it is not 'internal', the code that means a bug.
+   */
   waitForResolution(attemptId: string, timeoutMs: number): Promise<AttemptSnapshot> {
     const now = this.snapshot(attemptId);
     if (!isUnresolved(now.state)) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
+      // The last state heard, so the timer reads nothing (a journal closing meanwhile cannot make it throw).
+      let state = now.state;
       const stop = this.onAttemptChanged((s) => {
-        if (s.id !== attemptId || isUnresolved(s.state)) return;
+        if (s.id !== attemptId) return;
+        state = s.state;
+        if (isUnresolved(s.state)) return;
         stop();
         this.timers.clear(timer);
         resolve(s);
       });
       const timer = this.timers.set(() => {
         stop();
-        reject(new AppError('internal', `Payment ${now.ecrRef} was still unresolved after ${timeoutMs} ms.`, { attemptId }));
+        reject(new AppError('attempt_unresolved', `Payment ${now.ecrRef} was still unresolved after ${timeoutMs} ms.`, { attemptId, state, waitedMs: timeoutMs }));
       }, timeoutMs);
     });
   }

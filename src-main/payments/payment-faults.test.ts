@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { AppError } from '../../src-shared/errors.ts';
 import { RESOLVING } from './payment-messages.ts';
 import { attemptEvents, rigPerTest, until } from './payment-test-rig.ts';
 
@@ -45,6 +46,22 @@ describe('payment faults', () => {
     assert.deepEqual(attemptEvents(rig.journal, attemptId).map((e) => e.type), ['created', 'send', 'abort']);
     assert.equal(rig.charges('R1T1P1').length, 0);
     assert.equal(rig.tickets.get(t.id).status, 'open');
+  });
+
+  test('waiting less than the resolution takes answers attempt_unresolved (not internal); the engine goes on and resolves', async () => {
+    const rig = await startRig();
+    const t = rig.ticketWith('coffee');
+    rig.pads.pad1.sim.setFault({ kind: 'reboot' }, { once: true });
+    const first = await rig.coordinator.start(t.id, 1000);
+    assert.equal(first.state, 'in_doubt');
+    await assert.rejects(rig.coordinator.waitForResolution(first.id, 1), (e: unknown) => {
+      assert.ok(e instanceof AppError);
+      assert.equal(e.code, 'attempt_unresolved');
+      assert.match(e.message, /^Payment R1T1P1 was still unresolved after 1 ms\.$/);
+      assert.deepEqual(e.details, { attemptId: first.id, state: 'in_doubt', waitedMs: 1 });
+      return true;
+    });
+    assert.equal((await rig.coordinator.waitForResolution(first.id, 8000)).state, 'not_charged');
   });
 
   test('PIN pad reboots on the sale: in doubt, confirmed not charged, retry charges once', async () => {

@@ -13,7 +13,7 @@ import { closedPort } from '../../drivers/test-rigs/loopback-port-test-rig.ts';
 import { IpcClient, IpcError } from '../../src-shared/ipc-client.ts';
 import { MANAGER_ONLY_COMMANDS, type CommandName, type RequestInputOf } from '../../src-shared/ipc-contract.ts';
 import type { Host } from '../host.ts';
-import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
+import { createHostDispatcher } from '../ipc/ipc-dispatcher.ts';
 import { rawRequest, tempDir, testHost } from '../ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from '../ipc/memory-transport.ts';
 import { TRAINING_MANAGER_PIN } from './staff-service.ts';
