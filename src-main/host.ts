@@ -394,6 +394,7 @@ export function createHost(config: HostConfig = {}): Host {
     },
     'status.changed': (cb) => hub.subscribe('status.changed', cb),
     'recovery.reported': (cb) => hub.subscribe('recovery.reported', cb),
+    'purser.changed': (cb) => hub.subscribe('purser.changed', cb),
   };
   const events: HostEvents = {
     subscribe(name, cb) {

@@ -12,7 +12,7 @@ import type { CardReaderEvent } from '../../drivers/hid/hid-card-reader.ts';
 import { IpcClient, IpcError } from '../../src-shared/ipc-client.ts';
 import { PURSER_PARAMETER_NAMES } from '../../src-shared/purser-types.ts';
 import type { Host } from '../host.ts';
-import { createHostDispatcher } from '../ipc/host-dispatcher.ts';
+import { createHostDispatcher } from '../ipc/ipc-dispatcher.ts';
 import { tempDir, testHost } from '../ipc/ipc-test-rig.ts';
 import { connectMemoryTransport } from '../ipc/memory-transport.ts';
 import { signInTestManager, TEST_HASH_PARAMS } from '../staff/staff-test-rig.ts';
