@@ -37,6 +37,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   { screen: 'history', label: 'Closed tickets', key: 'F10' },
   { screen: 'settlement', label: 'Settlements', key: 'F3' },
   { screen: 'endOfDay', label: 'End of day', key: 'F5' },
+  { screen: 'purser', label: 'Purser', key: 'F1' },
   // No F-key left that a browser lets us keep (F11 full screen, F12 tools): reached from here.
   { screen: 'staff', label: 'Staff' },
   { screen: 'batch', label: 'Batch close' },
