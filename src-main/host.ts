@@ -42,6 +42,7 @@ import { ReversalService } from './settlement/reversal-service.ts';
 import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 import { OrphanActions } from './settlement/orphan-actions.ts';
 import { purserHandlers } from './purser/purser-handlers.ts';
+import { buildPurserRoom, type PurserRoom } from './purser/purser-room.ts';
 
 export type { RegisterConfig };
 
@@ -133,6 +134,7 @@ export function createHost(config: HostConfig = {}): Host {
   let journalProblem: AppError | undefined;
   let payments: PaymentRoom | undefined;
   let staff: StaffService | undefined;
+  let purser: PurserRoom | undefined;
   try {
     journal = openJournal({ path: journalPath, clock: config.clock, newId: config.newId });
     tickets = new TicketService(journal, { register, currency, catalog });
@@ -207,10 +209,21 @@ export function createHost(config: HostConfig = {}): Host {
       version: config.version ?? DEFAULT_VERSION,
       tuning: config.payments,
       log,
+      onGatewayLink: (ok) => purser?.sender.linkSeen(ok),
     });
     // Ticket changes (a settlement, a partial approval) are announced by the ticket service itself.
     payments.coordinator.onAttemptChanged((a) => hub.emit('payment.changed', a));
     installTrainingHook(scenarios, payments.coordinator);
+    // The purser's folios (issue 12): its queue sender resumes what a crash left as soon as the devices are up.
+    const gateway = payments.gateway;
+    purser = buildPurserRoom({
+      journal,
+      terminal: (id) => devices.terminal(id),
+      gateway: () => gateway.cardOnFile(),
+      currency,
+      changed: (guestId) => hub.emit('purser.changed', { guestId }),
+      log,
+    });
   }
 
   function status(): StatusSnapshot {
@@ -334,7 +347,18 @@ export function createHost(config: HostConfig = {}): Host {
     }),
     ...createBatchHandlers(batches),
     ...createReversalHandlers({ reversals: () => pay().reversals, inDoubt: () => pay().inDoubt, orphanActions: () => pay().orphanActions, coordinator: () => pay().coordinator }),
-    ...purserHandlers(),
+    ...purserHandlers({
+      service: () => {
+        pay();
+        if (!purser) throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
+        return purser.service;
+      },
+      sender: () => {
+        pay();
+        if (!purser) throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
+        return purser.sender;
+      },
+    }),
   };
 
   /** Attempts start-up recovery found; their outcome is read afresh each time, so a late resolution shows. */
@@ -355,6 +379,16 @@ export function createHost(config: HostConfig = {}): Host {
   let closing: Promise<void> | undefined;
   const ready = devices.start().catch((err) => {
     process.stderr.write(`host: devices could not start: ${redactForLog(err)}\n`);
+  });
+  // The purser's queue resumes once the PIN pads can be asked; training mode has sample guests to work on.
+  void ready.then(() => {
+    if (!purser || closing) return;
+    try {
+      if (devices.health().trainingMode) purser.service.seedTrainingGuests();
+    } catch (err) {
+      log(`purser: sample guests not added: ${redactForLog(err)}`);
+    }
+    purser.sender.start();
   });
   // Attempts a crash left sent or in doubt are resolved once the PIN pad that took them can be asked.
   const recovered = ready.then(async () => {
@@ -391,10 +425,13 @@ export function createHost(config: HostConfig = {}): Host {
       tickets = undefined;
       const p = payments;
       payments = undefined;
+      const room = purser;
+      purser = undefined;
       journalProblem ??= new AppError('journal_unavailable', 'The register host has shut down. Restart the app.');
       closing = (async () => {
         // Payments stop retrying first; closing the devices then ends a sale still out on a PIN pad as in doubt
         // (journaled, resolved at the next start) instead of waiting minutes for a customer who left.
+        await room?.close().catch((err) => process.stderr.write(`host: closing the purser queue failed: ${redactForLog(err)}\n`));
         const paying = p?.close().catch((err) => process.stderr.write(`host: closing payments failed: ${redactForLog(err)}\n`));
         await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));
         await paying;
@@ -438,6 +475,8 @@ function buildPayments(o: {
   version: string;
   tuning?: HostConfig['payments'];
   log: (line: string) => void;
+  /** Told whether each gateway request was answered (the purser's sender resumes on a return). */
+  onGatewayLink?: (ok: boolean) => void;
 }): PaymentRoom {
   const { journal, tickets, devices } = o;
   let coordinator: PaymentCoordinator | undefined;
@@ -447,7 +486,10 @@ function buildPayments(o: {
     version: o.version,
     log: o.log,
     now: () => journal.now().getTime(),
-    onLink: (ok) => coordinator?.linkSeen('gateway', ok),
+    onLink: (ok) => {
+      coordinator?.linkSeen('gateway', ok);
+      o.onGatewayLink?.(ok);
+    },
   });
   const orphans = new OrphanRepository(journal);
   const receipts = new ReceiptService({

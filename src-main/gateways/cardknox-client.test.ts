@@ -126,9 +126,10 @@ describe('charges', () => {
     assert.equal(sim.ledger.find(auth.refNum)?.captured, false);
     const cap = approved(await c.capture({ refNum: auth.refNum, amount: usd(4500) }));
     assert.equal(cap.amountApproved, 4500);
-    // A capture is a transaction of its own: its own xRefNum, which names the same charge for later follow-ups.
+    // A capture is a transaction of its own: its own xRefNum and ledger entry, which names the same charge for later follow-ups.
     assert.notEqual(cap.refNum, auth.refNum);
-    assert.equal(sim.ledger.find(cap.refNum)?.refNum, auth.refNum);
+    assert.equal(sim.ledger.find(cap.refNum)?.kind, 'capture');
+    assert.equal(sim.ledger.find(cap.refNum)?.originalRefNum, auth.refNum);
     assert.equal(sim.ledger.find(auth.refNum)?.amount, 4500);
     assert.equal(sim.ledger.find(auth.refNum)?.captured, true);
     const refund = approved(await c.refund({ refNum: cap.refNum, amount: usd(1000) }));

@@ -26,6 +26,7 @@ import {
   type WireFields,
 } from './cardknox-protocol.ts';
 import { GatewayMalformedResponseError, GatewayRefusedError } from './gateway-errors.ts';
+import type { CardOnFileGateway } from './card-on-file-gateway.ts';
 import type { GatewayReportRow } from './gateway-report-row.ts';
 import { postOnce } from './http-post.ts';
 
@@ -77,6 +78,12 @@ export interface GatewayApproved {
   cardBrand?: CardBrand;
   entryMode?: EntryMode;
   token?: string;
+  /**
+   * Set when this approval is the original of a resend the gateway refused as
+   * a duplicate (CardOnFileGateway returns the original instead of the
+   * refusal): the refused resend's own reference. Nothing was done twice.
+   */
+  resendRefused?: string;
 }
 
 /** The gateway declined. */
@@ -147,17 +154,43 @@ export function isStandingCharge(row: GatewayReportRow): boolean {
 }
 
 /** What a report row's xCommand did, in the payment kinds the register resolves. */
-export type GatewayRowKind = 'sale' | 'pre_auth' | 'capture' | 'refund' | 'void' | 'other';
+export type GatewayRowKind = 'sale' | 'pre_auth' | 'incremental' | 'capture' | 'refund' | 'void' | 'other';
 
-/** The kind of a report row from its xCommand (cc:sale, cc:authonly, cc:capture, cc:refund, cc:void…; empty: an older report's sale). */
+/**
+ * The kind of a report row from its xCommand (cc:sale, cc:authonly, cc:adjust,
+ * cc:capture, cc:refund, cc:void, cc:voidrelease…; empty: an older report's sale).
+ * cc:adjust is an incremental authorisation (cardknox-protocol.ts).
+ */
 export function gatewayRowKind(row: Pick<GatewayReportRow, 'command'>): GatewayRowKind {
   const c = row.command.toLowerCase();
   if (c === '' || c.endsWith(':sale') || c === 'sale') return 'sale';
   if (c.includes('capture')) return 'capture';
   if (c.includes('void')) return 'void';
+  if (c.endsWith(':adjust') || c.includes('incremental')) return 'incremental';
   if (c.includes('refund') || c.includes('credit')) return 'refund';
   if (c.includes('auth')) return 'pre_auth';
   return 'other';
+}
+
+/** xInvoice when the request has one of its own. */
+function invoiceField(invoice: string | undefined): WireFields {
+  return invoice ? { xInvoice: invoice } : {};
+}
+
+/**
+ * A duplicate refusal that names its original becomes that original's
+ * approval (the resend changed nothing); any other result is returned as is.
+ */
+export function originalOfDuplicate(r: GatewayResult): GatewayResult {
+  if (r.outcome !== 'duplicate' || !r.originalRefNum || r.originalAmount === undefined) return r;
+  return {
+    outcome: 'approved',
+    refNum: r.originalRefNum,
+    authCode: r.originalAuthCode ?? '',
+    amountApproved: r.originalAmount,
+    text: r.text,
+    resendRefused: r.refNum,
+  };
 }
 
 /** A report page kept on returning rows already seen: more than a page share one instant. */
@@ -187,14 +220,71 @@ export class CardknoxClient {
     return this.#transaction('cc:authonly', this.#chargeFields(req), req.invoice);
   }
 
-  /** Captures an authorisation, optionally for a different amount. */
-  async capture(req: { refNum: string; amount?: Money }): Promise<GatewayResult> {
-    return this.#transaction('cc:capture', { xRefNum: req.refNum, ...(req.amount ? { xAmount: this.#amount(req.amount) } : {}) });
+  /**
+   * Captures an authorisation, optionally for a different amount (xAmount;
+   * absent: the authorised total), under its own invoice when given.
+   */
+  async capture(req: { refNum: string; amount?: Money; invoice?: string }): Promise<GatewayResult> {
+    return this.#transaction('cc:capture', { xRefNum: req.refNum, ...(req.amount ? { xAmount: this.#amount(req.amount) } : {}), ...invoiceField(req.invoice) }, req.invoice);
+  }
+
+  /**
+   * Incremental authorisation (cc:adjust): raises an open authorisation by
+   * `amount` (xAmount is the amount added; cardknox-protocol.ts says why).
+   */
+  async adjust(req: { refNum: string; amount: Money; invoice?: string }): Promise<GatewayResult> {
+    if (req.amount.amount <= 0) throw new RangeError('An incremental authorisation must raise the hold by more than zero');
+    return this.#transaction('cc:adjust', { xRefNum: req.refNum, xAmount: this.#amount(req.amount), ...invoiceField(req.invoice) }, req.invoice);
   }
 
   /** Voids an unsettled transaction. */
-  async void(req: { refNum: string }): Promise<GatewayResult> {
-    return this.#transaction('cc:void', { xRefNum: req.refNum });
+  async void(req: { refNum: string; invoice?: string }): Promise<GatewayResult> {
+    return this.#transaction('cc:void', { xRefNum: req.refNum, ...invoiceField(req.invoice) }, req.invoice);
+  }
+
+  /** Releases an authorisation not captured (cc:voidrelease): the hold goes back to the cardholder. */
+  async voidRelease(req: { refNum: string; invoice?: string }): Promise<GatewayResult> {
+    return this.#transaction('cc:voidrelease', { xRefNum: req.refNum, ...invoiceField(req.invoice) }, req.invoice);
+  }
+
+  /**
+   * The purser's port (card-on-file-gateway.ts) over this client. A resend the
+   * gateway refuses as a duplicate comes back as the original's approval
+   * (marked resendRefused), so the caller records what was done once.
+   */
+  cardOnFile(): CardOnFileGateway {
+    const once = async (p: Promise<GatewayResult>): Promise<GatewayResult> => originalOfDuplicate(await p);
+    const need = (invoice: string): void => {
+      if (!invoice) throw new RangeError('An invoice is required: the duplicate check and the lookup key on it');
+    };
+    return {
+      authorise: (r) => once(this.authOnly(r)),
+      increment: async (r) => {
+        need(r.invoice);
+        return once(this.adjust({ refNum: r.authRefNum, amount: r.amount, invoice: r.invoice }));
+      },
+      capture: async (r) => {
+        need(r.invoice);
+        // A capture of nothing would be a release in disguise: say so with voidAuthorisation.
+        if (r.amount.amount <= 0) throw new RangeError('A capture must take more than zero; release the authorisation instead');
+        return once(this.capture({ refNum: r.authRefNum, amount: r.amount, invoice: r.invoice }));
+      },
+      voidAuthorisation: async (r) => {
+        need(r.invoice);
+        return once(this.voidRelease({ refNum: r.authRefNum, invoice: r.invoice }));
+      },
+      voidTransaction: async (r) => {
+        need(r.invoice);
+        return once(this.void({ refNum: r.refNum, invoice: r.invoice }));
+      },
+      refund: async (r) => {
+        need(r.invoice);
+        return once(this.refund(r));
+      },
+      sale: (r) => once(this.sale(r)),
+      // Every record, declined ones included: an unanswered request may have been declined.
+      findByInvoice: (invoice, sinceMs, untilMs) => this.report({ kind: 'all', begin: sinceMs, end: untilMs, invoice }),
+    };
   }
 
   /** Refunds all or part of a settled charge. */

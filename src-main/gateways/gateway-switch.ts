@@ -6,6 +6,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { DeviceService } from '../devices/device-service.ts';
 import { TRAINING_GATEWAY_KEY } from '../devices/training-devices.ts';
 import type { GatewayReportPort } from '../payments/payment-ports.ts';
+import type { CardOnFileGateway } from './card-on-file-gateway.ts';
 import { CardknoxClient, type GatewayResult } from './cardknox-client.ts';
 import type { GatewayReportRow } from './gateway-report-row.ts';
 import type { Money } from '../../src-shared/money.ts';
@@ -99,6 +100,26 @@ export class GatewaySwitch implements GatewayReportPort {
   /** cc:refund of all or part of a charge by its reference, under the refund's own invoice (issue 11 §3). */
   refund(req: { refNum: string; amount: Money; invoice?: string }): Promise<GatewayResult> {
     return this.need().refund(req);
+  }
+
+  /**
+   * The purser's card-on-file port (card-on-file-gateway.ts) over whichever
+   * gateway is current at each call: the training simulator while training
+   * mode runs, else the configured gateway; refused (gateway_unavailable)
+   * when neither is there.
+   */
+  cardOnFile(): CardOnFileGateway {
+    const port = (): CardOnFileGateway => this.need().cardOnFile();
+    return {
+      authorise: async (r) => port().authorise(r),
+      increment: async (r) => port().increment(r),
+      capture: async (r) => port().capture(r),
+      voidAuthorisation: async (r) => port().voidAuthorisation(r),
+      voidTransaction: async (r) => port().voidTransaction(r),
+      refund: async (r) => port().refund(r),
+      sale: async (r) => port().sale(r),
+      findByInvoice: async (invoice, sinceMs, untilMs) => port().findByInvoice(invoice, sinceMs, untilMs),
+    };
   }
 
   /** The smallest report the gateway answers (an empty window now): resolves when it answers. */

@@ -1,15 +1,45 @@
-// The purser's IPC commands (issue 12). Work in progress: every command answers
-// that the purser desk is not available yet, until the purser room is wired.
+// The purser's IPC commands (issue 12): each one a call on the purser service or
+// the queue sender; parameters and the batch send are manager-only (the
+// dispatcher's guard runs first; the manager is the journal event's actor).
 
-import { AppError } from '../../src-shared/errors.ts';
 import type { Handlers } from '../../src-shared/ipc-contract.ts';
-import { purserCommands } from '../../src-shared/purser-contract.ts';
+import type { purserCommands } from '../../src-shared/purser-contract.ts';
+import { managerActor } from '../staff/staff-handlers.ts';
+import type { PurserQueueSender } from './purser-queue-sender.ts';
+import type { PurserService } from './purser-service.ts';
 
 type PurserCommand = keyof typeof purserCommands;
 
-export function purserHandlers(): Pick<Handlers, PurserCommand> {
-  const notYet = () => {
-    throw new AppError('internal', 'The purser desk is not available yet.');
+/** The purser room as the handlers reach it (refusing while the journal is not open). */
+export interface PurserRoomPort {
+  service(): PurserService;
+  sender(): PurserQueueSender;
+}
+
+export function purserHandlers(room: PurserRoomPort): Pick<Handlers, PurserCommand> {
+  return {
+    'purser.guest.search': ({ query }) => room.service().search(query),
+    'purser.guest.get': ({ guestId }) => room.service().get(guestId),
+    'purser.guest.byCabinCard': ({ cardNumber }) => room.service().byCabinCard(cardNumber),
+    'purser.posting.add': ({ guestId, amount, description }) => room.service().addPosting(guestId, amount, description),
+    'purser.card.register': ({ guestId, terminalId }) => room.service().register(guestId, terminalId),
+    'purser.card.activate': ({ cardId }) => room.service().activate(cardId),
+    'purser.card.deactivate': ({ cardId }) => room.service().deactivate(cardId),
+    'purser.card.addAuthorisation': ({ cardId, amount }) => room.service().addAuthorisation(cardId, amount),
+    'purser.card.setRouting': ({ guestId, cardIds }) => room.service().setRouting(guestId, cardIds),
+    'purser.invoice.pay': ({ guestId, amount, method, terminalId }) => room.service().pay(guestId, amount, method, terminalId),
+    'purser.payment.void': ({ paymentId }) => room.service().voidPayment(paymentId),
+    'purser.queue.status': () => room.sender().summary(),
+    'purser.queue.sendNow': async () => {
+      await room.sender().runOnce();
+      return room.sender().summary();
+    },
+    'purser.settlement.sendBatch': async () => {
+      room.service().releaseBatch();
+      await room.sender().runOnce();
+      return room.sender().summary();
+    },
+    'purser.parameters.get': () => room.service().parameters(),
+    'purser.parameters.set': ({ name, value }, ctx) => room.service().setParameter(name, value, managerActor(ctx).staffId),
   };
-  return Object.fromEntries(Object.keys(purserCommands).map((k) => [k, notYet])) as unknown as Pick<Handlers, PurserCommand>;
 }

@@ -12,8 +12,17 @@ import type { CardBrand, EntryMode } from '../../../src-shared/card.ts';
 /** What became of a transaction. */
 export type LedgerStatus = 'approved' | 'declined' | 'voided' | 'refunded';
 
-/** Kind of ledger transaction. */
-export type LedgerKind = 'sale' | 'auth' | 'refund';
+/**
+ * Kind of ledger transaction. Follow-ups on an authorisation (an incremental
+ * authorisation, a capture, a void or release) are transactions of their own
+ * with their own reference and invoice (issue 12 §5), so a report lists them
+ * and a lookup by invoice resolves an unanswered one; their originalRefNum
+ * names the charge they act on, whose entry holds the running state.
+ */
+export type LedgerKind = 'sale' | 'auth' | 'refund' | 'incremental' | 'capture' | 'void';
+
+/** Kinds that act on an earlier charge rather than take or give back money themselves. */
+export const FOLLOW_UP_KINDS: ReadonlySet<LedgerKind> = new Set(['incremental', 'capture', 'void']);
 
 /** One processor transaction (masked card data only). */
 export interface LedgerEntry {
@@ -46,6 +55,12 @@ export interface LedgerEntry {
   voidRefNum?: string;
   /** Authorisations: the own references of their captures and incremental authorisations, oldest first. */
   followUpRefNums?: string[];
+  /** Authorisations: incremental authorisations approved so far. */
+  incrementCount?: number;
+  /** Captured authorisations: the authorised total (initial + approved increments) before capture. */
+  authorisedTotal?: number;
+  /** Captured authorisations: the batch the capture went into (what settles it). */
+  capturedBatch?: string;
 }
 
 /**
@@ -204,7 +219,7 @@ export class ProcessorLedger {
       else if (isCharge(e)) {
         s.approvedCount++;
         s.approvedAmount += e.amount;
-      } else s.refundedAmount += e.amount;
+      } else if (e.kind === 'refund') s.refundedAmount += e.amount;
     }
     return s;
   }

@@ -351,9 +351,12 @@ describe('issue 7 items 10-12: the gateway doors', () => {
     const linkVoid = await link.submit(charge('V2', 'pax-a', { command: 'void', originalRefNum: charged.refNum, amount: 0 }));
     assert.equal(linkVoid.result, 'approved');
     assert.notEqual(linkVoid.refNum, charged.refNum);
-    // Report rows carry the same masked form; the voided original keeps its own reference.
+    // Report rows carry the same masked form; the voided original keeps its own reference, the void has a row of its own.
     const r = await door('/reportjson', { ...WIRE_BASE, xCommand: 'report:all', xInvoice: '=V1', xBeginDate: formatGatewayDate(now - 1000), xEndDate: formatGatewayDate(now + 1000) }, 'json');
-    assert.deepEqual((r.body.xReportData as Record<string, string>[]).map((x) => [x.xRefNum, x.xVoid, x.xMaskedCardNumber]), [[sale.body.xRefNum, '1', '5xxxxxxxxxxx4444']]);
+    assert.deepEqual((r.body.xReportData as Record<string, string>[]).map((x) => [x.xRefNum, x.xCommand, x.xVoid, x.xMaskedCardNumber]), [
+      [sale.body.xRefNum, 'cc:sale', '1', '5xxxxxxxxxxx4444'],
+      [voided.body.xRefNum, 'cc:void', '0', '5xxxxxxxxxxx4444'],
+    ]);
   });
 });
 

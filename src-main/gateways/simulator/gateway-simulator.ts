@@ -40,6 +40,7 @@ import {
 import { FaultBook, type FaultSpec, faultSpecSchema } from './gateway-faults.ts';
 import type { LedgerEntry, ProcessorLedger } from '../../../drivers/pax/simulator/processor-ledger.ts';
 import { SimulatedProcessor, type SimulatedProcessorOptions } from './simulated-processor.ts';
+import type { AuthorisationRules } from './authorisation-rules.ts';
 
 /** A card the simulated gateway holds a token for. */
 export interface SimulatedCard {
@@ -106,6 +107,25 @@ export function parseProcessorRequest(input: unknown): ProcessorRequest {
   return r.data;
 }
 
+/** Gateway follow-up commands and the processor command each becomes (sources: cardknox-protocol.ts). */
+const FOLLOW_UP_COMMANDS = new Map<string, ProcessorRequest['command']>([
+  ['cc:capture', 'capture'],
+  ['cc:adjust', 'incremental'],
+  ['cc:void', 'void'],
+  ['cc:voidrelease', 'void'],
+  ['cc:refund', 'refund'],
+]);
+
+/** Body of POST /_control/rules: any subset of the authorisation rules. */
+const rulesSchema = z
+  .object({
+    maxIncrements: z.number().int().min(0).max(1000).optional(),
+    authValidityMs: z.number().int().nonnegative().optional(),
+    captureTolerancePercent: z.number().int().min(0).max(100).optional(),
+    refundNeedsSettlement: z.boolean().optional(),
+  })
+  .strict();
+
 interface Answer {
   status: number;
   contentType: string;
@@ -114,7 +134,15 @@ interface Answer {
 
 const json = (status: number, value: unknown): Answer => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
 
-const COMMAND_NAMES: Record<LedgerEntry['kind'], string> = { sale: 'cc:sale', auth: 'cc:authonly', refund: 'cc:refund' };
+/** xCommand of a report row by ledger kind (a void of an uncaptured authorisation reads cc:voidrelease, see #row). */
+const COMMAND_NAMES: Record<LedgerEntry['kind'], string> = {
+  sale: 'cc:sale',
+  auth: 'cc:authonly',
+  refund: 'cc:refund',
+  incremental: 'cc:adjust',
+  capture: 'cc:capture',
+  void: 'cc:void',
+};
 
 /** The running simulator. */
 export class GatewaySimulator {
@@ -189,6 +217,19 @@ export class GatewaySimulator {
   /** Disarms one fault, or all. */
   clearFaults(id?: number): void {
     this.faults.clear(id);
+  }
+
+  /**
+   * Settles the current batch (the processor's batch close): what it held can
+   * no longer be voided, only refunded. Also POST /_control/settle.
+   */
+  settle(): { batch: string; count: number; amount: number } {
+    return this.processor.closeBatch();
+  }
+
+  /** Changes the authorisation rules (authorisation-rules.ts) at run time; also POST /_control/rules. */
+  setAuthorisationRules(rules: Partial<AuthorisationRules>): AuthorisationRules {
+    return this.processor.setAuthorisationRules(rules);
   }
 
   /** In-process ProcessorLink to this simulator's ledger (faults do not apply: use the HTTP link for those). */
@@ -331,17 +372,26 @@ export class GatewaySimulator {
         cardBrand: card.cardBrand,
         allowDuplicate: f.xAllowDuplicate === '1' || f.xAllowDuplicate?.toLowerCase() === 'true',
       };
-    } else if (command === 'cc:capture' || command === 'cc:void' || command === 'cc:refund') {
+    } else if (FOLLOW_UP_COMMANDS.has(command)) {
+      // Follow-ups name the original by xRefNum (cc:capture, cc:adjust, cc:void,
+      // cc:voidrelease, cc:refund: cardknox-protocol.ts) and may carry their own xInvoice.
       if (!f.xRefNum) return gatewayError('Required: xRefNum');
-      const a = amount('xAmount', command === 'cc:refund');
+      const a = amount('xAmount', command === 'cc:refund' || command === 'cc:adjust');
       if (typeof a === 'string') return gatewayError(a);
-      const kind = command === 'cc:capture' ? 'capture' : command === 'cc:void' ? 'void' : 'refund';
-      request = { ...base, command: kind, amount: a, cardToken: '', maskedPan: '', cardBrand: 'other', originalRefNum: f.xRefNum };
+      if (command === 'cc:voidrelease') {
+        // A voided one goes on to the processor: a resend of this release is answered there as a duplicate.
+        const o = this.processor.ledger.get(f.xRefNum);
+        if (o && o.status !== 'voided' && !(o.kind === 'auth' && o.status === 'approved' && !o.captured)) return gatewayError('Only an open authorization can be released; void or refund a captured one');
+      }
+      request = { ...base, command: FOLLOW_UP_COMMANDS.get(command) ?? 'void', amount: a, cardToken: '', maskedPan: '', cardBrand: 'other', originalRefNum: f.xRefNum };
     } else {
       return gatewayError(`Unsupported xCommand ${command.slice(0, 40)}`);
     }
     const { response, entry } = this.processor.submit(request);
-    return this.#wire(response, entry, f.xToken);
+    const out = this.#wire(response, entry, f.xToken);
+    // cc:adjust answers the increment it approved (its own entry); the authorised total is the original's amount.
+    if (command === 'cc:adjust' && out.xResult === 'A' && entry) out.xAuthAmount = toDecimalString(entry.amount, this.#currency);
+    return out;
   }
 
   #wire(r: ProcessorResponse, entry: LedgerEntry | undefined, token?: string): Record<string, string> {
@@ -400,9 +450,11 @@ export class GatewaySimulator {
   }
 
   #row(e: LedgerEntry): Record<string, string> {
+    const original = e.kind === 'void' && e.originalRefNum ? this.processor.ledger.get(e.originalRefNum) : undefined;
+    const command = original?.kind === 'auth' && !original.captured ? 'cc:voidrelease' : COMMAND_NAMES[e.kind];
     return {
       xRefNum: e.refNum,
-      xCommand: COMMAND_NAMES[e.kind],
+      xCommand: command,
       xAmount: toDecimalString(e.amount, e.currency),
       xCurrency: e.currency,
       xEnteredDate: formatGatewayDate(e.enteredAt),
@@ -487,7 +539,19 @@ export class GatewaySimulator {
         this.faults.clear();
         return json(200, { cleared: true });
       case 'POST /_control/batch-close':
-        return json(200, this.processor.closeBatch());
+      case 'POST /_control/settle':
+        return json(200, this.settle());
+      case 'GET /_control/rules':
+        return json(200, this.processor.authorisationRules);
+      case 'POST /_control/rules': {
+        const r = rulesSchema.safeParse(body);
+        if (!r.success) return json(400, { error: r.error.issues.map((i) => `${i.path.join('.') || '(rules)'}: ${i.message}`).join('; ') });
+        try {
+          return json(200, this.setAuthorisationRules(r.data));
+        } catch (err) {
+          return json(400, { error: (err as Error).message });
+        }
+      }
       case 'POST /_control/duplicate-window': {
         const ms = (body as { ms?: unknown } | undefined)?.ms;
         if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) return json(400, { error: 'Send {"ms": <whole milliseconds>}' });

@@ -10,7 +10,8 @@ import type { ProcessorRequest, ProcessorResponse } from '../../../src-shared/pr
 import { assertAmount } from '../../../src-shared/money.ts';
 import { halfOf, issuerDecision } from '../../../drivers/pax/simulator/pax-simulator-rules.ts';
 import { DUPLICATE_TEXT } from '../cardknox-protocol.ts';
-import { type LedgerEntry, ProcessorLedger } from '../../../drivers/pax/simulator/processor-ledger.ts';
+import { FOLLOW_UP_KINDS, type LedgerEntry, ProcessorLedger } from '../../../drivers/pax/simulator/processor-ledger.ts';
+import { type AuthorisationRules, checkAuthorisationRules, DEFAULT_AUTHORISATION_RULES, NOT_SETTLED_TEXT } from './authorisation-rules.ts';
 
 /** Decides a decline: a reason, or null to approve. */
 export type DeclineRule = (req: ProcessorRequest) => string | null;
@@ -40,6 +41,8 @@ export interface SimulatedProcessorOptions {
    * (training mode) still holds every charge, as a real processor would.
    */
   ledgerFile?: string;
+  /** What real processors enforce on authorisations and refunds (authorisation-rules.ts); each may be changed at run time. */
+  authorisationRules?: Partial<AuthorisationRules>;
 }
 
 /** The answer plus the ledger entry it made or touched. */
@@ -60,6 +63,7 @@ export class SimulatedProcessor {
   #partialNext = false;
   #batch = 1;
   #authSeq = 0;
+  #rules: AuthorisationRules;
 
   readonly #ledgerFile: string | undefined;
 
@@ -69,6 +73,7 @@ export class SimulatedProcessor {
     this.#duplicateWindowMs = opts.duplicateWindowMs ?? 24 * 60 * 60 * 1000;
     this.#declineRule = opts.declineRule ?? defaultDeclineRule;
     this.#ledgerFile = opts.ledgerFile;
+    this.#rules = checkAuthorisationRules({ ...DEFAULT_AUTHORISATION_RULES, ...opts.authorisationRules });
     if (opts.ledgerFile) {
       for (const e of loadLedgerFile(opts.ledgerFile)) {
         const live = this.ledger.get(e.refNum);
@@ -97,10 +102,26 @@ export class SimulatedProcessor {
     this.#partialNext = on;
   }
 
-  /** Closes the current batch; later transactions go into the next. */
+  /** The rules in force. */
+  get authorisationRules(): AuthorisationRules {
+    return { ...this.#rules };
+  }
+
+  /** Changes some rules at run time (a control door, a test); throws a RangeError for a bad value and changes nothing then. */
+  setAuthorisationRules(rules: Partial<AuthorisationRules>): AuthorisationRules {
+    this.#rules = checkAuthorisationRules({ ...this.#rules, ...rules });
+    return this.authorisationRules;
+  }
+
+  /**
+   * Closes (settles) the current batch; later transactions go into the next.
+   * What it held is settled: it can no longer be voided, only refunded.
+   */
   closeBatch(): { batch: string; count: number; amount: number } {
     const batch = this.batch;
-    const entries = this.ledger.all().filter((e) => e.batch === batch && (e.status === 'approved' || e.status === 'refunded'));
+    const entries = this.ledger
+      .all()
+      .filter((e) => !FOLLOW_UP_KINDS.has(e.kind) && e.batch === batch && (e.status === 'approved' || e.status === 'refunded'));
     this.#batch++;
     return { batch, count: entries.length, amount: entries.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.amount), 0) };
   }
@@ -113,7 +134,7 @@ export class SimulatedProcessor {
     const outcome = this.#submit(req, arrivedAt);
     if (this.#ledgerFile && outcome.entry && outcome.response.result !== 'duplicate') {
       // The touched entries as they stand now; a follow-up also changed its original.
-      const touched = new Set([outcome.entry.refNum, ...(req.originalRefNum ? [req.originalRefNum] : [])]);
+      const touched = new Set([outcome.entry.refNum, ...[req.originalRefNum, outcome.entry.originalRefNum].filter((r): r is string => !!r)]);
       const lines = [...touched].flatMap((ref) => {
         const e = this.ledger.find(ref);
         return e ? [`${JSON.stringify(e)}\n`] : [];
@@ -134,30 +155,11 @@ export class SimulatedProcessor {
       case 'auth':
         return this.#charge(req, arrivedAt);
       case 'capture':
-        return this.#followUp(req, (o) => {
-          if (o.kind !== 'auth' || o.status !== 'approved' || o.captured) return 'Transaction cannot be captured';
-          const amount = req.amount > 0 ? req.amount : o.amount;
-          if (amount > o.amount) return 'Capture amount exceeds authorization';
-          o.captured = true;
-          o.amount = amount;
-          return null;
-        });
+        return this.#capture(req);
       case 'incremental':
-        return this.#followUp(req, (o) => {
-          if (o.kind !== 'auth' || o.status !== 'approved' || o.captured) return 'Authorization cannot be increased';
-          if (req.amount <= 0) return 'Invalid amount';
-          o.amount += req.amount;
-          return null;
-        });
+        return this.#increment(req);
       case 'void':
-        return this.#followUp(req, (o) => {
-          if (o.status !== 'approved' || o.refundedAmount > 0 || o.batch !== this.batch) return 'Transaction cannot be voided';
-          o.status = 'voided';
-          // A void is a transaction of its own with its own reference, as on the real
-          // gateway (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt); the original keeps its own.
-          o.voidRefNum = this.#nextRefNum();
-          return null;
-        });
+        return this.#void(req);
       case 'refund':
         return this.#refund(req);
       default:
@@ -240,9 +242,13 @@ export class SimulatedProcessor {
   }
 
   #refund(req: ProcessorRequest): ProcessorOutcome {
-    const o = req.originalRefNum ? this.ledger.get(req.originalRefNum) : undefined;
-    if (!o || (o.kind !== 'sale' && o.kind !== 'auth')) return this.#error('Original transaction not found');
+    const o = this.#chargeOf(req.originalRefNum);
+    if (!o) return this.#error('Original transaction not found');
+    const dup = this.#followUpDuplicate(req, 'refund', o);
+    if (dup) return dup;
     if (o.status !== 'approved' || (o.kind === 'auth' && !o.captured)) return this.#error('Transaction cannot be refunded');
+    // Seed 002 table 4-11: a refund before settlement is refused; void it instead.
+    if (this.#rules.refundNeedsSettlement && this.#settledBatchOf(o) === this.batch) return this.#error(NOT_SETTLED_TEXT);
     const amount = req.amount > 0 ? req.amount : o.amount - o.refundedAmount;
     if (amount > o.amount - o.refundedAmount) return this.#error('Refund amount exceeds the amount charged');
     o.refundedAmount += amount;
@@ -257,30 +263,137 @@ export class SimulatedProcessor {
     return { response: this.#answer(entry), entry: { ...entry } };
   }
 
-  #followUp(req: ProcessorRequest, apply: (original: LedgerEntry) => string | null): ProcessorOutcome {
-    const o = req.originalRefNum ? this.ledger.get(req.originalRefNum) : undefined;
-    if (!o) return this.#error('Original transaction not found');
-    const refusal = apply(o);
-    if (refusal) return this.#error(refusal);
-    return {
-      response: { result: 'approved', refNum: this.#followUpRef(req.command, o), ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, batch: o.batch, text: 'Approved' },
-      entry: { ...o },
-    };
+  /**
+   * The sale or authorisation a reference names: its own, or the reference of
+   * one of its follow-ups (a capture or an incremental authorisation), since
+   * a later void or refund may name either.
+   */
+  #chargeOf(refNum: string | undefined): LedgerEntry | undefined {
+    const e = refNum ? this.ledger.get(refNum) : undefined;
+    if (!e) return undefined;
+    if (e.kind === 'sale' || e.kind === 'auth') return e;
+    if ((e.kind === 'capture' || e.kind === 'incremental') && e.originalRefNum) return this.#chargeOf(e.originalRefNum);
+    return undefined;
+  }
+
+  /** The batch whose close settles this charge; undefined for an authorisation not captured (nothing to settle yet). */
+  #settledBatchOf(o: LedgerEntry): string | undefined {
+    if (o.kind !== 'auth') return o.batch;
+    return o.captured ? (o.capturedBatch ?? o.batch) : undefined;
   }
 
   /**
-   * The reference a follow-up answers with: every transaction has its own
-   * xRefNum, a void (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt) and a
-   * capture (tests/Mock/CaptureSuccess.txt) included; the original keeps its own.
+   * A follow-up resent under its own invoice (the purser's queue record after
+   * an unanswered request): refused as a duplicate naming the one already
+   * done, as the charge doors do, so nothing is done twice. A follow-up under
+   * its original's invoice (a PIN pad's) is not checked: the original refuses
+   * a second capture or void itself.
    */
-  #followUpRef(command: ProcessorRequest['command'], o: LedgerEntry): string {
-    if (command === 'void' && o.voidRefNum) return o.voidRefNum;
-    if (command === 'capture' || command === 'incremental') {
-      const ref = this.#nextRefNum();
-      this.ledger.addFollowUpRef(o, ref);
-      return ref;
+  #followUpDuplicate(req: ProcessorRequest, kind: LedgerEntry['kind'], o: LedgerEntry): ProcessorOutcome | undefined {
+    if (!this.#duplicateCheck || req.allowDuplicate || !req.invoice || req.invoice === o.invoice) return undefined;
+    const now = this.#clock();
+    const done = this.ledger
+      .liveByInvoice(req.invoice)
+      .find((e) => e.kind === kind && e.status !== 'declined' && now - e.enteredAt <= this.#duplicateWindowMs);
+    if (!done) return undefined;
+    return {
+      response: {
+        result: 'duplicate',
+        refNum: this.#nextRefNum(),
+        amountApproved: 0,
+        text: DUPLICATE_TEXT,
+        original: { refNum: done.refNum, ...(done.authCode ? { authCode: done.authCode } : {}), amountApproved: done.amount, maskedPan: done.maskedPan, cardBrand: done.cardBrand },
+      },
+      entry: { ...done },
+    };
+  }
+
+  /** Why an open authorisation cannot take a follow-up now (captured, voided, declined, expired), or null. */
+  #authState(o: LedgerEntry): { error: string } | { decline: string } | null {
+    if (o.kind !== 'auth' || o.status !== 'approved') return { error: 'Only an approved authorization can be increased or captured' };
+    if (o.captured) return { error: 'The authorization has already been captured' };
+    // Visa does not extend the validity with an increment (developer.revolut.com
+    // .../incremental-authorisation: "Visa: Clearing window does NOT extend with
+    // increments"), so the window runs from the initial authorisation.
+    if (this.#clock() - o.enteredAt > this.#rules.authValidityMs) return { decline: 'Authorization expired' };
+    return null;
+  }
+
+  #increment(req: ProcessorRequest): ProcessorOutcome {
+    const o = this.ledger.get(req.originalRefNum ?? '');
+    if (!o) return this.#error('Original transaction not found');
+    const dup = this.#followUpDuplicate(req, 'incremental', o);
+    if (dup) return dup;
+    if (req.amount <= 0) return this.#error('Invalid amount');
+    const state = this.#authState(o);
+    if (state && 'error' in state) return this.#error(state.error);
+    let decline = state?.decline ?? null;
+    // Stripe Terminal incremental authorizations: "a maximum of 10 attempts per payment".
+    if (!decline && (o.incrementCount ?? 0) >= this.#rules.maxIncrements) decline = `Maximum of ${this.#rules.maxIncrements} incremental authorizations reached`;
+    if (!decline) {
+      // The issuer may refuse an increment like any authorisation (same rules as the PIN pad's issuer).
+      decline = this.#declineRule({ ...req, maskedPan: o.maskedPan, cardBrand: o.cardBrand });
+      const issuer = issuerDecision('incremental', req.amount, '');
+      if (!decline && issuer.kind === 'decline') decline = issuer.text;
     }
-    return o.refNum;
+    const entry = this.#recordFollowUp(req, 'incremental', o, req.amount, decline);
+    if (decline) return { response: this.#answer(entry), entry: { ...entry } };
+    o.amount += req.amount;
+    o.incrementCount = (o.incrementCount ?? 0) + 1;
+    // The PIN pad's link reads the new authorised total; the gateway door answers the increment (its own entry).
+    return { response: { ...this.#answer(entry), amountApproved: o.amount }, entry: { ...entry } };
+  }
+
+  #capture(req: ProcessorRequest): ProcessorOutcome {
+    const o = this.ledger.get(req.originalRefNum ?? '');
+    if (!o) return this.#error('Original transaction not found');
+    const dup = this.#followUpDuplicate(req, 'capture', o);
+    if (dup) return dup;
+    const state = this.#authState(o);
+    if (state && 'error' in state) return this.#error(o.captured ? 'Transaction cannot be captured' : state.error);
+    const total = o.amount;
+    const amount = req.amount > 0 ? req.amount : total;
+    // Lodging: the final amount may exceed the authorised total by a tolerance
+    // (15% by default; Stripe "capture more than the authorized amount",
+    // card-scheme lodging rules), never more.
+    const ceiling = Math.floor((total * (100 + this.#rules.captureTolerancePercent)) / 100);
+    const decline = state?.decline ?? (amount > ceiling ? `Capture amount exceeds the authorized amount plus ${this.#rules.captureTolerancePercent}% tolerance` : null);
+    const entry = this.#recordFollowUp(req, 'capture', o, amount, decline);
+    if (decline) return { response: this.#answer(entry), entry: { ...entry } };
+    o.captured = true;
+    o.authorisedTotal = total;
+    o.amount = amount;
+    o.capturedBatch = this.batch;
+    return { response: this.#answer(entry), entry: { ...entry } };
+  }
+
+  #void(req: ProcessorRequest): ProcessorOutcome {
+    const o = this.#chargeOf(req.originalRefNum);
+    if (!o) return this.#error('Original transaction not found');
+    const dup = this.#followUpDuplicate(req, 'void', o);
+    if (dup) return dup;
+    const settled = this.#settledBatchOf(o);
+    if (o.status !== 'approved' || o.refundedAmount > 0 || (settled !== undefined && settled !== this.batch)) return this.#error('Transaction cannot be voided');
+    // A void is a transaction of its own with its own reference, as on the real
+    // gateway (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt); the original keeps its own.
+    const entry = this.#recordFollowUp(req, 'void', o, o.amount, null);
+    o.status = 'voided';
+    o.voidRefNum = entry.refNum;
+    return { response: { ...this.#answer(entry), amountApproved: o.amount }, entry: { ...entry } };
+  }
+
+  /** A follow-up's own ledger entry: its reference, its invoice (the original's when it names none), the original's card. */
+  #recordFollowUp(req: ProcessorRequest, kind: LedgerEntry['kind'], o: LedgerEntry, amount: number, decline: string | null): LedgerEntry {
+    const entry = this.#record(
+      { ...req, amount, invoice: req.invoice || o.invoice, currency: o.currency, maskedPan: o.maskedPan, cardBrand: o.cardBrand, entryMode: o.entryMode },
+      kind,
+      decline,
+      this.#clock(),
+      o.refNum,
+    );
+    // A follow-up carries the original's approval code, as a real answer does.
+    if (!decline && o.authCode) entry.authCode = o.authCode;
+    return entry;
   }
 
   #record(req: ProcessorRequest, kind: LedgerEntry['kind'], decline: string | null, now: number, originalRefNum?: string): LedgerEntry {

@@ -1,0 +1,49 @@
+// Builds the purser room over one journal: repository, service and the queue
+// sender, wired to each other. The host builds one; tests and the folio chaos
+// run build their own with an injected clock, timers and sender hook.
+
+import type { PaymentTerminal } from '../../drivers/terminal.ts';
+import type { CardOnFileGateway } from '../gateways/card-on-file-gateway.ts';
+import type { Journal } from '../journal/journal.ts';
+import { PurserQueueSender, type SenderHookPoint, type SenderTimers } from './purser-queue-sender.ts';
+import { PurserRepository, type RecordRow } from './purser-repository.ts';
+import { PurserService } from './purser-service.ts';
+
+/** How the room is built. */
+export interface PurserRoomOptions {
+  journal: Journal;
+  terminal: (id: string) => PaymentTerminal | undefined;
+  gateway: () => CardOnFileGateway | undefined;
+  currency: string;
+  changed: (guestId: string) => void;
+  timers?: SenderTimers;
+  hook?: (point: SenderHookPoint, record: RecordRow) => void | Promise<void>;
+  log?: (line: string) => void;
+}
+
+/** A built room. */
+export interface PurserRoom {
+  repo: PurserRepository;
+  service: PurserService;
+  sender: PurserQueueSender;
+  close(): Promise<void>;
+}
+
+export function buildPurserRoom(o: PurserRoomOptions): PurserRoom {
+  const repo = new PurserRepository(o.journal);
+  let service: PurserService | undefined;
+  const sender = new PurserQueueSender({
+    repo,
+    service: () => service!,
+    gateway: o.gateway,
+    terminal: o.terminal,
+    now: () => o.journal.now().getTime(),
+    timers: o.timers,
+    hook: o.hook,
+    changed: o.changed,
+    currency: o.currency,
+    log: o.log,
+  });
+  service = new PurserService({ repo, terminal: o.terminal, queue: sender, changed: o.changed, log: o.log });
+  return { repo, service, sender, close: () => sender.close() };
+}

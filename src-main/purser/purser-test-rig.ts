@@ -1,0 +1,130 @@
+// Test rig for the purser's card-life tests: a real journal file, the gateway
+// simulator over real HTTP on 127.0.0.1 (the one processor ledger), a PAX
+// simulator on real TCP charging through that ledger, the real PaxTerminal
+// driver and the real Cardknox client's card-on-file port. The sender's timers
+// never fire by themselves: a test runs a pass when it wants one ("send now"),
+// so every step is deterministic. Nothing is mocked.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'node:test';
+import type { EntryMode } from '../../src-shared/card.ts';
+import type { PurserParameterName, PurserParameterValue } from '../../src-shared/purser-types.ts';
+import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
+import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
+import { PaxSimulator } from '../../drivers/pax/simulator/pax-simulator.ts';
+import type { LedgerEntry } from '../../drivers/pax/simulator/processor-ledger.ts';
+import { CardknoxClient } from '../gateways/cardknox-client.ts';
+import type { CardOnFileGateway } from '../gateways/card-on-file-gateway.ts';
+import { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
+import { openJournal, type Journal } from '../journal/journal.ts';
+import { buildPurserRoom, type PurserRoom } from './purser-room.ts';
+import type { SenderHookPoint } from './purser-queue-sender.ts';
+import type { RecordRow } from './purser-repository.ts';
+
+export const PURSER_RIG_KEY = 'purser-rig-key';
+/** Well-known test card numbers (not real cards). */
+export const TEST_CARDS = { visa: '4111111111111111', visa2: '4012888888881881', mastercard: '5555555555554444', amex: '378282246310005' } as const;
+
+/** A running purser rig. */
+export interface PurserRig {
+  dir: string;
+  journal: Journal;
+  room: PurserRoom;
+  gateway: GatewaySimulator;
+  pad: PaxSimulator;
+  terminal: PaxTerminal;
+  changed: string[];
+  /** Checks a guest in. */
+  guest(name?: string, cabin?: string): string;
+  /** The next card read on the PIN pad. */
+  present(pan: string, entryMode?: EntryMode): void;
+  set(name: PurserParameterName, value: PurserParameterValue): void;
+  /** One sender pass ("send now"). */
+  send(): Promise<void>;
+  record(id: string): RecordRow;
+  /** Processor ledger entries carrying this invoice (the ground truth). */
+  ledger(reference: string): LedgerEntry[];
+  /** Makes the gateway unreachable (every request refused with a server error) or reachable again. */
+  offline(on: boolean): void;
+  close(): Promise<void>;
+}
+
+export interface PurserRigOptions {
+  hook?: (point: SenderHookPoint, record: RecordRow) => void | Promise<void>;
+  /** Wraps the gateway port (a deliberately broken variant in a test). */
+  wrapGateway?: (g: CardOnFileGateway) => CardOnFileGateway;
+  dir?: string;
+}
+
+export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-purser-'));
+  const journal = openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none' });
+  const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY });
+  const pad = new PaxSimulator({ deviceId: 'pad1', processor: gateway.processorLink(), cardTimeMs: 0 });
+  const port = await pad.listenTcp(0);
+  const terminal = createPaxTerminal({ id: 'pad1', transport: 'tcp', host: '127.0.0.1', port, timeouts: { transactionMs: 3000, adminMs: 2000, batchMs: 3000 } });
+  const client = new CardknoxClient({ url: gateway.url, key: PURSER_RIG_KEY, softwareName: 'CashierDeskTest', softwareVersion: '0.1', currency: 'USD', timeoutMs: 2000 });
+  const port2 = client.cardOnFile();
+  const cof = opts.wrapGateway ? opts.wrapGateway(port2) : port2;
+  const changed: string[] = [];
+  let faultId: number | undefined;
+  const room = buildPurserRoom({
+    journal,
+    terminal: (id) => (id === 'pad1' ? terminal : undefined),
+    gateway: () => cof,
+    currency: 'USD',
+    changed: (g) => changed.push(g),
+    // Passes run when the test says so.
+    timers: { setTimeout: () => 0, clearTimeout: () => undefined },
+    hook: opts.hook,
+  });
+  return {
+    dir,
+    journal,
+    room,
+    gateway,
+    pad,
+    terminal,
+    changed,
+    guest(name = 'Test Guest', cabin = '5001') {
+      return room.service.addGuest({ name, cabin, embarkDate: '2026-11-28', disembarkDate: '2026-12-05' }).id;
+    },
+    present(pan, entryMode = 'chip') {
+      pad.presentCard({ pan, entryMode });
+    },
+    set(name, value) {
+      room.service.setParameter(name, value, 'test-manager');
+    },
+    send: () => room.sender.runOnce(),
+    record: (id) => room.repo.record(id)!,
+    ledger: (reference) => gateway.ledger.byInvoice(reference),
+    offline(on) {
+      if (on) faultId = gateway.injectFault({ kind: 'http_5xx', times: 'always' });
+      else if (faultId !== undefined) gateway.clearFaults(faultId);
+      if (!on) faultId = undefined;
+    },
+    async close() {
+      await room.close();
+      await terminal.close();
+      await pad.close();
+      await gateway.close();
+      journal.close();
+      if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** For one test file: rigs closed after each test. */
+export function purserRigPerTest(): (opts?: PurserRigOptions) => Promise<PurserRig> {
+  const open: PurserRig[] = [];
+  afterEach(async () => {
+    for (const r of open.splice(0)) await r.close();
+  });
+  return async (opts) => {
+    const r = await startPurserRig(opts);
+    open.push(r);
+    return r;
+  };
+}
