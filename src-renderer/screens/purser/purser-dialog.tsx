@@ -3,6 +3,7 @@
 // would leave for the register), everything behind it inert while it is open.
 
 import { useEffect, useRef, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { createPortal } from 'react-dom';
 import { useAppActions } from '../../store/store-context.ts';
 import { useFocusTrap } from '../common/focus-trap.ts';
 
@@ -35,7 +36,8 @@ export function PurserDialog({
     return () => actions.setModalOpen(false);
   }, [actions]);
   const titleId = `${testId}-title`;
-  return (
+  // Rendered at the body: the screen it opens from is made inert while it is open, and the dialog must not be.
+  return createPortal(
     <div
       className="overlay"
       onKeyDown={(e) => {
@@ -68,6 +70,7 @@ export function PurserDialog({
         <h2 id={titleId}>{title}</h2>
         {children}
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }
