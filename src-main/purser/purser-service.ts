@@ -564,6 +564,10 @@ export class PurserService {
         this.repo.updateRecord(record.id, { status: 1, queue_status: 8, card_id: cardId, ref_num: r.hostRef ?? null, approval_code: r.authCode ?? null, answered_at: at }, 'approved');
         this.journal.db.prepare('UPDATE purser_records SET payment_id = ? WHERE id = ?').run(paymentId, record.id);
         out = { failed: false, text: refund ? PURSER_MESSAGES.refundSent : PURSER_MESSAGES.directSaleDone };
+      } else if (refund && (r.declinedByFault === true || r.outcome === 'error')) {
+        // The PIN pad could not reach the host (4-12 #5): a refund is online only.
+        this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.refundOffline, answered_at: at }, 'not_made');
+        out = { failed: true, text: PURSER_MESSAGES.refundOffline };
       } else {
         this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.cardDeclined, answered_at: at }, 'declined');
       }

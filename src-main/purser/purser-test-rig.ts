@@ -56,11 +56,13 @@ export interface PurserRigOptions {
   /** Wraps the gateway port (a deliberately broken variant in a test). */
   wrapGateway?: (g: CardOnFileGateway) => CardOnFileGateway;
   dir?: string;
+  /** The journal's clock (the sender reads time from it). */
+  clock?: () => Date;
 }
 
 export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-purser-'));
-  const journal = openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none' });
+  const journal = openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none', clock: opts.clock });
   const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY });
   const pad = new PaxSimulator({ deviceId: 'pad1', processor: gateway.processorLink(), cardTimeMs: 0 });
   const port = await pad.listenTcp(0);

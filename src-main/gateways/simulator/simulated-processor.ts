@@ -242,6 +242,13 @@ export class SimulatedProcessor {
   }
 
   #refund(req: ProcessorRequest): ProcessorOutcome {
+    // A return with no original: the card presented on the PIN pad is credited (Cardknox cc:credit, a PAX
+    // RETURN without an original reference; seed 002 table 4-12's refund with the card swiped).
+    if (!req.originalRefNum) {
+      if (req.amount <= 0) return this.#error('Invalid amount');
+      const credit = this.#record(req, 'refund', null, this.#clock());
+      return { response: this.#answer(credit), entry: { ...credit } };
+    }
     const o = this.#chargeOf(req.originalRefNum);
     if (!o) return this.#error('Original transaction not found');
     const dup = this.#followUpDuplicate(req, 'refund', o);
