@@ -166,11 +166,11 @@ function CardSection({
         <button type="button" className="btn" data-testid="purser-card-add-auth" disabled={busy !== null || !card.active} onClick={onAdd}>
           Add authorisation…
         </button>
-        <button type="button" className="btn" aria-label={`Move ${name} up in the routing order`} data-testid="purser-card-up" disabled={busy !== null || first} onClick={() => onMove(-1)}>
-          ↑ Earlier
+        <button type="button" className="btn" aria-label={`Earlier in the routing order: ${name}`} data-testid="purser-card-up" disabled={busy !== null || first} onClick={() => onMove(-1)}>
+          <span aria-hidden="true">↑</span> Earlier
         </button>
-        <button type="button" className="btn" aria-label={`Move ${name} down in the routing order`} data-testid="purser-card-down" disabled={busy !== null || last} onClick={() => onMove(1)}>
-          ↓ Later
+        <button type="button" className="btn" aria-label={`Later in the routing order: ${name}`} data-testid="purser-card-down" disabled={busy !== null || last} onClick={() => onMove(1)}>
+          <span aria-hidden="true">↓</span> Later
         </button>
       </div>
       <RecordsTable records={view.authorisations} currency={currency} testId="purser-authorisations" caption={`Authorisations of ${name}`} />
@@ -206,6 +206,9 @@ function RecordsTable({ records, currency, testId, caption }: { records: PurserR
               data-kind={r.kind}
               data-status={r.status}
               data-queue={r.queueStatus}
+              data-amount={r.amount}
+              // The gateway's invoice for this record, for the e2e's ledger check; never shown as text.
+              data-reference={r.reference}
               className={`${r.status === 2 ? 'record-declined' : ''} ${r.voided ? 'record-voided' : ''}`}
             >
               <td>

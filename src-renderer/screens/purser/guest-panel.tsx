@@ -56,7 +56,12 @@ export function GuestPanel({ detail, currency }: { detail: GuestDetail; currency
   return (
     <section className="panel purser-guest" aria-labelledby="purser-guest-name" data-testid="purser-guest" data-guest-id={g.guestId}>
       <header className="purser-guest-header" data-testid="purser-guest-header">
-        <h2 id="purser-guest-name">{g.name}</h2>
+        <div className="purser-guest-title">
+          <h2 id="purser-guest-name">{g.name}</h2>
+          <button type="button" className="btn" data-testid="purser-guest-close" onClick={() => actions.closeGuest()}>
+            Close guest
+          </button>
+        </div>
         <dl className="purser-header-facts">
           <div>
             <dt>Cabin</dt>
@@ -85,9 +90,6 @@ export function GuestPanel({ detail, currency }: { detail: GuestDetail; currency
             <dd data-testid="purser-guest-department">{deptCard ? cardName(deptCard) : 'Cash'}</dd>
           </div>
         </dl>
-        <button type="button" className="btn" data-testid="purser-guest-close" onClick={() => actions.closeGuest()}>
-          Close guest
-        </button>
       </header>
       <p role="status" className={`purser-message ${message ? (message.ok ? 'ok' : 'bad') : ''}`} data-testid="purser-message">
         {message && <PlainMessage text={message.text} />}

@@ -24,8 +24,9 @@ export function PurserScreen() {
   }, [actions]);
 
   return (
-    <main className="manager-screen purser-screen" data-testid="purser-screen">
-      <div className="purser-layout" inert={modalOpen}>
+    // The whole screen is inert under a dialog (the dialog is rendered at the body), its scrolling too.
+    <main className="manager-screen purser-screen" data-testid="purser-screen" inert={modalOpen}>
+      <div className="purser-layout">
         <div className="purser-side">
           <GuestSearchPanel currency={currency} />
           <QueuePanel currency={currency} />

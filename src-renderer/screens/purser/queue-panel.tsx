@@ -51,7 +51,7 @@ export function QueuePanel({ currency }: { currency: string }) {
                 </dd>
               </>
             )}
-            <dt>Sent again every</dt>
+            <dt>Resent every</dt>
             <dd>{queue.resendIntervalSeconds < 120 ? `${queue.resendIntervalSeconds} s` : `${Math.round(queue.resendIntervalSeconds / 60)} min`}</dd>
             {queue.lastSendAt && (
               <>
