@@ -166,3 +166,235 @@ test('register a card on the PIN pad: token and initial authorisation, active, r
     'the processor holds the initial authorisation once',
   );
 });
+
+/** Waits until the first card shows `n` records of a kind with the given status. */
+async function waitForRecords(kind: string, status: number, n: number, cardIndex = 0): Promise<void> {
+  await page.waitForFunction(
+    ({ kind, status, n, cardIndex }) => {
+      const card = document.querySelectorAll('[data-testid="purser-card"]')[cardIndex];
+      return !!card && card.querySelectorAll(`[data-testid="purser-record"][data-kind="${kind}"][data-status="${status}"]`).length === n;
+    },
+    { kind, status, n, cardIndex },
+    { timeout: 30_000 },
+  );
+}
+
+/** Adds a posting on the Folio tab, keyboard only. */
+async function post(description: string, amount: string): Promise<void> {
+  await page.getByTestId('purser-tab-folio').click();
+  await page.getByTestId('purser-posting-description').focus();
+  await page.keyboard.type(description);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(amount);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('purser-message').filter({ hasText: 'posted' }).waitFor();
+}
+
+test('postings raise incremental authorisations by table 4-8; each increment reached the processor once', async () => {
+  await post('Dinner, Deck 5 grill', '80.00');
+  await post('Spa', '40.00');
+  await post('Shore excursion', '200.00');
+  await page.getByTestId('purser-tab-folio').click();
+  assert.equal(await page.getByTestId('purser-folio-line').count(), 3);
+  assert.equal((await page.getByTestId('purser-guest-balance').innerText()).trim(), '$320.00');
+  await shootAndScan('04-folio-postings');
+  await page.getByTestId('purser-tab-cards').click();
+  // 4-8 #1: $80 under the $100 initial: none; #2: $120 passes it by less than $50: $50; #3: $320 passes $150 by $170: $170.
+  await waitForRecords('incremental_auth', 1, 2);
+  const records = await shownRecords(cards().first());
+  assert.deepEqual(
+    records.map((r) => [r.kind, r.amount, r.status]),
+    [
+      ['initial_auth', '10000', '1'],
+      ['incremental_auth', '5000', '1'],
+      ['incremental_auth', '17000', '1'],
+    ],
+  );
+  await shootAndScan('05-increments-approved');
+  const ledger = await purserLedger(gatewayUrl);
+  assertOnce(ledger, 'after the postings');
+  for (const r of records.slice(1)) {
+    assert.deepEqual(
+      ledger.filter((e) => e.invoice === r.reference).map((e) => [e.kind, e.status, e.amount]),
+      [['incremental', 'approved', Number(r.amount)]],
+      `increment ${r.amount} held once`,
+    );
+  }
+});
+
+test('the ship offline: a posting’s increment waits in the queue (outstanding count, amount, offline); back online, Send now drains it, sent once', async () => {
+  await shipOffline(true);
+  await post('Jewellery shop', '300.00');
+  const queue = page.getByTestId('purser-queue');
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '1', undefined, { timeout: 30_000 });
+  await page.getByTestId('purser-queue-send-now').click();
+  await page.getByTestId('purser-queue-message').filter({ hasText: 'offline' }).waitFor({ timeout: 30_000 });
+  assert.equal(await queue.getAttribute('data-online'), 'false');
+  assert.equal(await page.getByTestId('purser-queue-total').getAttribute('data-amount'), '30000');
+  assert.match(await page.getByTestId('purser-queue-link').innerText(), /offline/);
+  assert.equal(await page.getByTestId('purser-queue-card').count(), 1);
+  await page.getByTestId('purser-tab-cards').click();
+  await waitForRecords('incremental_auth', 0, 1);
+  const waiting = (await shownRecords(cards().first())).find((r) => r.status === '0')!;
+  // Waiting to send, or sent with no answer (looked up before anything is sent again): never completed while offline.
+  assert.ok(['0', '2'].includes(waiting.queue), `queue status ${waiting.queue}`);
+  assertPlain(await page.getByTestId('purser-screen').innerText(), 'offline purser screen');
+  await shootAndScan('06-offline-queue');
+  assert.deepEqual(
+    (await purserLedger(gatewayUrl)).filter((e) => e.invoice === waiting.reference),
+    [],
+    'nothing reached the processor while offline',
+  );
+
+  await shipOffline(false);
+  await page.getByTestId('purser-queue-send-now').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '0', undefined, { timeout: 30_000 });
+  await waitForRecords('incremental_auth', 1, 3);
+  assert.equal(await queue.getAttribute('data-online'), 'true');
+  await shootAndScan('07-back-online-drained');
+  const ledger = await purserLedger(gatewayUrl);
+  assertOnce(ledger, 'after the queue drained');
+  assert.deepEqual(
+    ledger.filter((e) => e.invoice === waiting.reference).map((e) => [e.kind, e.status, e.amount]),
+    [['incremental', 'approved', 30000]],
+    'the queued increment reached the processor once',
+  );
+});
+
+/** Opens a guest by name from the search field. */
+async function openGuest(name: string): Promise<void> {
+  const search = page.getByTestId('purser-search-input');
+  await search.fill(name);
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('[data-testid="purser-guest-row"]')];
+    return rows.length === 1 && rows[0].textContent!.includes(n);
+  }, name);
+  await search.focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('purser-guest-header').filter({ hasText: name }).waitFor();
+}
+
+/** Registers the PIN pad's card for the open guest. */
+async function registerCard(): Promise<void> {
+  await page.getByTestId('purser-tab-cards').click();
+  const before = await cards().count();
+  await page.getByTestId('purser-register-card').click();
+  await page.getByTestId('register-card-dialog').waitFor();
+  await page.getByTestId('register-card-start').click();
+  await page.getByTestId('register-card-dialog').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="purser-card"]').length === n, before + 1);
+}
+
+test('manager parameters: every parameter with its meaning; a manager signs in and sets "disable card and posting when auth is declined" to 1', async () => {
+  await page.getByTestId('purser-open-parameters').click();
+  await page.getByTestId('manager-sign-in').waitFor();
+  await page.keyboard.type(TRAINING_MANAGER_PIN);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('purser-parameters-screen').waitFor();
+  await page.getByTestId('purser-parameter').first().waitFor();
+  const meanings = await page.getByTestId('purser-parameter-meaning').allInnerTexts();
+  assert.equal(meanings.length, 17, 'every parameter is listed');
+  assert.ok(meanings.every((m) => m.trim().length > 20), 'each with its meaning');
+  // Refused here before anything is sent: an initial authorisation of nothing.
+  const initial = page.locator('[data-testid="purser-parameter"][data-name="onlineInitialAuthAmount"]');
+  await initial.getByTestId('param-onlineInitialAuthAmount-input').fill('abc');
+  await initial.getByTestId('purser-parameter-save').click();
+  assert.match(await initial.getByTestId('purser-parameter-message').innerText(), /type an amount/);
+  await initial.getByTestId('param-onlineInitialAuthAmount-input').fill('100.00');
+  const decline = page.locator('[data-testid="purser-parameter"][data-name="disableCardAndPostingOnDecline"]');
+  await decline.getByTestId('param-disableCardAndPostingOnDecline-1').check();
+  await decline.getByTestId('purser-parameter-save').click();
+  await decline.getByTestId('purser-parameter-message').filter({ hasText: 'Saved' }).waitFor();
+  await shootAndScan('08-parameters');
+  await page.keyboard.press('F1');
+  await page.getByTestId('purser-screen').waitFor();
+});
+
+test('decline cascade (table 4-18 #2, parameter 1): an added authorisation declined deactivates the card, invoices go to cash, posting is disabled; an initial decline leaves the card inactive', async () => {
+  await openGuest('Grace Hopper');
+  await registerCard();
+  await waitForRecords('initial_auth', 1, 1);
+  // Table 4-16: an authorisation added by hand; the simulated issuer declines amounts ending in 51 cents.
+  await page.getByTestId('purser-card-add-auth').click();
+  await page.getByTestId('add-auth-dialog').waitFor();
+  assert.equal(await focusedTestId(), 'add-auth-amount', 'focus starts on the amount');
+  await page.keyboard.type('10.51');
+  await shootAndScan('09-add-authorisation');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('add-auth-dialog').waitFor({ state: 'detached' });
+  await waitForRecords('incremental_auth', 2, 1);
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-card"]')?.getAttribute('data-active') === 'false');
+  const card = cards().first();
+  assert.match(await card.getByTestId('purser-card-lock').innerText(), /declined/);
+  assert.equal((await page.getByTestId('purser-guest-department').innerText()).trim(), 'Cash');
+  assert.equal(await card.getByTestId('purser-card-activate').isEnabled(), true, 'lock 0: it may be activated again');
+  const declined = (await shownRecords(card)).find((r) => r.status === '2')!;
+  assert.deepEqual(
+    (await purserLedger(gatewayUrl)).filter((e) => e.invoice === declined.reference).map((e) => [e.kind, e.status]),
+    [['incremental', 'declined']],
+    'the processor declined it, once',
+  );
+  await shootAndScan('10-decline-cascade');
+  await page.getByTestId('purser-tab-folio').click();
+  await page.getByTestId('purser-posting-disabled').waitFor();
+
+  // An initial authorisation declined at registration: the card is on file, inactive (table 4-7).
+  await simulate('decline');
+  await openGuest('Alan Turing');
+  await registerCard();
+  await waitForRecords('initial_auth', 2, 1);
+  assert.equal(await cards().first().getAttribute('data-active'), 'false');
+  assert.match(await cards().first().getByTestId('purser-card-lock').innerText(), /declined/);
+  await simulate('normal');
+});
+
+test('checkout: Pay invoice settles the folio on the card (table 4-9), the card deactivated; the processor captured once; a void asks the seed’s question and refunds once', async () => {
+  await openGuest('Ada Lovelace');
+  await page.getByTestId('purser-tab-pay').click();
+  const amount = page.getByTestId('purser-pay-amount');
+  assert.equal(await amount.inputValue(), '620.00', 'the balance is offered');
+  assert.equal(await page.getByTestId('purser-pay-method-card').isChecked(), true, 'the card on file by default');
+  await shootAndScan('11-pay-invoice');
+  await amount.focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('purser-message').filter({ hasText: 'Settlement is done. The card is currently deactivated.' }).waitFor({ timeout: 30_000 });
+  assert.equal((await page.getByTestId('purser-guest-balance').innerText()).trim(), '$0.00');
+  await page.getByTestId('purser-tab-cards').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-card"] [data-testid="purser-settlements"] [data-status="1"]') !== null, undefined, { timeout: 30_000 });
+  const card = cards().first();
+  assert.equal(await card.getAttribute('data-active'), 'false');
+  assert.match(await card.getByTestId('purser-card-lock').innerText(), /Settlement or reversal is done for this card, please get credit card again/);
+  await shootAndScan('12-settled-card-locked');
+  const settlement = (await shownRecords(card)).find((r) => r.kind === 'settlement')!;
+  const ledger = await purserLedger(gatewayUrl);
+  assertOnce(ledger, 'after checkout');
+  assert.deepEqual(
+    ledger.filter((e) => e.invoice === settlement.reference).map((e) => [e.kind, e.status, e.amount]),
+    [['capture', 'approved', 62000]],
+    'captured once, the whole folio',
+  );
+
+  // The processor refunds only a settled capture: the day's batch is closed first.
+  const closed = await fetch(new URL('_control/batch-close', gatewayUrl), { method: 'POST', headers: { [CONTROL_KEY_HEADER]: TRAINING_GATEWAY_KEY } });
+  assert.ok(closed.ok);
+  await page.getByTestId('purser-tab-pay').click();
+  await page.getByTestId('purser-payment-void').click();
+  const dialog = page.getByTestId('purser-void-dialog');
+  await dialog.waitFor();
+  assert.equal(
+    (await page.getByTestId('purser-void-question').innerText()).trim(),
+    'By voiding the payment, you need to swipe credit card again or change to another payment type. Are you sure you want to void the payment?',
+  );
+  await shootAndScan('13-void-confirmation');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('purser-screen').isVisible(), true, 'Escape closed the dialog, not the screen');
+  await page.getByTestId('purser-payment-void').click();
+  await page.getByTestId('purser-void-yes').click();
+  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-payment"][data-status="voided"]') !== null, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '0', undefined, { timeout: 30_000 });
+  const refunds = (await purserLedger(gatewayUrl)).filter((e) => e.kind === 'refund' && e.status !== 'declined');
+  assert.deepEqual(refunds.map((e) => e.amount), [62000], 'refunded once');
+  assert.deepEqual(pageErrors, []);
+});

@@ -61,38 +61,24 @@ export function QueuePanel({ currency }: { currency: string }) {
             )}
           </dl>
           {queue.perCard.length > 0 && (
-            <table className="grid-table purser-queue-cards" data-testid="purser-queue-cards">
-              <caption className="sr-only">Outstanding per card</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Guest, card</th>
-                  <th scope="col" className="num">
-                    Waiting
-                  </th>
-                  <th scope="col" className="num">
-                    Offline limit
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.perCard.map((c) => (
-                  <tr key={`${c.guestId}-${c.cardId ?? 'none'}`} data-testid="purser-queue-card" data-count={c.outstandingCount} data-amount={c.outstandingAmount}>
-                    <td>
-                      {c.guestName}, cabin {c.cabin}
-                      {c.maskedPan ? `, card ending ${lastFour(c.maskedPan)}` : ', no card'}
-                      {holdWords(c.hold) && <div className="muted">{holdWords(c.hold)}</div>}
-                    </td>
-                    <td className="num">
-                      {c.outstandingCount} · {formatMoney(c.outstandingAmount, currency)}
-                    </td>
-                    <td className={`num ${c.outstandingAmount > c.offlineLimit ? 'over-limit' : ''}`}>
-                      {formatMoney(c.offlineLimit, currency)}
-                      {c.outstandingAmount > c.offlineLimit ? ' (over)' : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ul className="purser-queue-cards" aria-label="Outstanding per card" data-testid="purser-queue-cards">
+              {queue.perCard.map((c) => (
+                <li key={`${c.guestId}-${c.cardId ?? 'none'}`} data-testid="purser-queue-card" data-count={c.outstandingCount} data-amount={c.outstandingAmount}>
+                  <span className="purser-queue-who">
+                    {c.guestName}, cabin {c.cabin}
+                    {c.maskedPan ? `, card ending ${lastFour(c.maskedPan)}` : ', no card'}
+                  </span>
+                  <span>
+                    {c.outstandingCount} waiting, {formatMoney(c.outstandingAmount, currency)}{' '}
+                    <span className={c.outstandingAmount > c.offlineLimit ? 'over-limit' : 'muted'}>
+                      (offline limit {formatMoney(c.offlineLimit, currency)}
+                      {c.outstandingAmount > c.offlineLimit ? ': over it' : ''})
+                    </span>
+                  </span>
+                  {holdWords(c.hold) && <span className="muted">{holdWords(c.hold)}</span>}
+                </li>
+              ))}
+            </ul>
           )}
         </>
       )}
