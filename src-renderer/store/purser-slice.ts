@@ -46,6 +46,8 @@ export interface PurserSlice {
   voidPayment(paymentId: string): Promise<Outcome<PurserActionResult>>;
   loadQueue(): Promise<void>;
   sendQueueNow(): Promise<Outcome<QueueSummary>>;
+  /** Automatic settlement 0: a manager releases the settlements waiting for the batch send. */
+  sendSettlementBatch(): Promise<Outcome<QueueSummary>>;
   loadParameters(): Promise<void>;
   setParameter(name: PurserParameterName, value: PurserParameterValue): Promise<Outcome<PurserParameter[]>>;
   /** Opens the parameters screen once a manager is signed in (it is theirs to change). */
@@ -150,6 +152,13 @@ export const createPurserSlice: SliceCreator<PurserSlice, Pick<ManagerSlice, 'sh
 
     async sendQueueNow() {
       const r = await outcomeOf(() => api.call('purser.queue.sendNow', {}, { timeoutMs: QUEUE_SEND_TIMEOUT_MS }));
+      if (r.ok) set({ purserQueue: r.value, purserQueueError: null });
+      void get().reloadGuest();
+      return r;
+    },
+
+    async sendSettlementBatch() {
+      const r = await outcomeOf(() => api.call('purser.settlement.sendBatch', {}, { timeoutMs: QUEUE_SEND_TIMEOUT_MS }));
       if (r.ok) set({ purserQueue: r.value, purserQueueError: null });
       void get().reloadGuest();
       return r;

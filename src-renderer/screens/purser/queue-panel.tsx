@@ -26,6 +26,15 @@ export function QueuePanel({ currency }: { currency: string }) {
     setMessage(r.ok ? sentWords(r.value) : r.message);
   };
 
+  // Automatic settlement 0 (table 4-2): settlements wait for a manager's batch send; the sign-in opens if needed.
+  const sendBatch = async () => {
+    setBusy(true);
+    setMessage(null);
+    const r = await actions.sendSettlementBatch();
+    setBusy(false);
+    setMessage(r.ok ? sentWords(r.value) : r.message);
+  };
+
   return (
     <section className="panel purser-queue" aria-labelledby="purser-queue-title" data-testid="purser-queue" data-online={queue ? String(queue.online) : undefined}>
       <h2 id="purser-queue-title">Waiting to send</h2>
@@ -89,6 +98,11 @@ export function QueuePanel({ currency }: { currency: string }) {
         <button type="button" className="btn" data-testid="purser-queue-refresh" disabled={busy} onClick={() => void actions.loadQueue()}>
           Refresh
         </button>
+        {queue && queue.awaitingBatchCount > 0 && (
+          <button type="button" className="btn" data-testid="purser-queue-send-batch" disabled={busy} onClick={() => void sendBatch()}>
+            Send the settlements (manager)
+          </button>
+        )}
       </div>
       <p role="status" className="purser-message" data-testid="purser-queue-message">
         {message && <PlainMessage text={message} />}
