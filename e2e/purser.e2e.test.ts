@@ -127,6 +127,13 @@ test('keyboard: F1 opens the purser desk; a guest found by name, then by the cab
   assert.equal((await page.getByTestId('purser-guest-cabin').innerText()).trim(), '7012');
   await page.getByTestId('purser-guest-close').click();
   await page.getByTestId('purser-no-guest').waitFor();
+  // A card nobody holds: refused in plain words.
+  await page.getByTestId('purser-cabin-card').fill('999999');
+  await page.getByTestId('purser-cabin-card-open').click();
+  const refused = page.getByTestId('purser-cabin-card-error');
+  await refused.waitFor();
+  assertPlain(await refused.innerText(), 'unknown cabin card');
+  assert.match(await refused.innerText(), /cabin card/);
   // A keyboard-style reader types the cabin card's track into the field, Enter at the end.
   await page.getByTestId('purser-cabin-card').focus();
   await page.keyboard.type(';7702012=100700120?');
@@ -143,6 +150,14 @@ test('register a card on the PIN pad: token and initial authorisation, active, r
   const dialog = page.getByTestId('register-card-dialog');
   await dialog.waitFor();
   await page.getByTestId('pin-pad-choice').first().waitFor();
+  // Focus is trapped: Tab and Shift+Tab cycle inside the dialog.
+  const inside = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="register-card-dialog"]'));
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Tab');
+    assert.ok(await inside(), `Tab ${i + 1} stays in the dialog`);
+  }
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await inside(), 'Shift+Tab stays in the dialog');
   await shootAndScan('02-register-card-pin-pad');
   await page.getByTestId('register-card-start').click();
   await dialog.waitFor({ state: 'detached', timeout: 60_000 });
@@ -355,6 +370,12 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   assert.equal(await amount.inputValue(), '620.00', 'the balance is offered');
   assert.equal(await page.getByTestId('purser-pay-method-card').isChecked(), true, 'the card on file by default');
   await shootAndScan('11-pay-invoice');
+  // Table 4-12: a negative amount turns Pay into Refund.
+  await amount.fill('-20.00');
+  await page.getByTestId('purser-refund-submit').waitFor();
+  assert.equal(await page.getByTestId('purser-pay-submit').count(), 0);
+  await amount.fill('620.00');
+  await page.getByTestId('purser-pay-submit').waitFor();
   await amount.focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('purser-message').filter({ hasText: 'Settlement is done. The card is currently deactivated.' }).waitFor({ timeout: 30_000 });
@@ -397,4 +418,12 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   const refunds = (await purserLedger(gatewayUrl)).filter((e) => e.kind === 'refund' && e.status !== 'declined');
   assert.deepEqual(refunds.map((e) => e.amount), [62000], 'refunded once');
   assert.deepEqual(pageErrors, []);
+});
+
+test('the once-check is not satisfied by a ledger where a hold reached the processor twice (a deliberately broken variant)', () => {
+  const row = (kind: string, invoice: string, status = 'approved'): LedgerRow => ({ kind, invoice, status, amount: 5000 });
+  const good = [row('auth', 'G1C1R1'), row('incremental', 'G1C1R2'), row('incremental', 'G1C1R3', 'declined'), row('incremental', 'G1C1R3')];
+  assert.doesNotThrow(() => assertOnce(good, 'one each'));
+  assert.throws(() => assertOnce([...good, row('incremental', 'G1C1R2')], 'broken'), /reached the processor twice/);
+  assert.throws(() => assertOnce([row('capture', 'G1C1R4'), row('capture', 'G1C1R4')], 'broken'), /reached the processor twice/);
 });
