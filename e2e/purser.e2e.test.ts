@@ -340,6 +340,7 @@ test('decline cascade (table 4-18 #2, parameter 1): an added authorisation decli
   await waitForRecords('incremental_auth', 2, 1);
   await page.waitForFunction(() => document.querySelector('[data-testid="purser-card"]')?.getAttribute('data-active') === 'false');
   const card = cards().first();
+  await page.getByTestId('purser-message').filter({ hasText: 'Incremental authorisation of $10.51 on Visa ending 1111 was declined.' }).waitFor();
   assert.match(await card.getByTestId('purser-card-lock').innerText(), /declined/);
   assert.equal((await page.getByTestId('purser-guest-department').innerText()).trim(), 'Cash');
   assert.equal(await card.getByTestId('purser-card-activate').isEnabled(), true, 'lock 0: it may be activated again');

@@ -3,7 +3,7 @@
 // tabs Folio, Credit cards and Pay invoice (arrow keys move between tabs, as
 // WAI-ARIA tabs do). The last action's words are shown under the header.
 
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { GuestDetail, PurserActionResult } from '../../../src-shared/purser-types.ts';
 import type { Outcome } from '../../store/host-api.ts';
 import { useAppActions } from '../../store/store-context.ts';
@@ -12,7 +12,8 @@ import { PlainMessage } from '../common/plain-message.tsx';
 import { CardsTab } from './cards-tab.tsx';
 import { FolioTab } from './folio-tab.tsx';
 import { PayInvoiceTab } from './pay-invoice-tab.tsx';
-import { cardName } from './purser-words.ts';
+import { cardName, recordKindWords } from './purser-words.ts';
+import { newlyDeclined } from './purser-view.ts';
 
 type Tab = 'folio' | 'cards' | 'pay';
 const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
@@ -43,6 +44,20 @@ export function GuestPanel({ detail, currency }: { detail: GuestDetail; currency
     if (r.ok) setMessage({ ok: true, text: r.value.message ?? done ?? 'Done.' });
     else setMessage({ ok: false, text: r.message });
   };
+
+  // A decline the sender brought back while the guest is open is said here, with what it did to the card (table 4-18).
+  const previous = useRef<GuestDetail | null>(null);
+  useEffect(() => {
+    const fresh = newlyDeclined(previous.current, detail);
+    previous.current = detail;
+    if (fresh.length === 0) return;
+    const words = fresh.map((r) => {
+      const card = detail.cards.find((c) => c.cardId === r.cardId);
+      const name = card ? cardName(card) : 'the card';
+      return `${recordKindWords(r)} of ${formatMoney(r.amount, currency)} on ${name} was declined.${card && !card.active ? ` ${name} is deactivated.` : ''}`;
+    });
+    setMessage({ ok: false, text: `${words.join(' ')}${detail.paymentDepartment.kind === 'cash' ? ' Invoices now go to cash.' : ''}` });
+  }, [detail, currency]);
 
   const onTabKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);

@@ -8,6 +8,7 @@ import {
   editableAmount,
   folioRows,
   moveInRouting,
+  newlyDeclined,
   parseParameterDraft,
   parseSignedAmount,
   payInvoiceView,
@@ -190,4 +191,12 @@ test('parameters: amounts, seconds, choices and card types are checked before th
   const types = { kind: 'card_types' as const, label: 'CC Type not Supported', choices: null, min: null, max: null };
   assert.deepEqual(parseParameterDraft(types, ['AX', 'DS', 'AX'], 'USD', money), { ok: true, value: ['AX', 'DS'] });
   assert.equal(parseParameterDraft(types, '1', 'USD', money).ok, false);
+});
+
+test('a decline arriving while the guest is open is noticed once; the first view and old declines are not news', () => {
+  const outstanding = { records: [recordOf('1', {}), recordOf('2', { kind: 'incremental_auth', status: 0, queueStatus: 2 })] };
+  const declined = { records: [recordOf('1', {}), recordOf('2', { kind: 'incremental_auth', status: 2, queueStatus: 8 })] };
+  assert.deepEqual(newlyDeclined(outstanding, declined).map((r) => r.recordId), ['2']);
+  assert.deepEqual(newlyDeclined(declined, declined), []);
+  assert.deepEqual(newlyDeclined(null, declined), []);
 });

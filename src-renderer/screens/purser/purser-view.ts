@@ -234,3 +234,10 @@ export function cabinCardNumber(text: string): string | null {
   const typed = t.replace(/[\s-]/g, '');
   return /^\d{4,19}$/.test(typed) ? typed : null;
 }
+
+/** Records declined in `next` that were not declined in `prev` (the sender's answers arriving while the guest is open). */
+export function newlyDeclined(prev: Pick<GuestDetail, 'records'> | null, next: Pick<GuestDetail, 'records'>): PurserRecord[] {
+  if (!prev) return [];
+  const before = new Set(prev.records.filter((r) => r.status === 2).map((r) => r.recordId));
+  return next.records.filter((r) => r.status === 2 && !before.has(r.recordId));
+}
