@@ -43,6 +43,7 @@ import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 import { OrphanActions } from './settlement/orphan-actions.ts';
 import { purserHandlers } from './purser/purser-handlers.ts';
 import { buildPurserRoom, type PurserRoom } from './purser/purser-room.ts';
+import { CabinCardWaiters } from './purser/purser-cabin-cards.ts';
 
 export type { RegisterConfig };
 
@@ -178,6 +179,8 @@ export function createHost(config: HostConfig = {}): Host {
     trainingOptions: { ledgerFile: trainingLedgerPath(journalPath), ...training, paxTimeouts: { transactionMs: trainingSaleMs, ...training.paxTimeouts } },
     probeIntervalMs: config.devices?.probeIntervalMs,
     testTimeoutMs: config.devices?.testTimeoutMs,
+    // Named in another app's "PIN pad in use" refusal (seed 002 table 4-14).
+    application: `Cashier Desk register ${register.id}`,
     clock: config.clock,
     log: (line) => process.stderr.write(`host: ${redactText(line)}\n`),
   });
@@ -221,6 +224,7 @@ export function createHost(config: HostConfig = {}): Host {
       terminal: (id) => devices.terminal(id),
       gateway: () => gateway.cardOnFile(),
       currency,
+      registerCode: register.code,
       changed: (guestId) => hub.emit('purser.changed', { guestId }),
       log,
     });
@@ -301,6 +305,12 @@ export function createHost(config: HostConfig = {}): Host {
   }
   let batchJournal: Journal | undefined;
   bindStaffCards(devices, () => staff);
+  // A cabin card swiped on the card reader finds its guest for a purser screen waiting for one.
+  const cabinCards = new CabinCardWaiters((folio) => {
+    if (!purser) throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
+    return purser.service.byCabinCard(folio);
+  });
+  cabinCards.bind(devices);
 
   // The composed object is typed Handlers: a command no domain handles is a compile error.
   const handlers: Handlers = {
@@ -358,6 +368,7 @@ export function createHost(config: HostConfig = {}): Host {
         if (!purser) throw new AppError('journal_unavailable', journalProblem?.message ?? 'The journal is closed.');
         return purser.sender;
       },
+      cabinCards: () => cabinCards,
     }),
   };
 

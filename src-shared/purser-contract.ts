@@ -38,7 +38,11 @@ export const purserCommands = {
     'Guests whose name or cabin matches (empty: every checked-in guest), by cabin.',
   ),
   'purser.guest.get': command<GuestDetail>()(z.strictObject({ guestId: Id }), 'One guest with folio, payments, cards on file, authorisation and settlement records and balance.'),
-  'purser.guest.byCabinCard': command<GuestDetail>()(z.strictObject({ cardNumber: CabinCardNumber }), 'The guest whose cabin card was swiped on the card reader.'),
+  'purser.guest.byCabinCard': command<GuestDetail>()(z.strictObject({ cardNumber: CabinCardNumber }), 'The guest whose cabin card number this is (the folio number on the card).'),
+  'purser.guest.awaitCabinCard': command<GuestDetail>()(
+    z.strictObject({ waitSeconds: z.number().int().min(1).max(60).default(20) }),
+    'Waits for a cabin card swiped on the card reader and answers its guest; fails when none is swiped in time.',
+  ),
   'purser.posting.add': command<PurserActionResult>()(
     z.strictObject({ guestId: Id, amount: PositiveAmount, description: z.string().trim().min(1).max(60) }),
     'Posts a charge to the folio; raises an incremental authorisation by table 4-8 in the same transaction.',

@@ -79,6 +79,9 @@ export interface SettlementRow {
   createdAt: string;
   /** Last change (for a voided original: when it was reversed). */
   updatedAt: string;
+  /** A purser's folio settlement (issue 12): the guest and cabin instead of a ticket (ticketId is the guest's id, ticketNumber 0). */
+  guestName?: string;
+  cabin?: string;
 }
 
 /** One page of the review. */

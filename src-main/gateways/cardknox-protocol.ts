@@ -46,6 +46,42 @@
 // VoidSuccess.txt, RefundSuccess.txt). The client also reads the first-6/last-4
 // form ("411111******1111") the PAX side uses.
 //
+// CARD-ON-FILE COMMANDS (issue 12 §5, the purser). All by xRefNum of the
+// original, each answered with an xRefNum of its own, each taking an optional
+// xInvoice of its own (the purser's queue record) so the duplicate check and a
+// report by invoice see it:
+//   cc:authonly  authorisation by xToken + xAmount (already used by payments).
+//   cc:adjust    incremental authorisation: xRefNum + xAmount. Sources:
+//                TheScripters/Cardknox-API-Wrapper src/Cardknox.NET/Cardknox.cs
+//                (CCAdjust: "used to change a previous authorization to a higher or
+//                lower amount. The refNumber from related authorization is required",
+//                refuses an amount <= 0) and src/Cardknox.NET/CardknoxResponse.cs
+//                (xRefNumCurrent "Returned when using a command that modifies an
+//                existing transaction, such as cc:void, cc:capture, or cc:adjust");
+//                mfried40/Cardknox-Api-Wrapper-node
+//                src/classes/Requests/CreditCard/CCAdjustRequest.ts (xRefNum, xAmount,
+//                xInvoice). MISSING SOURCE: whether cc:adjust's xAmount is the amount
+//                ADDED or the NEW TOTAL; no public source says, nor documents an
+//                "incremental" flag. We send the amount added (what Stripe, checkout.com
+//                and triPOS incremental authorisations take), and the simulator reads it
+//                so: if the real gateway reads a new total, the hold ends LOWER than
+//                meant (a later capture is declined, nobody is over-held), the safer
+//                way to be wrong. Confirm with Cardknox before going live.
+//   cc:capture   xRefNum + xAmount (the amount to settle; absent: the authorised
+//                total): mfried40/Cardknox-Api-Wrapper-node .../CCCaptureRequest.ts
+//                (xRefNum, xAmount, xInvoice); TheScripters/Cardknox-API-Wrapper
+//                src/Cardknox.NET/Operations/CC.cs CCCapture (RefNum on a Sale's fields).
+//   cc:voidrelease  releases an authorisation not captured: mfried40/Cardknox-Api-
+//                Wrapper-node .../CCVoidReleaseRequest.ts (xRefNum), TheScripters
+//                .../Operations/CC.cs CCVoidRelease (RefNum); activemerchant-style
+//                Cardknox wrappers map void_release to it. cc:void stays for a capture or sale not yet
+//                settled, cc:refund (xRefNum + xAmount) for a settled one.
+// Public callers of Cardknox reports and webhooks switch on xCommand values
+// "cc:void" and "cc:voidrelease" (code found by the search index without its
+// repository name), so a void is a transaction with a row of its own: the
+// simulator reports one, under the void's own invoice (or the original's when
+// it names none), and still marks the original xVoid=1.
+//
 // FIELD NAMES. Field names are matched case-insensitively on input: public
 // callers send "xkey"/"xversion" as well as "xKey"/"xVersion", and read
 // "xMaskedCardnumber" from report rows (Moshe844/Cardknox-reporting-api

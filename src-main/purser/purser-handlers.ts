@@ -5,6 +5,7 @@
 import type { Handlers } from '../../src-shared/ipc-contract.ts';
 import type { purserCommands } from '../../src-shared/purser-contract.ts';
 import { managerActor } from '../staff/staff-handlers.ts';
+import type { CabinCardWaiters } from './purser-cabin-cards.ts';
 import type { PurserQueueSender } from './purser-queue-sender.ts';
 import type { PurserService } from './purser-service.ts';
 
@@ -14,6 +15,7 @@ type PurserCommand = keyof typeof purserCommands;
 export interface PurserRoomPort {
   service(): PurserService;
   sender(): PurserQueueSender;
+  cabinCards(): CabinCardWaiters;
 }
 
 export function purserHandlers(room: PurserRoomPort): Pick<Handlers, PurserCommand> {
@@ -21,6 +23,7 @@ export function purserHandlers(room: PurserRoomPort): Pick<Handlers, PurserComma
     'purser.guest.search': ({ query }) => room.service().search(query),
     'purser.guest.get': ({ guestId }) => room.service().get(guestId),
     'purser.guest.byCabinCard': ({ cardNumber }) => room.service().byCabinCard(cardNumber),
+    'purser.guest.awaitCabinCard': ({ waitSeconds }) => room.cabinCards().awaitCard(waitSeconds * 1000),
     'purser.posting.add': ({ guestId, amount, description }) => room.service().addPosting(guestId, amount, description),
     'purser.card.register': ({ guestId, terminalId }) => room.service().register(guestId, terminalId),
     'purser.card.activate': ({ cardId }) => room.service().activate(cardId),

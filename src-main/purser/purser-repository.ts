@@ -144,19 +144,26 @@ const OPERATION: Record<PurserRecordKind, 1 | 2 | null> = {
 
 /**
  * The stable reference of a record, sent as the gateway's invoice and the PIN
- * pad's ECR reference: guest number, card slot and record number, letters and
- * digits only, at most 16 characters (the ECR reference limit, under the
- * gateway's invoice length). Derived, never random: a resend carries the same one.
+ * pad's ECR reference: the register's code (several workstations share one
+ * gateway), then guest number, card slot and record number in base 36 (upper
+ * case), letters and digits only, at most 16 characters (the ECR reference
+ * limit, under the gateway's invoice length). Derived, never random: a resend
+ * carries the same one. Refused rather than truncated if it ever grew longer.
  */
-export function recordReference(guestNumber: number, cardSlot: number, recordSeq: number): string {
-  const ref = `G${guestNumber}C${cardSlot}R${recordSeq}`;
-  if (ref.length > 16) throw new RangeError(`purser reference ${ref} is longer than 16 characters`);
+export function recordReference(registerCode: string, guestNumber: number, cardSlot: number, recordSeq: number): string {
+  const b36 = (n: number) => n.toString(36).toUpperCase();
+  const ref = `${registerCode.toUpperCase()}G${b36(guestNumber)}C${b36(cardSlot)}R${b36(recordSeq)}`;
+  if (!/^[A-Z0-9]{1,16}$/.test(ref)) throw new RangeError(`purser reference ${ref} is not 1-16 letters and digits`);
   return ref;
 }
 
 /** Reads and writes the purser's rows; every write journals its event. */
 export class PurserRepository {
-  constructor(readonly journal: Journal) {}
+  constructor(
+    readonly journal: Journal,
+    /** The register's code, the first part of every reference. */
+    readonly registerCode: string = '1',
+  ) {}
 
   private get db() {
     return this.journal.db;
@@ -394,7 +401,7 @@ export class PurserRepository {
     const at = this.journal.nowIso();
     const g = this.guest(r.guestId)!;
     const seq = (this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'purser_records'), 0) + 1 AS n").get() as { n: number }).n;
-    const reference = recordReference(g.number, r.cardSlot, seq);
+    const reference = recordReference(this.registerCode, g.number, r.cardSlot, seq);
     const status = r.status ?? 0;
     const queueStatus = r.queueStatus ?? 0;
     // An initial authorisation is its own cycle's head: CCA_PREVIOUS names itself.

@@ -15,6 +15,8 @@ export interface PurserRoomOptions {
   terminal: (id: string) => PaymentTerminal | undefined;
   gateway: () => CardOnFileGateway | undefined;
   currency: string;
+  /** The register's code (1-4 letters or digits), the first part of every queue reference. */
+  registerCode?: string;
   changed: (guestId: string) => void;
   timers?: SenderTimers;
   hook?: (point: SenderHookPoint, record: RecordRow) => void | Promise<void>;
@@ -30,7 +32,7 @@ export interface PurserRoom {
 }
 
 export function buildPurserRoom(o: PurserRoomOptions): PurserRoom {
-  const repo = new PurserRepository(o.journal);
+  const repo = new PurserRepository(o.journal, o.registerCode);
   let service: PurserService | undefined;
   const sender = new PurserQueueSender({
     repo,

@@ -32,7 +32,7 @@ export function createSettlementHandlers(deps: SettlementHandlerDeps): Settlemen
     if (built?.journal !== journal) {
       built = {
         journal,
-        query: new SettlementQuery(journal.db),
+        query: new SettlementQuery(journal.db, deps.currency),
         settings: new SettlementSettingsRepository(journal, deps.registerId),
       };
     }

@@ -106,15 +106,60 @@ export function settlementWhere(filter: SettlementListRequest['filter'], showVoi
   return { sql: terms.join(' AND '), params };
 }
 
+/**
+ * The purser's money movements (issue 12, migration 0130) as payment-attempt
+ * columns, so the same filters and sorts apply: a settlement approved at the
+ * gateway is a capture, one voided before it was sent is a reversed capture
+ * and its void record a void (seed 002: both highlighted, shown only with the
+ * purser's "Show Void Settlement" parameter), refunds are refunds, a direct
+ * sale on the PIN pad a sale. The guest stands where a ticket would.
+ */
+const PURSER_AS_ATTEMPTS = `
+  SELECT -r.seq AS rid, r.id, r.guest_id AS ticket_id, g.name AS guest_name, g.cabin AS cabin,
+    CASE r.kind WHEN 'settlement' THEN 'capture' WHEN 'direct_sale' THEN 'sale' ELSE r.kind END AS kind,
+    CASE WHEN r.voided = 1 AND r.kind <> 'void' THEN 'reversed' ELSE 'approved' END AS state,
+    r.amount AS amount_approved, @currency AS currency, c.brand AS card_brand,
+    CASE c.entry_method WHEN 'I' THEN 'chip' WHEN 'A' THEN 'swipe' WHEN 'T' THEN 'contactless' END AS entry_mode,
+    c.masked_pan, r.approval_code AS auth_code, r.reference AS ecr_ref, r.ref_num AS host_ref, NULL AS host_reference_number,
+    coalesce(r.terminal_id, 'gateway') AS terminal_id, r.created_at, r.updated_at
+  FROM purser_records r JOIN guests g ON g.id = r.guest_id LEFT JOIN guest_cards c ON c.id = r.card_id
+  WHERE (r.kind IN ('settlement', 'refund', 'direct_sale') AND r.status = 1 AND r.voided = 0
+      OR r.kind IN ('settlement', 'void') AND r.voided = 1
+        AND coalesce((SELECT value FROM purser_parameters WHERE name = 'showVoidedSettlement'), '1') = '1')`;
+
+/** The attempts' columns the review reads, beside PURSER_AS_ATTEMPTS. */
+const ATTEMPT_COLUMNS = `rowid AS rid, id, ticket_id, NULL AS guest_name, NULL AS cabin, kind, state, amount_approved, currency, card_brand, entry_mode,
+  masked_pan, auth_code, ecr_ref, host_ref, host_reference_number, terminal_id, created_at, updated_at`;
+
 /** Reads settlement pages from one journal connection. */
 export class SettlementQuery {
   private readonly pages = new Map<string, BetterSqlite3.Statement>();
   private readonly counts = new Map<string, BetterSqlite3.Statement>();
+  private readonly purserRows: BetterSqlite3.Statement | undefined;
 
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    /** The register's currency (the purser's records carry none of their own). */
+    private readonly currency = 'USD',
+  ) {
+    const hasPurser = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'purser_records'").get() !== undefined;
+    this.purserRows = hasPurser ? db.prepare("SELECT EXISTS (SELECT 1 FROM purser_records WHERE kind IN ('settlement', 'refund', 'direct_sale', 'void'))").pluck() : undefined;
+  }
+
+  /**
+   * The rows the review reads: the payment attempts, joined by the purser's
+   * money movements once the journal has any (a register without a purser
+   * keeps the attempts' indexes for every sort).
+   */
+  private source(): { from: string; purser: boolean } {
+    if (this.purserRows?.get() !== 1) return { from: 'payment_attempts', purser: false };
+    return { from: `(SELECT ${ATTEMPT_COLUMNS} FROM payment_attempts UNION ALL ${PURSER_AS_ATTEMPTS})`, purser: true };
+  }
 
   /** One page of the settlements matching the request, and how many match in all. */
   list(req: SettlementListRequest, showVoided: boolean): SettlementPage {
+    const { from, purser } = this.source();
+    if (purser) return this.listWithPurser(req, showVoided, from);
     const { sql, params } = settlementWhere(req.filter, showVoided);
     const dir = req.direction === 'asc' ? 'ASC' : 'DESC';
     const count = this.statement(this.counts, `SELECT count(*) FROM payment_attempts WHERE ${sql}`).pluck();
@@ -131,6 +176,27 @@ export class SettlementQuery {
        ORDER BY ${ORDER[req.sort](dir, 'a.rid')}`,
     );
     const rows = page.all({ ...params, limit: req.limit, offset: req.offset }) as SettlementRow[];
+    return { rows, total, offset: req.offset, showVoided };
+  }
+
+  /** list() over the attempts and the purser's records together (the purser's voided ones follow its own parameter). */
+  private listWithPurser(req: SettlementListRequest, showVoided: boolean, from: string): SettlementPage {
+    const { sql, params } = settlementWhere(req.filter, showVoided);
+    const dir = req.direction === 'asc' ? 'ASC' : 'DESC';
+    const all = { ...params, currency: this.currency };
+    const total = this.statement(this.counts, `SELECT count(*) FROM ${from} WHERE ${sql}`).pluck().get(all) as number;
+    const page = this.statement(
+      this.pages,
+      `SELECT a.id AS attemptId, a.ticket_id AS ticketId, coalesce(t.number, 0) AS ticketNumber, a.guest_name AS guestName, a.cabin, a.ecr_ref AS ecrRef, ${STATUS_SQL} AS status,
+              a.amount_approved AS amount, a.currency, a.card_brand AS cardBrand, a.entry_mode AS entryMode, a.masked_pan AS maskedPan, a.auth_code AS authCode,
+              a.host_ref AS hostRef, a.host_reference_number AS hostReferenceNumber, a.terminal_id AS terminalId, a.created_at AS createdAt, a.updated_at AS updatedAt
+       FROM (SELECT * FROM ${from} AS a WHERE ${sql} ORDER BY ${ORDER[req.sort](dir, 'a.rid')} LIMIT @limit OFFSET @offset) AS a
+       LEFT JOIN tickets t ON t.id = a.ticket_id
+       ORDER BY ${ORDER[req.sort](dir, 'a.rid')}`,
+    );
+    const rows = (page.all({ ...all, limit: req.limit, offset: req.offset }) as (SettlementRow & { guestName: string | null; cabin: string | null })[]).map(({ guestName, cabin, ...row }) =>
+      guestName === null ? row : { ...row, guestName, cabin: cabin ?? '' },
+    );
     return { rows, total, offset: req.offset, showVoided };
   }
 

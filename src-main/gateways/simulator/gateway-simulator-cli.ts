@@ -1,6 +1,9 @@
 // Runs the gateway simulator as its own process (for the PAX simulators, the
 // chaos run and browser mode):
-//   gateway-simulator-cli.ts --port P --key K [--duplicate-window-ms N]
+//   gateway-simulator-cli.ts --port P --key K [--duplicate-window-ms N] [--refund-before-settlement]
+// (--refund-before-settlement: allow a refund of an unsettled transaction, which real
+// processors refuse; the register's chaos run refunds after a PIN pad batch close,
+// which does not settle at this processor.)
 // Prints one JSON line with the URLs once listening (url: the gateway's base
 // address; controlUrl: the control doors with this run's secret token in the
 // path); stops on SIGINT/SIGTERM.
@@ -10,10 +13,15 @@ import { parseArgs } from 'node:util';
 import { GatewaySimulator } from './gateway-simulator.ts';
 
 /** Parses the command line; throws a RangeError saying what is wrong. */
-export function parseCliArgs(argv: string[]): { port: number; key: string; duplicateWindowMs?: number } {
+export function parseCliArgs(argv: string[]): { port: number; key: string; duplicateWindowMs?: number; authorisationRules?: { refundNeedsSettlement: boolean } } {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', default: '0' }, key: { type: 'string' }, 'duplicate-window-ms': { type: 'string' } },
+    options: {
+      port: { type: 'string', default: '0' },
+      key: { type: 'string' },
+      'duplicate-window-ms': { type: 'string' },
+      'refund-before-settlement': { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const port = Number(values.port);
@@ -21,7 +29,12 @@ export function parseCliArgs(argv: string[]): { port: number; key: string; dupli
   if (!values.key) throw new RangeError('--key is required (the xKey clients must send)');
   const w = values['duplicate-window-ms'];
   if (w !== undefined && !/^\d+$/.test(w)) throw new RangeError(`--duplicate-window-ms must be whole milliseconds, got ${w}`);
-  return { port, key: values.key, ...(w !== undefined ? { duplicateWindowMs: Number(w) } : {}) };
+  return {
+    port,
+    key: values.key,
+    ...(w !== undefined ? { duplicateWindowMs: Number(w) } : {}),
+    ...(values['refund-before-settlement'] ? { authorisationRules: { refundNeedsSettlement: false } } : {}),
+  };
 }
 
 async function main(): Promise<void> {
@@ -29,7 +42,7 @@ async function main(): Promise<void> {
   try {
     args = parseCliArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nUsage: gateway-simulator-cli --port P --key K [--duplicate-window-ms N]\n`);
+    process.stderr.write(`${(err as Error).message}\nUsage: gateway-simulator-cli --port P --key K [--duplicate-window-ms N] [--refund-before-settlement]\n`);
     process.exit(2);
   }
   const sim = await GatewaySimulator.start(args);

@@ -425,6 +425,7 @@ describe('CLI', () => {
 
   test('parses and checks its arguments', () => {
     assert.deepEqual(parseCliArgs(['--port', '0', '--key', 'k', '--duplicate-window-ms', '500']), { port: 0, key: 'k', duplicateWindowMs: 500 });
+    assert.deepEqual(parseCliArgs(['--key', 'k', '--refund-before-settlement']), { port: 0, key: 'k', authorisationRules: { refundNeedsSettlement: false } });
     assert.throws(() => parseCliArgs(['--port', '0']), /--key is required/);
     assert.throws(() => parseCliArgs(['--key', 'k', '--port', '70000']), /--port/);
     assert.throws(() => parseCliArgs(['--key', 'k', '--duplicate-window-ms', '1.5']), /whole milliseconds/);

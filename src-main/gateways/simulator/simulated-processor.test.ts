@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { ProcessorRequest } from '../../../src-shared/processor-link.ts';
 import { DECLINED_MASKED_PAN, SimulatedProcessor } from './simulated-processor.ts';
@@ -78,4 +81,38 @@ test('every sale request is logged, a refused duplicate too; with the duplicate 
   );
   assert.equal(log[1].refNum, log[0].refNum, 'the duplicate names the original it was refused against');
   assert.equal(p.ledger.doubleCharges().length, 1);
+});
+
+test('follow-ups survive a restart from the ledger file: the raised, captured hold and its entries come back, a resend is still a duplicate', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-ledger-')), 'ledger.jsonl');
+  let now = 1_000;
+  const first = new SimulatedProcessor({ clock: () => now, ledgerFile: file });
+  const auth = first.submit(sale({ command: 'auth', invoice: 'A1', amount: 10_000 })).response;
+  const inc = first.submit(sale({ command: 'incremental', invoice: 'I1', amount: 2_000, originalRefNum: auth.refNum })).response;
+  now += 1000;
+  const cap = first.submit(sale({ command: 'capture', invoice: 'C1', amount: 11_000, originalRefNum: auth.refNum })).response;
+  assert.deepEqual([inc.result, cap.result], ['approved', 'approved']);
+
+  const second = new SimulatedProcessor({ clock: () => now, ledgerFile: file });
+  const original = second.ledger.find(auth.refNum);
+  assert.deepEqual([original?.amount, original?.captured, original?.authorisedTotal, original?.incrementCount], [11_000, true, 12_000, 1]);
+  assert.deepEqual([second.ledger.find(inc.refNum)?.kind, second.ledger.find(cap.refNum)?.kind], ['incremental', 'capture']);
+  const resent = second.submit(sale({ command: 'capture', invoice: 'C1', amount: 11_000, originalRefNum: auth.refNum })).response;
+  assert.equal(resent.result, 'duplicate');
+  assert.equal(resent.original?.refNum, cap.refNum);
+  // The summary counts the charge once: follow-ups are not charges of their own.
+  assert.deepEqual([second.ledger.summary().approvedCount, second.ledger.summary().approvedAmount], [1, 11_000]);
+  // Settled, then restarted: it stays settled (a refund goes through, a void is refused).
+  assert.equal(second.submit(sale({ command: 'refund', invoice: 'F0', amount: 100, originalRefNum: cap.refNum })).response.text, 'Unable to refund a transaction until it has been settled');
+  second.closeBatch();
+  const third = new SimulatedProcessor({ clock: () => now, ledgerFile: file });
+  assert.equal(third.submit(sale({ command: 'void', invoice: 'V1', amount: 0, originalRefNum: cap.refNum })).response.result, 'error');
+  assert.equal(third.submit(sale({ command: 'refund', invoice: 'F1', amount: 1_000, originalRefNum: cap.refNum })).response.result, 'approved');
+});
+
+test('a follow-up under its original\'s invoice (a PIN pad\'s) is not refused as a duplicate: two increments on one invoice both raise the hold', () => {
+  const p = new SimulatedProcessor({ clock: () => 1_000 });
+  const auth = p.submit(sale({ command: 'auth', invoice: 'PAD1', amount: 5_000 })).response;
+  for (let i = 0; i < 2; i++) assert.equal(p.submit(sale({ command: 'incremental', invoice: 'PAD1', amount: 500, originalRefNum: auth.refNum })).response.result, 'approved');
+  assert.equal(p.ledger.find(auth.refNum)?.amount, 6_000);
 });

@@ -76,6 +76,11 @@ export class SimulatedProcessor {
     this.#rules = checkAuthorisationRules({ ...DEFAULT_AUTHORISATION_RULES, ...opts.authorisationRules });
     if (opts.ledgerFile) {
       for (const e of loadLedgerFile(opts.ledgerFile)) {
+        // A settlement line: that batch is closed, so what it held stays settled after a restart.
+        if (isBatchClosedLine(e)) {
+          this.#batch = Math.max(this.#batch, Number(e.batchClosed) + 1 || 1);
+          continue;
+        }
         const live = this.ledger.get(e.refNum);
         if (live) Object.assign(live, e);
         else this.ledger.add(e);
@@ -123,6 +128,7 @@ export class SimulatedProcessor {
       .all()
       .filter((e) => !FOLLOW_UP_KINDS.has(e.kind) && e.batch === batch && (e.status === 'approved' || e.status === 'refunded'));
     this.#batch++;
+    if (this.#ledgerFile) fs.appendFileSync(this.#ledgerFile, `${JSON.stringify({ batchClosed: batch })}\n`);
     return { batch, count: entries.length, amount: entries.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.amount), 0) };
   }
 
@@ -446,7 +452,12 @@ export class SimulatedProcessor {
 }
 
 /** The entries of a ledger file in the order written (later lines update earlier ones); none when it does not exist. */
-function loadLedgerFile(file: string): LedgerEntry[] {
+/** A line of the ledger file saying a batch was closed (settled). */
+function isBatchClosedLine(e: LedgerEntry | { batchClosed: string }): e is { batchClosed: string } {
+  return typeof (e as { batchClosed?: unknown }).batchClosed === 'string';
+}
+
+function loadLedgerFile(file: string): (LedgerEntry | { batchClosed: string })[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -454,7 +465,7 @@ function loadLedgerFile(file: string): LedgerEntry[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const out: LedgerEntry[] = [];
+  const out: (LedgerEntry | { batchClosed: string })[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
