@@ -19,7 +19,7 @@ import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
 import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
 import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
-import { purserLedger, type LedgerRow } from './fixtures/processor-ledger.ts';
+import { purserLedger, PURSER_REFERENCE, type LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'purser';
@@ -60,7 +60,9 @@ async function shootAndScan(step: string): Promise<void> {
 
 /** Plain words: no address, port, HTTP status, id or full card number. */
 function assertPlain(text: string, where: string): void {
-  assert.doesNotMatch(text, /127\.0\.0\.1|localhost|HTTP|\b[45]\d\d\b|[0-9a-f]{8}-[0-9a-f]{4}-|\b\d{13,19}\b|\bG\d+C\d+R\d+\b/i, where);
+  assert.doesNotMatch(text, /127\.0\.0\.1|localhost|HTTP|\b[45]\d\d\b|[0-9a-f]{8}-[0-9a-f]{4}-|\b\d{13,19}\b/i, where);
+  // No record reference (the gateway's invoice) either.
+  assert.doesNotMatch(text, /\b[A-Z0-9]*G[0-9A-Z]+C[0-9A-Z]+R[0-9A-Z]+\b/, where);
 }
 
 /** Arms (or clears) the training gateway's "ship offline": every request to the gateway door refused with a server error. */
@@ -423,8 +425,9 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
 
 test('the once-check is not satisfied by a ledger where a hold reached the processor twice (a deliberately broken variant)', () => {
   const row = (kind: string, invoice: string, status = 'approved'): LedgerRow => ({ kind, invoice, status, amount: 5000 });
-  const good = [row('auth', 'G1C1R1'), row('incremental', 'G1C1R2'), row('incremental', 'G1C1R3', 'declined'), row('incremental', 'G1C1R3')];
+  const good = [row('auth', '1G1C1R1'), row('incremental', '1G1C1R2'), row('incremental', '1G1C1R3', 'declined'), row('incremental', '1G1C1R3')];
+  assert.ok(good.every((r) => PURSER_REFERENCE.test(r.invoice)) && !PURSER_REFERENCE.test('R1T5P1'), 'purser references, not ticket invoices');
   assert.doesNotThrow(() => assertOnce(good, 'one each'));
-  assert.throws(() => assertOnce([...good, row('incremental', 'G1C1R2')], 'broken'), /reached the processor twice/);
-  assert.throws(() => assertOnce([row('capture', 'G1C1R4'), row('capture', 'G1C1R4')], 'broken'), /reached the processor twice/);
+  assert.throws(() => assertOnce([...good, row('incremental', '1G1C1R2')], 'broken'), /reached the processor twice/);
+  assert.throws(() => assertOnce([row('capture', '1G1C1R4'), row('capture', '1G1C1R4')], 'broken'), /reached the processor twice/);
 });

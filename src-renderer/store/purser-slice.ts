@@ -15,6 +15,8 @@ import { outcomeOf, type Outcome } from './host-api.ts';
 const PIN_PAD_TIMEOUT_MS = 180_000;
 /** Sending the queue now waits for the gateway's answers (120 s online timeout by default) and a lookup. */
 const QUEUE_SEND_TIMEOUT_MS = 150_000;
+/** Longest wait of one cabin-card request; the desk asks again while it stays open. */
+const CABIN_CARD_WAIT_SECONDS = 20;
 /** An action that may send a record at once (a settlement, an increment) waits for the gateway. */
 const GATEWAY_TIMEOUT_MS = 150_000;
 
@@ -34,6 +36,8 @@ export interface PurserSlice {
   openGuest(guestId: string): Promise<Outcome<GuestDetail>>;
   /** A cabin card read: opens its guest. */
   openGuestByCabinCard(cardNumber: string): Promise<Outcome<GuestDetail>>;
+  /** Waits for a cabin card swiped on the HID card reader and opens its guest (the desk asks while it is open). */
+  awaitCabinCard(): Promise<Outcome<GuestDetail>>;
   closeGuest(): void;
   reloadGuest(): Promise<void>;
   addPosting(amount: number, description: string): Promise<Outcome<PurserActionResult>>;
@@ -106,6 +110,13 @@ export const createPurserSlice: SliceCreator<PurserSlice, Pick<ManagerSlice, 'sh
     async openGuestByCabinCard(cardNumber) {
       const r = await outcomeOf(() => api.call('purser.guest.byCabinCard', { cardNumber }));
       set(r.ok ? { purserGuest: r.value, purserGuestError: null } : { purserGuestError: r.message });
+      return r;
+    },
+
+    async awaitCabinCard() {
+      const r = await outcomeOf(() => api.call('purser.guest.awaitCabinCard', { waitSeconds: CABIN_CARD_WAIT_SECONDS }, { timeoutMs: (CABIN_CARD_WAIT_SECONDS + 5) * 1000 }));
+      // A swipe answered after the purser left the desk opens nothing.
+      if (r.ok && get().screen === 'purser') set({ purserGuest: r.value, purserGuestError: null });
       return r;
     },
 

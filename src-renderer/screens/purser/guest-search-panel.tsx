@@ -1,6 +1,7 @@
 // Finding a guest: by name or cabin (the list narrows while typing), or by the
-// cabin card (swiped on a keyboard-style reader into the field, or its number
-// typed when the card will not read).
+// cabin card: swiped on the HID card reader while the desk is open (the same
+// reader and path as staff cards), swiped on a keyboard-style reader into the
+// field, or its number typed when the card will not read.
 
 import { useEffect, useRef, useState } from 'react';
 import type { GuestSummary } from '../../../src-shared/purser-types.ts';
@@ -27,6 +28,31 @@ export function GuestSearchPanel({ currency }: { currency: string }) {
   useEffect(() => {
     searchRef.current?.focus();
   }, []);
+  // While the desk is open and no dialog is, a cabin card swiped on the HID reader opens its guest.
+  const modalOpen = useAppState((s) => s.modalOpen);
+  useEffect(() => {
+    if (modalOpen) return;
+    let live = true;
+    const wait = async () => {
+      while (live) {
+        const asked = Date.now();
+        const r = await actions.awaitCabinCard();
+        if (!live) return;
+        if (r.ok) {
+          setCardError(null);
+          continue;
+        }
+        // "No cabin card was swiped" just means ask again; a refused card is said.
+        if (!/No cabin card was swiped/.test(r.message)) setCardError(r.message);
+        // A refusal that came back at once (host away, journal closed) is not asked again in a tight loop.
+        if (Date.now() - asked < 1000) await new Promise((res) => setTimeout(res, 2000));
+      }
+    };
+    void wait();
+    return () => {
+      live = false;
+    };
+  }, [actions, modalOpen]);
   useEffect(() => {
     const timer = setTimeout(() => void actions.searchGuests(text.trim()), guests === null ? 0 : SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
