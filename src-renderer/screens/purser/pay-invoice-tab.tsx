@@ -47,8 +47,9 @@ export function PayInvoiceTab({ detail, currency, report }: { detail: GuestDetai
     setError(null);
     const r = await actions.payInvoice(view.amount, view.method, view.needsPinPad ? pad! : undefined);
     setBusy(false);
-    if (r.ok) setAmountText(editableAmount(r.value.guest.balance, currency));
-    else setError(r.message);
+    // One message in one place: a refusal beside the amount, what was done under the guest's name.
+    if (!r.ok) return setError(r.message);
+    setAmountText(editableAmount(r.value.guest.balance, currency));
     report(r, view.action === 'refund' ? `${formatMoney(-view.amount, currency)} refunded.` : `${formatMoney(view.amount, currency)} paid.`);
   };
 
