@@ -145,8 +145,11 @@ test('keyboard: F1 opens the purser desk; a guest found by name, then by the cab
 });
 
 test('register a card on the PIN pad: token and initial authorisation, active, read by the PIN pad; the processor held it once', async () => {
-  await page.getByTestId('purser-tab-cards').focus();
-  await page.keyboard.press('Enter');
+  // The tabs move with the arrow keys (WAI-ARIA tabs): Folio → Credit cards.
+  await page.getByTestId('purser-tab-folio').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByTestId('purser-tab-cards').getAttribute('aria-selected'), 'true');
+  assert.equal(await focusedTestId(), 'purser-tab-cards');
   await page.getByTestId('purser-register-card').focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByTestId('register-card-dialog');
