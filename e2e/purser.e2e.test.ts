@@ -426,6 +426,12 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   await page.getByTestId('purser-queue-send-now').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '0', undefined, { timeout: 30_000 });
   assert.deepEqual((await refunds()).map((e) => e.amount), [62000], 'refunded once');
+  // The card tab lists the settlement and its refund, each with its status and queue words.
+  await page.getByTestId('purser-tab-cards').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-record"][data-kind="refund"][data-status="1"]').length === 1, undefined, { timeout: 30_000 });
+  await page.getByTestId('purser-record').filter({ hasText: 'Refund' }).first().scrollIntoViewIfNeeded();
+  assertPlain(await page.getByTestId('purser-guest').innerText(), 'card tab after the void');
+  await shootAndScan('14-settlement-and-refund');
   assert.deepEqual(pageErrors, []);
 });
 
