@@ -318,6 +318,19 @@ export class PurserQueueSender implements QueuePort {
     if (approved) return { found: 'approved', refNum: approved.refNum, authCode: approved.authCode };
     const declined = rows.find((x) => x.invoice === r.reference);
     if (declined) return { found: 'declined', text: plainGatewayText(declined.responseError) };
+    if (r.kind === 'void' && r.target_ref_num) {
+      // Cardknox may report a void only as its original's row marked voided (attempt-resolver.ts voidedOriginalRow).
+      const target = this.repo.recordByRefNum(r.target_ref_num);
+      if (target) {
+        try {
+          const originals = await gateway.findByInvoice(target.reference, since, until);
+          const voided = originals.find((x) => x.refNum === r.target_ref_num && x.voided);
+          if (voided) return { found: 'approved', refNum: voided.refNum };
+        } catch {
+          return { found: 'unknown' };
+        }
+      }
+    }
     return { found: 'nothing' };
   }
 
