@@ -10,6 +10,7 @@ import type { CardOnFileSnapshot, GuestDetail, PurserActionResult, PurserRecord 
 import type { Outcome } from '../../store/host-api.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
+import { PlainMessage } from '../common/plain-message.tsx';
 import { PinPadChooser } from './pin-pad-chooser.tsx';
 import { PurserDialog } from './purser-dialog.tsx';
 import { canActivate, cardName, lastFour, ENTRY_METHOD_WORDS, expiryWords, inactiveWords, isTemporaryToken, recordKindWords, recordStateWords, TEMPORARY_TOKEN_WORDS } from './purser-words.ts';
@@ -261,7 +262,7 @@ function RegisterCardDialog({ onClose }: { onClose: (r?: Outcome<PurserActionRes
       )}
       {error && (
         <p className="field-error" role="alert" data-testid="register-card-error">
-          {error}
+          <PlainMessage text={error} />
         </p>
       )}
       <div className="dialog-actions">
@@ -319,7 +320,7 @@ function AddAuthorisationDialog({ card, currency, onClose }: { card: CardOnFileS
       </label>
       {error && (
         <p id="add-auth-error" className="field-error" role="alert" data-testid="add-auth-error">
-          {error}
+          <PlainMessage text={error} />
         </p>
       )}
       <div className="dialog-actions">

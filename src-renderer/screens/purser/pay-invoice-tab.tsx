@@ -9,6 +9,7 @@ import type { GuestDetail, PurserActionResult, PurserPayment, PurserPaymentMetho
 import type { Outcome } from '../../store/host-api.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
+import { PlainMessage } from '../common/plain-message.tsx';
 import type { Report } from './cards-tab.tsx';
 import { PinPadChooser } from './pin-pad-chooser.tsx';
 import { PurserDialog } from './purser-dialog.tsx';
@@ -111,7 +112,7 @@ export function PayInvoiceTab({ detail, currency, report }: { detail: GuestDetai
         )}
         {(error || view.error) && (
           <p id="purser-pay-error" className="field-error" role="alert" data-testid="purser-pay-error">
-            {error ?? view.error}
+            <PlainMessage text={error ?? view.error ?? ''} />
           </p>
         )}
         <div className="toolbar">
@@ -213,7 +214,7 @@ function VoidDialog({ payment, question, currency, onClose }: { payment: PurserP
       </p>
       {error && (
         <p className="field-error" role="alert" data-testid="purser-void-error">
-          {error}
+          <PlainMessage text={error} />
         </p>
       )}
       <div className="dialog-actions">
