@@ -49,7 +49,7 @@ export function PurserScreen() {
           ) : (
             <section className="panel purser-guest-empty" aria-label="No guest open">
               <p className="empty" data-testid="purser-no-guest">
-                Search a guest by name or cabin, or swipe the cabin card, to open the guest’s folio, cards and invoice.
+                Search a guest by name or cabin, or swipe the cabin card on the card reader, to open the guest’s folio, cards and invoice.
               </p>
             </section>
           )}
