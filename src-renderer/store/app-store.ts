@@ -15,9 +15,10 @@ import { createSettlementSlice, type SettlementSlice } from './settlement-slice.
 import { createBatchSlice, type BatchSlice } from './batch-slice.ts';
 import { createReversalSlice, type ReversalSlice } from './reversal-slice.ts';
 import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
+import { createPurserSlice, type PurserSlice } from './purser-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & PurserSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -39,9 +40,21 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createSettlementSlice(set, get, guarded),
     ...createBatchSlice(set, get, guarded),
     ...createReversalSlice(set, get, guarded),
+    ...createPurserSlice(set, get, guarded),
     async refreshAll() {
       const s = get();
-      const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];
+      const screenData =
+        s.screen === 'orphans'
+          ? [s.loadOrphans()]
+          : s.screen === 'settings'
+            ? [s.loadDevices()]
+            : s.screen === 'history'
+              ? [s.loadHistory()]
+              : s.screen === 'purser'
+                ? [s.loadQueue(), s.reloadGuest(), s.loadDevices()]
+                : s.screen === 'purserParameters'
+                  ? [s.loadParameters()]
+                  : [];
       await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), s.loadRecovery(), s.loadSignInState(), ...screenData]);
       // A reload (or a reopened window) mid-payment comes back to the payment screen main still has open.
       await get().restorePayment();
@@ -61,6 +74,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
       }
     }),
     api.on('recovery.reported', (notices) => store.getState().recoveryReported(notices)),
+    api.on('purser.changed', ({ guestId }) => store.getState().purserChanged(guestId)),
   ];
   return { store, dispose: () => offs.forEach((off) => off()) };
 }

@@ -151,6 +151,7 @@ export const createStaffSlice: SliceCreator<StaffSlice, Pick<ManagerSlice, 'scre
       set({ manager: null, staff: null });
       // A manager screen is left for the register: what it showed needs a manager.
       if (get().screen === 'staff') get().showScreen('register');
+      if (get().screen === 'purserParameters') get().showScreen('purser');
     },
 
     async loadStaff() {

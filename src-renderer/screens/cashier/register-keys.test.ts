@@ -36,6 +36,7 @@ test('function keys map to commands, letters to items, case-insensitively', () =
   assert.deepEqual(registerKeyAction({ key: 'F8' }, keys), { type: 'openTickets' });
   assert.deepEqual(registerKeyAction({ key: 'Delete' }, keys), { type: 'removeLine' });
   assert.deepEqual(registerKeyAction({ key: 'Escape' }, keys), { type: 'dismiss' });
+  assert.deepEqual(registerKeyAction({ key: 'F1' }, keys), { type: 'purser' });
   assert.deepEqual(registerKeyAction({ key: 'c' }, keys), { type: 'ring', itemId: 'coffee' });
   assert.deepEqual(registerKeyAction({ key: 'C' }, keys), { type: 'ring', itemId: 'coffee' });
 });

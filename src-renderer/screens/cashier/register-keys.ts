@@ -16,6 +16,7 @@ export type RegisterAction =
   | { type: 'orphans' }
   | { type: 'settings' }
   | { type: 'history' }
+  | { type: 'purser' }
   | { type: 'dismiss' };
 
 /** The legend shown on screen; letters and digits are left to catalogue hotkeys. */
@@ -29,6 +30,7 @@ export const KEY_LEGEND: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'F6', label: 'Orphans' },
   { key: 'F7', label: 'Settings' },
   { key: 'F10', label: 'Closed tickets' },
+  { key: 'F1', label: 'Purser' },
   { key: 'Esc', label: 'Close / dismiss' },
 ];
 
@@ -40,6 +42,8 @@ const FIXED: Record<string, RegisterAction> = {
   F6: { type: 'orphans' },
   F7: { type: 'settings' },
   F10: { type: 'history' },
+  // The shipboard purser's guest desk (issue 12): F1 was the one function key left a browser lets a page keep.
+  F1: { type: 'purser' },
   ArrowUp: { type: 'lineUp' },
   ArrowDown: { type: 'lineDown' },
   Delete: { type: 'removeLine' },

@@ -122,6 +122,7 @@ export function RegisterScreen() {
       case 'orphans':
       case 'settings':
       case 'history':
+      case 'purser':
         actions.showScreen(action.type);
         break;
       case 'dismiss':

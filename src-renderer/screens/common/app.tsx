@@ -1,5 +1,5 @@
 // The window: status bar on top, connection banner when the host is away, then
-// the register or a manager screen (Orphans, Settings).
+// the register, a manager screen (Orphans, Settings…) or the purser desk.
 
 import { useEffect } from 'react';
 import { CONNECTION_LOST_MESSAGE } from '../../api/client-transport.ts';
@@ -16,6 +16,8 @@ import { EndOfDayScreen } from '../manager/end-of-day-screen.tsx';
 import { SettlementReviewScreen } from '../manager/settlement-review-screen.tsx';
 import { BatchScreen } from '../manager/batch-screen.tsx';
 import { InDoubtScreen } from '../manager/in-doubt-screen.tsx';
+import { PurserScreen } from '../purser/purser-screen.tsx';
+import { PurserParametersScreen } from '../purser/purser-parameters-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -82,6 +84,8 @@ export function App() {
         {screen === 'endOfDay' && <EndOfDayScreen />}
         {screen === 'batch' && <BatchScreen />}
         {screen === 'inDoubt' && <InDoubtScreen />}
+        {screen === 'purser' && <PurserScreen />}
+        {screen === 'purserParameters' && <PurserParametersScreen />}
       </div>
       <ManagerSignInDialog />
     </div>

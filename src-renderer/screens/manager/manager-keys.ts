@@ -9,6 +9,7 @@ export function managerKeyScreen(press: { key: string; ctrlKey?: boolean; altKey
   if (press.key === 'F6') return 'orphans';
   if (press.key === 'F7') return 'settings';
   if (press.key === 'F10') return 'history';
+  if (press.key === 'F1') return 'purser';
   if (press.key === 'F3') return 'settlement';
   if (press.key === 'F5') return 'endOfDay';
   // Escape inside a text field clears or leaves that field first; only outside it does it leave the screen.
