@@ -1,7 +1,8 @@
 // Card data at rest (issue 14 §6): reads the raw bytes of every file under the
 // given paths (a journal, its -wal and -shm, logs, receipt output, e2e output
 // folders) and fails on anything that looks like card data:
-// - a Luhn-valid run of 13-19 digits (bounded by non-digits), also written in
+// - a Luhn-valid run of 13-19 digits (bounded by non-digits) that starts with a
+//   card network's issuer prefix at a length it issues, also written in
 //   groups of four with spaces or dashes;
 // - track data: track 1 (%B<pan>^<name>^<yymm>) or track 2 (;<pan>=<yymm>,
 //   or <pan>=<yymm><service code> without sentinels).
@@ -24,7 +25,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { luhnValid, maskPan } from '../src-shared/card.ts';
+import { hasIssuerPrefix, luhnValid, maskPan } from '../src-shared/card.ts';
 import { scanSqliteBytes } from './sqlite-value-scan.ts';
 
 /** Card numbers published by the card brands and processors for testing. */
@@ -82,7 +83,8 @@ export function scanBytes(buf: Buffer, file: string, opts: { allowTestPans?: boo
   const inHex = (at: number, end: number): boolean => hex.some(([a, b]) => at >= a && end <= b);
   for (const m of text.matchAll(PAN_RUN)) {
     const digits = m[0].replace(/[ -]/g, '');
-    if (digits.length < 13 || digits.length > 19 || !luhnValid(digits) || allowed(digits)) continue;
+    // Luhn and an issuer's prefix and length: a run of unrelated digits passes Luhn one time in ten.
+    if (digits.length < 13 || digits.length > 19 || !luhnValid(digits) || !hasIssuerPrefix(digits) || allowed(digits)) continue;
     if (inHex(m.index, m.index + m[0].length) || isTimestamp(digits)) continue;
     // A PAN inside track data is already reported as track data.
     if (out.some((f) => f.kind !== 'pan' && m.index >= f.offset && m.index <= f.offset + 2)) continue;

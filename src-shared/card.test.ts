@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   containsFullPan,
   guardAccountNumber,
+  hasIssuerPrefix,
   luhnValid,
   maskFullPans,
   maskPan,
@@ -117,4 +118,17 @@ test('issue 7 item 12: masked numbers are written as real answers carry them and
   assert.equal(parseMaskedCardNumber('4111111111111111'), null);
   assert.equal(parseMaskedCardNumber('4111111xxxxx1111'), null);
   assert.equal(parseMaskedCardNumber('Longbob'), null);
+});
+
+test('hasIssuerPrefix: issuing networks at their lengths only; two numbers that happen to run together usually are not one', () => {
+  // Published test numbers of each network.
+  for (const pan of ['4111111111111111', '4222222222222', '5555555555554444', '2223003122003222', '378282246310005', '6011111111111117', '3530111333300000', '30569309025904']) {
+    assert.ok(hasIssuerPrefix(pan), pan);
+  }
+  // The chaos journal's auth code + host reference run (Luhn-valid, no network starts 2155), a 15-digit Visa-like
+  // run, a 16-digit Amex-like run, digits starting 1, 7, 8, 9 or 0, and anything not all digits.
+  for (const run of ['2155951000000144', '411111111111111', '3782822463100050', '1000000000000001', '7000000000000000', '8111111111111111', '9111111111111111', '0111111111111111', '41111111x1111111']) {
+    assert.equal(hasIssuerPrefix(run), false, run);
+  }
+  assert.ok(luhnValid('2155951000000144'), 'the run passes Luhn: the prefix is what tells it apart');
 });

@@ -26,6 +26,40 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
+ * True when a digit run starts like a card number of a network that issues
+ * cards at a till, with a length that network uses (ISO/IEC 7812 issuer
+ * identification ranges as the networks publish them: Visa 4; Mastercard
+ * 51-55 and 2221-2720; Mir 2200-2204; American Express 34, 37; Diners 30, 36,
+ * 38, 39; JCB 35; Discover, UnionPay, Maestro, RuPay and the other 6s; Maestro
+ * 50, 56-58). Scanners pair it with Luhn to tell a stored card number from two
+ * numbers that merely sit next to each other (one in ten such runs passes Luhn
+ * alone). Masking never relies on it: masking a non-card number costs nothing.
+ */
+export function hasIssuerPrefix(digits: string): boolean {
+  if (!/^\d{12,19}$/.test(digits)) return false;
+  const n = digits.length;
+  const p2 = Number(digits.slice(0, 2));
+  const p4 = Number(digits.slice(0, 4));
+  switch (digits[0]) {
+    case '4':
+      return n === 13 || n === 16 || n === 19;
+    case '2':
+      return (p4 >= 2221 && p4 <= 2720 && n === 16) || (p4 >= 2200 && p4 <= 2204 && n >= 16);
+    case '3':
+      if (p2 === 34 || p2 === 37) return n === 15;
+      if (p2 === 35) return n >= 16;
+      return (p2 === 30 || p2 === 36 || p2 === 38 || p2 === 39) && n >= 14;
+    case '5':
+      if (p2 >= 51 && p2 <= 55) return n === 16;
+      return (p2 === 50 || (p2 >= 56 && p2 <= 58)) && n >= 12;
+    case '6':
+      return n >= 12;
+    default:
+      return false;
+  }
+}
+
+/**
  * Masks a card number to first 6 / last 4 (fewer when the number is short),
  * keeping any mask characters already present. The result never holds more
  * than 10 real digits, so it is safe to store.
