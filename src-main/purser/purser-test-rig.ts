@@ -17,8 +17,10 @@ import { PaxSimulator } from '../../drivers/pax/simulator/pax-simulator.ts';
 import type { LedgerEntry } from '../../drivers/pax/simulator/processor-ledger.ts';
 import { CardknoxClient } from '../gateways/cardknox-client.ts';
 import type { CardOnFileGateway } from '../gateways/card-on-file-gateway.ts';
-import { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
+import { DEFAULT_CARDS, GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
+import { readCard } from '../../drivers/pax/simulator/pax-simulator-rules.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
+import type { ProcessorLimits } from './purser-authorisation-plan.ts';
 import { buildPurserRoom, type PurserRoom } from './purser-room.ts';
 import type { SenderHookPoint } from './purser-queue-sender.ts';
 import type { RecordRow } from './purser-repository.ts';
@@ -58,12 +60,18 @@ export interface PurserRigOptions {
   dir?: string;
   /** The journal's clock (the sender reads time from it). */
   clock?: () => Date;
+  /** The gateway simulator's clock, epoch ms (its authorisation validity window runs on it). */
+  gatewayClock?: () => number;
+  /** The processor limits the folio plans for (default the purser's defaults). */
+  limits?: ProcessorLimits;
 }
 
 export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-purser-'));
   const journal = openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none', clock: opts.clock });
-  const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY });
+  // The PIN pad's tokens are good at the gateway too (one token vault, as at Cardknox): authorisations by token (purser-authorisation-plan.ts).
+  const padTokens = Object.fromEntries(Object.values(TEST_CARDS).map((pan) => [readCard(pan).token, { maskedPan: readCard(pan).maskedPan, cardBrand: readCard(pan).brand }]));
+  const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY, cards: { ...DEFAULT_CARDS, ...padTokens }, ...(opts.gatewayClock ? { clock: opts.gatewayClock } : {}) });
   const pad = new PaxSimulator({ deviceId: 'pad1', processor: gateway.processorLink(), cardTimeMs: 0 });
   const port = await pad.listenTcp(0);
   const terminal = createPaxTerminal({ id: 'pad1', transport: 'tcp', host: '127.0.0.1', port, timeouts: { transactionMs: 3000, adminMs: 2000, batchMs: 3000 } });
@@ -81,6 +89,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
     // Passes run when the test says so.
     timers: { setTimeout: () => 0, clearTimeout: () => undefined },
     hook: opts.hook,
+    limits: opts.limits,
   });
   return {
     dir,
