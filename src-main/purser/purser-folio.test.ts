@@ -319,3 +319,75 @@ test('several cards per guest: invoices go to the first active card by routing o
   const other = r.guest('Other', '5999');
   assert.throws(() => r.room.service.setRouting(other, [a.cardId]), (e: unknown) => e instanceof AppError && e.code === 'invalid_request');
 });
+
+for (const allow of [0, 1] as const) {
+  test(`4-22 mtype of a posting's increment with "Allow Posting For Declined Authorization" ${allow}: ${allow === 0 ? '5 (offline incremental)' : '4 (online)'}`, async () => {
+    const r = await rig();
+    r.set('allowPostingForDeclinedAuth', allow);
+    const { g } = await guestWithCard(r);
+    const [inc] = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth');
+    assert.deepEqual([inc.operation, inc.mtype], [2, allow === 0 ? 5 : 4]);
+    await r.send();
+    assert.deepEqual(r.ledger(inc.reference).map((e) => [e.kind, e.status]), [['incremental', 'approved']], 'sent like any other');
+    // The manual Add Authorization is not a posting: online.
+    const card = r.room.service.get(g).cards[0];
+    assert.equal(recs(r.room.service.addAuthorisation(card.cardId, 1_000).guest, 'incremental_auth').at(-1)!.mtype, 4);
+  });
+}
+
+for (const allow of [0, 1, 2] as const) {
+  test(`4-22 mtype of the increment paying the invoice with "Allow Payment For Declined Authorization" ${allow}: ${allow === 1 ? '4 (online)' : '5 (offline incremental)'}`, async () => {
+    const r = await rig();
+    r.set('allowPaymentForDeclinedAuth', allow);
+    const { g } = await guestWithCard(r);
+    r.room.service.addPosting(g, 8_000, 'Dinner');
+    const paid = await r.room.service.pay(g, 14_000, 'card');
+    const extra = recs(paid.guest, 'incremental_auth').at(-1)!;
+    assert.deepEqual([extra.amount, extra.mtype], [4_000, allow === 1 ? 4 : 5]);
+    await r.send();
+    assert.deepEqual(r.ledger(extra.reference).map((e) => e.kind), ['incremental']);
+  });
+}
+
+test('"Allow Payment For Declined Authorization" 0, 1, 2 on a card that declined an increment: 0 and 2 refuse, 1 pays', async () => {
+  for (const allow of [0, 1, 2] as const) {
+    const r = await rig();
+    r.set('allowPaymentForDeclinedAuth', allow);
+    r.set('autoIncrementalAuthAmount', 5_051); // …51 cents: the simulated issuer declines it
+    const { g } = await guestWithCard(r);
+    const [inc] = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth');
+    await r.send();
+    assert.equal(r.record(inc.recordId).status, 2, 'the increment is declined');
+    if (allow === 1) {
+      assert.equal((await r.room.service.pay(g, 12_000, 'card')).message, PURSER_MESSAGES.settlementDone);
+    } else {
+      await assert.rejects(r.room.service.pay(g, 12_000, 'card'), refusedWith(PURSER_MESSAGES.paymentDeclinedAuth));
+      assert.equal(recs(r.room.service.get(g), 'settlement').length, 0, `value ${allow}: nothing settled`);
+    }
+    await r.close();
+  }
+});
+
+test('"Allow Payment For Declined Authorization" 2 differs from 1 (and 0) on an offline authorisation: 2 refuses, 0 and 1 pay', async () => {
+  for (const allow of [0, 1, 2] as const) {
+    const r = await rig();
+    r.set('allowPaymentForDeclinedAuth', allow);
+    const g = r.guest();
+    r.pad.setOffline(true);
+    r.present(TEST_CARDS.visa);
+    await r.room.service.register(g, 'pad1'); // approved by the PIN pad alone: a temporary token, offline
+    r.room.service.addPosting(g, 2_000, 'Bar');
+    if (allow === 2) {
+      await assert.rejects(r.room.service.pay(g, 2_000, 'card'), refusedWith(PURSER_MESSAGES.paymentOfflineAuth));
+      const d = r.room.service.get(g);
+      assert.deepEqual([recs(d, 'settlement').length, d.balance, d.cards[0].active], [0, 2_000, true], 'nothing paid, the card untouched');
+      // Once the upload confirms it, the same payment goes.
+      r.pad.setOffline(false);
+      await r.send();
+      assert.equal((await r.room.service.pay(g, 2_000, 'card')).message, PURSER_MESSAGES.settlementDone);
+    } else {
+      assert.equal((await r.room.service.pay(g, 2_000, 'card')).message, PURSER_MESSAGES.settlementDone, `value ${allow} pays`);
+    }
+    await r.close();
+  }
+});

@@ -29,6 +29,7 @@ export const PURSER_MESSAGES = {
   postingClosed: 'Posting is closed for this guest after a declined card. Register another card or take cash.',
   postingOfflineLimit: (limit: string) => `The ship is offline and this guest's card already has ${limit} waiting to be authorised. Take this charge in cash or wait until the link returns.`,
   paymentDeclinedAuth: 'This card declined an authorisation, so the invoice cannot be paid on it. Take another card or cash.',
+  paymentOfflineAuth: "This card's authorisation is not confirmed by the card provider yet (the ship is offline), so the invoice cannot be paid on it now. Take another card or cash, or wait until the link returns.",
   refundOffline: 'The refund could not be made: the card provider cannot be reached. Refund in cash or try again when the ship is online.',
   refundApprovedOffline: 'Refund failed due to transaction being approved offline. Refund in cash or try again when the ship is online.',
   refundNotSupported: 'Refunds to this card type are not supported. Refund in cash.',

@@ -121,7 +121,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<PurserParameterName, Definit
     group: 'Interfaces',
     kind: 'switch',
     defaultValue: 1,
-    meaning: 'Whether charges may still be posted after the card declined an authorisation.',
+    meaning: 'Whether charges may still be posted after the card declined an authorisation. Under 0 the authorisations postings raise are recorded as offline incremental authorisations (table 4-22).',
     choices: onOff('Posting stops after a declined authorisation', 'Posting goes on after a declined authorisation'),
   },
   allowPaymentForDeclinedAuth: {
@@ -129,11 +129,18 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<PurserParameterName, Definit
     group: 'Interfaces',
     kind: 'choice',
     defaultValue: 1,
-    meaning: 'Whether the invoice may be paid on a card that declined an authorisation.',
+    // Seed 002 names the values 0 and 2 only in table 4-22 (the extra authorisation paying the invoice is an offline
+    // incremental, mtype 5, under 0 or 2). Their meaning is Oracle's own for this parameter (OPI SPMS parameters,
+    // https://docs.oracle.com/cd/F34189_01/doc.201/f33471/c_spms_parameters.htm): 0 "Do not allow payment if
+    // authorization is declined but allow when offline", 1 "Allow payment if authorization is declined or offline",
+    // 2 "Do not allow payment if authorization is declined or offline". Offline here: the card's authorisation was
+    // approved by the PIN pad alone (a temporary token not yet confirmed) or the card provider cannot be reached now.
+    meaning:
+      "Whether the invoice may be paid on a card that declined an authorisation, or whose authorisation is offline (approved by the PIN pad alone and not yet confirmed, or the card provider cannot be reached). Under 0 and 2 the extra authorisation made when paying the invoice is recorded as an offline incremental authorisation.",
     choices: [
-      { value: 0, meaning: 'No payment on a card that declined' },
-      { value: 1, meaning: 'Payment allowed' },
-      { value: 2, meaning: 'Payment allowed, the extra authorisation is kept offline' },
+      { value: 0, meaning: 'No payment on a card that declined; payment allowed while its authorisation is offline' },
+      { value: 1, meaning: 'Payment allowed on a card that declined or whose authorisation is offline' },
+      { value: 2, meaning: 'No payment on a card that declined or whose authorisation is offline' },
     ],
   },
   disableCardAndPostingOnDecline: {

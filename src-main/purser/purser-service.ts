@@ -217,16 +217,30 @@ export class PurserService {
       cardId: card.id,
       cardSlot: card.slot,
       kind: 'incremental_auth',
-      mtype: this.incrementMtype(card, initial, origin),
+      mtype: this.incrementMtype(initial, origin),
       amount,
       previousReference: initial?.reference ?? null,
     });
   }
 
-  /** 4-22: mtype 5 is an incremental created while its initial authorisation is still offline. */
-  private incrementMtype(_card: CardRow, initial: RecordRow | undefined, _origin: IncrementOrigin): 4 | 5 {
-    const offline = initial?.status === 0 || !this.o.queue.online();
-    return offline ? 5 : 4;
+  /**
+   * 4-22: an offline incremental (mtype 5) is one created while its initial
+   * authorisation is still offline or the card provider cannot be reached;
+   * and, as the table says, one a posting raises while "Allow Posting For
+   * Declined Authorization" is 0, or one paying the invoice raises while
+   * "Allow Payment For Declined Authorization" is 0 or 2. Else online (4).
+   */
+  private incrementMtype(initial: RecordRow | undefined, origin: IncrementOrigin): 4 | 5 {
+    if (initial?.status === 0 || !this.o.queue.online()) return 5;
+    const params = this.params();
+    if (origin === 'posting' && params.allowPostingForDeclinedAuth === 0) return 5;
+    if (origin === 'payment' && (params.allowPaymentForDeclinedAuth === 0 || params.allowPaymentForDeclinedAuth === 2)) return 5;
+    return 4;
+  }
+
+  /** The card's authorisation is offline: approved by the PIN pad without the card provider (a temporary token), or the provider cannot be reached now. */
+  private authorisationOffline(card: CardRow): boolean {
+    return card.token_kind === 'temporary' || this.heads(card).some((h) => h.live && h.head.status === 0 && h.head.queue_status === 8) || !this.o.queue.online();
   }
 
   /** A new authorisation by token on the card (an initial authorisation record, mtype 1), sent by the queue. */
@@ -440,7 +454,11 @@ export class PurserService {
     const card = departmentCard(this.repo, guestId);
     if (!card) throw new AppError('conflict', PURSER_MESSAGES.noActiveCard);
     const params = this.params();
-    if (params.allowPaymentForDeclinedAuth === 0 && this.hasDeclinedAuth(card)) throw new AppError('conflict', PURSER_MESSAGES.paymentDeclinedAuth);
+    // "Allow Payment For Declined Authorization": 0 refuses a card with a declined authorisation but allows an offline one,
+    // 1 allows both, 2 refuses both (purser-parameters.ts).
+    const allow = params.allowPaymentForDeclinedAuth;
+    if (allow !== 1 && this.hasDeclinedAuth(card)) throw new AppError('conflict', PURSER_MESSAGES.paymentDeclinedAuth, { reason: 'declined_authorisation' });
+    if (allow === 2 && this.authorisationOffline(card)) throw new AppError('conflict', PURSER_MESSAGES.paymentOfflineAuth, { reason: 'offline_authorisation' });
     if (params.cardTypesNotSupported.includes(card.type_code)) throw new AppError('conflict', PURSER_MESSAGES.cardTypeNotSupported);
     this.journal.transact(() => {
       const authorised = liveAuthorised(this.heads(card));
