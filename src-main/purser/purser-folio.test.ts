@@ -391,3 +391,56 @@ test('"Allow Payment For Declined Authorization" 2 differs from 1 (and 0) on an 
     await r.close();
   }
 });
+
+for (const p of [0, 1, 2] as const) {
+  test(`4-9 #1 the additional increment is declined (parameter ${p}): settlement done, card deactivated with lock 1, invoices to cash; the capture stays within the authorised total plus tolerance`, async () => {
+    const r = await rig();
+    r.set('disableCardAndPostingOnDecline', p);
+    const { g, initial } = await guestWithCard(r);
+    r.room.service.addPosting(g, 12_000, 'Suite upgrade');
+    await r.send(); // increment 5 000 approved: 150.00 authorised
+    const paid = await r.room.service.pay(g, 16_051, 'card'); // additional 10.51: …51 cents, the issuer declines it
+    assert.equal(paid.message, PURSER_MESSAGES.settlementDone);
+    assert.deepEqual(paid.guest.paymentDepartment, { kind: 'cash' });
+    const extra = recs(paid.guest, 'incremental_auth').at(-1)!;
+    const [settlement] = recs(paid.guest, 'settlement');
+    await r.send();
+    assert.deepEqual(r.ledger(extra.reference).map((e) => [e.kind, e.status, e.amount]), [['incremental', 'declined', 1_051]], 'the additional increment was sent');
+    assert.equal(r.record(extra.recordId).status, 2);
+    const d = r.room.service.get(g);
+    assert.deepEqual([d.cards[0].active, d.cards[0].lockActivation], [false, 1], 'still deactivated after settlement (the decline does not reopen it)');
+    assert.deepEqual(d.paymentDepartment, { kind: 'cash' });
+    const auth = r.gateway.ledger.find(r.record(initial.recordId).ref_num!)!;
+    assert.deepEqual(r.ledger(settlement.reference).map((e) => [e.kind, e.status, e.amount]), [['capture', 'approved', 16_051]]);
+    assert.ok(auth.amount <= Math.floor(15_000 * 1.15), 'captured within the 150.00 authorised plus 15%');
+    assert.equal(r.record(settlement.recordId).status, 1);
+  });
+}
+
+test('4-9 #1 the additional increment is outstanding (the ship offline): settlement done at once; when the link returns the increment goes first, then the capture', async () => {
+  const r = await rig();
+  const { g, initial } = await guestWithCard(r);
+  r.room.service.addPosting(g, 12_000, 'Suite upgrade');
+  await r.send(); // 150.00 authorised
+  r.offline(true);
+  await r.send(); // nothing to send; the link is down
+  const paid = await r.room.service.pay(g, 18_000, 'card');
+  assert.equal(paid.message, PURSER_MESSAGES.settlementDone);
+  assert.deepEqual([paid.guest.cards[0].active, paid.guest.cards[0].lockActivation], [false, 1]);
+  assert.deepEqual(paid.guest.paymentDepartment, { kind: 'cash' });
+  const extra = recs(paid.guest, 'incremental_auth').at(-1)!;
+  const [settlement] = recs(paid.guest, 'settlement');
+  assert.equal(extra.amount, 3_000);
+  await r.send(); // the gateway does not answer
+  assert.equal(r.record(extra.recordId).status, 0, 'the increment is outstanding');
+  assert.deepEqual([r.record(settlement.recordId).status, r.record(settlement.recordId).queue_status], [0, 0], 'the settlement waits behind it');
+  assert.equal(r.ledger(settlement.reference).length, 0);
+  r.offline(false);
+  await r.send();
+  await r.send();
+  assert.deepEqual([r.record(extra.recordId).status, r.record(settlement.recordId).status], [1, 1]);
+  const auth = r.gateway.ledger.find(r.record(initial.recordId).ref_num!)!;
+  assert.deepEqual(r.ledger(settlement.reference).map((e) => [e.kind, e.status, e.amount]), [['capture', 'approved', 18_000]]);
+  assert.ok(r.ledger(extra.reference)[0].enteredAt <= r.ledger(settlement.reference)[0].enteredAt, 'the increment before the capture');
+  assert.equal(auth.amount, 18_000);
+});
