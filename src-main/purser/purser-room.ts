@@ -8,7 +8,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { ProcessorLimits } from './purser-authorisation-plan.ts';
 import { PurserQueueSender, type SenderHookPoint, type SenderTimers } from './purser-queue-sender.ts';
 import { PurserRepository, type RecordRow } from './purser-repository.ts';
-import { PurserService } from './purser-service.ts';
+import { PurserService, type PurserPinPadLocks } from './purser-service.ts';
 
 /** How the room is built. */
 export interface PurserRoomOptions {
@@ -24,6 +24,8 @@ export interface PurserRoomOptions {
   log?: (line: string) => void;
   /** What the card provider enforces on one authorisation (default DEFAULT_PROCESSOR_LIMITS). */
   limits?: ProcessorLimits;
+  /** One PIN pad per workstation (4-14). */
+  pinPads?: PurserPinPadLocks;
 }
 
 /** A built room. */
@@ -49,6 +51,6 @@ export function buildPurserRoom(o: PurserRoomOptions): PurserRoom {
     currency: o.currency,
     log: o.log,
   });
-  service = new PurserService({ repo, terminal: o.terminal, queue: sender, changed: o.changed, log: o.log, limits: o.limits });
+  service = new PurserService({ repo, terminal: o.terminal, queue: sender, changed: o.changed, log: o.log, limits: o.limits, pinPads: o.pinPads });
   return { repo, service, sender, close: () => sender.close() };
 }

@@ -17,6 +17,7 @@ import { adoptRegistration, declineCascade, departmentCard, paymentDepartment, t
 import { moneyWords, PURSER_MESSAGES } from './purser-messages.ts';
 import { PARAMETER_DEFINITIONS, validateParameter, type PurserParameterValues } from './purser-parameters.ts';
 import type { CardRow, GuestRow, PurserRepository, RecordRow } from './purser-repository.ts';
+import type { PinPadLock, PinPadLockRegistry } from '../devices/pin-pad-lock.ts';
 
 /** What the service needs of the queue sender. */
 export interface QueuePort {
@@ -40,6 +41,14 @@ export interface PurserServiceOptions {
   log?: (line: string) => void;
   /** What the card provider enforces on one authorisation (default DEFAULT_PROCESSOR_LIMITS). */
   limits?: ProcessorLimits;
+  /** One PIN pad per workstation (4-14): the lock registry the devices use, and a PIN pad's lock address by terminal id. */
+  pinPads?: PurserPinPadLocks;
+}
+
+/** How the purser takes a PIN pad's lock (the device service's registry, so its own hold counts as ours). */
+export interface PurserPinPadLocks {
+  registry: () => PinPadLockRegistry | undefined;
+  address: (terminalId: string) => string | undefined;
 }
 
 /** Where an incremental authorisation comes from (table 4-22 names its mtype by it). */
@@ -272,9 +281,32 @@ export class PurserService {
 
   // --- registration (4-7, 4-13, 4-17 #1) ------------------------------------
 
+  /**
+   * 4-14: the PIN pad's lock for one transaction, before anything is journaled
+   * as sent. A PIN pad another application holds is refused in the seed's
+   * words ("The PIN pad <address> is in use by <application> on workstation
+   * <name>", pin-pad-lock.ts pinPadInUseError). Re-entrant with the device
+   * service's own hold of the same registry.
+   */
+  private async lockPad(terminalId: string): Promise<PinPadLock | undefined> {
+    const registry = this.o.pinPads?.registry();
+    const address = this.o.pinPads?.address(terminalId);
+    if (!registry || !address) return undefined;
+    return registry.acquire(address);
+  }
+
   async register(guestId: string, terminalId: string): Promise<PurserActionResult> {
     const g = this.guestRow(guestId);
     if (g.status !== 'checked_in') throw new AppError('conflict', PURSER_MESSAGES.guestCheckedOut);
+    const lock = await this.lockPad(terminalId);
+    try {
+      return await this.registerOnPad(guestId, terminalId);
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  private async registerOnPad(guestId: string, terminalId: string): Promise<PurserActionResult> {
     const terminal = this.o.terminal(terminalId);
     if (!terminal) throw new AppError('terminal_not_configured', PURSER_MESSAGES.padUnavailable);
     const params = this.params();
@@ -432,7 +464,12 @@ export class PurserService {
     if (method === 'cash') return this.payCash(guestId, amount);
     if (method === 'direct_sale') {
       if (!terminalId) throw new AppError('invalid_request', 'Choose the PIN pad the card is presented on.');
-      return this.payOnPad(guestId, amount, terminalId);
+      const lock = await this.lockPad(terminalId);
+      try {
+        return await this.payOnPad(guestId, amount, terminalId);
+      } finally {
+        await lock?.release();
+      }
     }
     return amount > 0 ? this.settle(guestId, amount) : this.refundToCard(guestId, -amount);
   }

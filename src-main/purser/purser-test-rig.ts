@@ -21,7 +21,7 @@ import { DEFAULT_CARDS, GatewaySimulator } from '../gateways/simulator/gateway-s
 import { readCard } from '../../drivers/pax/simulator/pax-simulator-rules.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
 import type { ProcessorLimits } from './purser-authorisation-plan.ts';
-import { buildPurserRoom, type PurserRoom } from './purser-room.ts';
+import { buildPurserRoom, type PurserRoom, type PurserRoomOptions } from './purser-room.ts';
 import type { SenderHookPoint } from './purser-queue-sender.ts';
 import type { RecordRow } from './purser-repository.ts';
 
@@ -37,6 +37,8 @@ export interface PurserRig {
   gateway: GatewaySimulator;
   pad: PaxSimulator;
   terminal: PaxTerminal;
+  /** The PIN pad's lock address (host:port), as pin-pad-lock.ts keys it. */
+  padAddress: string;
   changed: string[];
   /** Checks a guest in. */
   guest(name?: string, cabin?: string): string;
@@ -64,6 +66,8 @@ export interface PurserRigOptions {
   gatewayClock?: () => number;
   /** The processor limits the folio plans for (default the purser's defaults). */
   limits?: ProcessorLimits;
+  /** Extra room options (the PIN pad locks). */
+  room?: Partial<Pick<PurserRoomOptions, 'pinPads'>>;
 }
 
 export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
@@ -90,6 +94,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
     timers: { setTimeout: () => 0, clearTimeout: () => undefined },
     hook: opts.hook,
     limits: opts.limits,
+    ...opts.room,
   });
   return {
     dir,
@@ -98,6 +103,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
     gateway,
     pad,
     terminal,
+    padAddress: `127.0.0.1:${port}`,
     changed,
     guest(name = 'Test Guest', cabin = '5001') {
       return room.service.addGuest({ name, cabin, embarkDate: '2026-11-28', disembarkDate: '2026-12-05' }).id;
