@@ -25,6 +25,8 @@ export const PURSER_MESSAGES = {
   registeredOffline: 'The card is registered. The ship is offline: its authorisation will be confirmed when the link returns.',
   registrationUnanswered: 'The PIN pad did not answer. The card will be checked with the PIN pad and shown here when it answers; do not register it again yet.',
   padUnavailable: 'The PIN pad cannot be reached. Check that it is on and connected, then try again.',
+  padRequestRefused: 'The PIN pad refused the request and nothing was charged. Try again; if it keeps happening, ask a manager to check the PIN pad.',
+  padLockFailed: 'The PIN pad could not be reserved for this workstation. Try again; if it keeps happening, ask a manager to check the PIN pad settings.',
   noActiveCard: 'This guest has no active card. Take cash, or register a card first.',
   postingClosed: 'Posting is closed for this guest after a declined card. Register another card or take cash.',
   postingOfflineLimit: (limit: string) => `The ship is offline and this guest's card already has ${limit} waiting to be authorised. Take this charge in cash or wait until the link returns.`,

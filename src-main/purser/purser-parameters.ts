@@ -7,6 +7,7 @@
 import { AppError } from '../../src-shared/errors.ts';
 import { CARD_TYPE_CODES, type CardTypeCode, type PurserParameter, type PurserParameterName, type PurserParameterValue } from '../../src-shared/purser-types.ts';
 import { MAX_AMOUNT } from '../../src-shared/money.ts';
+import { moneyWords } from './purser-messages.ts';
 
 /** One parameter's definition. */
 interface Definition {
@@ -204,7 +205,9 @@ export function validateParameter(name: PurserParameterName, value: PurserParame
   }
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw refuse('give a whole number.');
   if (d.choices && !d.choices.some((c) => c.value === value)) throw refuse(`choose one of ${d.choices.map((c) => c.value).join(', ')}.`);
-  if (d.min !== undefined && value < d.min) throw refuse(`at least ${d.min}.`);
-  if (d.max !== undefined && value > d.max) throw refuse(`at most ${d.max}.`);
+  // Amounts in money words (minor units are the journal's, not the manager's).
+  const shown = (n: number) => (d.kind === 'amount' ? moneyWords(n) : String(n));
+  if (d.min !== undefined && value < d.min) throw refuse(`at least ${shown(d.min)}.`);
+  if (d.max !== undefined && value > d.max) throw refuse(`at most ${shown(d.max)}.`);
   return value;
 }

@@ -8,7 +8,7 @@
 // journaled before the PIN pad is asked, and an unanswered one is resolved by
 // the sender's lookup, never sent again.
 
-import { OutcomeUnknownError, TerminalUnavailableError, type PaymentTerminal, type TerminalResult } from '../../drivers/terminal.ts';
+import { TerminalRequestError, TerminalUnavailableError, type PaymentTerminal, type TerminalResult } from '../../drivers/terminal.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import type { GuestDetail, GuestSummary, PurserActionResult, PurserParameter, PurserParameterName, PurserParameterValue, PurserPaymentMethod } from '../../src-shared/purser-types.ts';
 import { PURSER_PARAMETER_NAMES } from '../../src-shared/purser-types.ts';
@@ -292,7 +292,14 @@ export class PurserService {
     const registry = this.o.pinPads?.registry();
     const address = this.o.pinPads?.address(terminalId);
     if (!registry || !address) return undefined;
-    return registry.acquire(address);
+    try {
+      return await registry.acquire(address);
+    } catch (err) {
+      // The seed's refusal is the one message that names the PIN pad's address; any other failure is told plainly.
+      if (err instanceof AppError && err.code === 'pin_pad_in_use') throw err;
+      this.o.log?.(`purser: PIN pad ${terminalId} not locked: ${(err as Error).message}`);
+      throw new AppError('device_error', PURSER_MESSAGES.padLockFailed);
+    }
   }
 
   async register(guestId: string, terminalId: string): Promise<PurserActionResult> {
@@ -344,15 +351,17 @@ export class PurserService {
 
   private registrationFailed(record: RecordRow, err: unknown): PurserActionResult {
     this.o.log?.(`purser: registration ${record.reference} failed: ${(err as Error).message}`);
-    if (err instanceof TerminalUnavailableError) {
+    if (err instanceof TerminalUnavailableError || err instanceof TerminalRequestError) {
+      // Nothing reached the PIN pad; the driver's words (they may name its address) stay in the log.
+      const text = err instanceof TerminalRequestError ? PURSER_MESSAGES.padRequestRefused : PURSER_MESSAGES.padUnavailable;
       this.journal.transact(() => {
-        this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.padUnavailable, answered_at: this.journal.nowIso() }, 'not_sent');
+        this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: text, answered_at: this.journal.nowIso() }, 'not_sent');
         this.announce(record.guest_id);
       });
-      throw new AppError('terminal_unavailable', PURSER_MESSAGES.padUnavailable);
+      throw new AppError(err instanceof TerminalRequestError ? 'device_error' : 'terminal_unavailable', text);
     }
-    if (!(err instanceof OutcomeUnknownError)) throw err;
-    // Left sent: the sender asks the PIN pad about this reference before anything else happens with it.
+    // Anything else (unanswered, or a driver failure whose words may name the PIN pad's address) is
+    // left sent: the sender asks the PIN pad about this reference before anything else happens with it.
     this.o.queue.kick();
     return this.result(record.guest_id, PURSER_MESSAGES.registrationUnanswered);
   }
@@ -610,11 +619,14 @@ export class PurserService {
       const req = { ecrRef: record.reference, invoice: record.reference, amount: record.amount, requestToken: true, timeoutMs: this.params().onlineTimeoutSeconds * 1000 };
       r = await this.o.queue.inflight(record.id, refund ? terminal.refund(req) : terminal.sale(req));
     } catch (err) {
-      if (err instanceof TerminalUnavailableError) {
-        this.journal.transact(() => this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.padUnavailable, answered_at: this.journal.nowIso() }, 'not_sent'));
-        throw new AppError('terminal_unavailable', PURSER_MESSAGES.padUnavailable);
+      this.o.log?.(`purser: PIN pad payment ${record.reference} failed: ${(err as Error).message}`);
+      if (err instanceof TerminalUnavailableError || err instanceof TerminalRequestError) {
+        // Nothing reached the PIN pad; the driver's words (they may name its address) stay in the log.
+        const text = err instanceof TerminalRequestError ? PURSER_MESSAGES.padRequestRefused : PURSER_MESSAGES.padUnavailable;
+        this.journal.transact(() => this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: text, answered_at: this.journal.nowIso() }, 'not_sent'));
+        throw new AppError(err instanceof TerminalRequestError ? 'device_error' : 'terminal_unavailable', text);
       }
-      if (!(err instanceof OutcomeUnknownError)) throw err;
+      // Unanswered, or any other driver failure: the sender asks the PIN pad what became of it.
       this.o.queue.kick();
       return this.result(guestId, PURSER_MESSAGES.directSaleUnanswered);
     }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'node:test';
 import type { EntryMode } from '../../src-shared/card.ts';
+import type { PaymentTerminal } from '../../drivers/terminal.ts';
 import type { PurserParameterName, PurserParameterValue } from '../../src-shared/purser-types.ts';
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
@@ -66,6 +67,8 @@ export interface PurserRigOptions {
   gatewayClock?: () => number;
   /** The processor limits the folio plans for (default the purser's defaults). */
   limits?: ProcessorLimits;
+  /** Wraps the PIN pad's driver (a deliberately failing variant in a test). */
+  wrapTerminal?: (t: PaymentTerminal) => PaymentTerminal;
   /** Extra room options (the PIN pad locks). */
   room?: Partial<Pick<PurserRoomOptions, 'pinPads'>>;
 }
@@ -79,6 +82,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
   const pad = new PaxSimulator({ deviceId: 'pad1', processor: gateway.processorLink(), cardTimeMs: 0 });
   const port = await pad.listenTcp(0);
   const terminal = createPaxTerminal({ id: 'pad1', transport: 'tcp', host: '127.0.0.1', port, timeouts: { transactionMs: 3000, adminMs: 2000, batchMs: 3000 } });
+  const seen = opts.wrapTerminal ? opts.wrapTerminal(terminal) : terminal;
   const client = new CardknoxClient({ url: gateway.url, key: PURSER_RIG_KEY, softwareName: 'CashierDeskTest', softwareVersion: '0.1', currency: 'USD', timeoutMs: 2000 });
   const port2 = client.cardOnFile();
   const cof = opts.wrapGateway ? opts.wrapGateway(port2) : port2;
@@ -86,7 +90,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
   let faultId: number | undefined;
   const room = buildPurserRoom({
     journal,
-    terminal: (id) => (id === 'pad1' ? terminal : undefined),
+    terminal: (id) => (id === 'pad1' ? seen : undefined),
     gateway: () => cof,
     currency: 'USD',
     changed: (g) => changed.push(g),
