@@ -364,7 +364,6 @@ test('"Allow Payment For Declined Authorization" 0, 1, 2 on a card that declined
       await assert.rejects(r.room.service.pay(g, 12_000, 'card'), refusedWith(PURSER_MESSAGES.paymentDeclinedAuth));
       assert.equal(recs(r.room.service.get(g), 'settlement').length, 0, `value ${allow}: nothing settled`);
     }
-    await r.close();
   }
 });
 
@@ -388,7 +387,6 @@ test('"Allow Payment For Declined Authorization" 2 differs from 1 (and 0) on an 
     } else {
       assert.equal((await r.room.service.pay(g, 2_000, 'card')).message, PURSER_MESSAGES.settlementDone, `value ${allow} pays`);
     }
-    await r.close();
   }
 });
 
