@@ -224,6 +224,8 @@ export function createHost(config: HostConfig = {}): Host {
       registerCode: register.code,
       changed: (guestId) => hub.emit('purser.changed', { guestId }),
       log,
+      // One PIN pad per workstation (seed 002 table 4-14): the devices' own lock registry.
+      pinPads: { registry: () => devices.pinPadLockRegistry(), address: (id) => devices.pinPadAddressOf(id) },
     });
   }
 

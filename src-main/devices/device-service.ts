@@ -153,6 +153,18 @@ export class DeviceService {
   }
 
   /** The PIN pad with this id, if it is the one in use. */
+  /** The lock registry PIN pads are taken in (shared with a room that locks a PIN pad per transaction: the purser, 4-14). */
+  pinPadLockRegistry(): PinPadLockRegistry | undefined {
+    return this.locks;
+  }
+
+  /** The lock address of the assigned PIN pad with this id, open here or refused (held elsewhere); undefined for training. */
+  pinPadAddressOf(id: string): string | undefined {
+    const src = this.pinPad?.source ?? this.pinPadRefused?.source;
+    if (!src || src === 'training' || src.id !== id) return undefined;
+    return pinPadAddress(src.settings as PinPadSettings);
+  }
+
   terminal(id: string): PaymentTerminal | undefined {
     return this.pinPad?.driver.id === id ? this.pinPad.driver : undefined;
   }

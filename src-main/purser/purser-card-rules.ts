@@ -138,6 +138,7 @@ export function declineCascade(repo: PurserRepository, params: PurserParameterVa
     return;
   }
   if (declined.kind !== 'incremental_auth' || p === 0) return;
-  repo.setCardState(declined.card_id, { active: false, lock: 0, reason: 'declined' }, 'incremental authorisation declined');
+  // A card already deactivated keeps its lock: an increment declined after the settlement (4-9 #1) must not undo lock 1.
+  if (repo.card(declined.card_id)?.active === 1) repo.setCardState(declined.card_id, { active: false, lock: 0, reason: 'declined' }, 'incremental authorisation declined');
   if (p === 1) repo.setPostingEnabled(declined.guest_id, departmentCard(repo, declined.guest_id) !== undefined, 'incremental authorisation declined');
 }

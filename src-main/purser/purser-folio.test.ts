@@ -319,3 +319,126 @@ test('several cards per guest: invoices go to the first active card by routing o
   const other = r.guest('Other', '5999');
   assert.throws(() => r.room.service.setRouting(other, [a.cardId]), (e: unknown) => e instanceof AppError && e.code === 'invalid_request');
 });
+
+for (const allow of [0, 1] as const) {
+  test(`4-22 mtype of a posting's increment with "Allow Posting For Declined Authorization" ${allow}: ${allow === 0 ? '5 (offline incremental)' : '4 (online)'}`, async () => {
+    const r = await rig();
+    r.set('allowPostingForDeclinedAuth', allow);
+    const { g } = await guestWithCard(r);
+    const [inc] = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth');
+    assert.deepEqual([inc.operation, inc.mtype], [2, allow === 0 ? 5 : 4]);
+    await r.send();
+    assert.deepEqual(r.ledger(inc.reference).map((e) => [e.kind, e.status]), [['incremental', 'approved']], 'sent like any other');
+    // The manual Add Authorization is not a posting: online.
+    const card = r.room.service.get(g).cards[0];
+    assert.equal(recs(r.room.service.addAuthorisation(card.cardId, 1_000).guest, 'incremental_auth').at(-1)!.mtype, 4);
+  });
+}
+
+for (const allow of [0, 1, 2] as const) {
+  test(`4-22 mtype of the increment paying the invoice with "Allow Payment For Declined Authorization" ${allow}: ${allow === 1 ? '4 (online)' : '5 (offline incremental)'}`, async () => {
+    const r = await rig();
+    r.set('allowPaymentForDeclinedAuth', allow);
+    const { g } = await guestWithCard(r);
+    r.room.service.addPosting(g, 8_000, 'Dinner');
+    const paid = await r.room.service.pay(g, 14_000, 'card');
+    const extra = recs(paid.guest, 'incremental_auth').at(-1)!;
+    assert.deepEqual([extra.amount, extra.mtype], [4_000, allow === 1 ? 4 : 5]);
+    await r.send();
+    assert.deepEqual(r.ledger(extra.reference).map((e) => e.kind), ['incremental']);
+  });
+}
+
+test('"Allow Payment For Declined Authorization" 0, 1, 2 on a card that declined an increment: 0 and 2 refuse, 1 pays', async () => {
+  for (const allow of [0, 1, 2] as const) {
+    const r = await rig();
+    r.set('allowPaymentForDeclinedAuth', allow);
+    r.set('autoIncrementalAuthAmount', 5_051); // …51 cents: the simulated issuer declines it
+    const { g } = await guestWithCard(r);
+    const [inc] = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth');
+    await r.send();
+    assert.equal(r.record(inc.recordId).status, 2, 'the increment is declined');
+    if (allow === 1) {
+      assert.equal((await r.room.service.pay(g, 12_000, 'card')).message, PURSER_MESSAGES.settlementDone);
+    } else {
+      await assert.rejects(r.room.service.pay(g, 12_000, 'card'), refusedWith(PURSER_MESSAGES.paymentDeclinedAuth));
+      assert.equal(recs(r.room.service.get(g), 'settlement').length, 0, `value ${allow}: nothing settled`);
+    }
+  }
+});
+
+test('"Allow Payment For Declined Authorization" 2 differs from 1 (and 0) on an offline authorisation: 2 refuses, 0 and 1 pay', async () => {
+  for (const allow of [0, 1, 2] as const) {
+    const r = await rig();
+    r.set('allowPaymentForDeclinedAuth', allow);
+    const g = r.guest();
+    r.pad.setOffline(true);
+    r.present(TEST_CARDS.visa);
+    await r.room.service.register(g, 'pad1'); // approved by the PIN pad alone: a temporary token, offline
+    r.room.service.addPosting(g, 2_000, 'Bar');
+    if (allow === 2) {
+      await assert.rejects(r.room.service.pay(g, 2_000, 'card'), refusedWith(PURSER_MESSAGES.paymentOfflineAuth));
+      const d = r.room.service.get(g);
+      assert.deepEqual([recs(d, 'settlement').length, d.balance, d.cards[0].active], [0, 2_000, true], 'nothing paid, the card untouched');
+      // Once the upload confirms it, the same payment goes.
+      r.pad.setOffline(false);
+      await r.send();
+      assert.equal((await r.room.service.pay(g, 2_000, 'card')).message, PURSER_MESSAGES.settlementDone);
+    } else {
+      assert.equal((await r.room.service.pay(g, 2_000, 'card')).message, PURSER_MESSAGES.settlementDone, `value ${allow} pays`);
+    }
+  }
+});
+
+for (const p of [0, 1, 2] as const) {
+  test(`4-9 #1 the additional increment is declined (parameter ${p}): settlement done, card deactivated with lock 1, invoices to cash; the capture stays within the authorised total plus tolerance`, async () => {
+    const r = await rig();
+    r.set('disableCardAndPostingOnDecline', p);
+    const { g, initial } = await guestWithCard(r);
+    r.room.service.addPosting(g, 12_000, 'Suite upgrade');
+    await r.send(); // increment 5 000 approved: 150.00 authorised
+    const paid = await r.room.service.pay(g, 16_051, 'card'); // additional 10.51: …51 cents, the issuer declines it
+    assert.equal(paid.message, PURSER_MESSAGES.settlementDone);
+    assert.deepEqual(paid.guest.paymentDepartment, { kind: 'cash' });
+    const extra = recs(paid.guest, 'incremental_auth').at(-1)!;
+    const [settlement] = recs(paid.guest, 'settlement');
+    await r.send();
+    assert.deepEqual(r.ledger(extra.reference).map((e) => [e.kind, e.status, e.amount]), [['incremental', 'declined', 1_051]], 'the additional increment was sent');
+    assert.equal(r.record(extra.recordId).status, 2);
+    const d = r.room.service.get(g);
+    assert.deepEqual([d.cards[0].active, d.cards[0].lockActivation], [false, 1], 'still deactivated after settlement (the decline does not reopen it)');
+    assert.deepEqual(d.paymentDepartment, { kind: 'cash' });
+    const auth = r.gateway.ledger.find(r.record(initial.recordId).ref_num!)!;
+    assert.deepEqual(r.ledger(settlement.reference).map((e) => [e.kind, e.status, e.amount]), [['capture', 'approved', 16_051]]);
+    assert.ok(auth.amount <= Math.floor(15_000 * 1.15), 'captured within the 150.00 authorised plus 15%');
+    assert.equal(r.record(settlement.recordId).status, 1);
+  });
+}
+
+test('4-9 #1 the additional increment is outstanding (the ship offline): settlement done at once; when the link returns the increment goes first, then the capture', async () => {
+  const r = await rig();
+  const { g, initial } = await guestWithCard(r);
+  r.room.service.addPosting(g, 12_000, 'Suite upgrade');
+  await r.send(); // 150.00 authorised
+  r.offline(true);
+  await r.send(); // nothing to send; the link is down
+  const paid = await r.room.service.pay(g, 18_000, 'card');
+  assert.equal(paid.message, PURSER_MESSAGES.settlementDone);
+  assert.deepEqual([paid.guest.cards[0].active, paid.guest.cards[0].lockActivation], [false, 1]);
+  assert.deepEqual(paid.guest.paymentDepartment, { kind: 'cash' });
+  const extra = recs(paid.guest, 'incremental_auth').at(-1)!;
+  const [settlement] = recs(paid.guest, 'settlement');
+  assert.equal(extra.amount, 3_000);
+  await r.send(); // the gateway does not answer
+  assert.equal(r.record(extra.recordId).status, 0, 'the increment is outstanding');
+  assert.deepEqual([r.record(settlement.recordId).status, r.record(settlement.recordId).queue_status], [0, 0], 'the settlement waits behind it');
+  assert.equal(r.ledger(settlement.reference).length, 0);
+  r.offline(false);
+  await r.send();
+  await r.send();
+  assert.deepEqual([r.record(extra.recordId).status, r.record(settlement.recordId).status], [1, 1]);
+  const auth = r.gateway.ledger.find(r.record(initial.recordId).ref_num!)!;
+  assert.deepEqual(r.ledger(settlement.reference).map((e) => [e.kind, e.status, e.amount]), [['capture', 'approved', 18_000]]);
+  assert.ok(r.ledger(extra.reference)[0].enteredAt <= r.ledger(settlement.reference)[0].enteredAt, 'the increment before the capture');
+  assert.equal(auth.amount, 18_000);
+});

@@ -268,3 +268,43 @@ test('a release of a refused registration’s hold whose answer was lost is look
   const refused = recs(r.room.service.get(g), 'initial_auth').find((x) => x.status === 2)!;
   assert.deepEqual(r.ledger(refused.reference).filter((e) => e.kind === 'auth').map((e) => e.status), ['voided'], 'the hold is released once');
 });
+
+test('4-17 #2 after the offline registration is declined, the next posting creates an offline initial authorisation (mtype 1) on the next usable card, sent by its token', async () => {
+  const r = await rig();
+  const g = r.guest();
+  const a = await registerOffline(r, g, TEST_CARDS.mastercard);
+  const b = await registerOnline(r, g, TEST_CARDS.visa); // second by routing order
+  r.pad.setOffline(true);
+  r.room.service.addPosting(g, 12_000, 'Dinner'); // raises A's top-up, outstanding behind A's initial authorisation
+  await r.room.service.pay(g, 12_000, 'card'); // A's settlement, outstanding too
+  r.pad.markCardDeclined(TEST_CARDS.mastercard);
+  r.pad.setOffline(false);
+  await r.send();
+  assert.ok(r.room.repo.cardRecords(a.cardId).every((x) => x.status === 2), 'every authorisation and settlement of A declined');
+  const before = r.room.service.get(g);
+  assert.deepEqual(before.paymentDepartment, { kind: 'card', cardId: b.cardId }, 'invoices routed to B');
+  const posted = r.room.service.addPosting(g, 3_000, 'Bar').guest;
+  const fresh = posted.records.filter((x) => x.kind === 'initial_auth' && x.cardId === b.cardId).at(-1)!;
+  assert.deepEqual([fresh.mtype, fresh.operation, fresh.status, fresh.queueStatus], [1, 1, 0, 0], 'an offline initial authorisation, queued');
+  assert.ok(fresh.amount >= 10_000, 'at least the Online Initial Auth Amount');
+  assert.notEqual(fresh.recordId, recs(before, 'initial_auth').find((x) => x.cardId === b.cardId)!.recordId);
+  await r.send();
+  assert.deepEqual([r.record(fresh.recordId).status, r.record(fresh.recordId).queue_status], [1, 8], JSON.stringify([r.record(fresh.recordId), r.ledger(fresh.reference)]));
+  const [auth] = r.ledger(fresh.reference);
+  assert.deepEqual([auth.kind, auth.status, auth.amount], ['auth', 'approved', fresh.amount], 'authorised at the processor by token');
+  assert.equal(auth.maskedPan.slice(-4), TEST_CARDS.visa.slice(-4), "on B's card (its token)");
+  // The next posting does not start yet another one.
+  assert.equal(recs(r.room.service.addPosting(g, 500, 'Coffee').guest, 'initial_auth').filter((x) => x.cardId === b.cardId).length, 2);
+});
+
+test('4-17 #2 with a single card: the declined card leaves the invoices to cash, so a posting creates no authorisation', async () => {
+  const r = await rig();
+  const g = r.guest();
+  await registerOffline(r, g, TEST_CARDS.mastercard);
+  r.pad.markCardDeclined(TEST_CARDS.mastercard);
+  await r.send();
+  const count = r.room.service.get(g).records.length;
+  const after = r.room.service.addPosting(g, 3_000, 'Bar').guest;
+  assert.deepEqual(after.paymentDepartment, { kind: 'cash' });
+  assert.equal(after.records.length, count, 'nothing to authorise: the declined card holds only its temporary token');
+});

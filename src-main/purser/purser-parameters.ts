@@ -7,6 +7,7 @@
 import { AppError } from '../../src-shared/errors.ts';
 import { CARD_TYPE_CODES, type CardTypeCode, type PurserParameter, type PurserParameterName, type PurserParameterValue } from '../../src-shared/purser-types.ts';
 import { MAX_AMOUNT } from '../../src-shared/money.ts';
+import { moneyWords } from './purser-messages.ts';
 
 /** One parameter's definition. */
 interface Definition {
@@ -121,7 +122,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<PurserParameterName, Definit
     group: 'Interfaces',
     kind: 'switch',
     defaultValue: 1,
-    meaning: 'Whether charges may still be posted after the card declined an authorisation.',
+    meaning: 'Whether charges may still be posted after the card declined an authorisation. Under 0 the authorisations postings raise are recorded as offline incremental authorisations (table 4-22).',
     choices: onOff('Posting stops after a declined authorisation', 'Posting goes on after a declined authorisation'),
   },
   allowPaymentForDeclinedAuth: {
@@ -129,11 +130,18 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<PurserParameterName, Definit
     group: 'Interfaces',
     kind: 'choice',
     defaultValue: 1,
-    meaning: 'Whether the invoice may be paid on a card that declined an authorisation.',
+    // Seed 002 names the values 0 and 2 only in table 4-22 (the extra authorisation paying the invoice is an offline
+    // incremental, mtype 5, under 0 or 2). Their meaning is Oracle's own for this parameter (OPI SPMS parameters,
+    // https://docs.oracle.com/cd/F34189_01/doc.201/f33471/c_spms_parameters.htm): 0 "Do not allow payment if
+    // authorization is declined but allow when offline", 1 "Allow payment if authorization is declined or offline",
+    // 2 "Do not allow payment if authorization is declined or offline". Offline here: the card's authorisation was
+    // approved by the PIN pad alone (a temporary token not yet confirmed) or the card provider cannot be reached now.
+    meaning:
+      "Whether the invoice may be paid on a card that declined an authorisation, or whose authorisation is offline (approved by the PIN pad alone and not yet confirmed, or the card provider cannot be reached). Under 0 and 2 the extra authorisation made when paying the invoice is recorded as an offline incremental authorisation.",
     choices: [
-      { value: 0, meaning: 'No payment on a card that declined' },
-      { value: 1, meaning: 'Payment allowed' },
-      { value: 2, meaning: 'Payment allowed, the extra authorisation is kept offline' },
+      { value: 0, meaning: 'No payment on a card that declined; payment allowed while its authorisation is offline' },
+      { value: 1, meaning: 'Payment allowed on a card that declined or whose authorisation is offline' },
+      { value: 2, meaning: 'No payment on a card that declined or whose authorisation is offline' },
     ],
   },
   disableCardAndPostingOnDecline: {
@@ -197,7 +205,9 @@ export function validateParameter(name: PurserParameterName, value: PurserParame
   }
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw refuse('give a whole number.');
   if (d.choices && !d.choices.some((c) => c.value === value)) throw refuse(`choose one of ${d.choices.map((c) => c.value).join(', ')}.`);
-  if (d.min !== undefined && value < d.min) throw refuse(`at least ${d.min}.`);
-  if (d.max !== undefined && value > d.max) throw refuse(`at most ${d.max}.`);
+  // Amounts in money words (minor units are the journal's, not the manager's).
+  const shown = (n: number) => (d.kind === 'amount' ? moneyWords(n) : String(n));
+  if (d.min !== undefined && value < d.min) throw refuse(`at least ${shown(d.min)}.`);
+  if (d.max !== undefined && value > d.max) throw refuse(`at most ${shown(d.max)}.`);
   return value;
 }

@@ -467,15 +467,46 @@ export class PurserRepository {
     return this.db.prepare("SELECT * FROM purser_records WHERE card_id = ? AND kind = 'initial_auth' ORDER BY seq DESC LIMIT 1").get(cardId) as RecordRow | undefined;
   }
 
-  /** Authorised (approved + outstanding) and approved totals of the card's current cycle. */
+  /**
+   * The authorisations ("heads": initial authorisation records) of the card's
+   * current cycle, oldest first: from its latest registration on the PIN pad
+   * (a record with a terminal) on; later heads are authorisations by token the
+   * folio made (purser-authorisation-plan.ts).
+   */
+  cycleHeads(cardId: string): RecordRow[] {
+    const start = this.db.prepare("SELECT seq FROM purser_records WHERE card_id = ? AND kind = 'initial_auth' AND terminal_id IS NOT NULL ORDER BY seq DESC LIMIT 1").get(cardId) as { seq: number } | undefined;
+    return this.db.prepare("SELECT * FROM purser_records WHERE card_id = ? AND kind = 'initial_auth' AND seq >= ? ORDER BY seq").all(cardId, start?.seq ?? 0) as RecordRow[];
+  }
+
+  /** The incremental authorisations on one head. */
+  headIncrements(headReference: string): RecordRow[] {
+    return this.db.prepare("SELECT * FROM purser_records WHERE kind = 'incremental_auth' AND previous_reference = ? ORDER BY seq").all(headReference) as RecordRow[];
+  }
+
+  /** True when another card of the guest, before this one in routing order, had its initial authorisation declined after `since` (4-17 #2). */
+  initialDeclinedBefore(card: CardRow, since: string): boolean {
+    const row = this.db
+      .prepare(
+        "SELECT 1 AS x FROM purser_records r JOIN guest_cards c ON c.id = r.card_id WHERE r.guest_id = ? AND r.card_id <> ? AND r.kind = 'initial_auth' AND r.status = 2 AND c.routing_order < ? AND r.answered_at > ? LIMIT 1",
+      )
+      .get(card.guest_id, card.id, card.routing_order, since);
+    return row !== undefined;
+  }
+
+  /** Authorised (approved + outstanding) and approved totals of the card's current cycle, over all its heads not declined. */
   cycleTotals(cardId: string): { authorised: number; approved: number; initial: RecordRow | undefined } {
     const initial = this.currentInitial(cardId);
     if (!initial) return { authorised: 0, approved: 0, initial };
-    const r = this.db
-      .prepare(
-        "SELECT COALESCE(SUM(CASE WHEN status IN (0, 1) THEN amount END), 0) AS authorised, COALESCE(SUM(CASE WHEN status = 1 THEN amount END), 0) AS approved FROM purser_records WHERE card_id = ? AND family = 'authorisation' AND kind <> 'direct_sale' AND previous_reference = ?",
-      )
-      .get(cardId, initial.reference) as { authorised: number; approved: number };
+    const sum = this.db.prepare(
+      "SELECT COALESCE(SUM(CASE WHEN status IN (0, 1) THEN amount END), 0) AS authorised, COALESCE(SUM(CASE WHEN status = 1 THEN amount END), 0) AS approved FROM purser_records WHERE card_id = ? AND family = 'authorisation' AND kind <> 'direct_sale' AND previous_reference = ?",
+    );
+    const r = { authorised: 0, approved: 0 };
+    for (const head of this.cycleHeads(cardId)) {
+      if (head.status === 2) continue;
+      const t = sum.get(cardId, head.reference) as { authorised: number; approved: number };
+      r.authorised += t.authorised;
+      r.approved += t.approved;
+    }
     return { ...r, initial };
   }
 

@@ -5,9 +5,10 @@
 import type { PaymentTerminal } from '../../drivers/terminal.ts';
 import type { CardOnFileGateway } from '../gateways/card-on-file-gateway.ts';
 import type { Journal } from '../journal/journal.ts';
+import type { ProcessorLimits } from './purser-authorisation-plan.ts';
 import { PurserQueueSender, type SenderHookPoint, type SenderTimers } from './purser-queue-sender.ts';
 import { PurserRepository, type RecordRow } from './purser-repository.ts';
-import { PurserService } from './purser-service.ts';
+import { PurserService, type PurserPinPadLocks } from './purser-service.ts';
 
 /** How the room is built. */
 export interface PurserRoomOptions {
@@ -21,6 +22,10 @@ export interface PurserRoomOptions {
   timers?: SenderTimers;
   hook?: (point: SenderHookPoint, record: RecordRow) => void | Promise<void>;
   log?: (line: string) => void;
+  /** What the card provider enforces on one authorisation (default DEFAULT_PROCESSOR_LIMITS). */
+  limits?: ProcessorLimits;
+  /** One PIN pad per workstation (4-14). */
+  pinPads?: PurserPinPadLocks;
 }
 
 /** A built room. */
@@ -46,6 +51,6 @@ export function buildPurserRoom(o: PurserRoomOptions): PurserRoom {
     currency: o.currency,
     log: o.log,
   });
-  service = new PurserService({ repo, terminal: o.terminal, queue: sender, changed: o.changed, log: o.log });
+  service = new PurserService({ repo, terminal: o.terminal, queue: sender, changed: o.changed, log: o.log, limits: o.limits, pinPads: o.pinPads });
   return { repo, service, sender, close: () => sender.close() };
 }

@@ -8,14 +8,16 @@
 // journaled before the PIN pad is asked, and an unanswered one is resolved by
 // the sender's lookup, never sent again.
 
-import { OutcomeUnknownError, TerminalUnavailableError, type PaymentTerminal, type TerminalResult } from '../../drivers/terminal.ts';
+import { TerminalRequestError, TerminalUnavailableError, type PaymentTerminal, type TerminalResult } from '../../drivers/terminal.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import type { GuestDetail, GuestSummary, PurserActionResult, PurserParameter, PurserParameterName, PurserParameterValue, PurserPaymentMethod } from '../../src-shared/purser-types.ts';
 import { PURSER_PARAMETER_NAMES } from '../../src-shared/purser-types.ts';
+import { cardHeads, DEFAULT_PROCESSOR_LIMITS, incrementAmount, invoicesRoutedHere, liveAuthorised, planIncrement, splitSettlement, type HeadState, type ProcessorLimits } from './purser-authorisation-plan.ts';
 import { adoptRegistration, declineCascade, departmentCard, paymentDepartment, typeCodeOf } from './purser-card-rules.ts';
 import { moneyWords, PURSER_MESSAGES } from './purser-messages.ts';
 import { PARAMETER_DEFINITIONS, validateParameter, type PurserParameterValues } from './purser-parameters.ts';
 import type { CardRow, GuestRow, PurserRepository, RecordRow } from './purser-repository.ts';
+import type { PinPadLock, PinPadLockRegistry } from '../devices/pin-pad-lock.ts';
 
 /** What the service needs of the queue sender. */
 export interface QueuePort {
@@ -37,7 +39,20 @@ export interface PurserServiceOptions {
   /** Told after the commit which guest changed. */
   changed: (guestId: string) => void;
   log?: (line: string) => void;
+  /** What the card provider enforces on one authorisation (default DEFAULT_PROCESSOR_LIMITS). */
+  limits?: ProcessorLimits;
+  /** One PIN pad per workstation (4-14): the lock registry the devices use, and a PIN pad's lock address by terminal id. */
+  pinPads?: PurserPinPadLocks;
 }
+
+/** How the purser takes a PIN pad's lock (the device service's registry, so its own hold counts as ours). */
+export interface PurserPinPadLocks {
+  registry: () => PinPadLockRegistry | undefined;
+  address: (terminalId: string) => string | undefined;
+}
+
+/** Where an incremental authorisation comes from (table 4-22 names its mtype by it). */
+type IncrementOrigin = 'posting' | 'payment' | 'manual';
 
 const SAMPLE_GUESTS = [
   { name: 'Ada Lovelace', cabin: '7012', cabinCard: '100700120' },
@@ -161,10 +176,16 @@ export class PurserService {
     this.journal.transact(() => {
       this.repo.addPosting(guestId, amount, description);
       if (card) {
-        const increment = this.incrementFor(card, params);
-        if (increment > 0) {
+        const heads = this.heads(card);
+        const increment = this.incrementFor(card, params, heads);
+        if (invoicesRoutedHere(this.repo, card, heads) && card.token_kind === 'real') {
+          // 4-17 #2: the invoices came here from a card whose initial authorisation was declined: a new initial authorisation (mtype 1) for them.
+          const head = Math.max(params.onlineInitialAuthAmount, increment);
+          this.refuseBeyondOfflineLimit(card, head, params);
+          this.addHead(card, head);
+        } else if (increment > 0) {
           this.refuseBeyondOfflineLimit(card, increment, params);
-          this.addIncrement(card, increment);
+          this.addIncrement(card, increment, 'posting');
         }
       }
       this.announce(guestId);
@@ -178,26 +199,62 @@ export class PurserService {
    * shortfall up to the auto amount is authorised as the auto amount; a bigger
    * one as it is. Only when auto incremental authorisation is on.
    */
-  private incrementFor(card: CardRow, params: PurserParameterValues): number {
-    if (params.autoIncrementalAuthEnabled !== 1) return 0;
-    const shortfall = this.repo.balance(card.guest_id) - this.repo.cycleTotals(card.id).authorised;
-    if (shortfall <= 0) return 0;
-    return shortfall <= params.autoIncrementalAuthAmount ? params.autoIncrementalAuthAmount : shortfall;
+  private incrementFor(card: CardRow, params: PurserParameterValues, heads: HeadState[]): number {
+    return incrementAmount(this.repo.balance(card.guest_id) - liveAuthorised(heads), params);
   }
 
-  private addIncrement(card: CardRow, amount: number): RecordRow {
-    const initial = this.repo.currentInitial(card.id);
-    // 4-22: mtype 5 is an incremental created while its initial authorisation is still offline.
-    const offline = initial?.status === 0 || !this.o.queue.online();
+  private get limits(): ProcessorLimits {
+    return this.o.limits ?? DEFAULT_PROCESSOR_LIMITS;
+  }
+
+  /** The card's authorisations of its current cycle, as the processor sees them now. */
+  private heads(card: CardRow): HeadState[] {
+    return cardHeads(this.repo, card.id, this.limits, this.journal.now().getTime());
+  }
+
+  /**
+   * An incremental authorisation on the card's newest authorisation; when that
+   * one has used its increments or is near its expiry (or none is live), a new
+   * authorisation by token instead (purser-authorisation-plan.ts).
+   */
+  private addIncrement(card: CardRow, amount: number, origin: IncrementOrigin): RecordRow {
+    const plan = planIncrement(this.heads(card));
+    if (plan.kind === 'new_head' && card.token_kind === 'real') return this.addHead(card, amount);
+    const initial = plan.kind === 'increment' ? plan.head : this.repo.currentInitial(card.id);
     return this.repo.addRecord({
       guestId: card.guest_id,
       cardId: card.id,
       cardSlot: card.slot,
       kind: 'incremental_auth',
-      mtype: offline ? 5 : 4,
+      mtype: this.incrementMtype(initial, origin),
       amount,
       previousReference: initial?.reference ?? null,
     });
+  }
+
+  /**
+   * 4-22: an offline incremental (mtype 5) is one created while its initial
+   * authorisation is still offline or the card provider cannot be reached;
+   * and, as the table says, one a posting raises while "Allow Posting For
+   * Declined Authorization" is 0, or one paying the invoice raises while
+   * "Allow Payment For Declined Authorization" is 0 or 2. Else online (4).
+   */
+  private incrementMtype(initial: RecordRow | undefined, origin: IncrementOrigin): 4 | 5 {
+    if (initial?.status === 0 || !this.o.queue.online()) return 5;
+    const params = this.params();
+    if (origin === 'posting' && params.allowPostingForDeclinedAuth === 0) return 5;
+    if (origin === 'payment' && (params.allowPaymentForDeclinedAuth === 0 || params.allowPaymentForDeclinedAuth === 2)) return 5;
+    return 4;
+  }
+
+  /** The card's authorisation is offline: approved by the PIN pad without the card provider (a temporary token), or the provider cannot be reached now. */
+  private authorisationOffline(card: CardRow): boolean {
+    return card.token_kind === 'temporary' || this.heads(card).some((h) => h.live && h.head.status === 0 && h.head.queue_status === 8) || !this.o.queue.online();
+  }
+
+  /** A new authorisation by token on the card (an initial authorisation record, mtype 1), sent by the queue. */
+  private addHead(card: CardRow, amount: number): RecordRow {
+    return this.repo.addRecord({ guestId: card.guest_id, cardId: card.id, cardSlot: card.slot, kind: 'initial_auth', mtype: 1, amount });
   }
 
   private refuseBeyondOfflineLimit(card: CardRow, more: number, params: PurserParameterValues): void {
@@ -207,15 +264,15 @@ export class PurserService {
   }
 
   private hasDeclinedAuth(card: CardRow): boolean {
-    const head = this.repo.currentInitial(card.id);
-    return this.repo.cardRecords(card.id).some((r) => r.family === 'authorisation' && r.status === 2 && r.previous_reference === head?.reference);
+    const heads = new Set(this.repo.cycleHeads(card.id).map((h) => h.reference));
+    return this.repo.cardRecords(card.id).some((r) => r.family === 'authorisation' && r.status === 2 && r.previous_reference !== null && heads.has(r.previous_reference));
   }
 
   addAuthorisation(cardId: string, amount: number): PurserActionResult {
     const card = this.cardRow(cardId);
     if (card.active !== 1) throw new AppError('conflict', this.lockMessage(card) ?? PURSER_MESSAGES.noActiveCard);
     this.journal.transact(() => {
-      this.addIncrement(card, amount);
+      this.addIncrement(card, amount, 'manual');
       this.announce(card.guest_id);
     });
     this.o.queue.kick();
@@ -224,9 +281,39 @@ export class PurserService {
 
   // --- registration (4-7, 4-13, 4-17 #1) ------------------------------------
 
+  /**
+   * 4-14: the PIN pad's lock for one transaction, before anything is journaled
+   * as sent. A PIN pad another application holds is refused in the seed's
+   * words ("The PIN pad <address> is in use by <application> on workstation
+   * <name>", pin-pad-lock.ts pinPadInUseError). Re-entrant with the device
+   * service's own hold of the same registry.
+   */
+  private async lockPad(terminalId: string): Promise<PinPadLock | undefined> {
+    const registry = this.o.pinPads?.registry();
+    const address = this.o.pinPads?.address(terminalId);
+    if (!registry || !address) return undefined;
+    try {
+      return await registry.acquire(address);
+    } catch (err) {
+      // The seed's refusal is the one message that names the PIN pad's address; any other failure is told plainly.
+      if (err instanceof AppError && err.code === 'pin_pad_in_use') throw err;
+      this.o.log?.(`purser: PIN pad ${terminalId} not locked: ${(err as Error).message}`);
+      throw new AppError('device_error', PURSER_MESSAGES.padLockFailed);
+    }
+  }
+
   async register(guestId: string, terminalId: string): Promise<PurserActionResult> {
     const g = this.guestRow(guestId);
     if (g.status !== 'checked_in') throw new AppError('conflict', PURSER_MESSAGES.guestCheckedOut);
+    const lock = await this.lockPad(terminalId);
+    try {
+      return await this.registerOnPad(guestId, terminalId);
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  private async registerOnPad(guestId: string, terminalId: string): Promise<PurserActionResult> {
     const terminal = this.o.terminal(terminalId);
     if (!terminal) throw new AppError('terminal_not_configured', PURSER_MESSAGES.padUnavailable);
     const params = this.params();
@@ -264,15 +351,17 @@ export class PurserService {
 
   private registrationFailed(record: RecordRow, err: unknown): PurserActionResult {
     this.o.log?.(`purser: registration ${record.reference} failed: ${(err as Error).message}`);
-    if (err instanceof TerminalUnavailableError) {
+    if (err instanceof TerminalUnavailableError || err instanceof TerminalRequestError) {
+      // Nothing reached the PIN pad; the driver's words (they may name its address) stay in the log.
+      const text = err instanceof TerminalRequestError ? PURSER_MESSAGES.padRequestRefused : PURSER_MESSAGES.padUnavailable;
       this.journal.transact(() => {
-        this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.padUnavailable, answered_at: this.journal.nowIso() }, 'not_sent');
+        this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: text, answered_at: this.journal.nowIso() }, 'not_sent');
         this.announce(record.guest_id);
       });
-      throw new AppError('terminal_unavailable', PURSER_MESSAGES.padUnavailable);
+      throw new AppError(err instanceof TerminalRequestError ? 'device_error' : 'terminal_unavailable', text);
     }
-    if (!(err instanceof OutcomeUnknownError)) throw err;
-    // Left sent: the sender asks the PIN pad about this reference before anything else happens with it.
+    // Anything else (unanswered, or a driver failure whose words may name the PIN pad's address) is
+    // left sent: the sender asks the PIN pad about this reference before anything else happens with it.
     this.o.queue.kick();
     return this.result(record.guest_id, PURSER_MESSAGES.registrationUnanswered);
   }
@@ -384,7 +473,12 @@ export class PurserService {
     if (method === 'cash') return this.payCash(guestId, amount);
     if (method === 'direct_sale') {
       if (!terminalId) throw new AppError('invalid_request', 'Choose the PIN pad the card is presented on.');
-      return this.payOnPad(guestId, amount, terminalId);
+      const lock = await this.lockPad(terminalId);
+      try {
+        return await this.payOnPad(guestId, amount, terminalId);
+      } finally {
+        await lock?.release();
+      }
     }
     return amount > 0 ? this.settle(guestId, amount) : this.refundToCard(guestId, -amount);
   }
@@ -406,25 +500,34 @@ export class PurserService {
     const card = departmentCard(this.repo, guestId);
     if (!card) throw new AppError('conflict', PURSER_MESSAGES.noActiveCard);
     const params = this.params();
-    if (params.allowPaymentForDeclinedAuth === 0 && this.hasDeclinedAuth(card)) throw new AppError('conflict', PURSER_MESSAGES.paymentDeclinedAuth);
+    // "Allow Payment For Declined Authorization": 0 refuses a card with a declined authorisation but allows an offline one,
+    // 1 allows both, 2 refuses both (purser-parameters.ts).
+    const allow = params.allowPaymentForDeclinedAuth;
+    if (allow !== 1 && this.hasDeclinedAuth(card)) throw new AppError('conflict', PURSER_MESSAGES.paymentDeclinedAuth, { reason: 'declined_authorisation' });
+    if (allow === 2 && this.authorisationOffline(card)) throw new AppError('conflict', PURSER_MESSAGES.paymentOfflineAuth, { reason: 'offline_authorisation' });
     if (params.cardTypesNotSupported.includes(card.type_code)) throw new AppError('conflict', PURSER_MESSAGES.cardTypeNotSupported);
     this.journal.transact(() => {
-      const totals = this.repo.cycleTotals(card.id);
-      if (amount > totals.authorised) this.addIncrement(card, amount - totals.authorised);
+      const authorised = liveAuthorised(this.heads(card));
+      if (amount > authorised) this.addIncrement(card, amount - authorised, 'payment');
       const paymentId = this.repo.addPayment({ guestId, method: 'card', amount, cardId: card.id, description: `Card ${card.masked_pan.slice(-4)}` });
       const lastApproval = params.getLastApprovalCode === 1 ? this.lastApprovalCode(card) : null;
-      this.repo.addRecord({
-        guestId,
-        cardId: card.id,
-        cardSlot: card.slot,
-        kind: 'settlement',
-        mtype: null,
-        amount,
-        previousReference: totals.initial?.reference ?? null,
-        paymentId,
-        awaitingBatch: params.automaticSettlement === 0,
-        approvalCode: lastApproval,
-      });
+      // One capture per authorisation, each up to its own total (purser-authorisation-plan.ts).
+      const parts = splitSettlement(this.heads(card), amount);
+      const fallback = this.repo.currentInitial(card.id);
+      for (const part of parts.length > 0 ? parts : [{ head: fallback, amount }]) {
+        this.repo.addRecord({
+          guestId,
+          cardId: card.id,
+          cardSlot: card.slot,
+          kind: 'settlement',
+          mtype: null,
+          amount: part.amount,
+          previousReference: part.head?.reference ?? null,
+          paymentId,
+          awaitingBatch: params.automaticSettlement === 0,
+          approvalCode: lastApproval,
+        });
+      }
       this.repo.setCardState(card.id, { active: false, lock: 1, reason: 'settled' }, 'settlement');
       this.announce(guestId);
     });
@@ -516,11 +619,14 @@ export class PurserService {
       const req = { ecrRef: record.reference, invoice: record.reference, amount: record.amount, requestToken: true, timeoutMs: this.params().onlineTimeoutSeconds * 1000 };
       r = await this.o.queue.inflight(record.id, refund ? terminal.refund(req) : terminal.sale(req));
     } catch (err) {
-      if (err instanceof TerminalUnavailableError) {
-        this.journal.transact(() => this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.padUnavailable, answered_at: this.journal.nowIso() }, 'not_sent'));
-        throw new AppError('terminal_unavailable', PURSER_MESSAGES.padUnavailable);
+      this.o.log?.(`purser: PIN pad payment ${record.reference} failed: ${(err as Error).message}`);
+      if (err instanceof TerminalUnavailableError || err instanceof TerminalRequestError) {
+        // Nothing reached the PIN pad; the driver's words (they may name its address) stay in the log.
+        const text = err instanceof TerminalRequestError ? PURSER_MESSAGES.padRequestRefused : PURSER_MESSAGES.padUnavailable;
+        this.journal.transact(() => this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: text, answered_at: this.journal.nowIso() }, 'not_sent'));
+        throw new AppError(err instanceof TerminalRequestError ? 'device_error' : 'terminal_unavailable', text);
       }
-      if (!(err instanceof OutcomeUnknownError)) throw err;
+      // Unanswered, or any other driver failure: the sender asks the PIN pad what became of it.
       this.o.queue.kick();
       return this.result(guestId, PURSER_MESSAGES.directSaleUnanswered);
     }
@@ -587,53 +693,59 @@ export class PurserService {
     const p = this.repo.payment(paymentId);
     if (!p) throw new AppError('not_found', PURSER_MESSAGES.notFound('payment'));
     if (p.status === 'voided' || p.void_of) throw new AppError('conflict', 'This payment is already voided.');
-    const settlement = this.repo.records(p.guest_id).find((r) => r.payment_id === p.id && r.kind === 'settlement');
-    if (!settlement) {
+    // A payment settles as one capture per authorisation of the card (purser-authorisation-plan.ts).
+    const settlements = this.repo.records(p.guest_id).filter((r) => r.payment_id === p.id && r.kind === 'settlement');
+    if (settlements.length === 0) {
       this.journal.transact(() => {
         this.cancelPayment(p.id, 'Payment voided');
         this.announce(p.guest_id);
       });
       return this.result(p.guest_id, null);
     }
-    if (settlement.queue_status === 0) {
+    const cardId = settlements[0].card_id;
+    const slot = cardId ? this.repo.card(cardId)!.slot : 0;
+    if (settlements.every((s) => s.queue_status === 0)) {
       // 4-11 #1: neither the settlement nor its refund goes out; the card is back, without a new initial authorisation.
       this.journal.transact(() => {
-        this.repo.updateRecord(settlement.id, { status: 2, queue_status: 8, voided: 1, awaiting_batch: 0, note: PURSER_MESSAGES.voidedBeforeSent, answered_at: this.journal.nowIso() }, 'voided_before_sent');
-        this.repo.addRecord({
-          guestId: p.guest_id,
-          cardId: settlement.card_id,
-          cardSlot: settlement.card_id ? this.repo.card(settlement.card_id)!.slot : 0,
-          kind: 'void',
-          mtype: null,
-          amount: settlement.amount,
-          status: 2,
-          queueStatus: 8,
-          voided: true,
-          paymentId: p.id,
-          previousReference: settlement.previous_reference,
-          note: PURSER_MESSAGES.voidedBeforeSent,
-        });
+        for (const settlement of settlements) {
+          this.repo.updateRecord(settlement.id, { status: 2, queue_status: 8, voided: 1, awaiting_batch: 0, note: PURSER_MESSAGES.voidedBeforeSent, answered_at: this.journal.nowIso() }, 'voided_before_sent');
+          this.repo.addRecord({
+            guestId: p.guest_id,
+            cardId,
+            cardSlot: slot,
+            kind: 'void',
+            mtype: null,
+            amount: settlement.amount,
+            status: 2,
+            queueStatus: 8,
+            voided: true,
+            paymentId: p.id,
+            previousReference: settlement.previous_reference,
+            note: PURSER_MESSAGES.voidedBeforeSent,
+          });
+        }
         this.cancelPayment(p.id, 'Payment voided');
-        if (settlement.card_id) this.repo.setCardState(settlement.card_id, { active: true, lock: 0, reason: null }, 'payment voided before its settlement was sent');
+        if (cardId) this.repo.setCardState(cardId, { active: true, lock: 0, reason: null }, 'payment voided before its settlement was sent');
         this.announce(p.guest_id);
       });
       return this.result(p.guest_id, PURSER_MESSAGES.voidBeforeSent);
     }
-    if (settlement.status !== 1 || !settlement.ref_num) throw new AppError('conflict', PURSER_MESSAGES.settlementStillSending);
+    if (settlements.some((s) => s.status !== 1 || !s.ref_num)) throw new AppError('conflict', PURSER_MESSAGES.settlementStillSending);
     // 4-11 #2: sent already, so it is refunded; the card stays deactivated (the guest pays otherwise or swipes again).
     this.journal.transact(() => {
-      const card = settlement.card_id ? this.repo.card(settlement.card_id) : undefined;
-      this.repo.addRecord({
-        guestId: p.guest_id,
-        cardId: settlement.card_id,
-        cardSlot: card?.slot ?? 0,
-        kind: 'refund',
-        mtype: null,
-        amount: settlement.amount,
-        paymentId: p.id,
-        targetRefNum: settlement.ref_num,
-        previousReference: settlement.previous_reference,
-      });
+      for (const settlement of settlements) {
+        this.repo.addRecord({
+          guestId: p.guest_id,
+          cardId,
+          cardSlot: slot,
+          kind: 'refund',
+          mtype: null,
+          amount: settlement.amount,
+          paymentId: p.id,
+          targetRefNum: settlement.ref_num,
+          previousReference: settlement.previous_reference,
+        });
+      }
       this.cancelPayment(p.id, 'Payment voided (refund)');
       this.announce(p.guest_id);
     });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'node:test';
 import type { EntryMode } from '../../src-shared/card.ts';
+import type { PaymentTerminal } from '../../drivers/terminal.ts';
 import type { PurserParameterName, PurserParameterValue } from '../../src-shared/purser-types.ts';
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import type { PaxTerminal } from '../../drivers/pax/pax-terminal.ts';
@@ -17,9 +18,11 @@ import { PaxSimulator } from '../../drivers/pax/simulator/pax-simulator.ts';
 import type { LedgerEntry } from '../../drivers/pax/simulator/processor-ledger.ts';
 import { CardknoxClient } from '../gateways/cardknox-client.ts';
 import type { CardOnFileGateway } from '../gateways/card-on-file-gateway.ts';
-import { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
+import { DEFAULT_CARDS, GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
+import { readCard } from '../../drivers/pax/simulator/pax-simulator-rules.ts';
 import { openJournal, type Journal } from '../journal/journal.ts';
-import { buildPurserRoom, type PurserRoom } from './purser-room.ts';
+import type { ProcessorLimits } from './purser-authorisation-plan.ts';
+import { buildPurserRoom, type PurserRoom, type PurserRoomOptions } from './purser-room.ts';
 import type { SenderHookPoint } from './purser-queue-sender.ts';
 import type { RecordRow } from './purser-repository.ts';
 
@@ -35,6 +38,8 @@ export interface PurserRig {
   gateway: GatewaySimulator;
   pad: PaxSimulator;
   terminal: PaxTerminal;
+  /** The PIN pad's lock address (host:port), as pin-pad-lock.ts keys it. */
+  padAddress: string;
   changed: string[];
   /** Checks a guest in. */
   guest(name?: string, cabin?: string): string;
@@ -58,15 +63,26 @@ export interface PurserRigOptions {
   dir?: string;
   /** The journal's clock (the sender reads time from it). */
   clock?: () => Date;
+  /** The gateway simulator's clock, epoch ms (its authorisation validity window runs on it). */
+  gatewayClock?: () => number;
+  /** The processor limits the folio plans for (default the purser's defaults). */
+  limits?: ProcessorLimits;
+  /** Wraps the PIN pad's driver (a deliberately failing variant in a test). */
+  wrapTerminal?: (t: PaymentTerminal) => PaymentTerminal;
+  /** Extra room options (the PIN pad locks). */
+  room?: Partial<Pick<PurserRoomOptions, 'pinPads'>>;
 }
 
 export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-purser-'));
   const journal = openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none', clock: opts.clock });
-  const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY });
+  // The PIN pad's tokens are good at the gateway too (one token vault, as at Cardknox): authorisations by token (purser-authorisation-plan.ts).
+  const padTokens = Object.fromEntries(Object.values(TEST_CARDS).map((pan) => [readCard(pan).token, { maskedPan: readCard(pan).maskedPan, cardBrand: readCard(pan).brand }]));
+  const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY, cards: { ...DEFAULT_CARDS, ...padTokens }, ...(opts.gatewayClock ? { clock: opts.gatewayClock } : {}) });
   const pad = new PaxSimulator({ deviceId: 'pad1', processor: gateway.processorLink(), cardTimeMs: 0 });
   const port = await pad.listenTcp(0);
   const terminal = createPaxTerminal({ id: 'pad1', transport: 'tcp', host: '127.0.0.1', port, timeouts: { transactionMs: 3000, adminMs: 2000, batchMs: 3000 } });
+  const seen = opts.wrapTerminal ? opts.wrapTerminal(terminal) : terminal;
   const client = new CardknoxClient({ url: gateway.url, key: PURSER_RIG_KEY, softwareName: 'CashierDeskTest', softwareVersion: '0.1', currency: 'USD', timeoutMs: 2000 });
   const port2 = client.cardOnFile();
   const cof = opts.wrapGateway ? opts.wrapGateway(port2) : port2;
@@ -74,13 +90,15 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
   let faultId: number | undefined;
   const room = buildPurserRoom({
     journal,
-    terminal: (id) => (id === 'pad1' ? terminal : undefined),
+    terminal: (id) => (id === 'pad1' ? seen : undefined),
     gateway: () => cof,
     currency: 'USD',
     changed: (g) => changed.push(g),
     // Passes run when the test says so.
     timers: { setTimeout: () => 0, clearTimeout: () => undefined },
     hook: opts.hook,
+    limits: opts.limits,
+    ...opts.room,
   });
   return {
     dir,
@@ -89,6 +107,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
     gateway,
     pad,
     terminal,
+    padAddress: `127.0.0.1:${port}`,
     changed,
     guest(name = 'Test Guest', cabin = '5001') {
       return room.service.addGuest({ name, cabin, embarkDate: '2026-11-28', disembarkDate: '2026-12-05' }).id;
