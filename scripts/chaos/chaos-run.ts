@@ -165,6 +165,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     // Quiet the world, let the register resolve everything, count, then reconcile and count again.
     await fleet.clearFaults();
+    // One refund of more than is left, asked with nothing going wrong: a random one may have been cut off by a
+    // kill, and the run must show every time that the register refuses it (and the ledger that nothing moved).
+    await managerReversal(ctx, managerRng, { mode: 'over' });
     const settled = await withHost(ctx, { cmd: 'settle', timeoutMs: 60_000 }, 90_000);
     log(`chaos: settle left ${settled.unresolved} unresolved`);
     const dumpBefore = await withHost(ctx, { cmd: 'dump' }, 120_000);
@@ -262,26 +265,36 @@ async function payTicket(ctx: Ctx, n: number): Promise<void> {
  * fault may be armed on its PIN pad or the gateway, a kill at the named point
  * reversal_sent (journaled, nothing sent yet) or at a random moment.
  */
-async function managerReversal(ctx: Ctx, rng: ChaosRandom): Promise<void> {
+async function managerReversal(ctx: Ctx, rng: ChaosRandom, forced?: { mode: 'over' }): Promise<void> {
   if (ctx.paid.length === 0) return;
-  const view = await withHost(ctx, { cmd: 'ticket', ticketId: rng.pick(ctx.paid) });
-  const sales = view.attempts.filter((a) => a.kind === 'sale' && a.state === 'approved');
+  let sales: Awaited<ReturnType<typeof ticketSales>> = [];
+  // A forced ask looks further for a ticket with an approved card sale; a random one takes the first pick.
+  for (let tries = forced ? 20 : 1; tries > 0 && sales.length === 0; tries--) sales = await ticketSales(ctx, rng.pick(ctx.paid));
   if (sales.length === 0) return;
   const original = rng.pick(sales);
-  const mode = rng.weighted<string>([['full', 4], ['partial', 4.5], ['over', 1.5]]);
+  const mode = forced?.mode ?? rng.weighted<string>([['full', 4], ['partial', 4.5], ['over', 1.5]]);
   const amount = mode === 'partial' && original.amountApproved > 1 ? rng.int(1, original.amountApproved - 1) : mode === 'over' ? original.amountApproved + rng.int(1, 500) : undefined;
   ctx.reversals.set(mode, (ctx.reversals.get(mode) ?? 0) + 1);
   const pad = (PAD_IDS as readonly string[]).includes(original.terminalId) ? (original.terminalId as PadId) : PAD_IDS[0];
-  if (rng.chance(ctx.opts.faultRate)) {
+  // A forced ask runs in a quiet world (no fault, no kill) so the run always shows the register refusing it.
+  if (!forced && rng.chance(ctx.opts.faultRate)) {
     const f = pickFault(rng, ctx.opts.faultKinds);
     ctx.faults.set(faultLabel(f), (ctx.faults.get(faultLabel(f)) ?? 0) + 1);
     await armFault(ctx.fleet, pad, f);
   }
-  const killChance = ctx.host.killsBy.reversal_sent === 0 ? Math.max(0.4, ctx.opts.pointKillRate) : ctx.opts.pointKillRate * 2;
+  const killChance = forced ? 0 : ctx.host.killsBy.reversal_sent === 0 ? Math.max(0.4, ctx.opts.pointKillRate) : ctx.opts.pointKillRate * 2;
   const killAt: KillPoint | undefined = rng.chance(killChance) ? 'reversal_sent' : undefined;
   ctx.log(`chaos: manager ${mode} reversal of ${original.ecrRef}${amount !== undefined ? ` for ${amount}` : ''}${killAt ? ', kill armed' : ''}`);
   const reason = `Chaos run: customer asked for a ${mode === 'full' ? 'full' : 'partial'} refund`;
-  await underKillThreat(ctx, rng, ctx.host.request({ cmd: 'reverse', attemptId: original.id, reason, ...(amount !== undefined ? { amount } : {}), ...(killAt ? { killAt } : {}) }, 60_000));
+  const asked = ctx.host.request({ cmd: 'reverse', attemptId: original.id, reason, ...(amount !== undefined ? { amount } : {}), ...(killAt ? { killAt } : {}) }, 60_000);
+  if (forced) await asked.catch((err: unknown) => ignoreRefusal(ctx, err));
+  else await underKillThreat(ctx, rng, asked);
+}
+
+/** The approved card sales of a ticket. */
+async function ticketSales(ctx: Ctx, ticketId: string) {
+  const view = await withHost(ctx, { cmd: 'ticket', ticketId });
+  return view.attempts.filter((a) => a.kind === 'sale' && a.state === 'approved');
 }
 
 /**
