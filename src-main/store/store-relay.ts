@@ -55,6 +55,7 @@ export class StoreRelay {
   private eventsAcked: number;
   private rowsAcked: number;
   private joined = false;
+  private joinFailureLogged = false;
   private running: Promise<void> | undefined;
   private stopped = false;
   private kicked = false;
@@ -192,7 +193,9 @@ export class StoreRelay {
       this.reader.join();
       this.joined = true;
     } catch (err) {
-      this.log(`the journal could not start recording row changes for the store yet: ${err instanceof Error ? err.message : String(err)}`);
+      // Said once, not at every pass: events still flow, rows follow once the journal takes writes again.
+      if (!this.joinFailureLogged) this.log(`the journal could not start recording row changes for the store yet: ${err instanceof Error ? err.message : String(err)}`);
+      this.joinFailureLogged = true;
     }
   }
 
