@@ -44,6 +44,8 @@ import { OrphanActions } from './settlement/orphan-actions.ts';
 import { purserHandlers } from './purser/purser-handlers.ts';
 import { buildPurserRoom, type PurserRoom } from './purser/purser-room.ts';
 import { CabinCardWaiters } from './purser/purser-cabin-cards.ts';
+import { storeConfigFromEnv, type StoreConfig } from './store/store-config.ts';
+import type { StoreRelay, StoreRelayOptions } from './store/store-relay.ts';
 
 export type { RegisterConfig };
 
@@ -82,6 +84,12 @@ export interface HostConfig {
   version?: string;
   /** Manager sign-in tuning (tests): scrypt cost of new PINs, idle seconds of a manager session. */
   staff?: { hashParams?: ScryptParams; idleSeconds?: number };
+  /**
+   * The store server this register replicates to (default: CASHIER_DESK_STORE_URL;
+   * null or unset variable: none, the embedded default), and relay tuning (tests).
+   */
+  storeServer?: StoreConfig | null;
+  storeRelay?: Pick<StoreRelayOptions, 'backoff' | 'connectTimeoutMs' | 'queryTimeoutMs' | 'batchSize'>;
 }
 
 /** Typed host events. */
@@ -125,6 +133,8 @@ export function createHost(config: HostConfig = {}): Host {
   const trainingSetting: TrainingMode = config.trainingMode === true ? 'on' : config.trainingMode === false ? 'off' : 'auto';
   const cancelAfterSeconds = config.cancelAfterSeconds ?? 30;
   const journalPath = config.journalPath ?? defaultJournalPath();
+  // A bad store URL is a configuration mistake: it stops the start, its message never holds the password.
+  const storeServer = config.storeServer === null ? undefined : (config.storeServer ?? storeConfigFromEnv(process.env));
   const hub = createEventHub();
 
   // A bad catalogue is a configuration error the CLI reports at start; only the
@@ -229,6 +239,25 @@ export function createHost(config: HostConfig = {}): Host {
     });
   }
 
+  // The store relay (issue 13): only with a store configured, and loaded only then, so the embedded
+  // default neither loads the PostgreSQL client nor opens a connection. It runs beside the sale path.
+  let relay: StoreRelay | undefined;
+  let relayStarting: Promise<void> | undefined;
+  if (journal && storeServer) {
+    const j = journal;
+    relayStarting = import('./store/store-relay.ts')
+      .then(({ StoreRelay }) => {
+        if (closing || !j.db.open) return;
+        relay = new StoreRelay({ journal: j, registerId: register.id, config: storeServer, clock: config.clock, log: (line) => log(`store: ${line}`), ...config.storeRelay });
+        relay.onChange(pushStatus);
+        relay.start();
+        pushStatus();
+      })
+      .catch((err) => {
+        log(`store relay could not start: ${redactForLog(err)}`);
+      });
+  }
+
   function status(): StatusSnapshot {
     const d = devices.health();
     return {
@@ -239,6 +268,7 @@ export function createHost(config: HostConfig = {}): Host {
       terminal: d.terminal,
       printer: d.printer,
       cardReader: d.cardReader,
+      ...(relay ? { store: relay.status() } : {}),
     };
   }
 
@@ -474,6 +504,10 @@ export function createHost(config: HostConfig = {}): Host {
         const paying = p?.close().catch((err) => process.stderr.write(`host: closing payments failed: ${redactForLog(err)}\n`));
         await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));
         await paying;
+        // The relay reads the journal: it stops (recording what the store confirmed) before the journal closes.
+        await relayStarting;
+        await relay?.stop().catch((err) => process.stderr.write(`host: stopping the store relay failed: ${redactForLog(err)}\n`));
+        relay = undefined;
         journal?.close();
         journal = undefined;
         deviceRepo = undefined;
