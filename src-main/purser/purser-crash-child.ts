@@ -19,7 +19,16 @@ import { buildPurserRoom } from './purser-room.ts';
 import type { SenderHookPoint } from './purser-queue-sender.ts';
 import { PURSER_RIG_KEY } from './purser-test-rig.ts';
 
-const cfg = JSON.parse(process.argv[2] ?? '{}') as { registerCode: string; journalPath: string; padPort: number; gatewayUrl: string; phase: 'setup' | 'resume'; killAt?: SenderHookPoint; broken?: boolean };
+const cfg = JSON.parse(process.argv[2] ?? '{}') as {
+  registerCode: string;
+  journalPath: string;
+  padPort: number;
+  gatewayUrl: string;
+  phase: 'setup' | 'resume';
+  /** A sender hook point, or 'registration': killed while the PIN pad holds its answer. */
+  killAt?: SenderHookPoint | 'registration';
+  broken?: boolean;
+};
 const journal = openJournal({ path: cfg.journalPath, integrityCheck: 'none' });
 const terminal = createPaxTerminal({ id: 'pad1', transport: 'tcp', host: '127.0.0.1', port: cfg.padPort, timeouts: { transactionMs: 5000, adminMs: 2000, connectMs: 1000 } });
 const real = new CardknoxClient({ url: cfg.gatewayUrl, key: PURSER_RIG_KEY, softwareName: 'CashierDeskTest', softwareVersion: '0.1', currency: 'USD', timeoutMs: 3000 }).cardOnFile();
@@ -48,6 +57,7 @@ const room = buildPurserRoom({
 async function main(): Promise<void> {
   if (cfg.phase === 'setup') {
     const g = room.service.addGuest({ name: 'Crash Guest', cabin: '9001', embarkDate: '2026-11-28', disembarkDate: '2026-12-05' }).id;
+    if (cfg.killAt === 'registration') process.stdout.write('REGISTERING\n');
     await room.service.register(g, 'pad1');
     room.service.addPosting(g, 12_000, 'Dinner');
     process.stdout.write('READY\n');

@@ -70,6 +70,27 @@ for (const killAt of ['after_mark_sent', 'after_answer', 'after_answer_journaled
   });
 }
 
+test('kill -9 while the PIN pad holds a registration it authorised: restarted, the PIN pad report registers the card; one authorisation', async () => {
+  const journalPath = path.join(dir, 'registration.sqlite');
+  const registerCode = `K${++registers}`;
+  const cfg = { registerCode, journalPath, padPort, gatewayUrl: gateway.url };
+  pad.setFault({ kind: 'delay', ms: 5000 }); // processed (authorised), the answer held back
+  const first = runTsx([CHILD, JSON.stringify({ ...cfg, phase: 'setup', killAt: 'registration' })], { cwd: process.cwd() });
+  await first.waitForLine(/^REGISTERING/, 30_000);
+  const auths = () => gateway.ledger.all().filter((e) => e.kind === 'auth' && e.invoice.startsWith(`${registerCode}G`));
+  const deadline = Date.now() + 10_000;
+  while (auths().length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  first.child.kill('SIGKILL');
+  assert.equal(await first.exited(), 'SIGKILL');
+  pad.setFault(null);
+  assert.equal(auths().length, 1, 'the PIN pad authorised before the kill');
+  const second = runTsx([CHILD, JSON.stringify({ ...cfg, phase: 'resume' })], { cwd: process.cwd() });
+  assert.equal(await second.exited(30_000), 0, second.stderr());
+  const done = second.lines().filter((l) => l.startsWith('DONE '));
+  assert.deepEqual(done.map((l) => l.split(' ').slice(1, 4)), [[auths()[0].invoice, '1', '8']], 'the registration is approved and completed');
+  assert.equal(auths().length, 1, 'never authorised twice');
+});
+
 test('the same check catches a broken sender that resends without looking up (under a new reference): the processor holds two increments', async () => {
   const { reference } = await crashAndResume('broken', 'after_answer', true);
   assert.equal(processed(reference).filter((e) => e.status === 'approved').length, 2, 'the ledger shows the double send');

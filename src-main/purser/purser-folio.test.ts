@@ -304,3 +304,18 @@ test('4-12 #5 refund while the ship is offline: "Refund failed due to transactio
   assert.equal(d.balance, 0);
   assert.equal(d.payments.length, 0);
 });
+
+test('several cards per guest: invoices go to the first active card by routing order; the order is the purser’s to set', async () => {
+  const r = await rig();
+  const { g, card: a } = await guestWithCard(r, TEST_CARDS.visa);
+  r.present(TEST_CARDS.mastercard);
+  const b = (await r.room.service.register(g, 'pad1')).guest.cards.at(-1)!;
+  assert.deepEqual(r.room.service.get(g).paymentDepartment, { kind: 'card', cardId: a.cardId });
+  const routed = r.room.service.setRouting(g, [b.cardId, a.cardId]);
+  assert.deepEqual(routed.guest.cards.map((c) => [c.cardId, c.routingOrder]), [[b.cardId, 1], [a.cardId, 2]]);
+  assert.deepEqual(routed.guest.paymentDepartment, { kind: 'card', cardId: b.cardId });
+  const inc = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth')[0];
+  assert.equal(inc.cardId, b.cardId, 'the increment is on the card invoices go to');
+  const other = r.guest('Other', '5999');
+  assert.throws(() => r.room.service.setRouting(other, [a.cardId]), (e: unknown) => e instanceof AppError && e.code === 'invalid_request');
+});

@@ -51,8 +51,12 @@ test('training mode has sample guests in their cabins, found by name or cabin', 
   assert.ok(byName.some((g) => g.guestId === all[1].guestId));
   const detail = await cashier.call('purser.guest.get', { guestId: all[0].guestId });
   assert.deepEqual([detail.balance, detail.cards.length, detail.paymentDepartment.kind], [0, 0, 'cash']);
+  const announced: string[] = [];
+  const off = host.events.subscribe('purser.changed', (e) => announced.push(e.guestId));
   const posted = await cashier.call('purser.posting.add', { guestId: all[0].guestId, amount: 1250, description: 'Coffee' });
+  off();
   assert.equal(posted.guest.balance, 1250);
+  assert.deepEqual(announced, [all[0].guestId], 'purser.changed names the guest after the commit');
 });
 
 test('parameters: every one with its meaning; a cashier cannot change them; a manager can, validated and journaled with the manager', async () => {

@@ -251,3 +251,20 @@ test('the queue view: outstanding count and amount per card and in total, the ol
   await r.send();
   assert.equal(r.room.sender.summary().outstandingCount, 0);
 });
+
+test('a release of a refused registration’s hold whose answer was lost is looked up, not sent again', async () => {
+  const r = await rig();
+  const g = r.guest();
+  await registerOnline(r, g, TEST_CARDS.visa);
+  r.gateway.injectFault({ kind: 'drop_after_commit', commands: ['cc:voidrelease', 'cc:void'], times: 1 });
+  r.present(TEST_CARDS.visa);
+  await assert.rejects(r.room.service.register(g, 'pad1'), (e: unknown) => e instanceof AppError && e.message === PURSER_MESSAGES.alreadyRegistered);
+  await r.send();
+  const release = recs(r.room.service.get(g), 'void')[0];
+  assert.deepEqual([r.record(release.recordId).status, r.record(release.recordId).queue_status], [0, 2], 'sent, unanswered');
+  await r.send();
+  const after = r.record(release.recordId);
+  assert.deepEqual([after.status, after.queue_status, after.send_count], [1, 8, 1]);
+  const refused = recs(r.room.service.get(g), 'initial_auth').find((x) => x.status === 2)!;
+  assert.deepEqual(r.ledger(refused.reference).filter((e) => e.kind === 'auth').map((e) => e.status), ['voided'], 'the hold is released once');
+});

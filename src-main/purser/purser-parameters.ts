@@ -67,7 +67,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<PurserParameterName, Definit
     kind: 'seconds',
     defaultValue: 120,
     meaning: 'How long to wait for the card provider to answer before the record is checked again later.',
-    min: 5,
+    min: 1,
     max: 600,
   },
   automaticSettlement: {

@@ -70,6 +70,8 @@ export class PurserQueueSender implements QueuePort {
   private linkUp = true;
   private closed = false;
   private lastSendAt: string | null = null;
+  /** Records whose PIN-pad transaction the service is still waiting for: not looked up meanwhile. */
+  private readonly out = new Set<string>();
   private readonly timers: SenderTimers;
 
   constructor(private readonly o: PurserQueueSenderOptions) {
@@ -82,6 +84,15 @@ export class PurserQueueSender implements QueuePort {
 
   online(): boolean {
     return this.linkUp;
+  }
+
+  async inflight<T>(recordId: string, work: Promise<T>): Promise<T> {
+    this.out.add(recordId);
+    try {
+      return await work;
+    } finally {
+      this.out.delete(recordId);
+    }
   }
 
   /** The gateway was seen answering (or failing): a return runs a pass at once. */
@@ -158,7 +169,7 @@ export class PurserQueueSender implements QueuePort {
       for (const first of this.repo.openRecords()) {
         if (this.closed) return;
         const r = this.repo.record(first.id)!;
-        if (r.status !== 0 || r.voided === 1) continue;
+        if (r.status !== 0 || r.voided === 1 || this.out.has(r.id)) continue;
         const cardKey = r.card_id ?? `guest:${r.guest_id}`;
         if (r.queue_status === 8) {
           // An offline approval waiting for the PIN pad to upload it (4-17 #1).
@@ -307,6 +318,19 @@ export class PurserQueueSender implements QueuePort {
     if (approved) return { found: 'approved', refNum: approved.refNum, authCode: approved.authCode };
     const declined = rows.find((x) => x.invoice === r.reference);
     if (declined) return { found: 'declined', text: plainGatewayText(declined.responseError) };
+    if (r.kind === 'void' && r.target_ref_num) {
+      // Cardknox may report a void only as its original's row marked voided (attempt-resolver.ts voidedOriginalRow).
+      const target = this.repo.recordByRefNum(r.target_ref_num);
+      if (target) {
+        try {
+          const originals = await gateway.findByInvoice(target.reference, since, until);
+          const voided = originals.find((x) => x.refNum === r.target_ref_num && x.voided);
+          if (voided) return { found: 'approved', refNum: voided.refNum };
+        } catch {
+          return { found: 'unknown' };
+        }
+      }
+    }
     return { found: 'nothing' };
   }
 

@@ -271,3 +271,21 @@ test('unsupported card types are refused at registration and the hold released; 
   const dump = JSON.stringify([r.journal.db.prepare('SELECT * FROM guest_cards').all(), r.journal.db.prepare('SELECT payload FROM events').all()]);
   for (const pan of Object.values(TEST_CARDS)) assert.ok(!dump.includes(pan), 'no full card number in the journal');
 });
+
+test('an unanswered registration stays outstanding and is resolved by the PIN pad report, never sent again', async () => {
+  const r = await rig();
+  r.set('onlineTimeoutSeconds', 1);
+  const g = r.guest();
+  r.present(TEST_CARDS.visa);
+  r.pad.setFault({ kind: 'drop_response' });
+  const res = await r.room.service.register(g, 'pad1');
+  assert.equal(res.message, PURSER_MESSAGES.registrationUnanswered);
+  const [rec] = res.guest.records;
+  assert.deepEqual([rec.status, rec.queueStatus, rec.cardId, res.guest.cards.length], [0, 2, null, 0]);
+  r.pad.setFault(null);
+  await r.send();
+  const d = r.room.service.get(g);
+  assert.equal(d.cards.length, 1);
+  assert.deepEqual([d.records[0].status, d.records[0].queueStatus, d.records[0].cardId], [1, 8, d.cards[0].cardId]);
+  assert.deepEqual(r.ledger(rec.reference).map((e) => [e.kind, e.status]), [['auth', 'approved']], 'one authorisation at the processor');
+});

@@ -25,6 +25,8 @@ export interface QueuePort {
   runOnce(): Promise<void>;
   /** Whether the gateway answered the last request. */
   online(): boolean;
+  /** A PIN-pad transaction of this record is out now: the sender leaves it alone until it settles. */
+  inflight<T>(recordId: string, work: Promise<T>): Promise<T>;
 }
 
 /** How the service is built. */
@@ -243,14 +245,17 @@ export class PurserService {
     );
     let r: TerminalResult;
     try {
-      r = await terminal.preAuth({
-        ecrRef: record.reference,
-        invoice: record.reference,
-        amount: record.amount,
-        requestToken: true,
-        requestSignature: params.signatureCapture === 1,
-        timeoutMs: params.onlineTimeoutSeconds * 1000,
-      });
+      r = await this.o.queue.inflight(
+        record.id,
+        terminal.preAuth({
+          ecrRef: record.reference,
+          invoice: record.reference,
+          amount: record.amount,
+          requestToken: true,
+          requestSignature: params.signatureCapture === 1,
+          timeoutMs: params.onlineTimeoutSeconds * 1000,
+        }),
+      );
     } catch (err) {
       return this.registrationFailed(record, err);
     }
@@ -509,7 +514,7 @@ export class PurserService {
     let r: TerminalResult;
     try {
       const req = { ecrRef: record.reference, invoice: record.reference, amount: record.amount, requestToken: true, timeoutMs: this.params().onlineTimeoutSeconds * 1000 };
-      r = refund ? await terminal.refund(req) : await terminal.sale(req);
+      r = await this.o.queue.inflight(record.id, refund ? terminal.refund(req) : terminal.sale(req));
     } catch (err) {
       if (err instanceof TerminalUnavailableError) {
         this.journal.transact(() => this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.padUnavailable, answered_at: this.journal.nowIso() }, 'not_sent'));
