@@ -145,7 +145,7 @@ export async function runFolioChaos(options: FolioChaosOptions): Promise<FolioCh
     const requireEveryPoint = options.requireEveryPoint ?? opts.folios >= 150;
     log(
       `folio chaos: detail payments=${dump.payments.length} processor_entries=${ledger.length} requests_repeated=${tally.requestsRepeated} phantoms=${tally.phantoms} ` +
-        `captures_declined=${tally.capturesDeclined} gateway_offline_periods=${ctx.gatewayOffline} pad_offline_registrations=${ctx.padOffline} host_starts=${host.starts} ` +
+        `captures_declined=${tally.capturesDeclined} declined=${JSON.stringify(tally.declined)} gateway_offline_periods=${ctx.gatewayOffline} pad_offline_registrations=${ctx.padOffline} host_starts=${host.starts} ` +
         `refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
     );
     if (requireEveryPoint && missedPoints.length > 0) log(`folio chaos: FAILED: no kill at ${missedPoints.join(', ')}`);

@@ -53,6 +53,8 @@ export interface FolioTally {
   phantoms: number;
   requestsRepeated: number;
   capturesDeclined: number;
+  /** Records the journal shows declined, by kind (the run's declines happened). */
+  declined: Record<string, number>;
   /** Human-readable findings (references only, no card data), at most a few dozen. */
   findings: string[];
 }
@@ -169,6 +171,7 @@ export function tallyFolio(truth: FolioTruth, dump: FolioDump, tolerancePercent 
     phantoms,
     requestsRepeated,
     capturesDeclined,
+    declined: countBy(dump.records.filter((r) => r.status === 2 && r.voided === 0), (r) => r.kind),
     findings,
   };
 }
@@ -197,6 +200,12 @@ export function parseDoorLog(text: string): DoorRequest[] {
     if (typeof v.door !== 'string' || typeof v.command !== 'string' || typeof v.invoice !== 'string' || v.command.startsWith('report:')) continue;
     out.push({ door: v.door, command: v.command, invoice: v.invoice, result: String(v.result ?? '') });
   }
+  return out;
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const it of items) out[key(it)] = (out[key(it)] ?? 0) + 1;
   return out;
 }
 
