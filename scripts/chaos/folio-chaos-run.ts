@@ -33,6 +33,8 @@ export interface FolioChaosOptions {
   pointKillRate?: number;
   /** Chance a posting is preceded by a one-shot gateway fault that loses an answer (default 0.15). */
   faultRate?: number;
+  /** Only these of FOLIO_FAULT_KINDS (default: all). */
+  faultKinds?: readonly FolioFaultKind[];
   /** Chance the gateway goes offline before a posting (default 0.06) and a registration is made with the PIN pad offline (default the same ×3). */
   offlineRate?: number;
   /** Processor and PIN pad duplicate checks: on and off in phases of 25 guests (default), or always on / off. */
@@ -78,7 +80,7 @@ interface Ctx {
   rng: ChaosRandom;
   fleet: FolioFleet;
   host: Host;
-  opts: Required<Omit<FolioChaosOptions, 'dir' | 'log' | 'broken' | 'requireEveryPoint' | 'processorTolerancePercent'>>;
+  opts: Required<Omit<FolioChaosOptions, 'dir' | 'log' | 'broken' | 'requireEveryPoint' | 'processorTolerancePercent' | 'faultKinds'>> & { faultKinds?: readonly FolioFaultKind[] };
   log: (line: string) => void;
   restarting?: Promise<void>;
   hangs: string[];
@@ -209,7 +211,7 @@ async function folio(ctx: Ctx, n: number): Promise<void> {
       await fleet.gatewayOffline(true);
       ctx.gatewayOffline++;
       gatewayOfflineSteps = rng.int(1, 5);
-    } else if (rng.chance(ctx.opts.faultRate)) await fleet.gatewayFault(loseAnAnswer(rng));
+    } else if (rng.chance(ctx.opts.faultRate)) await fleet.gatewayFault(loseAnAnswer(rng, ctx.opts.faultKinds));
     await act(ctx, rng, { cmd: 'post', guestId, amount: rng.int(300, 25_000) });
     if (rng.chance(0.12)) {
       const card = (await withHost(ctx, { cmd: 'guest', guestId })).cards.find((x) => x.active);
@@ -253,15 +255,36 @@ async function folio(ctx: Ctx, n: number): Promise<void> {
   else await act(ctx, rng, { cmd: 'refund', guestId, amount: rng.int(1, card.amount) });
 }
 
+/**
+ * Gateway faults that leave the host without an answer: processed and the
+ * connection dropped, processed and never answered, answered only after the
+ * client gave up (1.5 s; the request is processed late), or the lookup's
+ * report failing.
+ */
+export const FOLIO_FAULT_KINDS = ['drop_after_commit', 'hang_after_commit', 'late', 'report_5xx'] as const;
+
+/** One fault kind. */
+export type FolioFaultKind = (typeof FOLIO_FAULT_KINDS)[number];
+
 /** A one-shot gateway fault after which the host must look up what became of its request. */
-function loseAnAnswer(rng: ChaosRandom): FaultSpec {
+function loseAnAnswer(rng: ChaosRandom, only?: readonly FolioFaultKind[]): FaultSpec {
   const commands = [rng.pick(['cc:adjust', 'cc:capture', 'cc:voidrelease', 'cc:refund', 'cc:void'])];
-  return rng.weighted<FaultSpec>([
-    [{ kind: 'drop_after_commit', commands }, 4],
-    [{ kind: 'hang', commit: true, commands }, 1],
-    [{ kind: 'delay', delayMs: rng.int(1600, 2500), commands }, 1],
-    [{ kind: 'http_5xx', commands: ['report:all'], times: rng.int(1, 3) }, 1],
-  ]);
+  const weights: [FolioFaultKind, number][] = [
+    ['drop_after_commit', 4],
+    ['hang_after_commit', 1],
+    ['late', 1],
+    ['report_5xx', 1],
+  ];
+  switch (rng.weighted(weights.filter(([k]) => !only || only.includes(k)))) {
+    case 'drop_after_commit':
+      return { kind: 'drop_after_commit', commands };
+    case 'hang_after_commit':
+      return { kind: 'hang', commit: true, commands };
+    case 'late':
+      return { kind: 'delay', delayMs: rng.int(1600, 2500), commands };
+    case 'report_5xx':
+      return { kind: 'http_5xx', commands: ['report:all'], times: rng.int(1, 3) };
+  }
 }
 
 /**
