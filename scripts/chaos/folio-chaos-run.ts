@@ -147,7 +147,7 @@ export async function runFolioChaos(options: FolioChaosOptions): Promise<FolioCh
     const missedPoints = FOLIO_KILL_POINTS.filter((p) => killsBy[p] === 0);
     const requireEveryPoint = options.requireEveryPoint ?? opts.folios >= 40;
     log(
-      `folio chaos: detail payments=${dump.payments.length} processor_entries=${ledger.length} requests_repeated=${tally.requestsRepeated} phantoms=${tally.phantoms} ` +
+      `folio chaos: detail payments=${dump.payments.length} processor_entries=${ledger.length} door_requests=${tally.doorRequests} requests_repeated=${tally.requestsRepeated} phantoms=${tally.phantoms} ` +
         `captures_declined=${tally.capturesDeclined} declined=${JSON.stringify(tally.declined)} gateway_offline_periods=${ctx.gatewayOffline} pad_offline_registrations=${ctx.padOffline} host_starts=${host.starts} ` +
         `refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
     );

@@ -52,6 +52,9 @@ export interface FolioTally {
   stuck: number;
   phantoms: number;
   requestsRepeated: number;
+  /** Entries in the processor's ledger, and transaction requests the gateway simulator logged (each entry came through one). */
+  processorEntries: number;
+  doorRequests: number;
   capturesDeclined: number;
   /** Records the journal shows declined, by kind (the run's declines happened). */
   declined: Record<string, number>;
@@ -170,6 +173,8 @@ export function tallyFolio(truth: FolioTruth, dump: FolioDump, tolerancePercent 
     stuck,
     phantoms,
     requestsRepeated,
+    processorEntries: truth.ledger.length,
+    doorRequests: truth.doorLog.length,
     capturesDeclined,
     declined: countBy(dump.records.filter((r) => r.status === 2 && r.voided === 0), (r) => r.kind),
     findings,

@@ -49,6 +49,8 @@ test('kills at every named point of the sender and during start-up: each one hit
   );
   assert.match(r.killsLine, /^folio: kills=\d+ after_mark_sent=\d+ after_answer=\d+ after_answer_journaled=\d+ after_lookup=\d+ startup=\d+ random=0 startup_timer=\d+$/);
   assert.equal(r.passed, true, `${r.line}\n${r.tally.findings.join('\n')}`);
+  // The gateway simulator's request log was read: every processor entry came through a logged request.
+  assert.ok(r.tally.processorEntries > 0 && r.tally.doorRequests >= r.tally.processorEntries, JSON.stringify([r.tally.processorEntries, r.tally.doorRequests]));
   cleanUp(r);
 });
 
