@@ -32,10 +32,10 @@ import { FOLIO_KILL_POINTS, type DumpGuest, type FolioDump, type FolioKillPoint,
 import type { PaymentRow, RecordRow } from '../../src-main/purser/purser-repository.ts';
 
 /** The register code of the chaos run's purser workstation (the first part of every queue reference). */
-export const FOLIO_REGISTER_CODE = 'F';
+const FOLIO_REGISTER_CODE = 'F';
 
 /** The one PIN pad of the workstation (4-14: one per workstation). */
-export const FOLIO_PAD_ID = 'pad1';
+const FOLIO_PAD_ID = 'pad1';
 
 const { values: args } = parseArgs({
   options: { journal: { type: 'string' }, gateway: { type: 'string' }, key: { type: 'string' }, tcp: { type: 'string' } },
