@@ -148,7 +148,7 @@ export async function runFolioChaos(options: FolioChaosOptions): Promise<FolioCh
     const requireEveryPoint = options.requireEveryPoint ?? opts.folios >= 40;
     log(
       `folio chaos: detail payments=${dump.payments.length} processor_entries=${ledger.length} door_requests=${tally.doorRequests} requests_repeated=${tally.requestsRepeated} phantoms=${tally.phantoms} ` +
-        `captures_declined=${tally.capturesDeclined} declined=${JSON.stringify(tally.declined)} gateway_offline_periods=${ctx.gatewayOffline} pad_offline_registrations=${ctx.padOffline} host_starts=${host.starts} ` +
+        `captures_declined=${tally.capturesDeclined} paid_but_not_captured=${tally.paidButNotCaptured} declined=${JSON.stringify(tally.declined)} gateway_offline_periods=${ctx.gatewayOffline} pad_offline_registrations=${ctx.padOffline} host_starts=${host.starts} ` +
         `refusals=${JSON.stringify(Object.fromEntries(ctx.refusals))} hangs=${ctx.hangs.length}`,
     );
     if (requireEveryPoint && missedPoints.length > 0) log(`folio chaos: FAILED: no kill at ${missedPoints.join(', ')}`);

@@ -56,6 +56,8 @@ export interface FolioTally {
   processorEntries: number;
   doorRequests: number;
   capturesDeclined: number;
+  /** Card payments still posted on a folio whose settlement was declined: the folio says paid, nothing was captured. */
+  paidButNotCaptured: number;
   /** Records the journal shows declined, by kind (the run's declines happened). */
   declined: Record<string, number>;
   /** Human-readable findings (references only, no card data), at most a few dozen. */
@@ -176,6 +178,9 @@ export function tallyFolio(truth: FolioTruth, dump: FolioDump, tolerancePercent 
     processorEntries: truth.ledger.length,
     doorRequests: truth.doorLog.length,
     capturesDeclined,
+    paidButNotCaptured: dump.payments.filter(
+      (p) => p.method === 'card' && p.amount > 0 && p.status === 'posted' && dump.records.some((r) => r.payment_id === p.id && r.kind === 'settlement' && r.status === 2 && r.voided === 0),
+    ).length,
     declined: countBy(dump.records.filter((r) => r.status === 2 && r.voided === 0), (r) => r.kind),
     findings,
   };
