@@ -66,8 +66,11 @@ test(
   },
   async () => {
     const r = await runFolioChaos({ folios: 12, seed: 31, duplicateChecks: 'off', faultRate: 0.9, faultKinds: ['late'], killRate: 0, pointKillRate: 0, offlineRate: 0 });
-    assert.equal(r.tally.sentTwice, 0, `${r.line}\n${r.tally.findings.join('\n')}`);
-    assert.equal(r.passed, true, r.line);
-    cleanUp(r);
+    try {
+      assert.equal(r.tally.sentTwice, 0, `${r.line}\n${r.tally.findings.join('\n')}`);
+      assert.equal(r.passed, true, r.line);
+    } finally {
+      cleanUp(r);
+    }
   },
 );
