@@ -215,6 +215,8 @@ test('postings raise incremental authorisations by table 4-8; each increment rea
   await post('Spa', '40.00');
   await post('Shore excursion', '200.00');
   await page.getByTestId('purser-tab-folio').click();
+  // "posted" is said when the host answers; the folio list follows with the guest's next snapshot.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-folio-line"]').length === 3, undefined, { timeout: 20_000 });
   assert.equal(await page.getByTestId('purser-folio-line').count(), 3);
   assert.equal((await page.getByTestId('purser-guest-balance').innerText()).trim(), '$320.00');
   await shootAndScan('04-folio-postings');
