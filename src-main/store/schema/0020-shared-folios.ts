@@ -88,6 +88,8 @@ const migration: StoreMigration = {
         UNIQUE (kind, guest_key, refs)
       );
       GRANT SELECT, INSERT ON folio_guests, folio_lines, folio_flags TO ${REGISTER_GROUP_ROLE};
+      -- SELECT ... FOR UPDATE needs UPDATE on some column: the lock's one, never written.
+      GRANT UPDATE (created_at) ON folio_guests TO ${REGISTER_GROUP_ROLE};
       GRANT SELECT, INSERT, UPDATE ON folio_cards, folio_authorisations TO ${REGISTER_GROUP_ROLE};
       GRANT USAGE ON SEQUENCE folio_lines_seq_seq, folio_reference_seq, folio_flags_id_seq TO ${REGISTER_GROUP_ROLE};
     `);
