@@ -133,6 +133,8 @@ export class PurserFolioShare {
     service.checkPosting(guestId);
     const g = repo.guest(guestId)!;
     const lineId = repo.journal.newId();
+    // The store failed the last time: decided here at once (a posting never waits on a dead link); the next pass retries the store.
+    if (!this.storeReachable) return service.addPosting(guestId, amount, description, lineId);
     let decided: Awaited<ReturnType<SharedFolioStore['post']>>;
     try {
       decided = await this.o.store.post({ register: this.o.register, guestKey: guestKey(g), lines: [{ lineId, amount, description }], rule: this.rule() });
