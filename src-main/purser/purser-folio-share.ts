@@ -119,6 +119,10 @@ export interface PurserFolioShareOptions {
 export class PurserFolioShare {
   private mirroredSeq = 0;
   private storeReachable = true;
+  /** The store's copy of this desk's lines was checked against the journal (once per start). */
+  private mended = false;
+  /** What was last published per guest (its own lines, records and cards): an unchanged guest is skipped. */
+  private readonly published = new Map<string, string>();
 
   constructor(private readonly o: PurserFolioShareOptions) {}
 
@@ -181,15 +185,20 @@ export class PurserFolioShare {
     const guests = repo.guests().filter((g) => g.status === 'checked_in');
     const byKey = new Map(guests.map((g) => [guestKey(g), g]));
     await this.adoptClaims();
-    // This desk's own lines the store decided but the journal lacks (killed between the two).
+    // This desk's own lines the store decided but the journal lacks (killed between the two): once after a start.
     const keys = [...byKey.keys()];
-    for (const l of await store.lines(keys, 0)) {
-      if (l.register !== register || repo.lineExists(l.lineId)) continue;
-      const g = byKey.get(l.guestKey);
-      if (g) repo.journal.transact(() => repo.addPosting(g.id, l.amount, l.description, l.lineId));
+    if (!this.mended) {
+      for (const l of await store.lines(keys, 0)) {
+        if (l.register !== register || repo.lineExists(l.lineId)) continue;
+        const g = byKey.get(l.guestKey);
+        if (g) repo.journal.transact(() => repo.addPosting(g.id, l.amount, l.description, l.lineId));
+      }
+      this.mended = true;
     }
     const flags: FolioFlag[] = [];
     for (const [key, g] of byKey) {
+      const mark = repo.guestMark(g.id);
+      if (this.published.get(key) === mark) continue;
       const cards = repo.cards(g.id).filter((c) => c.token_kind !== 'none' || c.active === 1);
       const out = await store.post({
         register,
@@ -200,6 +209,7 @@ export class PurserFolioShare {
         rule: this.rule(),
       });
       flags.push(...out.flags);
+      this.published.set(key, mark);
     }
     // Claims the pass itself made (lines this desk posted alone, now decided).
     await this.adoptClaims();

@@ -292,6 +292,19 @@ export class PurserRepository {
     return this.db.prepare("SELECT id, amount, description FROM folio_lines WHERE guest_id = ? AND id NOT LIKE 'desk:%' ORDER BY at, rowid").all(guestId) as { id: string; amount: number; description: string }[];
   }
 
+  /** Changes whenever the guest's own lines, records or cards change (what the shared folio publishes). */
+  guestMark(guestId: string): string {
+    const r = this.db
+      .prepare(
+        `SELECT (SELECT count(*) || '/' || COALESCE(SUM(amount), 0) FROM folio_lines WHERE guest_id = @g AND id NOT LIKE 'desk:%') AS lines,
+                (SELECT count(*) || '/' || COALESCE(SUM(status * 10 + queue_status), 0) || '/' || COALESCE(MAX(updated_at), '') FROM purser_records WHERE guest_id = @g) AS records,
+                (SELECT count(*) || '/' || COALESCE(SUM(active * 100 + routing_order), 0) || '/' || COALESCE(MAX(updated_at), '') FROM guest_cards WHERE guest_id = @g) AS cards`,
+      )
+      .get({ g: guestId }) as { lines: string; records: string; cards: string };
+    // The hour too: what an authorisation holds also changes with time (expiry), so a guest is published again at least hourly.
+    return `${r.lines}|${r.records}|${r.cards}|${this.journal.nowIso().slice(0, 13)}`;
+  }
+
   lineExists(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM folio_lines WHERE id = ?').get(id) !== undefined;
   }
