@@ -168,8 +168,9 @@ export class PostgresSharedFolio implements SharedFolioStore {
         if (card.rows.length === 1) {
           const { owner_register: owner, card_id: cardId } = card.rows[0];
           const n = Number((await c.query<{ n: string }>("SELECT nextval('folio_reference_seq') AS n")).rows[0].n);
-          // The owner's code first (references of different desks never meet), S for the store, the number in base 36.
-          const reference = `${owner.toUpperCase()}S${n.toString(36).toUpperCase()}`;
+          // The owner's code first, S for the store, the number in decimal: a desk's own references
+          // (purser-repository.ts recordReference) always carry G, C and R parts, so the two never meet.
+          const reference = `${owner.toUpperCase()}S${n}`;
           const r = await c.query<ClaimRow>(
             `INSERT INTO folio_authorisations (reference, guest_key, owner_register, card_id, kind, amount, status, origin, state, claimed_by, posting_line_id)
              VALUES ($1, $2, $3, $4, 'increment', $5, 0, 'store', 'claimed', $6, $7) RETURNING *`,
