@@ -109,23 +109,30 @@ export async function startFolioDesk(o: {
  * the first holds the guest, so the first goes on after waitMs; without the
  * lock both arrive, having both read the folio before either claimed.
  */
-export function lineUp(parties: number, waitMs: number): () => Promise<void> {
+export function lineUp(parties: number, waitMs: number): { arrive: () => Promise<void>; met: number; alone: number } {
   let waiting: (() => void)[] = [];
-  return () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (waiting.length >= parties) {
-        const all = waiting;
-        waiting = [];
-        for (const f of all) f();
-        return;
-      }
-      setTimeout(() => {
-        const i = waiting.indexOf(resolve);
-        if (i >= 0) {
-          waiting.splice(i, 1);
-          resolve();
+  const stats = {
+    met: 0,
+    alone: 0,
+    arrive: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length >= parties) {
+          const all = waiting;
+          waiting = [];
+          stats.met++;
+          for (const f of all) f();
+          return;
         }
-      }, waitMs);
-    });
+        setTimeout(() => {
+          const i = waiting.indexOf(resolve);
+          if (i >= 0) {
+            waiting.splice(i, 1);
+            stats.alone++;
+            resolve();
+          }
+        }, waitMs);
+      }),
+  };
+  return stats;
 }

@@ -104,11 +104,12 @@ async function postTogether(a: FolioDesk, b: FolioDesk, ga: string, gb: string, 
 test('two desks posting to the same guest at the same moment, round after round: exactly one increment per shortfall at the processor', async () => {
   const contending = { on: false };
   const meet = lineUp(2, 60);
-  const { a, b, ga, gb, initialRef } = await twoDesks({ afterRead: async () => (contending.on ? meet() : undefined) });
+  const { a, b, ga, gb, initialRef } = await twoDesks({ afterRead: async () => (contending.on ? meet.arrive() : undefined) });
   const r = await postTogether(a, b, ga, gb, initialRef, contending);
   assert.deepEqual(r.doubles, [], 'no round left two increments for one shortfall');
   assert.deepEqual(r.unders, [], 'no round left a shortfall without its increment');
   assert.deepEqual(r.twoInOneRound, []);
+  assert.deepEqual([meet.met, meet.alone], [0, 2 * ROUNDS], 'every round, each desk read the folio while the other waited on the guest\'s lock');
   assert.ok(r.expectedCount >= 3, 'the rounds cross several shortfalls');
   assert.equal(r.count, r.expectedCount, 'one increment per shortfall');
   assert.equal(processor(a.rig, b.rig, initialRef).authorised, r.expected);
@@ -123,10 +124,11 @@ test('two desks posting to the same guest at the same moment, round after round:
 test('deliberately broken store (no lock on the guest): the same rounds leave two increments for one shortfall', async () => {
   const contending = { on: false };
   const meet = lineUp(2, 60);
-  const { a, b, ga, gb, initialRef } = await twoDesks({ lockGuest: async () => undefined, afterRead: async () => (contending.on ? meet() : undefined) });
+  const { a, b, ga, gb, initialRef } = await twoDesks({ lockGuest: async () => undefined, afterRead: async () => (contending.on ? meet.arrive() : undefined) });
   const r = await postTogether(a, b, ga, gb, initialRef, contending);
   assert.ok(r.doubles.length > 0, 'the invariant check sees the double');
   assert.ok(r.twoInOneRound.length > 0, 'two increments for the one shortfall of a round');
+  assert.equal(meet.met, ROUNDS, 'without the lock both desks read the folio at once every round');
 });
 
 test('a desk cut off from the store decides alone; when its link returns the shortfall that got two increments is flagged for the manager', async () => {
