@@ -37,6 +37,20 @@ export interface HostArgs {
   broken?: string;
 }
 
+/**
+ * Another host program spoken to over the same line protocol (the folio chaos
+ * run's host, scripts/chaos/folio-chaos-host.ts): its script, arguments, log,
+ * its own named kill points (armed through KILL_ENV) and a broken variant
+ * (through BROKEN_ENV).
+ */
+export interface HostSpawn {
+  script: string;
+  argv: string[];
+  logFile: string;
+  points: readonly string[];
+  broken?: string;
+}
+
 /** Why the host died: a named point, a random SIGKILL during a request, or one during start-up. */
 export type KillCause = KillPoint | 'random' | 'startup_timer';
 
@@ -46,12 +60,16 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** A chaos host that can be killed and restarted. */
-export class ChaosHost {
+/**
+ * A chaos host that can be killed and restarted: the payments register host
+ * by default, or another program speaking the same protocol (HostSpawn), with
+ * its own requests (Req) and answers (Ans).
+ */
+export class ChaosHost<Req extends { cmd: string } = HostRequest, Ans = HostAnswers> {
   /** SIGKILLs delivered. */
   kills = 0;
-  /** SIGKILLs by cause (every named point listed, hit or not). */
-  readonly killsBy: Record<KillCause, number> = { ...Object.fromEntries(KILL_POINTS.map((p) => [p, 0])), random: 0, startup_timer: 0 } as Record<KillCause, number>;
+  /** SIGKILLs by cause (every named point listed, hit or not, plus random and startup_timer). */
+  readonly killsBy: Record<string, number>;
   /** Starts, first one included. */
   starts = 0;
   #child: Child<HostLine> | undefined;
@@ -59,15 +77,29 @@ export class ChaosHost {
   #nextId = 1;
   readonly #listeners = new Set<(s: AttemptSnapshot) => void>();
 
-  constructor(private readonly args: HostArgs) {}
+  readonly #spawn: HostSpawn;
+
+  constructor(args: HostArgs | HostSpawn) {
+    this.#spawn =
+      'script' in args
+        ? args
+        : {
+            script: 'scripts/chaos/chaos-host.ts',
+            argv: ['--journal', args.journal, '--gateway', args.gateway, '--key', args.key, '--tcp', String(args.tcpPort), '--serial', args.serialPath, '--http', String(args.httpPort)],
+            logFile: args.logFile,
+            points: KILL_POINTS,
+            ...(args.broken ? { broken: args.broken } : {}),
+          };
+    this.killsBy = { ...Object.fromEntries(this.#spawn.points.map((p) => [p, 0])), random: 0, startup_timer: 0 };
+  }
 
   /**
    * Starts the host (recovery runs first) and waits until it is ready. With
    * killAfterMs, SIGKILLs it that long after the spawn if it is not ready yet
    * (a crash during recovery); start() then rejects.
    */
-  async start(killAfterMs?: number, killAt: KillPoint[] = []): Promise<void> {
-    const a = this.args;
+  async start(killAfterMs?: number, killAt: readonly string[] = []): Promise<void> {
+    const a = this.#spawn;
     let ready = false;
     let timer: NodeJS.Timeout | undefined;
     const onSpawn = (proc: ChildProcess): void => {
@@ -79,13 +111,13 @@ export class ChaosHost {
       }, killAfterMs);
     };
     const child = await startTsChild<HostLine>(
-      'scripts/chaos/chaos-host.ts',
-      ['--journal', a.journal, '--gateway', a.gateway, '--key', a.key, '--tcp', String(a.tcpPort), '--serial', a.serialPath, '--http', String(a.httpPort)],
+      a.script,
+      a.argv,
       {
         logFile: a.logFile,
         readyTimeoutMs: 60_000,
         isReady: (l) => {
-          const line = l as { event?: string; point?: KillPoint };
+          const line = l as { event?: string; point?: string };
           // The host killed itself during its recovery (an armed kill point).
           if (line.event === 'kill_point' && line.point) this.#count(line.point);
           return line.event === 'ready';
@@ -123,11 +155,11 @@ export class ChaosHost {
   }
 
   /** Sends one request; rejects with HostGoneError, HostRefusedError or a timeout Error. */
-  request<C extends HostRequest['cmd']>(req: Extract<HostRequest, { cmd: C }>, timeoutMs = 60_000): Promise<HostAnswers[C]> {
+  request<C extends Req['cmd']>(req: Extract<Req, { cmd: C }>, timeoutMs = 60_000): Promise<Ans[C & keyof Ans]> {
     const child = this.#child;
     if (!child) return Promise.reject(new HostGoneError('the host is not running'));
     const id = this.#nextId++;
-    return new Promise<HostAnswers[C]>((resolve, reject) => {
+    return new Promise<Ans[C & keyof Ans]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new HostTimeoutError(`chaos host did not answer ${req.cmd} within ${timeoutMs} ms`));
@@ -148,7 +180,7 @@ export class ChaosHost {
   async shutdown(): Promise<void> {
     const child = this.#child;
     if (!child) return;
-    await this.request({ cmd: 'shutdown' }, 10_000).catch(() => undefined);
+    await this.request({ cmd: 'shutdown' } as Extract<Req, { cmd: Req['cmd'] }>, 10_000).catch(() => undefined);
     await child.stop('SIGKILL', 5000);
   }
 
@@ -172,7 +204,7 @@ export class ChaosHost {
     else p.reject(new HostRefusedError(msg.error.code, msg.error.message));
   }
 
-  #count(cause: KillCause): void {
+  #count(cause: string): void {
     this.kills++;
     this.killsBy[cause]++;
   }

@@ -1,9 +1,12 @@
 // Runs the gateway simulator as its own process (for the PAX simulators, the
 // chaos run and browser mode):
-//   gateway-simulator-cli.ts --port P --key K [--duplicate-window-ms N] [--refund-before-settlement]
+//   gateway-simulator-cli.ts --port P --key K [--duplicate-window-ms N] [--refund-before-settlement] [--log-requests]
 // (--refund-before-settlement: allow a refund of an unsettled transaction, which real
 // processors refuse; the register's chaos run refunds after a PIN pad batch close,
 // which does not settle at this processor.)
+// (--log-requests: one JSON line per transaction request on stderr, door, command,
+// invoice and result, never the key or card data: the folio chaos run counts from
+// it the requests that reached the processor under one invoice.)
 // Prints one JSON line with the URLs once listening (url: the gateway's base
 // address; controlUrl: the control doors with this run's secret token in the
 // path); stops on SIGINT/SIGTERM.
@@ -13,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { GatewaySimulator } from './gateway-simulator.ts';
 
 /** Parses the command line; throws a RangeError saying what is wrong. */
-export function parseCliArgs(argv: string[]): { port: number; key: string; duplicateWindowMs?: number; authorisationRules?: { refundNeedsSettlement: boolean } } {
+export function parseCliArgs(argv: string[]): { port: number; key: string; duplicateWindowMs?: number; authorisationRules?: { refundNeedsSettlement: boolean }; logRequests?: true } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -21,6 +24,7 @@ export function parseCliArgs(argv: string[]): { port: number; key: string; dupli
       key: { type: 'string' },
       'duplicate-window-ms': { type: 'string' },
       'refund-before-settlement': { type: 'boolean', default: false },
+      'log-requests': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -34,6 +38,7 @@ export function parseCliArgs(argv: string[]): { port: number; key: string; dupli
     key: values.key,
     ...(w !== undefined ? { duplicateWindowMs: Number(w) } : {}),
     ...(values['refund-before-settlement'] ? { authorisationRules: { refundNeedsSettlement: false } } : {}),
+    ...(values['log-requests'] ? { logRequests: true as const } : {}),
   };
 }
 
@@ -42,10 +47,14 @@ async function main(): Promise<void> {
   try {
     args = parseCliArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nUsage: gateway-simulator-cli --port P --key K [--duplicate-window-ms N] [--refund-before-settlement]\n`);
+    process.stderr.write(`${(err as Error).message}\nUsage: gateway-simulator-cli --port P --key K [--duplicate-window-ms N] [--refund-before-settlement] [--log-requests]\n`);
     process.exit(2);
   }
-  const sim = await GatewaySimulator.start(args);
+  const { logRequests, ...options } = args;
+  const sim = await GatewaySimulator.start({
+    ...options,
+    ...(logRequests ? { log: (line: Record<string, unknown>) => void process.stderr.write(`${JSON.stringify({ t: Date.now(), ...line })}\n`) } : {}),
+  });
   const base = sim.url.replace(/\/$/, '');
   process.stdout.write(
     // controlUrl carries this run's control token: `${controlUrl}/faults` works with no other credential.
