@@ -123,7 +123,8 @@ test('two desks posting to the same guest at the same moment, round after round:
 
 test('deliberately broken store (no lock on the guest): the same rounds leave two increments for one shortfall', async () => {
   const contending = { on: false };
-  const meet = lineUp(2, 60);
+  // Both always arrive without the lock; the long wait only keeps a loaded machine from splitting them.
+  const meet = lineUp(2, 2_000);
   const { a, b, ga, gb, initialRef } = await twoDesks({ lockGuest: async () => undefined, afterRead: async () => (contending.on ? meet.arrive() : undefined) });
   const r = await postTogether(a, b, ga, gb, initialRef, contending);
   assert.ok(r.doubles.length > 0, 'the invariant check sees the double');

@@ -162,8 +162,8 @@ export class PurserFolioShare {
   }
 
   /**
-   * One pass (at start, after the store link returns, and by the sender's
-   * interval): claims on this desk's cards journaled; this desk's lines,
+   * One pass (at start and by the host's sharedFolioPassMs interval, so
+   * also the first after the store link returns): claims on this desk's cards journaled; this desk's lines,
    * cards and authorisations published per guest; lines the store holds and
    * this journal lacks (a crash after the decision) journaled; the other
    * desks' lines mirrored. Returns the flags raised in this pass.
