@@ -199,3 +199,20 @@ test('kill -9 of a desk between the store decision and its own journal: after th
   assert.deepEqual(p.increments, [decided], 'sent once, under the store\'s reference');
   assert.equal(p.authorised, 15_000);
 });
+
+test('checkout at the card\'s desk settles the ship folio: the other desk\'s postings and its claimed increment are in the capture', async () => {
+  const { a, b, ga, gb, initialRef } = await twoDesks();
+  await b.share().addPosting(gb, 9_000, 'Dinner');
+  await b.share().addPosting(gb, 4_000, 'Spa'); // 13 000 > 10 000: an increment claimed on desk A's card
+  const due = 13_000;
+  assert.equal(a.rig.room.service.get(ga).balance, 0, 'desk A has not passed yet');
+  const paid = await a.share().pay(ga, due, 'card');
+  assert.equal(paid.guest.balance, 0, 'the ship folio is paid');
+  await a.rig.send();
+  const captures = a.rig.gateway.ledger.all().filter((e) => e.kind === 'capture' && e.status === 'approved');
+  assert.equal(captures.reduce((s, e) => s + e.amount, 0), due, 'the processor captured the ship folio');
+  assert.equal(processor(a.rig, b.rig, initialRef).increments.length, 1, 'the claimed increment went first, once');
+  // Desk B sees the guest paid after its pass.
+  await b.share().syncOnce();
+  assert.equal(b.rig.room.service.get(gb).balance, 0);
+});

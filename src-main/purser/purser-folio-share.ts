@@ -22,7 +22,7 @@
 // journaled, and a claim on this desk's card is journaled once (its
 // reference is unique in the journal; the sender sends it once).
 
-import type { PurserActionResult } from '../../src-shared/purser-types.ts';
+import type { PurserActionResult, PurserPaymentMethod } from '../../src-shared/purser-types.ts';
 import type { PurserParameterValues } from './purser-parameters.ts';
 import type { GuestRow, PurserRepository } from './purser-repository.ts';
 import type { PurserService, QueuePort } from './purser-service.ts';
@@ -153,6 +153,20 @@ export class PurserFolioShare {
     const mine = claim && claim.ownerRegister === this.o.register ? claim : null;
     const result = service.journalSharedPosting(guestId, amount, description, lineId, mine ? { reference: mine.reference, amount: mine.amount, cardId: mine.cardId } : null);
     if (mine) await this.o.store.markAdopted(this.o.register, [mine.reference]).catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Paying the invoice (checkout, 4-9): a pass first, so the desk settles the
+   * ship's folio as the store has it now (the other desks' lines mirrored, the
+   * claims on its cards journaled) and not as it stood at the last pass; then
+   * the payment as on any desk. The store out of reach: the mirror as it is.
+   */
+  async pay(guestId: string, amount: number, method: PurserPaymentMethod, terminalId?: string): Promise<PurserActionResult> {
+    await this.syncOnce();
+    const result = await this.o.service.pay(guestId, amount, method, terminalId);
+    // The payment's line and the card's new state reach the store now, not at the next interval.
+    await this.syncOnce();
     return result;
   }
 

@@ -37,7 +37,11 @@ export function purserHandlers(room: PurserRoomPort): Pick<Handlers, PurserComma
     'purser.card.deactivate': ({ cardId }) => room.service().deactivate(cardId),
     'purser.card.addAuthorisation': ({ cardId, amount }) => room.service().addAuthorisation(cardId, amount),
     'purser.card.setRouting': ({ guestId, cardIds }) => room.service().setRouting(guestId, cardIds),
-    'purser.invoice.pay': ({ guestId, amount, method, terminalId }) => room.service().pay(guestId, amount, method, terminalId),
+    'purser.invoice.pay': ({ guestId, amount, method, terminalId }) => {
+      const service = room.service();
+      const share = room.share?.();
+      return share ? share.pay(guestId, amount, method, terminalId) : service.pay(guestId, amount, method, terminalId);
+    },
     'purser.payment.void': ({ paymentId }) => room.service().voidPayment(paymentId),
     'purser.queue.status': () => room.sender().summary(),
     'purser.queue.sendNow': async () => {
