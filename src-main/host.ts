@@ -46,6 +46,8 @@ import { buildPurserRoom, type PurserRoom } from './purser/purser-room.ts';
 import { CabinCardWaiters } from './purser/purser-cabin-cards.ts';
 import { storeConfigFromEnv, type StoreConfig } from './store/store-config.ts';
 import type { StoreRelay, StoreRelayOptions } from './store/store-relay.ts';
+import type { PurserFolioShare } from './purser/purser-folio-share.ts';
+import type { PostgresSharedFolio } from './store/shared-folio-store.ts';
 
 export type { RegisterConfig };
 
@@ -90,6 +92,8 @@ export interface HostConfig {
    */
   storeServer?: StoreConfig | null;
   storeRelay?: Pick<StoreRelayOptions, 'backoff' | 'connectTimeoutMs' | 'queryTimeoutMs' | 'batchSize'>;
+  /** The shared folio's pass interval with a store configured, ms (default 15 s; purser-folio-share.ts). */
+  sharedFolioPassMs?: number;
 }
 
 /** Typed host events. */
@@ -258,6 +262,34 @@ export function createHost(config: HostConfig = {}): Host {
       });
   }
 
+  // The shared folio (issue 13 §3): with a store, purser postings are decided there under the guest's lock;
+  // a pass adopts other desks' claims on this desk's cards and publishes what this desk decided alone.
+  let folioShare: PurserFolioShare | undefined;
+  let folioStore: PostgresSharedFolio | undefined;
+  let folioTimer: NodeJS.Timeout | undefined;
+  if (purser && storeServer) {
+    const room = purser;
+    void Promise.all([import('./store/shared-folio-store.ts'), import('./purser/purser-folio-share.ts')])
+      .then(([{ PostgresSharedFolio }, { PurserFolioShare }]) => {
+        if (closing) return;
+        folioStore = new PostgresSharedFolio({ client: storeServer.client, log: (line) => log(`store: ${line}`) });
+        const share = new PurserFolioShare({ repo: room.repo, service: room.service, queue: room.sender, store: folioStore, register: register.code, log: (line) => log(`purser: ${line}`) });
+        folioShare = share;
+        let passing = false;
+        const pass = () => {
+          if (passing || closing) return;
+          passing = true;
+          void share.syncOnce().finally(() => {
+            passing = false;
+          });
+        };
+        pass();
+        folioTimer = setInterval(pass, config.sharedFolioPassMs ?? 15_000);
+        folioTimer.unref();
+      })
+      .catch((err) => log(`shared folio could not start: ${redactForLog(err)}`));
+  }
+
   function status(): StatusSnapshot {
     const d = devices.health();
     return {
@@ -398,6 +430,7 @@ export function createHost(config: HostConfig = {}): Host {
         return purser.sender;
       },
       cabinCards: () => cabinCards,
+      share: () => folioShare,
     }),
   };
 
@@ -500,6 +533,9 @@ export function createHost(config: HostConfig = {}): Host {
       closing = (async () => {
         // Payments stop retrying first; closing the devices then ends a sale still out on a PIN pad as in doubt
         // (journaled, resolved at the next start) instead of waiting minutes for a customer who left.
+        if (folioTimer) clearInterval(folioTimer);
+        folioShare = undefined;
+        await folioStore?.close().catch((err) => process.stderr.write(`host: closing the shared folio failed: ${redactForLog(err)}\n`));
         await room?.close().catch((err) => process.stderr.write(`host: closing the purser queue failed: ${redactForLog(err)}\n`));
         const paying = p?.close().catch((err) => process.stderr.write(`host: closing payments failed: ${redactForLog(err)}\n`));
         await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));

@@ -102,7 +102,7 @@ export function invoicesRoutedHere(repo: PurserRepository, card: CardRow, heads:
 }
 
 /** 4-8's increment for a shortfall: the auto amount when the shortfall is below it, else the shortfall; 0 when none or auto is off. */
-export function incrementAmount(shortfall: number, params: PurserParameterValues): number {
+export function incrementAmount(shortfall: number, params: Pick<PurserParameterValues, 'autoIncrementalAuthEnabled' | 'autoIncrementalAuthAmount'>): number {
   if (params.autoIncrementalAuthEnabled !== 1 || shortfall <= 0) return 0;
   return shortfall <= params.autoIncrementalAuthAmount ? params.autoIncrementalAuthAmount : shortfall;
 }

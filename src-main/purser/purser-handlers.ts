@@ -6,6 +6,7 @@ import type { Handlers } from '../../src-shared/ipc-contract.ts';
 import type { purserCommands } from '../../src-shared/purser-contract.ts';
 import { managerActor } from '../staff/staff-handlers.ts';
 import type { CabinCardWaiters } from './purser-cabin-cards.ts';
+import type { PurserFolioShare } from './purser-folio-share.ts';
 import type { PurserQueueSender } from './purser-queue-sender.ts';
 import type { PurserService } from './purser-service.ts';
 
@@ -16,6 +17,8 @@ export interface PurserRoomPort {
   service(): PurserService;
   sender(): PurserQueueSender;
   cabinCards(): CabinCardWaiters;
+  /** The shared folio, when this desk is part of a store (postings are decided there). */
+  share?(): PurserFolioShare | undefined;
 }
 
 export function purserHandlers(room: PurserRoomPort): Pick<Handlers, PurserCommand> {
@@ -24,13 +27,21 @@ export function purserHandlers(room: PurserRoomPort): Pick<Handlers, PurserComma
     'purser.guest.get': ({ guestId }) => room.service().get(guestId),
     'purser.guest.byCabinCard': ({ cardNumber }) => room.service().byCabinCard(cardNumber),
     'purser.guest.awaitCabinCard': ({ waitSeconds }) => room.cabinCards().awaitCard(waitSeconds * 1000),
-    'purser.posting.add': ({ guestId, amount, description }) => room.service().addPosting(guestId, amount, description),
+    'purser.posting.add': ({ guestId, amount, description }) => {
+      const service = room.service();
+      const share = room.share?.();
+      return share ? share.addPosting(guestId, amount, description) : service.addPosting(guestId, amount, description);
+    },
     'purser.card.register': ({ guestId, terminalId }) => room.service().register(guestId, terminalId),
     'purser.card.activate': ({ cardId }) => room.service().activate(cardId),
     'purser.card.deactivate': ({ cardId }) => room.service().deactivate(cardId),
     'purser.card.addAuthorisation': ({ cardId, amount }) => room.service().addAuthorisation(cardId, amount),
     'purser.card.setRouting': ({ guestId, cardIds }) => room.service().setRouting(guestId, cardIds),
-    'purser.invoice.pay': ({ guestId, amount, method, terminalId }) => room.service().pay(guestId, amount, method, terminalId),
+    'purser.invoice.pay': ({ guestId, amount, method, terminalId }) => {
+      const service = room.service();
+      const share = room.share?.();
+      return share ? share.pay(guestId, amount, method, terminalId) : service.pay(guestId, amount, method, terminalId);
+    },
     'purser.payment.void': ({ paymentId }) => room.service().voidPayment(paymentId),
     'purser.queue.status': () => room.sender().summary(),
     'purser.queue.sendNow': async () => {

@@ -123,6 +123,13 @@ export interface NewRecord {
   note?: string | null;
   refNum?: string | null;
   approvalCode?: string | null;
+  /** A reference the store claimed for this record (the shared folio); else derived from the register, guest, slot and record number. */
+  reference?: string;
+}
+
+/** The local id of another desk's folio line (purser-folio-share.ts). */
+export function mirroredLineId(register: string, lineId: string): string {
+  return `desk:${register}:${lineId}`;
 }
 
 const FAMILY: Record<PurserRecordKind, PurserRecordFamily> = {
@@ -260,11 +267,54 @@ export class PurserRepository {
 
   // --- folio and payments ----------------------------------------------
 
-  addPosting(guestId: string, amount: number, description: string): string {
-    const id = this.journal.newId();
+  /** A posting; `id` when the store already decided it under that line id (the shared folio). */
+  addPosting(guestId: string, amount: number, description: string, id: string = this.journal.newId()): string {
     this.db.prepare("INSERT INTO folio_lines (id, guest_id, kind, amount, description, at) VALUES (?, ?, 'posting', ?, ?, ?)").run(id, guestId, amount, description, this.journal.nowIso());
     this.event('guest', guestId, 'posting_added', { lineId: id, amount, description });
     return id;
+  }
+
+  /**
+   * Another desk's folio line of the same ship guest (the shared folio,
+   * purser-folio-share.ts), kept here so this desk's own decisions (while the
+   * store is out of reach) and its folio see the ship's total. Its id names the
+   * desk and the line, so it is never taken for one of this desk's own.
+   */
+  addMirroredLine(guestId: string, register: string, lineId: string, amount: number, description: string): void {
+    const id = mirroredLineId(register, lineId);
+    if (this.db.prepare('SELECT 1 FROM folio_lines WHERE id = ?').get(id)) return;
+    this.db.prepare("INSERT INTO folio_lines (id, guest_id, kind, amount, description, at) VALUES (?, ?, 'posting', ?, ?, ?)").run(id, guestId, amount, description, this.journal.nowIso());
+    this.event('guest', guestId, 'line_mirrored', { lineId: id, register, amount });
+  }
+
+  /** This desk's own folio lines of a guest (postings and payments, not other desks' copies), oldest first. */
+  ownLines(guestId: string): { id: string; amount: number; description: string }[] {
+    return this.db.prepare("SELECT id, amount, description FROM folio_lines WHERE guest_id = ? AND id NOT LIKE 'desk:%' ORDER BY at, rowid").all(guestId) as { id: string; amount: number; description: string }[];
+  }
+
+  /** Changes whenever the guest's own lines, records or cards change (what the shared folio publishes). */
+  guestMark(guestId: string): string {
+    const r = this.db
+      .prepare(
+        `SELECT (SELECT count(*) || '/' || COALESCE(SUM(amount), 0) FROM folio_lines WHERE guest_id = @g AND id NOT LIKE 'desk:%') AS lines,
+                (SELECT count(*) || '/' || COALESCE(SUM(status * 10 + queue_status), 0) || '/' || COALESCE(MAX(updated_at), '') FROM purser_records WHERE guest_id = @g) AS records,
+                (SELECT count(*) || '/' || COALESCE(SUM(active * 100 + routing_order), 0) || '/' || COALESCE(MAX(updated_at), '') FROM guest_cards WHERE guest_id = @g) AS cards`,
+      )
+      .get({ g: guestId }) as { lines: string; records: string; cards: string };
+    // The hour too: what an authorisation holds also changes with time (expiry), so a guest is published again at least hourly.
+    return `${r.lines}|${r.records}|${r.cards}|${this.journal.nowIso().slice(0, 13)}`;
+  }
+
+  lineExists(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM folio_lines WHERE id = ?').get(id) !== undefined;
+  }
+
+  guests(): GuestRow[] {
+    return this.db.prepare('SELECT * FROM guests ORDER BY number').all() as GuestRow[];
+  }
+
+  recordByReference(reference: string): RecordRow | undefined {
+    return this.db.prepare('SELECT * FROM purser_records WHERE reference = ?').get(reference) as RecordRow | undefined;
   }
 
   /** A payment (amount > 0) or refund (< 0) and its folio line, which counts the other way. */
@@ -401,7 +451,7 @@ export class PurserRepository {
     const at = this.journal.nowIso();
     const g = this.guest(r.guestId)!;
     const seq = (this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'purser_records'), 0) + 1 AS n").get() as { n: number }).n;
-    const reference = recordReference(this.registerCode, g.number, r.cardSlot, seq);
+    const reference = r.reference ?? recordReference(this.registerCode, g.number, r.cardSlot, seq);
     const status = r.status ?? 0;
     const queueStatus = r.queueStatus ?? 0;
     // An initial authorisation is its own cycle's head: CCA_PREVIOUS names itself.

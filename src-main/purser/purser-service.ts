@@ -166,15 +166,26 @@ export class PurserService {
 
   // --- postings and authorisations (4-8, 4-16) ------------------------------
 
-  addPosting(guestId: string, amount: number, description: string): PurserActionResult {
+  /** Refuses a posting the guest cannot take now (checked out, postings closed, a declined authorisation); returns the card postings go on. */
+  checkPosting(guestId: string): CardRow | undefined {
     const g = this.guestRow(guestId);
     if (g.status !== 'checked_in') throw new AppError('conflict', PURSER_MESSAGES.guestCheckedOut);
     if (g.posting_enabled !== 1) throw new AppError('conflict', PURSER_MESSAGES.postingClosed);
-    const params = this.params();
     const card = departmentCard(this.repo, guestId);
-    if (card && params.allowPostingForDeclinedAuth === 0 && this.hasDeclinedAuth(card)) throw new AppError('conflict', PURSER_MESSAGES.postingClosed);
+    if (card && this.params().allowPostingForDeclinedAuth === 0 && this.hasDeclinedAuth(card)) throw new AppError('conflict', PURSER_MESSAGES.postingClosed);
+    return card;
+  }
+
+  /**
+   * A posting decided on this desk alone (no store, or the store out of
+   * reach). `lineId`: the id the store was asked to decide it under, so a
+   * decision that did commit there before the link failed is the same line.
+   */
+  addPosting(guestId: string, amount: number, description: string, lineId?: string): PurserActionResult {
+    const card = this.checkPosting(guestId);
+    const params = this.params();
     this.journal.transact(() => {
-      this.repo.addPosting(guestId, amount, description);
+      this.repo.addPosting(guestId, amount, description, lineId);
       if (card) {
         const heads = this.heads(card);
         const increment = this.incrementFor(card, params, heads);
@@ -192,6 +203,40 @@ export class PurserService {
     });
     this.o.queue.kick();
     return this.result(guestId, null);
+  }
+
+  /**
+   * A posting the store decided (the shared folio, purser-folio-share.ts):
+   * journaled under the store's line id, with the increment the store claimed
+   * for it when the card is this desk's, under the store's reference. Nothing
+   * of table 4-8 is decided here: the store did, under the guest's lock.
+   */
+  journalSharedPosting(guestId: string, amount: number, description: string, lineId: string, claim: { reference: string; amount: number; cardId: string } | null): PurserActionResult {
+    this.journal.transact(() => {
+      if (!this.repo.lineExists(lineId)) this.repo.addPosting(guestId, amount, description, lineId);
+      if (claim) this.adoptClaim(claim.cardId, claim.amount, claim.reference);
+      this.announce(guestId);
+    });
+    this.o.queue.kick();
+    return this.result(guestId, null);
+  }
+
+  /**
+   * An increment the store claimed on one of this desk's cards, journaled for
+   * the sender under the store's reference (once: a reference already in the
+   * journal is left as it is). On the card's newest authorisation, or a new
+   * authorisation by token when that one is spent (as for a local posting).
+   */
+  adoptClaim(cardId: string, amount: number, reference: string): RecordRow | undefined {
+    const existing = this.repo.recordByReference(reference);
+    if (existing) return existing;
+    const card = this.repo.card(cardId);
+    if (!card) return undefined;
+    return this.journal.transact(() => {
+      const rec = this.addIncrement(card, amount, 'posting', reference);
+      this.announce(card.guest_id);
+      return rec;
+    });
   }
 
   /**
@@ -217,9 +262,9 @@ export class PurserService {
    * one has used its increments or is near its expiry (or none is live), a new
    * authorisation by token instead (purser-authorisation-plan.ts).
    */
-  private addIncrement(card: CardRow, amount: number, origin: IncrementOrigin): RecordRow {
+  private addIncrement(card: CardRow, amount: number, origin: IncrementOrigin, reference?: string): RecordRow {
     const plan = planIncrement(this.heads(card));
-    if (plan.kind === 'new_head' && card.token_kind === 'real') return this.addHead(card, amount);
+    if (plan.kind === 'new_head' && card.token_kind === 'real') return this.addHead(card, amount, reference);
     const initial = plan.kind === 'increment' ? plan.head : this.repo.currentInitial(card.id);
     return this.repo.addRecord({
       guestId: card.guest_id,
@@ -229,6 +274,7 @@ export class PurserService {
       mtype: this.incrementMtype(initial, origin),
       amount,
       previousReference: initial?.reference ?? null,
+      reference,
     });
   }
 
@@ -252,9 +298,29 @@ export class PurserService {
     return card.token_kind === 'temporary' || this.heads(card).some((h) => h.live && h.head.status === 0 && h.head.queue_status === 8) || !this.o.queue.online();
   }
 
+  /**
+   * Every authorisation of the card as the store counts it (the shared
+   * folio): what a live authorisation of the current cycle holds keeps its
+   * status; the rest (declined, expired, an earlier cycle's) holds nothing (2).
+   */
+  authorisationsHeld(cardId: string): { reference: string; kind: 'initial' | 'increment'; amount: number; status: 0 | 1 | 2 }[] {
+    const card = this.repo.card(cardId);
+    if (!card) return [];
+    const holding = new Set<string>();
+    for (const h of this.heads(card)) {
+      if (!h.live) continue;
+      holding.add(h.head.reference);
+      for (const r of this.repo.headIncrements(h.head.reference)) holding.add(r.reference);
+    }
+    return this.repo
+      .cardRecords(cardId)
+      .filter((r) => r.kind === 'initial_auth' || r.kind === 'incremental_auth')
+      .map((r) => ({ reference: r.reference, kind: r.kind === 'initial_auth' ? 'initial' : 'increment', amount: r.amount, status: holding.has(r.reference) ? r.status : 2 }));
+  }
+
   /** A new authorisation by token on the card (an initial authorisation record, mtype 1), sent by the queue. */
-  private addHead(card: CardRow, amount: number): RecordRow {
-    return this.repo.addRecord({ guestId: card.guest_id, cardId: card.id, cardSlot: card.slot, kind: 'initial_auth', mtype: 1, amount });
+  private addHead(card: CardRow, amount: number, reference?: string): RecordRow {
+    return this.repo.addRecord({ guestId: card.guest_id, cardId: card.id, cardSlot: card.slot, kind: 'initial_auth', mtype: 1, amount, reference });
   }
 
   private refuseBeyondOfflineLimit(card: CardRow, more: number, params: PurserParameterValues): void {

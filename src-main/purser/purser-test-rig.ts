@@ -53,6 +53,12 @@ export interface PurserRig {
   ledger(reference: string): LedgerEntry[];
   /** Makes the gateway unreachable (every request refused with a server error) or reachable again. */
   offline(on: boolean): void;
+  /**
+   * The desk stopped (room and journal closed, as by a crash: nothing more is
+   * written), `whileDown` run (another process on the same journal file), and
+   * the desk started again on the same journal; the simulators live on.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,13 +75,14 @@ export interface PurserRigOptions {
   limits?: ProcessorLimits;
   /** Wraps the PIN pad's driver (a deliberately failing variant in a test). */
   wrapTerminal?: (t: PaymentTerminal) => PaymentTerminal;
-  /** Extra room options (the PIN pad locks). */
-  room?: Partial<Pick<PurserRoomOptions, 'pinPads'>>;
+  /** Extra room options (the PIN pad locks, the register's code). */
+  room?: Partial<Pick<PurserRoomOptions, 'pinPads' | 'registerCode'>>;
 }
 
 export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-purser-'));
-  const journal = openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none', clock: opts.clock });
+  const openDeskJournal = () => openJournal({ path: path.join(dir, 'journal.sqlite'), integrityCheck: 'none', clock: opts.clock });
+  let journal = openDeskJournal();
   // The PIN pad's tokens are good at the gateway too (one token vault, as at Cardknox): authorisations by token (purser-authorisation-plan.ts).
   const padTokens = Object.fromEntries(Object.values(TEST_CARDS).map((pan) => [readCard(pan).token, { maskedPan: readCard(pan).maskedPan, cardBrand: readCard(pan).brand }]));
   const gateway = await GatewaySimulator.start({ key: PURSER_RIG_KEY, cards: { ...DEFAULT_CARDS, ...padTokens }, ...(opts.gatewayClock ? { clock: opts.gatewayClock } : {}) });
@@ -88,7 +95,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
   const cof = opts.wrapGateway ? opts.wrapGateway(port2) : port2;
   const changed: string[] = [];
   let faultId: number | undefined;
-  const room = buildPurserRoom({
+  const buildRoom = () => buildPurserRoom({
     journal,
     terminal: (id) => (id === 'pad1' ? seen : undefined),
     gateway: () => cof,
@@ -100,10 +107,15 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
     limits: opts.limits,
     ...opts.room,
   });
+  let room = buildRoom();
   return {
     dir,
-    journal,
-    room,
+    get journal() {
+      return journal;
+    },
+    get room() {
+      return room;
+    },
     gateway,
     pad,
     terminal,
@@ -125,6 +137,13 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
       if (on) faultId = gateway.injectFault({ kind: 'http_5xx', times: 'always' });
       else if (faultId !== undefined) gateway.clearFaults(faultId);
       if (!on) faultId = undefined;
+    },
+    async restart(whileDown) {
+      await room.close();
+      journal.close();
+      await whileDown?.();
+      journal = openDeskJournal();
+      room = buildRoom();
     },
     async close() {
       await room.close();
