@@ -1,0 +1,12 @@
+// Every store schema migration, in order. Add new files here; versions must
+// increase. 0001-0009: replication (store-relay); 0010 and up: store decisions.
+
+import type { StoreMigration } from './store-migration.ts';
+import journalEvents from './0001-journal-events.ts';
+import journalRows from './0002-journal-rows.ts';
+
+/** All store migrations, ascending by version. */
+export const STORE_MIGRATIONS: readonly StoreMigration[] = [journalEvents, journalRows];
+
+/** The store schema version this code knows. */
+export const LATEST_STORE_SCHEMA_VERSION = STORE_MIGRATIONS[STORE_MIGRATIONS.length - 1].version;
