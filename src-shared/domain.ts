@@ -211,6 +211,27 @@ export interface StatusSnapshot {
   printer: DeviceHealth;
   /** HID card reader (staff and cabin cards). */
   cardReader: DeviceHealth;
+  /** The link to the store server (issue 13); absent when no store is configured (the embedded default). */
+  store?: StoreLinkHealth;
+}
+
+/** How this register's replication to the store stands. */
+export interface StoreLinkHealth {
+  /**
+   * connecting: first attempt under way; connected: sending; unreachable: the
+   * store cannot be reached (retrying); refused: the store cannot take this
+   * register's history (its schema is another release's, or it holds another
+   * history under this register's id): retried rarely, a manager must act.
+   */
+  state: 'connecting' | 'connected' | 'unreachable' | 'refused';
+  /** ISO 8601 time the state began. */
+  since: string;
+  /** Journal events not yet in the store. */
+  backlogEvents: number;
+  /** Sales (tickets) with changes not yet in the store. */
+  backlogSales: number;
+  /** Why the store refused, in plain words (state refused). */
+  detail?: string;
 }
 
 /** A configured device as the Settings screen lists it (settings already hold their defaults). */

@@ -47,6 +47,7 @@ export class Journal {
   // One wrapper for every call: building a new db.transaction() per call costs more than the SQL.
   private readonly runInTransaction: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
   private afterCommitQueue: (() => void)[] = [];
+  private readonly commitListeners = new Set<() => void>();
   private integrityStatus: IntegrityStatus = { state: 'not_run', problems: [] };
   private readonly integrityListeners = new Set<(s: IntegrityStatus) => void>();
   private check: BackgroundCheck | undefined;
@@ -224,6 +225,22 @@ export class Journal {
     }
     if (this.fault && !watchedFault(this.path)) this.setFault(undefined);
     this.flushAfterCommit();
+    for (const cb of this.commitListeners) {
+      try {
+        cb();
+      } catch (err) {
+        console.error('journal: commit listener failed', err instanceof Error ? err.message : err);
+      }
+    }
+  }
+
+  /**
+   * Calls cb after every outermost commit of transact() (the store relay wakes
+   * on it instead of polling); returns the unsubscribe function.
+   */
+  onCommit(cb: () => void): () => void {
+    this.commitListeners.add(cb);
+    return () => this.commitListeners.delete(cb);
   }
 
   /**

@@ -12,9 +12,10 @@ import staff from './0080-staff.ts';
 import settlementIndexes from './0090-settlement-indexes.ts';
 import reversals from './0100-reversals.ts';
 import batches from './0120-batches.ts';
+import storeOutbox from './0140-store-outbox.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, reversals, batches];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, reversals, batches, storeOutbox];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
