@@ -19,6 +19,8 @@ export class HostRefusedError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The store's cross-register duplicate warning (the cashier must confirm). */
+    readonly warning?: 'cross_register_duplicate',
   ) {
     super(message);
   }
@@ -35,6 +37,8 @@ export interface HostArgs {
   logFile: string;
   /** A deliberately broken register (the harness's own tests only). */
   broken?: string;
+  /** Store runs: this register's code and its store URL (through its link proxy); serial and HTTP PIN pads are then left out. */
+  store?: { registerCode: string; url: string };
 }
 
 /** Why the host died: a named point, a random SIGKILL during a request, or one during start-up. */
@@ -80,7 +84,10 @@ export class ChaosHost {
     };
     const child = await startTsChild<HostLine>(
       'scripts/chaos/chaos-host.ts',
-      ['--journal', a.journal, '--gateway', a.gateway, '--key', a.key, '--tcp', String(a.tcpPort), '--serial', a.serialPath, '--http', String(a.httpPort)],
+      [
+        '--journal', a.journal, '--gateway', a.gateway, '--key', a.key, '--tcp', String(a.tcpPort),
+        ...(a.store ? ['--register-code', a.store.registerCode, '--store-url', a.store.url] : ['--serial', a.serialPath, '--http', String(a.httpPort)]),
+      ],
       {
         logFile: a.logFile,
         readyTimeoutMs: 60_000,
@@ -169,7 +176,7 @@ export class ChaosHost {
     this.#pending.delete(msg.re);
     clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.value);
-    else p.reject(new HostRefusedError(msg.error.code, msg.error.message));
+    else p.reject(new HostRefusedError(msg.error.code, msg.error.message, msg.error.warning));
   }
 
   #count(cause: KillCause): void {

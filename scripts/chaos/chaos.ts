@@ -1,4 +1,6 @@
 // npm run chaos -- --payments N --seed S [--lanes L] [--verbose]
+// npm run chaos -- --registers 4 --store --payments N --seed S: the store's run
+// (scripts/chaos/chaos-store-run.ts), ending with its `store: registers=…` line.
 // Drives N payments through the real register against simulators with random
 // faults, random host kills and kills at named points, the duplicate checks
 // on and off in turns; then scans the run's folder (journal, WAL, logs) for
@@ -14,6 +16,7 @@
 import { parseArgs } from 'node:util';
 import { scanPaths, scanSummary } from '../card-data-scan.ts';
 import { runChaos } from './chaos-run.ts';
+import { runStoreChaos } from './chaos-store-run.ts';
 
 function wholeNumber(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -25,7 +28,14 @@ function wholeNumber(name: string, v: string | undefined, fallback: number): num
 }
 
 const { values } = parseArgs({
-  options: { payments: { type: 'string' }, seed: { type: 'string' }, lanes: { type: 'string' }, verbose: { type: 'boolean' } },
+  options: {
+    payments: { type: 'string' },
+    seed: { type: 'string' },
+    lanes: { type: 'string' },
+    verbose: { type: 'boolean' },
+    registers: { type: 'string' },
+    store: { type: 'boolean' },
+  },
   strict: true,
 });
 const payments = wholeNumber('payments', values.payments, 300);
@@ -40,7 +50,30 @@ const log = (line: string): void => {
   if (verbose || !line.startsWith('chaos: ticket ')) process.stderr.write(`${line}\n`);
 };
 
-runChaos({ payments, seed, lanes, log }).then(
+if (values.store) {
+  const registers = wholeNumber('registers', values.registers, 4);
+  if (registers < 2) {
+    process.stderr.write('--registers must be at least 2 for a store run\n');
+    process.exit(2);
+  }
+  runStoreChaos({ registers, payments, seed, log: (line) => process.stderr.write(`${line}\n`) }).then(
+    (r) => {
+      process.stderr.write(`chaos-store: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journals and logs in ${r.dir}\n`);
+      const scan = scanPaths([r.dir]);
+      for (const f of scan.findings) process.stderr.write(`card-data-scan: ${f.kind} at ${f.file}:${f.offset} (${f.sample})\n`);
+      process.stderr.write(`${scanSummary(scan)}\n`);
+      process.stdout.write(`${r.line}\n`);
+      process.exit(r.passed && scan.findings.length === 0 ? 0 : 1);
+    },
+    (err: unknown) => {
+      process.stderr.write(`chaos-store: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(2);
+    },
+  );
+} else if (values.registers !== undefined) {
+  process.stderr.write('--registers needs --store (registers share a store)\n');
+  process.exit(2);
+} else runChaos({ payments, seed, lanes, log }).then(
   (r) => {
     process.stderr.write(`chaos: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journal and logs in ${r.dir}\n`);
     // Card data at rest (issue 14 §6): the journal, its WAL and every log of the run.

@@ -152,7 +152,7 @@ test('store unreachable: register B keeps selling its own tickets; the pair is f
     const bInvoice = b.rig.coordinator.attemptsOf(tb.id)[0].ecrRef;
     const cInvoice = c.rig.coordinator.attemptsOf(tc.id)[0].ecrRef;
     // From the ledger: B's second charge is excused (no store to warn it, flagged afterwards); C's is not (it could reach the store).
-    const bad = crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(), storeReachable: (invoice) => invoice !== bInvoice });
+    const bad = crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(), storeCouldWarn: (_earlier, later) => later !== bInvoice });
     assert.deepEqual(bad, [invoicePairKey(a.rig.coordinator.attemptsOf(ta.id)[0].ecrRef, cInvoice), invoicePairKey(bInvoice, cInvoice)]);
   } finally {
     await close(a, b, c);

@@ -75,15 +75,15 @@ test('cross-register double charges: flagged and (offline, or confirmed) is fine
   const key = invoicePairKey('R1T1P1', 'R2T8P1');
   const flagged = new Set([key]);
   // Register 2 was cut off from the store: nobody could warn; the store flagged the pair afterwards.
-  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(), storeReachable: () => false }), []);
+  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(), storeCouldWarn: () => false }), []);
   // Online and the cashier confirmed the warning.
-  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(['R2T8P1']), storeReachable: () => true }), []);
+  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(['R2T8P1']), storeCouldWarn: () => true }), []);
   // A register that ignores the store's warning: online, charged, never confirmed.
-  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(), storeReachable: () => true }), [key]);
+  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged, confirmed: new Set(), storeCouldWarn: () => true }), [key]);
   // A store that never flags.
-  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged: new Set(), confirmed: new Set(), storeReachable: () => false }), [key]);
+  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged: new Set(), confirmed: new Set(), storeCouldWarn: () => false }), [key]);
   // Outside the window: no pair.
-  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged: new Set(), confirmed: new Set(), storeReachable: () => true }, 2 * MIN), []);
+  assert.deepEqual(crossRegisterDoubleCharges(ledger, { flagged: new Set(), confirmed: new Set(), storeCouldWarn: () => true }, 2 * MIN), []);
 });
 
 test('an offline register that stopped selling during its cut is a stall', () => {

@@ -136,8 +136,13 @@ export interface SecondChargeFacts {
   flagged: ReadonlySet<string>;
   /** Invoices whose cashier saw the store's warning and confirmed the charge. */
   confirmed: ReadonlySet<string>;
-  /** Whether the later charge's register could reach the store when its payment started. */
-  storeReachable(invoice: string): boolean;
+  /**
+   * Whether the store could have warned the later charge's cashier: its
+   * register reached the store when the payment started, and the earlier
+   * charge was in the store by then (ground truth: the harness's cut and kill
+   * times, the store's recorded_at).
+   */
+  storeCouldWarn(earlierInvoice: string, laterInvoice: string): boolean;
 }
 
 /** Key of a flagged pair by invoices (see SecondChargeFacts.flagged). */
@@ -148,14 +153,14 @@ export function invoicePairKey(earlierInvoice: string, laterInvoice: string): st
 /**
  * Cross-register double charges: pairs in the processor's ledger (same card,
  * same amount, other ticket, within the window) that the store never flagged
- * for the manager, or whose later charge went through while its register
- * could reach the store without the cashier confirming the warning.
+ * for the manager, or whose later charge went through while the store could
+ * have warned its cashier (see storeCouldWarn) and the cashier never confirmed.
  */
 export function crossRegisterDoubleCharges(ledger: readonly LedgerEntry[], facts: SecondChargeFacts, windowMs = DEFAULT_DUPLICATE_WINDOW_MS): string[] {
   const bad: string[] = [];
   for (const p of duplicatePairs(ledgerCharges(ledger), windowMs)) {
     const key = invoicePairKey(p.earlier.attemptId, p.later.attemptId);
-    const unwarned = facts.storeReachable(p.later.attemptId) && !facts.confirmed.has(p.later.attemptId);
+    const unwarned = facts.storeCouldWarn(p.earlier.attemptId, p.later.attemptId) && !facts.confirmed.has(p.later.attemptId);
     if (!facts.flagged.has(key) || unwarned) bad.push(key);
   }
   return bad;

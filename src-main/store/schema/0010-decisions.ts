@@ -26,6 +26,8 @@ const migration: StoreMigration = {
         card_brand text,
         card_expiry text,
         approved_at timestamptz NOT NULL,
+        -- When the store learnt of it: before that moment no register could have been warned of it.
+        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         PRIMARY KEY (register_id, attempt_id)
       );
       CREATE INDEX card_charges_amount_time ON card_charges (currency, amount, approved_at);
