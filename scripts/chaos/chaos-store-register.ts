@@ -15,7 +15,7 @@ import type { PaymentTerminal } from '../../drivers/terminal.ts';
 import type { Journal } from '../../src-main/journal/journal.ts';
 import type { PaymentCoordinator } from '../../src-main/payments/payment-coordinator.ts';
 import type { OrphanRepository } from '../../src-main/reconcile/orphan-repository.ts';
-import { findPossibleDuplicates } from '../../src-main/store/card-charge-repository.ts';
+import { recentChargesPort } from '../../src-main/store/card-charge-repository.ts';
 import { CardChargeSync } from '../../src-main/store/card-charge-sync.ts';
 import { CrossRegisterDuplicateGuard, crossRegisterSaleHook, type GuardVerdict } from '../../src-main/store/cross-register-duplicate-guard.ts';
 import { ManagerQueueRepository } from '../../src-main/store/manager-queue-repository.ts';
@@ -65,7 +65,7 @@ export function startChaosStoreParts(o: {
   pool.on('error', () => undefined);
   const guard = new CrossRegisterDuplicateGuard({
     registerId: o.registerId,
-    recentCharges: (p, w) => findPossibleDuplicates(pool, p, w),
+    recentCharges: recentChargesPort(pool, { ...config.client, connectionTimeoutMillis: 1000 }),
     now: () => o.journal.now().getTime(),
     storeTimeoutMs: 1200,
     readTimeoutMs: 3000,
@@ -77,7 +77,10 @@ export function startChaosStoreParts(o: {
     guard: () => (o.broken === 'ignores_store_warning' ? undefined : guard),
     ticket: (id) => o.tickets.get(id),
     terminal: (id) => o.terminals.find((t) => t.id === id),
-    onVerdict: (v) => (verdict = v),
+    onVerdict: (v, sale) => {
+      verdict = v;
+      o.log({ event: 'duplicate_check', detail: v, ticketId: sale.ticketId, amount: sale.amount });
+    },
   });
   const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, pool, log: (event, detail) => o.log({ event, detail }) });
   const queue = new ManagerQueueRepository(pool, { now: () => o.journal.now().getTime() });

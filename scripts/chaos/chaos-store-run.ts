@@ -251,7 +251,7 @@ async function disruptOnce(ctx: Ctx, rng: ChaosRandom): Promise<void> {
     ctx.storeEpoch++;
     ctx.storeKills++;
     await ctx.cluster.kill();
-    ctx.log('chaos-store: PostgreSQL SIGKILLed');
+    ctx.log(`chaos-store: PostgreSQL SIGKILLed at ${Date.now()}`);
     await sleep(rng.int(300, 1500));
     await restartStore(ctx);
     return;
@@ -263,6 +263,7 @@ async function disruptOnce(ctx: Ctx, rng: ChaosRandom): Promise<void> {
   reg.cutSince = Date.now();
   ctx.cuts++;
   const ms = rng.int(500, 3000);
+  ctx.log(`chaos-store: ${reg.id} link cut at ${reg.cutSince} for ${ms} ms`);
   setTimeout(() => restoreLink(ctx, reg), ms).unref();
 }
 
@@ -270,7 +271,7 @@ async function restartStore(ctx: Ctx): Promise<void> {
   await ctx.cluster.restart();
   ctx.storeDown = false;
   ctx.storeEpoch++;
-  ctx.log('chaos-store: PostgreSQL restarted');
+  ctx.log(`chaos-store: PostgreSQL restarted at ${Date.now()}`);
 }
 
 function restoreLink(ctx: Ctx, reg: Reg): void {
@@ -424,7 +425,11 @@ async function tallyStore(ctx: Ctx, storeUrl: string, ledger: LedgerEntry[], dum
       return s !== undefined && s.linkOk && known !== undefined && known < s.from;
     };
     const doubles = crossRegisterDoubleCharges(ledger, { flagged, confirmed, storeCouldWarn });
-    for (const d of doubles) findings.push(`cross-register double charge ${d}`);
+    for (const d of doubles) {
+      const [earlier, later] = d.split('>');
+      const st = startOf.get(later);
+      findings.push(`cross-register double charge ${d} (later started ${st?.from}-${st?.to} link ${st?.linkOk ? 'up' : 'down'}; earlier in the store at ${recordedAt.get(earlier)})`);
+    }
     const unaccounted = unaccountedCharges(ledger, { approvedInvoices: approved, orphanRefNums });
     for (const u of unaccounted.slice(0, 20)) findings.push(`charge ${u.refNum} on ${u.invoice} is in no store journal and no orphan queue`);
     const stalls = offlineStalls(ledger, ctx.cutWindows.filter((w) => w.to - w.from >= 1500));

@@ -7,7 +7,7 @@
 // transaction-scoped advisory lock, so two registers pushing matching charges
 // at the same moment still see each other's and flag the pair once.
 
-import type pg from 'pg';
+import pg from 'pg';
 import { duplicateCandidates, DEFAULT_DUPLICATE_WINDOW_MS, type CardIdentity, type ChargeProbe, type StoreCharge } from './cross-register-duplicate-rule.ts';
 import { enqueueItem, type Queryable } from './manager-queue-repository.ts';
 
@@ -61,7 +61,7 @@ async function chargesNear(c: Queryable, amount: number, currency: string, at: n
 }
 
 /** What the cashier's warning needs: earlier charges of the store a charge about to be made may duplicate, newest first. */
-export async function findPossibleDuplicates(pool: pg.Pool, probe: ChargeProbe, windowMs = DEFAULT_DUPLICATE_WINDOW_MS): Promise<ChargeRecord[]> {
+export async function findPossibleDuplicates(pool: Queryable, probe: ChargeProbe, windowMs = DEFAULT_DUPLICATE_WINDOW_MS): Promise<ChargeRecord[]> {
   const near = await chargesNear(pool, probe.amount, probe.currency, probe.at, windowMs);
   return duplicateCandidates(near, probe, windowMs).filter((c) => c.at <= probe.at + 1000) as ChargeRecord[];
 }
@@ -119,4 +119,27 @@ export async function recordCharges(pool: pg.Pool, charges: readonly ChargeRecor
 export async function lastChargeAt(pool: pg.Pool, registerId: string): Promise<number | undefined> {
   const r = await pool.query<{ at: Date | null }>('SELECT max(approved_at) AS at FROM card_charges WHERE register_id = $1', [registerId]);
   return r.rows[0]?.at?.getTime();
+}
+
+/**
+ * The duplicate guard's store query: through the pool, and once more on a
+ * fresh connection when the pooled one fails (a connection the link or the
+ * store dropped meanwhile fails at once, and the pool may hold several such;
+ * a store really out of reach fails the fresh one too, and fast).
+ */
+export function recentChargesPort(pool: pg.Pool, client: pg.ClientConfig): (probe: ChargeProbe, windowMs: number) => Promise<ChargeRecord[]> {
+  return async (probe, windowMs) => {
+    try {
+      return await findPossibleDuplicates(pool, probe, windowMs);
+    } catch {
+      const c = new pg.Client(client);
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        return await findPossibleDuplicates(c, probe, windowMs);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    }
+  };
 }

@@ -38,21 +38,17 @@ interface ApprovedRow {
 /** See file comment. */
 export class CardChargeSync {
   private running: Promise<{ recorded: number; flagged: number }> | undefined;
-  private again = false;
   constructor(private readonly o: CardChargeSyncOptions) {}
 
-  /** One pass (joined by a call while one runs, which then runs once more); rejects when the store cannot be reached. */
-  push(): Promise<{ recorded: number; flagged: number }> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
+  /**
+   * One pass that starts after this call (a pass already running may have
+   * read the journal before the latest approval: the caller then waits for it
+   * and one more); rejects when the store cannot be reached.
+   */
+  async push(): Promise<{ recorded: number; flagged: number }> {
+    while (this.running) await this.running.catch(() => undefined);
     const run = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.push().catch(() => undefined);
-      }
+      if (this.running === run) this.running = undefined;
     });
     this.running = run;
     return run;

@@ -30,7 +30,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { CardIdentity, ChargeProbe } from './cross-register-duplicate-rule.ts';
 import { duplicateCandidates, DEFAULT_DUPLICATE_WINDOW_MS, type StoreCharge } from './cross-register-duplicate-rule.ts';
 
-/** What the guard asks the store (card-charge-repository's findPossibleDuplicates over the store's pool). */
+/** What the guard asks the store (card-charge-repository's recentChargesPort). */
 export type RecentChargesPort = (probe: ChargeProbe, windowMs: number) => Promise<StoreCharge[]>;
 
 /** What the guard decided. */
@@ -99,8 +99,9 @@ export class CrossRegisterDuplicateGuard {
     const at = this.o.now();
     const probe: ChargeProbe = { registerId: this.o.registerId, ticketId: req.ticketId, amount: req.amount, currency: req.currency, at };
     let near: StoreCharge[];
+    const deadline = Date.now() + (this.o.storeTimeoutMs ?? 1500);
     try {
-      near = await withDeadline(this.o.recentCharges(probe, this.windowMs), this.o.storeTimeoutMs ?? 1500);
+      near = await withDeadline(this.o.recentCharges(probe, this.windowMs), deadline - Date.now());
     } catch (err) {
       this.o.log?.('duplicate_check_store_unreachable', err instanceof Error ? err.message : String(err));
       return 'store_unreachable';

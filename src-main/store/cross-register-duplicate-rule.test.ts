@@ -19,6 +19,10 @@ test('same card: tokens decide when both have one; else masked number and brand,
   assert.equal(sameCard({ ...visa, expiry: '1229' }, { ...visa, expiry: '12/29' }), true);
   assert.equal(sameCard({ ...visa, expiry: '1229' }, { ...visa, expiry: '0130' }), false);
   assert.equal(sameCard({ ...visa, expiry: '1229' }, visa), true);
+  // The gateway's report masks the first six too (an attempt Find Missing completed): still the same card.
+  assert.equal(sameCard({ maskedPan: 'xxxxxxxxxxxx0119', brand: 'visa' }, visa), true);
+  assert.equal(sameCard({ maskedPan: 'xxxxxxxxxxxx0118', brand: 'visa' }, visa), false);
+  assert.equal(sameCard({ maskedPan: '476174******0119', brand: 'visa' }, visa), false);
   // Too little to name a card: never a match.
   assert.equal(sameCard({ maskedPan: '************', brand: 'visa' }, { maskedPan: '************', brand: 'visa' }), false);
   assert.equal(sameCard({}, {}), false);

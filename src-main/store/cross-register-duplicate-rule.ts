@@ -53,15 +53,25 @@ function norm(v: string | null | undefined): string | undefined {
   return t ? t.toUpperCase().replace(/[^0-9A-Z*X_]/g, '') : undefined;
 }
 
+/**
+ * True when two masked forms can be the same card: both end in four digits,
+ * and where both show a digit at the same place it is the same digit. The PIN
+ * pad masks as 411111******1111, the gateway's report (an attempt Find Missing
+ * completed) as xxxxxxxxxxxx1111: the same card, one without its first six.
+ */
+function masksAgree(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/\d{4}$/.test(a) || !/\d{4}$/.test(b)) return false;
+  if (a.length !== b.length) return a.slice(-4) === b.slice(-4);
+  for (let i = 0; i < a.length; i++) if (/\d/.test(a[i]) && /\d/.test(b[i]) && a[i] !== b[i]) return false;
+  return true;
+}
+
 /** True when both identities name the same card (see file comment); false when either knows too little. */
 export function sameCard(a: CardIdentity, b: CardIdentity): boolean {
   const ta = norm(a.token);
   const tb = norm(b.token);
   if (ta && tb) return ta === tb;
-  const ma = norm(a.maskedPan);
-  const mb = norm(b.maskedPan);
-  // A masked number must at least carry its last four to name a card.
-  if (!ma || !mb || !/\d{4}$/.test(ma) || ma.replace(/X/g, '*') !== mb.replace(/X/g, '*')) return false;
+  if (!masksAgree(norm(a.maskedPan), norm(b.maskedPan))) return false;
   if (norm(a.brand) !== norm(b.brand)) return false;
   const ea = norm(a.expiry);
   const eb = norm(b.expiry);
