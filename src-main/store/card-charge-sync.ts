@@ -5,7 +5,9 @@
 // journal is the source: each pass pushes every approved sale since the
 // store's own mark for this register (less a margin), idempotently, so a cut
 // link, a SIGKILL of the register or of PostgreSQL loses nothing and pushes
-// nothing twice. Never on the sale path: a pass runs after approvals and on a
+// nothing twice. The amount is the one asked for (a partial approval keeps
+// it): a re-rung ticket asks the same total, whatever was approved the first
+// time, and the processor's ledger keeps it as amountRequested. Never on the sale path: a pass runs after approvals and on a
 // timer, and a failed pass only waits for the next.
 
 import type pg from 'pg';
@@ -60,7 +62,7 @@ export class CardChargeSync {
     const since = new Date(mark === undefined ? 0 : mark - 5 * 60_000).toISOString();
     const rows = this.o.journal.db
       .prepare(
-        `SELECT id, ticket_id AS ticketId, invoice, amount_approved AS amount, currency, masked_pan AS maskedPan, card_brand AS cardBrand, updated_at AS at
+        `SELECT id, ticket_id AS ticketId, invoice, amount_requested AS amount, currency, masked_pan AS maskedPan, card_brand AS cardBrand, updated_at AS at
          FROM payment_attempts WHERE kind = 'sale' AND state IN ('approved', 'reversed') AND amount_approved > 0 AND updated_at >= ? ORDER BY updated_at`,
       )
       .all(since) as ApprovedRow[];
