@@ -99,6 +99,26 @@ export interface TerminalResult {
   entryMode?: EntryMode;
   /** Reusable card token, when one was requested. */
   token?: string;
+  /**
+   * True when the host could not be reached and the PIN pad approved offline,
+   * keeping the transaction in its store-and-forward queue: `token` is then a
+   * temporary one (seed 002 table 4-22, CCA_STATUS 0 / CCA_QSTATUS 8), replaced
+   * by the real token once the queue is uploaded (see forwardStored and lookup).
+   */
+  temporaryToken?: boolean;
+  /**
+   * Card expiry month (1-12) and 4-digit year: with token, masked number and
+   * brand the only card data a purser may store.
+   */
+  expiryMonth?: number;
+  expiryYear?: number;
+  /**
+   * Signature capture on the PIN pad after approval, when requested:
+   * 'cancelled' means the customer cancelled it and the register must not
+   * register the card (seed 002 table 4-7 #5). The PIN pad has then voided its
+   * own authorisation, so no hold remains on the card.
+   */
+  signature?: 'captured' | 'cancelled';
   /** Device timestamp, YYYYMMDDhhmmss as sent. */
   timestamp?: string;
 }
@@ -129,6 +149,10 @@ export interface TransactionRequest {
   feeAmount?: number;
   /** Tax included in `amount`, minor units (reported, not added). */
   taxAmount?: number;
+  /** Ask the PIN pad for a reusable card token with this transaction (purser card registration). */
+  requestToken?: boolean;
+  /** Ask for signature capture on the PIN pad after approval (see TerminalResult.signature). */
+  requestSignature?: boolean;
 }
 
 /** A follow-up on an earlier transaction (void, capture, adjust, incremental). */
@@ -230,6 +254,14 @@ export interface PaymentTerminal {
    * driver without a detail report leaves it out and the batch screen says so.
    */
   detailReport?(opts?: { timeoutMs?: number; maxRecords?: number }): Promise<TerminalRecord[]>;
+  /**
+   * Ask the PIN pad to upload its store-and-forward queue now (the host link is
+   * back). Afterwards lookup(ecrRef) reports each record with offline
+   * 'uploaded' and the real token in result.token, or 'upload_failed' when the
+   * host declined it at upload (seed 002 tables 4-17 #2, 4-18). Optional: a
+   * driver whose device has no such queue leaves it out.
+   */
+  forwardStored?(opts?: { timeoutMs?: number }): Promise<{ uploaded: number; failed: number }>;
   /** Close the device's batch. */
   batchClose(opts?: { timeoutMs?: number }): Promise<BatchCloseResult>;
   /** Release sockets and ports. */

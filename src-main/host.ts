@@ -175,6 +175,8 @@ export function createHost(config: HostConfig = {}): Host {
     trainingOptions: { ledgerFile: trainingLedgerPath(journalPath), ...training, paxTimeouts: { transactionMs: trainingSaleMs, ...training.paxTimeouts } },
     probeIntervalMs: config.devices?.probeIntervalMs,
     testTimeoutMs: config.devices?.testTimeoutMs,
+    // Named in another app's "PIN pad in use" refusal (seed 002 table 4-14).
+    application: `Cashier Desk register ${register.id}`,
     clock: config.clock,
     log: (line) => process.stderr.write(`host: ${redactText(line)}\n`),
   });

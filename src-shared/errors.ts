@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'attempt_unresolved',
   'terminal_not_configured',
   'terminal_unavailable',
+  // another app (on this or another workstation) holds the PIN pad: seed 002 table 4-14
+  'pin_pad_in_use',
   'device_error',
   'gateway_unavailable',
   // journal

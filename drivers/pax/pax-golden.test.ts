@@ -53,6 +53,8 @@ describe('PAX golden frames', () => {
     assert.equal(res.account.maskedPan, '4111');
     assert.equal(res.account.entryMode, 'chip');
     assert.equal(res.account.cardBrand, 'mastercard');
+    // Account subfield 3 is the expiry, MMYY (item 24).
+    assert.equal(res.account.expiry, '1225');
     assert.deepEqual(res.trace, { terminalRef: '2', ecrRef: '256549', timestamp: '20240417141959' });
   });
 
@@ -71,6 +73,8 @@ describe('PAX golden frames', () => {
       assert.equal(r.hostRef, '200069124602');
       assert.equal(r.hostReferenceNumber, '410813655763');
       assert.equal(r.authCode, '611532');
+      assert.equal(r.expiryMonth, 12);
+      assert.equal(r.expiryYear, 2025);
     } finally {
       await t.close();
       server.close();

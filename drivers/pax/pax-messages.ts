@@ -13,6 +13,9 @@ import { PaxFrameError, type Field } from './pax-frame.ts';
 import {
   PAX_PROTOCOL_VERSION,
   PAX_REPORT_STATUS_KEY,
+  PAX_SAF_INDICATOR,
+  PAX_SIGNATURE_KEY,
+  PAX_SIGNATURE_STATUS,
   PAX_RESULT_NOT_FOUND,
   PAX_STATUS_CODES,
   PAX_STATUS_COMMAND,
@@ -80,6 +83,43 @@ function reverse<K extends string>(map: Readonly<Record<K, string>>): Map<string
 const TRANS_TYPE_BY_CODE = reverse(PAX_TRANS_TYPE_CODES);
 const BRAND_BY_CODE = reverse(CARD_TYPE_CODES);
 const ENTRY_MODE_BY_CODE = reverse(ENTRY_MODE_CODES);
+const SAF_INDICATOR_BY_CODE = reverse(PAX_SAF_INDICATOR);
+
+/** True for an MMYY expiry with a month 01-12 (account subfield 3, item 24). */
+export function isExpiry(s: string): boolean {
+  if (!/^\d{4}$/.test(s)) return false;
+  const month = Number(s.slice(0, 2));
+  return month >= 1 && month <= 12;
+}
+
+/** Month (1-12) and 4-digit year of an MMYY expiry; undefined when it is none. Two-digit years are 20YY. */
+export function expiryFromMmyy(s: string | undefined): { month: number; year: number } | undefined {
+  if (s === undefined || !isExpiry(s)) return undefined;
+  return { month: Number(s.slice(0, 2)), year: 2000 + Number(s.slice(2)) };
+}
+
+/** MMYY of a month and 4-digit year (2000-2099); throws RangeError otherwise. */
+export function expiryToMmyy(month: number, year: number): string {
+  if (!Number.isInteger(month) || month < 1 || month > 12 || !Number.isInteger(year) || year < 2000 || year > 2099) {
+    throw new RangeError('Expiry must be a month 1-12 and a year 2000-2099');
+  }
+  return `${String(month).padStart(2, '0')}${String(year % 100).padStart(2, '0')}`;
+}
+
+/** What the signature status a terminal reports (additional info SIGNSTATUS, item 26) means for the register. */
+export function signatureOutcome(code: string | undefined): 'captured' | 'cancelled' | undefined {
+  switch (code) {
+    case PAX_SIGNATURE_STATUS.localCaptured:
+    case PAX_SIGNATURE_STATUS.uploaded:
+    case PAX_SIGNATURE_STATUS.uploadFailed:
+      return 'captured';
+    case PAX_SIGNATURE_STATUS.aborted:
+    case PAX_SIGNATURE_STATUS.timeout:
+      return 'cancelled';
+    default:
+      return undefined;
+  }
+}
 
 /** Card brand of a PAX card type code; unknown codes are 'other'. */
 export function cardBrandFromCode(code: string): CardBrand | undefined {
@@ -236,6 +276,8 @@ export interface PaxCreditRequest {
   timestamp?: string;
   /** Ask for a reusable card token (additional info TOKENREQUEST=1). */
   tokenRequest?: boolean;
+  /** Ask for signature capture on the pad after approval (additional info SIGN=1, item 26). */
+  signatureRequest?: boolean;
   /** Ask for intermediate status frames while it runs (pax-protocol-choices.ts item 15). */
   reportStatus?: boolean;
 }
@@ -260,8 +302,19 @@ export interface PaxBatchCloseRequest {
   timestamp?: string;
 }
 
+/** Which store-and-forward records a B08 uploads (item 25). */
+export type PaxSafIndicator = keyof typeof PAX_SAF_INDICATOR;
+
+/** B08 store-and-forward upload: send the queued offline approvals to the host now. */
+export interface PaxSafUploadRequest {
+  command: 'B08';
+  version?: string;
+  /** 'new' (default) uploads the newly stored records. */
+  safIndicator?: PaxSafIndicator;
+}
+
 /** Every request the driver sends. */
-export type PaxRequest = PaxInitializeRequest | PaxCancelRequest | PaxCreditRequest | PaxReportRequest | PaxBatchCloseRequest;
+export type PaxRequest = PaxInitializeRequest | PaxCancelRequest | PaxCreditRequest | PaxReportRequest | PaxBatchCloseRequest | PaxSafUploadRequest;
 
 /** Fields every response starts with. */
 export interface PaxResponseHead {
@@ -287,6 +340,8 @@ export interface PaxHostInfo {
 export interface PaxAccountInfo {
   maskedPan?: string;
   entryMode?: EntryMode;
+  /** Expiry as the terminal sends it, MMYY (account subfield 3, item 24); absent when not sent or not a valid MMYY. */
+  expiry?: string;
   cardBrand?: CardBrand;
 }
 
@@ -364,13 +419,29 @@ export interface PaxBatchCloseResponse extends PaxResponseHead {
   merchantId?: string;
 }
 
+/** B09: what a store-and-forward upload did (globalpayments/dotnet-sdk SafUploadResponse.cs, item 25). */
+export interface PaxSafUploadResponse extends PaxResponseHead {
+  command: 'B09';
+  /** Records the upload looked at, and their amount in minor units. */
+  totalCount: number;
+  totalAmount: number;
+  timestamp?: string;
+  /** Accepted by the host. */
+  uploadedCount: number;
+  uploadedAmount: number;
+  /** Declined by the host at upload (moved to the failed store). */
+  failedCount: number;
+  failedAmount: number;
+}
+
 /** Every response a terminal sends. */
 export type PaxResponse =
   | PaxInitializeResponse
   | PaxCancelResponse
   | PaxCreditResponse
   | PaxReportResponse
-  | PaxBatchCloseResponse;
+  | PaxBatchCloseResponse
+  | PaxSafUploadResponse;
 
 /** Why a message's content was refused. */
 export type PaxMessageErrorCode = 'format_error' | 'unknown_command' | 'bad_response';
@@ -560,6 +631,8 @@ export function encodeRequest(req: PaxRequest): Field[] {
     case 'B00':
       checkTimestamp(req.timestamp);
       return ['B00', v, req.timestamp ?? ''];
+    case 'B08':
+      return ['B08', v, PAX_SAF_INDICATOR[req.safIndicator ?? 'new']];
     case 'R02': {
       if (req.ecrRef !== undefined) checkEcrRef(req.ecrRef);
       const rn = req.recordNumber ?? 0;
@@ -590,6 +663,7 @@ export function encodeRequest(req: PaxRequest): Field[] {
         encodeAdditional({
           HREF: req.hostRef,
           TOKENREQUEST: req.tokenRequest ? '1' : undefined,
+          [PAX_SIGNATURE_KEY]: req.signatureRequest ? '1' : undefined,
           [PAX_REPORT_STATUS_KEY]: req.reportStatus ? '1' : undefined,
         }),
       ];
@@ -615,6 +689,12 @@ export function decodeRequest(fields: string[][]): PaxRequest {
       const timestamp = opt(sf(fields, 2));
       checkTimestamp(timestamp);
       return { command, version, timestamp };
+    }
+    case 'B08': {
+      const code = sf(fields, 2);
+      const safIndicator = code === '' ? 'new' : SAF_INDICATOR_BY_CODE.get(code);
+      if (safIndicator === undefined) throw new PaxMessageError('format_error', 'SAF indicator must be 0 (new), 1 (failed) or 2 (all)');
+      return { command, version, safIndicator };
     }
     case 'R02': {
       const ecrRef = opt(sf(fields, 8));
@@ -662,6 +742,7 @@ export function decodeRequest(fields: string[][]): PaxRequest {
       const add = decodeAdditional(fields[10]);
       if (add.HREF !== undefined) req.hostRef = add.HREF;
       if (add.TOKENREQUEST === '1') req.tokenRequest = true;
+      if (add[PAX_SIGNATURE_KEY] === '1') req.signatureRequest = true;
       if (add[PAX_REPORT_STATUS_KEY] === '1') req.reportStatus = true;
       validateCredit(req, true);
       return req;
@@ -686,6 +767,7 @@ function encodeAccount(a: PaxAccountInfo): string[] {
   const out = ['', '', '', '', '', '', ''];
   out[0] = guardAccountNumber(a.maskedPan) ?? '';
   out[1] = a.entryMode === undefined ? '' : entryModeToCode(a.entryMode);
+  out[2] = a.expiry !== undefined && isExpiry(a.expiry) ? a.expiry : '';
   out[6] = a.cardBrand === undefined ? '' : cardBrandToCode(a.cardBrand);
   return out;
 }
@@ -767,6 +849,18 @@ export function encodeResponse(res: PaxResponse): Field[] {
         res.terminalId ?? '',
         res.merchantId ?? '',
       ];
+    case 'B09':
+      // Layout of globalpayments/dotnet-sdk SafUploadResponse.cs (item 25).
+      return [
+        ...head(res, 'B09'),
+        String(res.totalCount),
+        amountText(res.totalAmount, 'Total amount'),
+        res.timestamp ?? '',
+        String(res.uploadedCount),
+        amountText(res.uploadedAmount, 'Uploaded amount'),
+        String(res.failedCount),
+        amountText(res.failedAmount, 'Failed amount'),
+      ];
   }
 }
 
@@ -784,11 +878,14 @@ function decodeHost(sub: string[] | undefined): PaxHostInfo {
 
 function decodeAccount(sub: string[] | undefined): PaxAccountInfo {
   const s = sub ?? [];
-  return {
+  const out: PaxAccountInfo = {
     maskedPan: guardAccountNumber(opt(s[0])),
     entryMode: entryModeFromCode(s[1] ?? ''),
     cardBrand: cardBrandFromCode(s[6] ?? ''),
   };
+  const expiry = s[2];
+  if (expiry !== undefined && expiry !== '' && isExpiry(expiry)) out.expiry = expiry;
+  return out;
 }
 
 function decodeTrace(sub: string[] | undefined): PaxTraceInfo {
@@ -918,6 +1015,18 @@ export function decodeResponse(fields: string[][]): PaxResponse {
         timestamp: opt(sf(fields, 8)),
         terminalId: opt(sf(fields, 9)),
         merchantId: opt(sf(fields, 10)),
+      };
+    case 'B09':
+      return {
+        ...h,
+        command,
+        totalCount: parseCount(sf(fields, 5), 'Total count'),
+        totalAmount: parseAmount(sf(fields, 6), 'Total amount', 'bad_response'),
+        timestamp: opt(sf(fields, 7)),
+        uploadedCount: parseCount(sf(fields, 8), 'Uploaded count'),
+        uploadedAmount: parseAmount(sf(fields, 9), 'Uploaded amount', 'bad_response'),
+        failedCount: parseCount(sf(fields, 10), 'Failed count'),
+        failedAmount: parseAmount(sf(fields, 11), 'Failed amount', 'bad_response'),
       };
     default:
       throw new PaxMessageError('bad_response', `Unexpected PAX response command ${command}`);

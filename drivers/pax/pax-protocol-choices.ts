@@ -114,6 +114,51 @@
 //    the void and store-and-forward states. The R00 local total report is not
 //    sent: the PIN pad's totals are summed from this report, and B01 gives the
 //    host's at close.
+// 24. Card expiry: account subfield 3, MMYY (globalpayments/dotnet-sdk
+//    Terminals/PAX/SubGroups/AccountSubGroups.cs AccountResponse.ExpireDate;
+//    PAX's own arkhitech/react-native-pax-poslink2
+//    ios/POSLinkSemiIntegrationSDK/Header/PLAccountResponse.h "expireDate ...
+//    MMYY"; the real 1.54 answer in TriplePlayPay/TerminalGateway
+//    TerminalTransmitter.cs carries `1225`). Read as month + 20YY; anything not
+//    MMYY with a month 01-12 is dropped. The simulator answers it with a token
+//    request only (card registration), like a real one that returns it "if
+//    entered from the terminal".
+// 25. Store-and-forward upload: B08 with one field, the SAF indicator 0 new
+//    stored records, 1 failed records, 2 all (globalpayments/dotnet-sdk
+//    Terminals/PAX/PaxEnums.cs B08_SAF_UPLOAD / B09_RSP_SAF_UPLOAD and
+//    PaxInterface.cs SafUpload; globalpayments/java-sdk
+//    src/main/java/com/global/api/entities/enums/SafUpload.java gives the
+//    0/1/2 values). B09 answers, after the head: total count, total amount,
+//    timestamp, uploaded count, uploaded amount, failed count, failed amount
+//    (globalpayments/dotnet-sdk Terminals/PAX/Responses/SafUploadResponse.cs;
+//    its trailing TOR info is not sent). The driver sends 0: a "failed" record
+//    is one the host declined at upload and resending it would be declined
+//    again. A record whose upload got no host answer stays in the new store
+//    for the next B08. While the host is still unreachable the terminal
+//    answers B09 100001 and uploads nothing; forwardStored() then rejects
+//    (in doubt: the records are looked up, R02, item 23). An offline approval
+//    is T01 000001 (item 4's table; PAX's PLTraceResponse.h numbers such
+//    records in the SAF store, 5001-9000, the simulator does not); its
+//    TOKEN= is a temporary one, not the card's: the host has not seen the
+//    card. R02 after the upload reports OFFLINE=UPLOADED with the card's real
+//    TOKEN= and the host's HRef=, or OFFLINE=UPLOAD_FAILED (item 23).
+// 26. Signature capture: T00 additional info SIGN=1 (globalpayments/dotnet-sdk
+//    PaxEnums.cs EXT_DATA.SIGNATURE_CAPTURE = "SIGN"); the answer's
+//    SIGNSTATUS= (EXT_DATA.SIGNATURE_STATUS, read by DeviceResponse.cs) holds
+//    0 captured, 1 aborted by the customer, 2 timeout, 3 not available,
+//    4 uploaded, 5 upload failed: PAX's SignatureResponseStatus enum
+//    (arkhitech/react-native-pax-poslink2
+//    ios/POSLinkSemiIntegrationSDK/Header/PLSemiConst.h) less its NotSet=1
+//    offset, the offset its SafIndicator and CardPresentIndicator enums have
+//    against the wire values Global Payments sends (SafUpload.java 0/1/2;
+//    AccountSubGroups.cs reads card present "0"). Aborted or timed out means
+//    "cancelled": the terminal then voids its own authorisation before it
+//    answers (the simulator's void: pax-simulator-device.ts
+//    voidForCancelledSignature), answers the T01 still approved with
+//    SIGNSTATUS=1, and its R02 record says VOIDED=1.
+// 27. Entry modes the purser maps to the seed's CRD_MANUAL letters: 4 chip
+//    (inserted, I), 1 swipe and 5 fallback swipe (swiped, A), 2 contactless
+//    (globalpayments PaxEnums.cs EntryMode order).
 // Additional info keys are read case-insensitively (upper-cased), as
 // globalpayments ExtDataSubGroup does; real answers write `HRef=`.
 
@@ -146,4 +191,23 @@ export const PAX_STATUS_CODES = {
   signature: '04',
   remove_card: '05',
   processing: '06',
+} as const;
+
+/** B08 SAF indicator values (item 25). */
+export const PAX_SAF_INDICATOR = { new: '0', failed: '1', all: '2' } as const;
+
+/** Additional-info key with which a T00 asks for signature capture (item 26). */
+export const PAX_SIGNATURE_KEY = 'SIGN';
+
+/** Additional-info key of the signature status in an answer (item 26). */
+export const PAX_SIGNATURE_STATUS_KEY = 'SIGNSTATUS';
+
+/** SIGNSTATUS values (item 26). */
+export const PAX_SIGNATURE_STATUS = {
+  localCaptured: '0',
+  aborted: '1',
+  timeout: '2',
+  notAvailable: '3',
+  uploaded: '4',
+  uploadFailed: '5',
 } as const;

@@ -31,6 +31,8 @@ import {
   decodeResponse,
   decodeStatusReport,
   encodeRequest,
+  expiryFromMmyy,
+  signatureOutcome,
   isStatusFrame,
   isDeclineByFault,
   outcomeForAnswer,
@@ -43,7 +45,7 @@ import {
   type PaxTransactionBody,
   type PaxTransType,
 } from './pax-messages.ts';
-import { PAX_RESULT_NOT_FOUND } from './pax-protocol-choices.ts';
+import { PAX_RESULT_NOT_FOUND, PAX_SIGNATURE_STATUS_KEY } from './pax-protocol-choices.ts';
 import { PaxLineOwesAnswerError, PaxRefusedError, responseCommand, type PaxExchangeOptions, type PaxTransport } from './pax-transport.ts';
 
 /** How long each kind of wait may last, in ms. */
@@ -75,7 +77,7 @@ const MAX_LOOKUP_RECORDS = 50;
 /** Most records a batch report reads (a busy day's batch is a few thousand). */
 const MAX_BATCH_RECORDS = 100_000;
 
-const RESPONSE_OF: Record<PaxRequest['command'], string> = { A00: 'A01', A14: 'A15', T00: 'T01', R02: 'R03', B00: 'B01' };
+const RESPONSE_OF: Record<PaxRequest['command'], string> = { A00: 'A01', A14: 'A15', T00: 'T01', R02: 'R03', B00: 'B01', B08: 'B09' };
 
 /** Options of a PaxTerminal. */
 export interface PaxTerminalOptions {
@@ -261,14 +263,41 @@ export class PaxTerminal implements PaymentTerminal {
   }
 
   private toRecord(r: PaxReportRecord, ecrRef: string): TerminalRecord {
-    const offline = r.additional.OFFLINE?.toLowerCase();
+    const state = r.additional.OFFLINE?.toLowerCase();
+    const offline = state === 'pending' || state === 'uploaded' || state === 'upload_failed' ? state : undefined;
+    const result = this.toResult(r, r.resultCode, r.resultText, ecrRef);
+    // A record keeps its 000001 after the upload: whether its token is still
+    // the temporary one is the store-and-forward state's to say (item 25).
+    if (offline !== undefined) {
+      if (result.token !== undefined && offline !== 'uploaded') result.temporaryToken = true;
+      else delete result.temporaryToken;
+    }
     return {
       transactionType: r.transType ?? 'unknown',
       kind: transactionKindOf(r.transType),
-      result: this.toResult(r, r.resultCode, r.resultText, ecrRef),
+      result,
       voided: r.additional.VOIDED === '1',
-      ...(offline === 'pending' || offline === 'uploaded' || offline === 'upload_failed' ? { offline } : {}),
+      ...(offline !== undefined ? { offline } : {}),
     };
+  }
+
+  /**
+   * B08 → B09: the PIN pad uploads its store-and-forward queue (the newly
+   * stored records: pax-protocol-choices.ts item 25). Resolves how many the
+   * host accepted and how many it declined. Rejects with OutcomeUnknownError
+   * when the pad could not upload (host still unreachable) or did not answer:
+   * the queue stays on the pad, call again later; lookup() tells each
+   * record's state either way.
+   */
+  async forwardStored(opts?: { timeoutMs?: number }): Promise<{ uploaded: number; failed: number }> {
+    const res = await this.request({ command: 'B08', safIndicator: 'new' }, opts?.timeoutMs ?? this.timeouts.batchMs, 'store-and-forward upload');
+    if (res.command !== 'B09') throw this.unexpected(res, 'store-and-forward upload');
+    if (res.resultCode !== PAX_RESULT.approved) {
+      throw new OutcomeUnknownError('bad_response', `The terminal could not upload its stored transactions: ${res.resultCode} ${res.resultText}`, {
+        requestSent: true,
+      });
+    }
+    return { uploaded: res.uploadedCount, failed: res.failedCount };
   }
 
   /** B00 → B01. */
@@ -378,7 +407,8 @@ export class PaxTerminal implements PaymentTerminal {
       clerkId: req.clerkId,
       allowDuplicate: req.allowDuplicate === true,
       timestamp: paxTimestamp(this.clock()),
-      tokenRequest: transType === 'tokenize' ? true : undefined,
+      tokenRequest: transType === 'tokenize' || req.requestToken === true ? true : undefined,
+      signatureRequest: req.requestSignature === true ? true : undefined,
       // HTTP has no channel for status frames (pax-protocol-choices.ts item 15).
       reportStatus: this.transport.kind !== 'http',
     };
@@ -409,6 +439,9 @@ export class PaxTerminal implements PaymentTerminal {
 
   private toResult(body: PaxTransactionBody, resultCode: string, resultText: string, ecrRef: string): TerminalResult {
     const outcome = outcomeForAnswer(resultCode, resultText);
+    const expiry = expiryFromMmyy(body.account.expiry);
+    const token = body.additional.TOKEN;
+    const signature = signatureOutcome(body.additional[PAX_SIGNATURE_STATUS_KEY]);
     return {
       outcome,
       ...(isDeclineByFault(outcome, resultText) ? { declinedByFault: true } : {}),
@@ -431,7 +464,11 @@ export class PaxTerminal implements PaymentTerminal {
       maskedPan: body.account.maskedPan,
       cardBrand: body.account.cardBrand,
       entryMode: body.account.entryMode,
-      token: body.additional.TOKEN,
+      token,
+      // An offline approval's token is the pad's stand-in: the host never saw the card (item 25).
+      ...(token !== undefined && outcome === 'approved_offline' ? { temporaryToken: true } : {}),
+      ...(expiry ? { expiryMonth: expiry.month, expiryYear: expiry.year } : {}),
+      ...(signature ? { signature } : {}),
       timestamp: body.trace.timestamp,
     };
   }

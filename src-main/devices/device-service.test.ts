@@ -15,6 +15,7 @@ import { openTestJournal, tempDir } from '../journal/journal-test-rig.ts';
 import type { Journal } from '../journal/journal.ts';
 import { DeviceRepository } from './device-repository.ts';
 import { DeviceService, type DevicesHealth, type DeviceServiceOptions } from './device-service.ts';
+import { FilePinPadLockRegistry } from './pin-pad-lock.ts';
 import { TRAINING_TERMINAL_ID } from './training-devices.ts';
 import { closedPort } from '../../drivers/test-rigs/loopback-port-test-rig.ts';
 
@@ -29,7 +30,9 @@ let n = 0;
 function rig(opts: Partial<DeviceServiceOptions> = {}): { journal: Journal; service: DeviceService } {
   const journal = openTestJournal(path.join(tmp.dir, `j-${++n}.sqlite`));
   const repo = new DeviceRepository(journal, 'register-1');
-  const service = new DeviceService({ repository: () => repo, training: 'off', probeIntervalMs: 0, testTimeoutMs: 1000, ...opts });
+  // Locks in this run's own directory: runs of other worktrees on this machine must not see them.
+  const pinPadLocks = new FilePinPadLockRegistry({ application: 'Cashier Desk test', dir: path.join(tmp.dir, 'locks') });
+  const service = new DeviceService({ repository: () => repo, training: 'off', probeIntervalMs: 0, testTimeoutMs: 1000, pinPadLocks, ...opts });
   cleanups.push(() => journal.close());
   cleanups.push(() => service.close());
   return { journal, service };

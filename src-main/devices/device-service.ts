@@ -9,6 +9,11 @@
 // payment is never swapped or closed: such a change is refused until it is
 // idle. Callers look the terminal up per use (terminal(id) / activeTerminal())
 // because the instance can change.
+//
+// A PIN pad is locked for this app before its driver opens and unlocked when it
+// closes (pin-pad-lock.ts, seed 002 table 4-14): one held by another app is not
+// opened; its status and its connection test say who holds it, and the service
+// tries again at every probe until the other app lets go.
 
 import { createPaxTerminal } from '../../drivers/pax/pax-terminal-factory.ts';
 import { serialPrinter, tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
@@ -21,6 +26,7 @@ import { testCardReader, testPinPad, testPrinter } from './device-connection-tes
 import { cardReaderHealth, connecting, notConfigured, printerHealth, terminalHealth, type HealthSource } from './device-health.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import { MonitoredTerminal } from './monitored-terminal.ts';
+import { FilePinPadLockRegistry, pinPadAddress, pinPadInUseError, type PinPadLock, type PinPadLockRegistry } from './pin-pad-lock.ts';
 import { TRAINING_PRINTER_ID, TRAINING_TERMINAL_ID, TrainingDevices, type TrainingOptions } from './training-devices.ts';
 
 /** How the service decides on training mode. */
@@ -40,6 +46,13 @@ export interface DeviceServiceOptions {
   clock?: () => Date;
   /** One line per internal failure (never card data). */
   log?: (line: string) => void;
+  /**
+   * Where PIN pad locks are taken; default a FilePinPadLockRegistry for this
+   * machine named `application`; false: no locking (a test of something else).
+   */
+  pinPadLocks?: PinPadLockRegistry | false;
+  /** The name other apps see when this one holds a PIN pad (default "Cashier Desk"). */
+  application?: string;
 }
 
 /** What the status bar shows about devices. */
@@ -80,6 +93,9 @@ export class DeviceService {
   private readonly o: DeviceServiceOptions;
   private readonly mode: TrainingMode;
   private pinPad: AttachedDevice<MonitoredTerminal> | undefined;
+  /** The assigned PIN pad another app holds: not opened; shown with who holds it. */
+  private pinPadRefused: { source: DeviceSnapshot; detail: string } | undefined;
+  private readonly locks: PinPadLockRegistry | undefined;
   private attachedPrinter: AttachedDevice<EscPosPrinter> | undefined;
   private cardReader: AttachedDevice<HidCardReader> | undefined;
   private rig: TrainingDevices | undefined;
@@ -95,6 +111,7 @@ export class DeviceService {
   constructor(opts: DeviceServiceOptions) {
     this.o = opts;
     this.mode = opts.training ?? 'auto';
+    this.locks = opts.pinPadLocks === false ? undefined : (opts.pinPadLocks ?? new FilePinPadLockRegistry({ application: opts.application ?? 'Cashier Desk', clock: opts.clock }));
     // Known before start() so the first status already says TRAINING.
     this.trainingOn = this.wantsTraining(this.assignedOrNone());
   }
@@ -112,7 +129,9 @@ export class DeviceService {
   /** Current device health. */
   health(): DevicesHealth {
     let terminal = this.pinPad?.health ?? notConfigured('PIN pad');
-    if (!this.pinPad && this.rigProblem) terminal = { configured: true, id: TRAINING_TERMINAL_ID, state: 'error', detail: this.rigProblem };
+    const refused = this.pinPadRefused;
+    if (!this.pinPad && refused) terminal = { configured: true, id: refused.source.id, name: refused.source.name, state: 'error', detail: refused.detail };
+    else if (!this.pinPad && this.rigProblem) terminal = { configured: true, id: TRAINING_TERMINAL_ID, state: 'error', detail: this.rigProblem };
     return {
       trainingMode: this.trainingOn,
       terminal,
@@ -200,8 +219,14 @@ export class DeviceService {
     return result;
   }
 
-  /** Asks every idle live device for its status now. */
+  /** Asks every idle live device for its status now, and asks again for a PIN pad another app held. */
   async probeAll(): Promise<void> {
+    if (this.closed) return;
+    if (this.pinPadRefused) await this.queueAttach();
+    await this.probeDevices();
+  }
+
+  private async probeDevices(): Promise<void> {
     if (this.closed) return;
     const pin = this.pinPad;
     const printer = this.attachedPrinter;
@@ -290,9 +315,12 @@ export class DeviceService {
     const wantPrinter: Source | undefined = of('printer') ?? (training && this.rig ? 'training' : undefined);
     const wantReader = of('card_reader');
 
-    if (!sameSource(this.pinPad?.source, wantPin)) {
+    if (!sameSource(this.pinPad?.source, wantPin) || this.pinPadRefused) {
+      // Also when the assigned PIN pad was refused: another try at its lock.
       await this.pinPad?.release();
-      this.pinPad = wantPin && this.buildPinPad(wantPin);
+      this.pinPad = undefined;
+      this.pinPadRefused = undefined;
+      if (wantPin) this.pinPad = await this.attachPinPad(wantPin);
     }
     if (!sameSource(this.attachedPrinter?.source, wantPrinter)) {
       await this.attachedPrinter?.release();
@@ -309,10 +337,29 @@ export class DeviceService {
     }
     if (!training) this.rigProblem = undefined;
     this.emit();
-    void this.probeAll();
+    void this.probeDevices();
   }
 
-  private buildPinPad(src: Source): AttachedDevice<MonitoredTerminal> {
+  /** Locks a real PIN pad for this app, then opens its driver; undefined (and the refusal shown) when another app holds it. */
+  private async attachPinPad(src: Source): Promise<AttachedDevice<MonitoredTerminal> | undefined> {
+    if (src === 'training' || !this.locks) return this.buildPinPad(src);
+    let lock: PinPadLock;
+    try {
+      lock = await this.locks.acquire(pinPadAddress(src.settings as PinPadSettings));
+    } catch (err) {
+      const detail = err instanceof AppError ? err.message : `The PIN pad could not be locked for this workstation (${err instanceof Error ? err.message : String(err)}).`;
+      this.pinPadRefused = { source: src, detail };
+      this.o.log?.(`devices: PIN pad ${src.id} not opened: ${detail}`);
+      return undefined;
+    }
+    if (this.closed) {
+      await lock.release();
+      return undefined;
+    }
+    return this.buildPinPad(src, lock);
+  }
+
+  private buildPinPad(src: Source, lock?: PinPadLock): AttachedDevice<MonitoredTerminal> {
     const terminal =
       src === 'training'
         ? this.rig!.terminal
@@ -325,7 +372,12 @@ export class DeviceService {
       release: async () => {
         off();
         // The training terminal belongs to the simulators and closes with them.
-        if (src !== 'training') await terminal.close();
+        try {
+          if (src !== 'training') await terminal.close();
+        } finally {
+          // Unlocked only once the driver let go of the PIN pad.
+          await lock?.release();
+        }
       },
     };
     const off = terminal.onStatus((status) => {
@@ -425,6 +477,10 @@ export class DeviceService {
     const timeoutMs = this.o.testTimeoutMs ?? 5000;
     switch (draft.kind) {
       case 'pin_pad': {
+        // A PIN pad another app holds is not disturbed by a second connection: the test says who holds it.
+        const address = pinPadAddress(draft.settings);
+        const holder = this.locks && !this.locks.heldHere(address) ? await this.locks.holder(address) : undefined;
+        if (holder) return { ok: false, message: pinPadInUseError(address, holder).message, elapsedMs: 0 };
         const config = pinPadConfig(draft.settings);
         // Connecting must fit inside the test's own limit.
         const connectMs = Math.min(config.timeouts.connectMs ?? timeoutMs, timeoutMs);

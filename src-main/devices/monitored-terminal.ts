@@ -120,6 +120,12 @@ export class MonitoredTerminal implements PaymentTerminal {
     return inner ? (opts) => this.use(() => inner(opts)) : undefined;
   }
 
+  /** Store-and-forward upload, when the driver has one (the purser's queue drain after the link returns). */
+  get forwardStored(): PaymentTerminal['forwardStored'] {
+    const inner = this.inner.forwardStored?.bind(this.inner);
+    return inner ? (opts) => this.use(() => inner(opts)) : undefined;
+  }
+
   batchClose(opts?: { timeoutMs?: number }): Promise<BatchCloseResult> {
     return this.use(() => this.inner.batchClose(opts));
   }

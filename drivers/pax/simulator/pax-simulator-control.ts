@@ -1,9 +1,12 @@
 // Control surface of a simulator running in its own process (chaos runs, e2e):
 // a small HTTP JSON API on 127.0.0.1 mapping to PaxSimulator's methods.
 //   POST /fault            {"fault": {"kind":"delay","ms":500} | null, "once"?: true}
-//   POST /card             {"pan": "5555555555554444", "entryMode"?: "contactless"}
+//   POST /card             {"pan": "5555555555554444", "entryMode"?: "contactless", "expiry"?: "1230"}
+//                          (entryMode chip = inserted, swipe = swiped, contactless = tapped)
+//   POST /signature        {"action": "sign" | "cancel"}  (what the customer does at the signature prompt)
+//   POST /card-declined    {"pan": "..."}  (the issuer declines this card from now on, also at upload)
 //   POST /duplicate-check  {"on": false}
-//   POST /offline          {"on": true}
+//   POST /offline          {"on": true}   (host link down: auths approved offline, queued)
 //   POST /upload-offline   {}            → {"uploaded": n}
 //   POST /reboot           {}
 //   GET  /records          → {"records": [...]}  (masked card numbers only)
@@ -80,12 +83,29 @@ async function route(sim: PaxSimulator, method: string, path: string, body: Reco
       return { ok: true };
     }
     case 'POST /card': {
-      only(body, ['pan', 'entryMode']);
+      only(body, ['pan', 'entryMode', 'expiry']);
       if (typeof body.pan !== 'string') throw new ControlError(400, '"pan" must be a string (a test card number)');
       const entryMode = body.entryMode ?? 'chip';
       if (!ENTRY_MODES.includes(entryMode as EntryMode)) throw new ControlError(400, `"entryMode" must be one of ${ENTRY_MODES.join(', ')}`);
+      if (body.expiry !== undefined && typeof body.expiry !== 'string') throw new ControlError(400, '"expiry" must be MMYY, e.g. "1230"');
       try {
-        sim.presentCard({ pan: body.pan, entryMode: entryMode as EntryMode });
+        sim.presentCard({ pan: body.pan, entryMode: entryMode as EntryMode, expiry: body.expiry });
+      } catch (err) {
+        throw new ControlError(400, (err as Error).message);
+      }
+      return { ok: true };
+    }
+    case 'POST /signature': {
+      only(body, ['action']);
+      if (body.action !== 'sign' && body.action !== 'cancel') throw new ControlError(400, '"action" must be "sign" or "cancel"');
+      sim.setSignatureAction(body.action);
+      return { ok: true };
+    }
+    case 'POST /card-declined': {
+      only(body, ['pan']);
+      if (typeof body.pan !== 'string') throw new ControlError(400, '"pan" must be a string (a test card number)');
+      try {
+        sim.markCardDeclined(body.pan);
       } catch (err) {
         throw new ControlError(400, (err as Error).message);
       }

@@ -20,13 +20,23 @@
 // - Processor unreachable while online: 100001, recorded, nothing charged by
 //   this device (an HTTP processor may still have charged: the app must look
 //   it up, which is what 100001 asks for).
+// - Token request while offline ("host link down"): the answer carries a
+//   temporary token made up by the device (the host never saw the card); the
+//   upload replaces it by the card's real token (seed 002 table 4-22, CCA_QSTATUS 8).
+// - Signature capture (SIGN=1): after an approval the customer signs or
+//   cancels (setSignatureAction); a cancelled signature makes the device void
+//   its own authorisation before it answers (voidForCancelledSignature).
+// - A card marked declined (markCardDeclined) is declined by the issuer from
+//   then on, online or at upload: the store-and-forward risk of table 4-18.
 
+import { createHash } from 'node:crypto';
 import { isValidAmount } from '../../../src-shared/money.ts';
 import type { CardBrand, EntryMode } from '../../../src-shared/card.ts';
 import type { ProcessorCommand, ProcessorLink, ProcessorResponse } from '../../../src-shared/processor-link.ts';
 import type { TerminalPrompt } from '../../terminal.ts';
 import { PAX_RESULT, type PaxTransType } from '../pax-messages.ts';
-import { DEFAULT_CARD_PAN, readCard, type SimulatedCard } from './pax-simulator-rules.ts';
+import { PAX_SIGNATURE_STATUS } from '../pax-protocol-choices.ts';
+import { DECLINE_TOKEN_PREFIX, DEFAULT_CARD_PAN, readCard, type SimulatedCard } from './pax-simulator-rules.ts';
 
 /**
  * Device result codes and texts the simulator answers with: real terminals say
@@ -62,8 +72,10 @@ export interface SimTransactionInput {
   originalTerminalRef?: string;
   originalHostRef?: string;
   originalEcrRef?: string;
-  /** Answer the card's token too (TOKENREQUEST=1). */
+  /** Answer the card's token too (TOKENREQUEST=1), and its expiry. */
   tokenRequest?: boolean;
+  /** Capture the customer's signature after an approval (SIGN=1). */
+  signatureRequest?: boolean;
   /** Amount subfields besides the base amount, minor units (item 19); `amount` already includes tip, cash back and fee. */
   tipAmount?: number;
   cashBackAmount?: number;
@@ -99,8 +111,12 @@ export interface SimRecord {
   maskedPan?: string;
   cardBrand?: CardBrand;
   entryMode?: EntryMode;
-  /** Card token, answered for tokenize requests. */
+  /** Card token, answered for tokenize requests and token requests; a temporary one while pending offline. */
   token?: string;
+  /** Card expiry MMYY, answered with a token request. */
+  expiry?: string;
+  /** SIGNSTATUS answered after a signature prompt (pax-protocol-choices.ts item 26). */
+  signatureStatus?: string;
   /** Device time, YYYYMMDDhhmmss. */
   timestamp: string;
   offline: OfflineState;
@@ -113,6 +129,19 @@ export interface SimTransactionOutcome {
   /** False for refusals (format error, duplicate) that never entered the batch. */
   kept: boolean;
 }
+
+/** What a store-and-forward upload did (the B09 counts). */
+export interface SimUploadSummary {
+  totalCount: number;
+  totalAmount: number;
+  uploadedCount: number;
+  uploadedAmount: number;
+  failedCount: number;
+  failedAmount: number;
+}
+
+/** What the customer does at the signature prompt. */
+export type SignatureAction = 'sign' | 'cancel';
 
 /** Totals answered by batch close. */
 export interface SimBatchTotals {
@@ -182,6 +211,9 @@ export class SimDevice {
   private duplicateCheck: boolean;
   private offline = false;
   private nextCard: SimulatedCard | null = null;
+  private signatureAction: SignatureAction = 'sign';
+  /** Tokens of the cards the issuer now declines (markCardDeclined). */
+  private readonly declinedCards = new Set<string>();
   private current: { command: string; prompt: TerminalPrompt; abort: AbortController; cancellable: boolean } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private generation = 0;
@@ -198,8 +230,22 @@ export class SimDevice {
   }
 
   /** Card read by the next transaction; throws RangeError for a non-card number. */
-  presentCard(pan: string, entryMode: EntryMode = 'chip'): void {
-    this.nextCard = readCard(pan, entryMode);
+  presentCard(pan: string, entryMode: EntryMode = 'chip', expiry?: string): void {
+    this.nextCard = readCard(pan, entryMode, expiry);
+  }
+
+  /** What the customer does at every later signature prompt (default: signs). */
+  setSignatureAction(action: SignatureAction): void {
+    this.signatureAction = action;
+  }
+
+  /**
+   * From now on the issuer declines this card (e.g. reported lost while the
+   * ship was offline): its stored offline approvals fail at upload and new
+   * online requests are declined. Throws RangeError for a non-card number.
+   */
+  markCardDeclined(pan: string): void {
+    this.declinedCards.add(readCard(pan).token);
   }
 
   /** Turns the local duplicate check on or off. */
@@ -304,12 +350,26 @@ export class SimDevice {
     });
   }
 
-  /** Sends queued offline approvals to the processor; resolves how many it accepted. */
-  uploadOffline(): Promise<number> {
+  /** Sends queued offline approvals to the processor; resolves how many it accepted (0 while the host link is down). */
+  async uploadOffline(): Promise<number> {
+    return (await this.uploadStored())?.uploadedCount ?? 0;
+  }
+
+  /**
+   * The B08 upload: sends the pending offline approvals to the processor in
+   * the order taken. Resolves null when the host link is still down (nothing
+   * sent). A record the processor did not answer stays pending for the next
+   * upload; one it declined becomes upload_failed (keeping its temporary
+   * token); an accepted one gets the host's reference and the card's real token.
+   */
+  uploadStored(): Promise<SimUploadSummary | null> {
     return this.serialise(async () => {
-      let uploaded = 0;
+      if (this.offline) return null;
+      const sum: SimUploadSummary = { totalCount: 0, totalAmount: 0, uploadedCount: 0, uploadedAmount: 0, failedCount: 0, failedAmount: 0 };
       for (const { record: r, card } of this.offlineQueue) {
         if (r.offline !== 'pending') continue;
+        sum.totalCount++;
+        sum.totalAmount += r.amountApproved;
         let res: ProcessorResponse;
         try {
           res = await this.submit(r, PROCESSOR_COMMAND[r.type] ?? 'sale', undefined, card);
@@ -320,14 +380,19 @@ export class SimDevice {
           r.offline = 'uploaded';
           r.hostRef = res.original?.refNum ?? res.refNum;
           r.authCode = res.original?.authCode ?? res.authCode;
-          uploaded++;
+          // The temporary token gives way to the card's real one (table 4-22).
+          if (r.token !== undefined) r.token = card.token;
+          sum.uploadedCount++;
+          sum.uploadedAmount += r.amountApproved;
         } else {
           // The store-and-forward risk: approved at the counter, refused later.
           r.offline = 'upload_failed';
           r.resultText = `APPROVED OFFLINE, UPLOAD ${res.text.toUpperCase()}`;
+          sum.failedCount++;
+          sum.failedAmount += r.amountApproved;
         }
       }
-      return uploaded;
+      return sum;
     });
   }
 
@@ -380,7 +445,10 @@ export class SimDevice {
       const aborted = await this.cardTime(abort.signal, prompt);
       if (generation !== this.generation) throw new DeviceRebootedError();
       const record = this.newRecord(input, card);
-      if (input.tokenRequest) record.token = card.token;
+      if (input.tokenRequest) {
+        record.token = card.token;
+        record.expiry = card.expiry;
+      }
       if (aborted) {
         this.setResult(record, SIM_RESULT.aborted, 0);
         return this.keep(record);
@@ -388,6 +456,10 @@ export class SimDevice {
       current.cancellable = false;
       prompt('authorising');
       await this.authorise(record, input, card);
+      if (input.signatureRequest && isApprovedCode(record.resultCode) && generation === this.generation) {
+        prompt('signature');
+        await this.captureSignature(record, card);
+      }
       if (generation !== this.generation) {
         // The host answered but the device rebooted before replying: the record
         // is on the device's storage, the ECR never hears of it.
@@ -397,6 +469,42 @@ export class SimDevice {
       return this.keep(record);
     } finally {
       this.current = null;
+    }
+  }
+
+  /**
+   * The signature prompt after an approval: the customer signs (SIGNSTATUS 0)
+   * or cancels (1), as setSignatureAction says. On a cancel the device voids
+   * its own authorisation here, before it answers, so no hold remains.
+   */
+  private async captureSignature(record: SimRecord, card: SimulatedCard): Promise<void> {
+    if (this.signatureAction === 'sign') {
+      record.signatureStatus = PAX_SIGNATURE_STATUS.localCaptured;
+      return;
+    }
+    record.signatureStatus = PAX_SIGNATURE_STATUS.aborted;
+    await this.voidForCancelledSignature(record, card);
+  }
+
+  /**
+   * Where a cancelled signature's void happens (seed 002 table 4-7 #5): an
+   * offline approval never reached the host and is dropped from the queue;
+   * an online one is voided at the processor by its reference. When the
+   * processor cannot be reached the record stays unvoided (its R02 record
+   * then has no VOIDED=1: the register sees the hold and voids it itself).
+   */
+  private async voidForCancelledSignature(record: SimRecord, card: SimulatedCard): Promise<void> {
+    if (record.offline === 'pending') {
+      record.offline = 'none';
+      record.voided = true;
+      return;
+    }
+    if (record.hostRef === undefined) return;
+    try {
+      const res = await this.submit(record, 'void', record.hostRef, card);
+      if (res.result === 'approved') record.voided = true;
+    } catch {
+      // Left unvoided: see above.
     }
   }
 
@@ -503,6 +611,10 @@ export class SimDevice {
       if (!CHARGING_TYPES.has(input.type)) return this.setResult(record, SIM_RESULT.timeout, 0, 'HOST UNAVAILABLE (OFFLINE)');
       this.setResult(record, SIM_RESULT.approvedOffline, input.amount);
       record.offline = 'pending';
+      // The host never saw the card: the answer's token is a stand-in, unique to
+      // this transaction (seed 002 table 4-7 #8: the same card swiped offline is
+      // not recognised as the one registered online).
+      if (record.token !== undefined) record.token = this.temporaryToken(record);
       this.offlineQueue.push({ record, card });
       return;
     }
@@ -534,6 +646,11 @@ export class SimDevice {
     }
   }
 
+  private temporaryToken(record: SimRecord): string {
+    const digest = createHash('sha256').update(`${this.opts.deviceId}:${record.batchNumber}:${record.terminalRef}:${record.timestamp}`).digest('base64url');
+    return `tmp_${digest.slice(0, 20)}`;
+  }
+
   private submit(
     record: SimRecord,
     command: ProcessorCommand,
@@ -546,7 +663,9 @@ export class SimDevice {
       invoice: record.invoice,
       amount: record.amountRequested,
       currency: this.opts.currency ?? 'USD',
-      cardToken: card.token,
+      // A card the issuer now declines reaches it under the decline prefix (the
+      // processor decides on the token: pax-simulator-rules.ts).
+      cardToken: this.declinedCards.has(card.token) ? `${DECLINE_TOKEN_PREFIX}_${card.token}` : card.token,
       maskedPan: card.maskedPan,
       cardBrand: card.brand,
       entryMode: card.entryMode,

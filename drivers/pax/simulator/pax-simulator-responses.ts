@@ -2,7 +2,7 @@
 // device's model (pax-simulator-device.ts): requests in, T01/R03/B01 out (a cancel gets EOT).
 
 import { isValidEcrRef } from '../../../src-shared/ecr-reference.ts';
-import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND } from '../pax-protocol-choices.ts';
+import { PAX_PROTOCOL_VERSION, PAX_RESULT_NOT_FOUND, PAX_SIGNATURE_STATUS_KEY } from '../pax-protocol-choices.ts';
 import {
   PAX_RESULT,
   type PaxBatchCloseResponse,
@@ -12,9 +12,10 @@ import {
   type PaxReportRequest,
   type PaxReportResponse,
   type PaxResponse,
+  type PaxSafUploadResponse,
   type PaxTransactionBody,
 } from '../pax-messages.ts';
-import { isApprovedCode, SIM_RESULT, type SimBatchTotals, type SimRecord, type SimTransactionInput } from './pax-simulator-device.ts';
+import { isApprovedCode, SIM_RESULT, type SimBatchTotals, type SimRecord, type SimTransactionInput, type SimUploadSummary } from './pax-simulator-device.ts';
 
 /** Merchant id the simulated devices report on batch close. */
 export const SIM_MERCHANT_ID = 'SIMMERCHANT01';
@@ -31,6 +32,7 @@ export function transactionInput(req: PaxCreditRequest): SimTransactionInput {
     originalHostRef: req.hostRef,
     originalEcrRef: req.origEcrRef,
     tokenRequest: req.tokenRequest,
+    signatureRequest: req.signatureRequest,
     tipAmount: req.tipAmount,
     cashBackAmount: req.cashBackAmount,
     feeAmount: req.feeAmount,
@@ -66,6 +68,7 @@ function transactionBody(r: SimRecord): PaxTransactionBody {
   // duplicate answer points at the original approval the same way.
   if (r.hostRef !== undefined && (isApprovedCode(r.resultCode) || r.resultCode === PAX_RESULT.duplicate)) additional.HRef = r.hostRef;
   if (r.token) additional.TOKEN = r.token;
+  if (r.signatureStatus !== undefined) additional[PAX_SIGNATURE_STATUS_KEY] = r.signatureStatus;
   return {
     transType: r.type,
     host: {
@@ -82,7 +85,7 @@ function transactionBody(r: SimRecord): PaxTransactionBody {
     cashBackAmount: r.cashBackAmount,
     feeAmount: r.feeAmount,
     taxAmount: r.taxAmount,
-    account: { maskedPan: r.maskedPan, entryMode: r.entryMode, cardBrand: r.cardBrand },
+    account: { maskedPan: r.maskedPan, entryMode: r.entryMode, cardBrand: r.cardBrand, ...(r.expiry !== undefined ? { expiry: r.expiry } : {}) },
     trace: { terminalRef: r.terminalRef || undefined, ecrRef: r.ecrRef, timestamp: r.timestamp },
     additional,
   };
@@ -115,6 +118,21 @@ export function batchCloseResponse(t: SimBatchTotals, terminalId: string, versio
     host: { code: '00', message: 'BATCH CLOSED', batchNumber: t.batchNumber },
     totalCount: t.totalCount, totalAmount: t.totalAmount, timestamp: t.timestamp, terminalId, merchantId: SIM_MERCHANT_ID,
   };
+}
+
+/**
+ * B09 for a store-and-forward upload (pax-protocol-choices.ts item 25); null
+ * (the host link is still down) answers 100001 with nothing uploaded.
+ */
+export function safUploadResponse(sum: SimUploadSummary | null, timestamp: string, version?: string): PaxSafUploadResponse {
+  const head = { command: 'B09' as const, status: '0', version: version || PAX_PROTOCOL_VERSION };
+  if (sum === null) {
+    return {
+      ...head, resultCode: SIM_RESULT.timeout.code, resultText: 'HOST UNAVAILABLE', totalCount: 0, totalAmount: 0, timestamp,
+      uploadedCount: 0, uploadedAmount: 0, failedCount: 0, failedAmount: 0,
+    };
+  }
+  return { ...head, resultCode: SIM_RESULT.approved.code, resultText: 'OK', timestamp, ...sum };
 }
 
 /** Printable ASCII only, so a reason can travel in a result text. */

@@ -36,6 +36,9 @@ export const DECLINE_CENTS = 51;
 /** Cents value of an amount that the issuer approves only half of. */
 export const PARTIAL_CENTS = 52;
 
+/** Expiry of a simulated card when none is given: December 2030, as MMYY. */
+export const DEFAULT_CARD_EXPIRY = '1230';
+
 /** A card as the simulated device holds it after reading: no PAN kept. */
 export interface SimulatedCard {
   /** Opaque, stable id of the card (a truncated hash, not reversible to the PAN); tok_decline… for the decline card. */
@@ -44,6 +47,8 @@ export interface SimulatedCard {
   maskedPan: string;
   brand: CardBrand;
   entryMode: EntryMode;
+  /** Expiry as the card holds it, MMYY (pax-protocol-choices.ts item 24). */
+  expiry: string;
 }
 
 /** What the issuer decided. */
@@ -67,14 +72,15 @@ export function cardBrandOf(pan: string): CardBrand {
  * Reads a card number into what the device may keep. Throws a RangeError
  * (without echoing the number) when it is not a Luhn-valid card number.
  */
-export function readCard(pan: string, entryMode: EntryMode = 'chip'): SimulatedCard {
+export function readCard(pan: string, entryMode: EntryMode = 'chip', expiry: string = DEFAULT_CARD_EXPIRY): SimulatedCard {
   const clean = pan.replace(/[\s-]/g, '');
   if (!luhnValid(clean) || clean.length < 12) {
     throw new RangeError('The presented card number is not a valid card number (Luhn check failed); use a test card such as 4111111111111111');
   }
   const hash = createHash('sha256').update(`pax-sim:${clean}`).digest('base64url').slice(0, 20);
   const token = clean === DECLINE_CARD_PAN ? `${DECLINE_TOKEN_PREFIX}_${hash}` : `tok_${hash}`;
-  return { token, maskedPan: maskPan(clean), brand: cardBrandOf(clean), entryMode };
+  if (!/^(0[1-9]|1[0-2])\d\d$/.test(expiry)) throw new RangeError('The card expiry must be MMYY, e.g. 1230 for December 2030');
+  return { token, maskedPan: maskPan(clean), brand: cardBrandOf(clean), entryMode, expiry };
 }
 
 /** The simulated issuer's decision for a request (see the rules at the top of this file). */

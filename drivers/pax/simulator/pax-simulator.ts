@@ -16,14 +16,14 @@ import { decodeFrame, encodeFrame, EOT, NAK, PaxFrameError } from '../pax-frame.
 import { decodeRequest, encodeResponse, encodeStatusReport, PaxMessageError, PAX_RESULT, type PaxRequest, type PaxResponse } from '../pax-messages.ts';
 import type { TerminalPrompt } from '../../terminal.ts';
 import { PAX_DEFAULT_BAUD } from '../pax-protocol-choices.ts';
-import { DeviceRebootedError, SimDevice, type SimDeviceStatus, type SimRecord } from './pax-simulator-device.ts';
+import { DeviceRebootedError, paxTimestamp, SimDevice, type SignatureAction, type SimDeviceStatus, type SimRecord, type SimUploadSummary } from './pax-simulator-device.ts';
 import { FaultPlan, type FaultArming, type PaxFault } from './pax-simulator-faults.ts';
 import { settledWithin, withTimeout } from '../../with-timeout.ts';
 import { corruptLrc, LinkSession, type Reception, type ReplyPlan } from './pax-simulator-link.ts';
-import { batchCloseResponse, creditResponse, formatErrorResponse, reportResponse, transactionInput } from './pax-simulator-responses.ts';
+import { batchCloseResponse, creditResponse, formatErrorResponse, reportResponse, safUploadResponse, transactionInput } from './pax-simulator-responses.ts';
 
 export type { PaxFault } from './pax-simulator-faults.ts';
-export type { SimRecord } from './pax-simulator-device.ts';
+export type { SignatureAction, SimRecord, SimUploadSummary } from './pax-simulator-device.ts';
 
 /** Options of a simulated terminal. */
 export interface PaxSimulatorOptions {
@@ -80,6 +80,7 @@ export class PaxSimulator {
   private readonly ackTimeoutMs: number;
   private readonly ackGapMs: number;
   private readonly log: (line: string) => void;
+  private readonly clock: () => Date;
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly sessions = new Set<LinkSession>();
@@ -95,6 +96,7 @@ export class PaxSimulator {
     if (!Number.isInteger(cardTimeMs) || cardTimeMs < 0) throw new RangeError('cardTimeMs must be a whole number of milliseconds, 0 or more');
     const clock = opts.clock ?? (() => new Date());
     this.deviceId = opts.deviceId;
+    this.clock = clock;
     this.processor = opts.processor ?? new InMemoryProcessor({ clock });
     this.model = opts.model ?? 'A920';
     this.serialNumber = opts.serialNumber ?? `SIM${opts.deviceId.toUpperCase().replace(/[^A-Z0-9]/g, '')}`.slice(0, 20);
@@ -151,9 +153,23 @@ export class PaxSimulator {
     });
   }
 
-  /** The card the next transaction reads (default: Visa test card 4111111111111111). */
-  presentCard(card: { pan: string; entryMode?: EntryMode }): void {
-    this.device.presentCard(card.pan, card.entryMode);
+  /**
+   * The card the next transaction reads (default: Visa test card
+   * 4111111111111111, inserted, expiring 12/30): entryMode 'chip' (inserted),
+   * 'swipe', 'contactless' (tapped)…; expiry MMYY.
+   */
+  presentCard(card: { pan: string; entryMode?: EntryMode; expiry?: string }): void {
+    this.device.presentCard(card.pan, card.entryMode, card.expiry);
+  }
+
+  /** What the customer does at every later signature prompt: signs (default) or cancels. */
+  setSignatureAction(action: SignatureAction): void {
+    this.device.setSignatureAction(action);
+  }
+
+  /** From now on the issuer declines this card, online and at store-and-forward upload. */
+  markCardDeclined(pan: string): void {
+    this.device.markCardDeclined(pan);
   }
 
   /** Arms a fault for the next request frame (once, then optionally another for every later frame) or for every frame until cleared with null. */
@@ -166,14 +182,23 @@ export class PaxSimulator {
     this.device.setDuplicateCheck(on);
   }
 
-  /** Offline mode: sales and auths are approved locally (000001) and queued for uploadOffline(). */
+  /**
+   * Offline mode, the host link down: sales and auths are approved locally
+   * (000001, a temporary token when one was asked for) and queued for the
+   * upload (B08 from the ECR, or uploadOffline()).
+   */
   setOffline(on: boolean): void {
     this.device.setOffline(on);
   }
 
-  /** Uploads queued offline approvals to the processor; resolves how many it accepted. */
+  /** Uploads queued offline approvals to the processor; resolves how many it accepted (0 while offline). */
   uploadOffline(): Promise<number> {
     return this.device.uploadOffline();
+  }
+
+  /** The upload with its counts, as B08 does it; null while the host link is down. */
+  uploadStored(): Promise<SimUploadSummary | null> {
+    return this.device.uploadStored();
   }
 
   /** Offline approvals not yet uploaded. */
@@ -394,6 +419,10 @@ export class PaxSimulator {
         return reportResponse(await this.device.reportRecords(), req);
       case 'B00':
         return batchCloseResponse(await this.device.closeBatch(), this.deviceId, req.version);
+      case 'B08':
+        // Every SAF indicator uploads the pending records: a record the host
+        // declined at upload is final here, resending it would be declined again.
+        return safUploadResponse(await this.device.uploadStored(), paxTimestamp(this.clock()), req.version);
     }
   }
 
