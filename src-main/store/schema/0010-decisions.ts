@@ -74,7 +74,9 @@ const migration: StoreMigration = {
       CREATE TABLE pin_pad_leases (
         -- The PIN pad's address (host:port, or its serial number): one row per PIN pad in the store.
         pad_address text PRIMARY KEY,
+        application text NOT NULL,
         workstation text NOT NULL,
+        pid integer NOT NULL,
         taken_at timestamptz NOT NULL,
         lease_until timestamptz NOT NULL
       );
