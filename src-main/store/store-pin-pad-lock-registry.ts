@@ -78,7 +78,7 @@ export class StorePinPadLockRegistry implements PinPadLockRegistry {
         [address, this.o.application, this.o.workstation, this.pid, this.leaseMs],
       );
     } catch (err) {
-      throw new AppError('device_error', 'The store cannot be reached, so this PIN pad cannot be checked as free. Try again when the store link is back.', {
+      throw new AppError('store_unavailable', 'The store cannot be reached, so this PIN pad cannot be checked as free. Try again when the store link is back.', {
         address,
         cause: err instanceof Error ? err.message : String(err),
       });
