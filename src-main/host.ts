@@ -41,6 +41,10 @@ import { createReversalHandlers } from './settlement/reversal-handlers.ts';
 import { ReversalService } from './settlement/reversal-service.ts';
 import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 import { OrphanActions } from './settlement/orphan-actions.ts';
+import { storeConfigFromEnv } from './store/store-config.ts';
+import { startStoreDecisions, storePinPadLocks, storePool, type StoreDecisions } from './store/store-decisions.ts';
+import { storeQueueHandlers } from './store/store-queue-handlers.ts';
+import { FilePinPadLockRegistry } from './devices/pin-pad-lock.ts';
 
 export type { RegisterConfig };
 
@@ -164,7 +168,15 @@ export function createHost(config: HostConfig = {}): Host {
   const training = config.devices?.training ?? {};
   const trainingSaleMs = training.paxTimeouts?.transactionMs ?? Math.max(training.cardTimeMs ?? 1000, cancelAfterSeconds * 1000) + 15_000;
   let deviceRepo: DeviceRepository | undefined;
+  // Part of a store (CASHIER_DESK_STORE_URL): the store decides what one register cannot (store/store-decisions.ts).
+  const storeConfig = storeConfigFromEnv(process.env);
+  const pool = storeConfig ? storePool(storeConfig) : undefined;
+  const application = `Cashier Desk register ${register.id}`;
   const devices = new DeviceService({
+    // In a store the PIN pad lock holds across workstations; the machine's own lock when the store is away.
+    ...(pool
+      ? { pinPadLocks: storePinPadLocks(pool, { application, fallback: new FilePinPadLockRegistry({ application, clock: config.clock }), log: (line) => process.stderr.write(`host: ${redactText(line)}\n`) }) }
+      : {}),
     repository: () => {
       service();
       deviceRepo ??= new DeviceRepository(journal!, register.id);
@@ -176,7 +188,7 @@ export function createHost(config: HostConfig = {}): Host {
     probeIntervalMs: config.devices?.probeIntervalMs,
     testTimeoutMs: config.devices?.testTimeoutMs,
     // Named in another app's "PIN pad in use" refusal (seed 002 table 4-14).
-    application: `Cashier Desk register ${register.id}`,
+    application,
     clock: config.clock,
     log: (line) => process.stderr.write(`host: ${redactText(line)}\n`),
   });
@@ -212,6 +224,21 @@ export function createHost(config: HostConfig = {}): Host {
     // Ticket changes (a settlement, a partial approval) are announced by the ticket service itself.
     payments.coordinator.onAttemptChanged((a) => hub.emit('payment.changed', a));
     installTrainingHook(scenarios, payments.coordinator);
+  }
+  let storeDecisions: StoreDecisions | undefined;
+  if (storeConfig && pool && journal && tickets && payments) {
+    const room = payments;
+    storeDecisions = startStoreDecisions({
+      config: storeConfig,
+      pool,
+      registerId: register.id,
+      journal,
+      tickets,
+      coordinator: room.coordinator,
+      orphans: room.orphans,
+      terminal: (id) => (id !== undefined ? devices.terminal(id) : devices.activeTerminal()),
+      log,
+    });
   }
 
   function status(): StatusSnapshot {
@@ -302,7 +329,9 @@ export function createHost(config: HostConfig = {}): Host {
       takingPayments,
       printAfterCash: (ticketId) => pay().receipts.printInBackground(ticketId),
       recoveryNotices: () => recoveryNotices(),
+      ...(storeDecisions ? { beforeCardSale: storeDecisions.beforeCardSale } : {}),
     }),
+    ...storeQueueHandlers({ queue: () => storeDecisions?.queue, registerId: register.id }),
     ...reconcileHandlers({
       tickets: service,
       coordinator: () => pay().coordinator,
@@ -398,6 +427,9 @@ export function createHost(config: HostConfig = {}): Host {
         const paying = p?.close().catch((err) => process.stderr.write(`host: closing payments failed: ${redactForLog(err)}\n`));
         await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));
         await paying;
+        // The store's pushes read the journal: stopped before it closes.
+        await storeDecisions?.stop();
+        await pool?.end().catch(() => undefined);
         journal?.close();
         journal = undefined;
         deviceRepo = undefined;

@@ -74,6 +74,10 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'orphan.attach': { orphanId: 'orph-1', ticketId: 'tkt-1', reason: 'the customer’s ticket' },
     'orphan.refund': { orphanId: 'orph-1', reason: 'no purchase' },
     'orphan.keepOneRefundRest': { keepOrphanId: 'orph-1', refundOrphanIds: ['orph-2'], ticketId: 'tkt-1', reason: 'charged three times' },
+    'store.queue.list': {},
+    'store.queue.claim': { id: 1 },
+    'store.queue.release': { id: 1 },
+    'store.queue.complete': { id: 1, note: 'refunded the customer' },
   };
 }
 

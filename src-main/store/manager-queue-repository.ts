@@ -32,6 +32,8 @@ export interface QueueItem extends NewQueueItem {
   id: number;
   status: 'open' | 'claimed' | 'done';
   claimedBy: string | null;
+  /** The holder's name, for people. */
+  claimedName: string | null;
   claimedAt: number | null;
   doneNote: string | null;
   createdAt: number;
@@ -48,6 +50,7 @@ interface QueueRowDb {
   detail: Record<string, unknown>;
   status: QueueItem['status'];
   claimed_by: string | null;
+  claimed_name: string | null;
   claimed_at: Date | null;
   done_note: string | null;
   created_at: Date;
@@ -65,6 +68,7 @@ function fromDb(r: QueueRowDb): QueueItem {
     detail: r.detail,
     status: r.status,
     claimedBy: r.claimed_by,
+    claimedName: r.claimed_name,
     claimedAt: r.claimed_at?.getTime() ?? null,
     doneNote: r.done_note,
     createdAt: r.created_at.getTime(),
@@ -147,7 +151,7 @@ export class ManagerQueueRepository {
    * id, already this manager's). Resolves undefined when nothing is claimable (taking the
    * next); AppError conflict when the given item is another manager's.
    */
-  async claim(manager: string, id?: number, c?: Queryable): Promise<QueueItem | undefined> {
+  async claim(manager: string, id?: number, c?: Queryable, managerName = manager): Promise<QueueItem | undefined> {
     const now = new Date(this.opts.now());
     const stale = new Date(this.opts.now() - this.ttl);
     const run = async (db: Queryable): Promise<QueueItem | undefined> => {
@@ -160,8 +164,8 @@ export class ManagerQueueRepository {
            LIMIT 1
            FOR UPDATE SKIP LOCKED
          )
-         UPDATE manager_queue q SET status = 'claimed', claimed_by = $1, claimed_at = $3 FROM next WHERE q.id = next.id RETURNING q.*`,
-        [manager, id ?? null, now, stale],
+         UPDATE manager_queue q SET status = 'claimed', claimed_by = $1, claimed_name = $5, claimed_at = $3 FROM next WHERE q.id = next.id RETURNING q.*`,
+        [manager, id ?? null, now, stale, managerName],
       );
       return r.rows[0] ? fromDb(r.rows[0]) : undefined;
     };
@@ -173,7 +177,7 @@ export class ManagerQueueRepository {
 
   /** Gives a claimed item back to the queue (only its holder can). */
   async release(manager: string, id: number): Promise<void> {
-    const r = await this.pool.query(`UPDATE manager_queue SET status = 'open', claimed_by = NULL, claimed_at = NULL WHERE id = $1 AND status = 'claimed' AND claimed_by = $2`, [id, manager]);
+    const r = await this.pool.query(`UPDATE manager_queue SET status = 'open', claimed_by = NULL, claimed_name = NULL, claimed_at = NULL WHERE id = $1 AND status = 'claimed' AND claimed_by = $2`, [id, manager]);
     if (r.rowCount === 0) await this.refuse(id);
   }
 

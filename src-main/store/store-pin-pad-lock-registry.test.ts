@@ -4,9 +4,13 @@
 // holder crashed) lets the next one in; re-entrant within one app.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { AppError } from '../../src-shared/errors.ts';
+import { FilePinPadLockRegistry } from '../devices/pin-pad-lock.ts';
 import { StorePinPadLockRegistry } from './store-pin-pad-lock-registry.ts';
 import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
 
@@ -69,10 +73,22 @@ test('re-entrant in one app; released only by the last release; a crashed holder
   void taken;
 });
 
-test('the store unreachable: the PIN pad is not taken, in plain words', async () => {
+test('the store unreachable: without a fallback the PIN pad is not taken, in plain words; with the machine\'s registry the register keeps its PIN pad', async () => {
   const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 300 });
   pool.on('error', () => undefined);
   pools.push(pool);
   const r = new StorePinPadLockRegistry({ pool, application: 'Cashier Desk', workstation: 'DESK-X' });
   await assert.rejects(r.acquire('pad-1'), (e: unknown) => e instanceof AppError && /store cannot be reached/.test(e.message) && !/127\.0\.0\.1/.test(e.message));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pin-pad-locks-'));
+  try {
+    const local = new FilePinPadLockRegistry({ application: 'Cashier Desk', dir, workstation: 'DESK-X' });
+    const withFallback = new StorePinPadLockRegistry({ pool, application: 'Cashier Desk', workstation: 'DESK-X', fallback: local });
+    const lock = await withFallback.acquire('pad-1');
+    assert.equal(withFallback.heldHere('pad-1'), true);
+    assert.equal(local.heldHere('pad-1'), true);
+    await lock.release();
+    assert.equal(local.heldHere('pad-1'), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -10,8 +10,10 @@
 // times are the store's clock (clock_timestamp()), the one clock every
 // workstation shares; two machines' own clocks may disagree by minutes.
 //
-// Without the store (unreachable) acquire fails: the register then says the
-// PIN pad cannot be checked, rather than risk two workstations on one pad.
+// Without the store (unreachable), a register must still sell its own tickets:
+// with a fallback (the machine's file-backed registry, as the host builds it)
+// the PIN pad is locked on this machine only and the log says so; without
+// one, acquire is refused in plain words.
 
 import type pg from 'pg';
 import { AppError } from '../../src-shared/errors.ts';
@@ -27,6 +29,9 @@ export interface StorePinPadLockRegistryOptions {
   pid?: number;
   /** How long a lease lasts unless renewed, ms (default 30 000); renewed every third of it. */
   leaseMs?: number;
+  /** Used when the store cannot be reached (see file comment). */
+  fallback?: PinPadLockRegistry;
+  log?: (line: string) => void;
 }
 
 interface LeaseRow {
@@ -49,7 +54,7 @@ export class StorePinPadLockRegistry implements PinPadLockRegistry {
   }
 
   heldHere(address: string): boolean {
-    return (this.counts.get(address) ?? 0) > 0;
+    return (this.counts.get(address) ?? 0) > 0 || (this.o.fallback?.heldHere(address) ?? false);
   }
 
   async holder(address: string): Promise<PinPadLockHolder | undefined> {
@@ -78,6 +83,10 @@ export class StorePinPadLockRegistry implements PinPadLockRegistry {
         [address, this.o.application, this.o.workstation, this.pid, this.leaseMs],
       );
     } catch (err) {
+      if (this.o.fallback) {
+        this.o.log?.(`PIN pad ${address}: the store cannot be reached; locked on this workstation only (${err instanceof Error ? err.message : String(err)})`);
+        return this.o.fallback.acquire(address);
+      }
       throw new AppError('store_unavailable', 'The store cannot be reached, so this PIN pad cannot be checked as free. Try again when the store link is back.', {
         address,
         cause: err instanceof Error ? err.message : String(err),

@@ -44,7 +44,9 @@ const migration: StoreMigration = {
         currency char(3),
         detail jsonb NOT NULL DEFAULT '{}'::jsonb,
         status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'claimed', 'done')),
+        -- Who holds the claim: register and staff id (unique across the store), and the name people read.
         claimed_by text,
+        claimed_name text,
         claimed_at timestamptz,
         done_at timestamptz,
         done_note text,
