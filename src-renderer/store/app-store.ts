@@ -14,10 +14,11 @@ import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createSettlementSlice, type SettlementSlice } from './settlement-slice.ts';
 import { createBatchSlice, type BatchSlice } from './batch-slice.ts';
 import { createReversalSlice, type ReversalSlice } from './reversal-slice.ts';
+import { createStoreQueueSlice, type StoreQueueSlice } from './store-queue-slice.ts';
 import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & StoreQueueSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -39,6 +40,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createSettlementSlice(set, get, guarded),
     ...createBatchSlice(set, get, guarded),
     ...createReversalSlice(set, get, guarded),
+    ...createStoreQueueSlice(set, get, guarded),
     async refreshAll() {
       const s = get();
       const screenData = s.screen === 'orphans' ? [s.loadOrphans()] : s.screen === 'settings' ? [s.loadDevices()] : s.screen === 'history' ? [s.loadHistory()] : [];

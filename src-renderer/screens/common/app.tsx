@@ -16,6 +16,7 @@ import { EndOfDayScreen } from '../manager/end-of-day-screen.tsx';
 import { SettlementReviewScreen } from '../manager/settlement-review-screen.tsx';
 import { BatchScreen } from '../manager/batch-screen.tsx';
 import { InDoubtScreen } from '../manager/in-doubt-screen.tsx';
+import { StoreQueueScreen } from '../manager/store-queue-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -82,6 +83,7 @@ export function App() {
         {screen === 'endOfDay' && <EndOfDayScreen />}
         {screen === 'batch' && <BatchScreen />}
         {screen === 'inDoubt' && <InDoubtScreen />}
+        {screen === 'storeQueue' && <StoreQueueScreen />}
       </div>
       <ManagerSignInDialog />
     </div>

@@ -41,6 +41,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   { screen: 'staff', label: 'Staff' },
   { screen: 'batch', label: 'Batch close' },
   { screen: 'inDoubt', label: 'In doubt' },
+  { screen: 'storeQueue', label: 'Store queue' },
 ];
 
 /** The status bar. */
