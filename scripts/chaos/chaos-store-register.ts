@@ -19,7 +19,7 @@ import { recentChargesPort } from '../../src-main/store/card-charge-repository.t
 import { CardChargeSync } from '../../src-main/store/card-charge-sync.ts';
 import { CrossRegisterDuplicateGuard, crossRegisterSaleHook, type GuardVerdict } from '../../src-main/store/cross-register-duplicate-guard.ts';
 import { ManagerQueueRepository } from '../../src-main/store/manager-queue-repository.ts';
-import { registerQueueItems } from '../../src-main/store/register-queue-items.ts';
+import { batchVarianceItems, openVarianceLines, registerQueueItems } from '../../src-main/store/register-queue-items.ts';
 import { parseStoreUrl } from '../../src-main/store/store-config.ts';
 import { StoreLink } from '../../src-main/store/store-link.ts';
 import { StoreRelay } from '../../src-main/store/store-relay.ts';
@@ -85,8 +85,11 @@ export function startChaosStoreParts(o: {
   const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, pool, log: (event, detail) => o.log({ event, detail }) });
   const queue = new ManagerQueueRepository(pool, { now: () => o.journal.now().getTime() });
   const pushQueue = async (): Promise<void> => {
-    const items = registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen());
-    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt'], items);
+    const items = [
+      ...registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen()),
+      ...batchVarianceItems(o.registerId, openVarianceLines(o.journal)),
+    ];
+    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt', 'variance'], items);
   };
   const pushAll = async (): Promise<void> => {
     await charges.push();

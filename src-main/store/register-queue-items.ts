@@ -7,6 +7,7 @@
 
 import { formatMoney } from '../../src-shared/money.ts';
 import type { AttemptRow } from '../journal/attempt-repository.ts';
+import type { Journal } from '../journal/journal.ts';
 import type { OrphanRow } from '../reconcile/orphan-repository.ts';
 import type { NewQueueItem } from './manager-queue-repository.ts';
 
@@ -56,4 +57,15 @@ export interface OpenVarianceLine {
 /** Open batch variance lines as queue items. */
 export function batchVarianceItems(registerId: string, lines: readonly OpenVarianceLine[]): NewQueueItem[] {
   return lines.map((l) => ({ kind: 'variance', registerId, itemKey: l.id, summary: l.words, amount: l.amount, currency: l.currency }));
+}
+
+/** The register's open batch variance lines, read from its journal (the batch screen's cause and action as the words). */
+export function openVarianceLines(journal: Journal): OpenVarianceLine[] {
+  const rows = journal.db
+    .prepare(
+      `SELECT l.id, l.amount, b.currency, l.cause, l.action FROM batch_lines l JOIN batches b ON b.id = l.batch_id
+       WHERE l.status = 'open' AND b.status = 'open' ORDER BY l.created_at`,
+    )
+    .all() as { id: string; amount: number; currency: string; cause: string; action: string }[];
+  return rows.map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, words: `${r.cause} ${r.action}`.trim() }));
 }

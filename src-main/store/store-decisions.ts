@@ -20,7 +20,7 @@ import { recentChargesPort } from './card-charge-repository.ts';
 import { CardChargeSync } from './card-charge-sync.ts';
 import { CrossRegisterDuplicateGuard, crossRegisterSaleHook } from './cross-register-duplicate-guard.ts';
 import { ManagerQueueRepository } from './manager-queue-repository.ts';
-import { registerQueueItems } from './register-queue-items.ts';
+import { batchVarianceItems, openVarianceLines, registerQueueItems } from './register-queue-items.ts';
 import type { StoreConfig } from './store-config.ts';
 import { StorePinPadLockRegistry } from './store-pin-pad-lock-registry.ts';
 
@@ -77,7 +77,11 @@ export function startStoreDecisions(o: {
   const queue = new ManagerQueueRepository(o.pool, { now });
   const push = async (): Promise<void> => {
     await charges.push();
-    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt'], registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen()));
+    const items = [
+      ...registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen()),
+      ...batchVarianceItems(o.registerId, openVarianceLines(o.journal)),
+    ];
+    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt', 'variance'], items);
   };
   let failing = false;
   const pushQuietly = (): void =>
