@@ -50,7 +50,7 @@ export interface StoreChaosOptions {
   faultRate?: number;
   /** Chance a register is SIGKILLed during a payment (default 0.05). */
   killRate?: number;
-  /** Mean time between link cuts, ms (default 1500) and between PostgreSQL kills (default 8000). */
+  /** Mean time between disruptions (mostly link cuts), ms (default 1000), and between PostgreSQL kills (default 8000). */
   cutEveryMs?: number;
   storeKillEveryMs?: number;
   /** A deliberately broken register for the harness's own tests: every register is built so. */
@@ -145,6 +145,9 @@ interface Ctx {
   cutWindows: CutWindow[];
   cuts: number;
   storeKills: number;
+  /** Disruptions so far, and registers SIGKILLed by them (the cashiers' own kills are counted by each host). */
+  disruptions: number;
+  registerKills: number;
   hangs: string[];
 }
 
@@ -153,7 +156,7 @@ export async function runStoreChaos(options: StoreChaosOptions): Promise<StoreCh
   const started = Date.now();
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-store-chaos-'));
   const log = options.log ?? (() => undefined);
-  const o = { rerungRate: 0.2, faultRate: 0.15, killRate: 0.05, cutEveryMs: 1500, storeKillEveryMs: 8000, ...options };
+  const o = { rerungRate: 0.2, faultRate: 0.15, killRate: 0.05, cutEveryMs: 1000, storeKillEveryMs: 8000, ...options };
   const children: Child<unknown>[] = [];
   const regs: Reg[] = [];
   let cluster: StoreTestCluster | undefined;
@@ -196,7 +199,7 @@ export async function runStoreChaos(options: StoreChaosOptions): Promise<StoreCh
     }
     await Promise.all(regs.map((r) => r.host.start()));
     log(`chaos-store: cluster, simulators and ${o.registers} registers up after ${Date.now() - started} ms`);
-    const ctx: Ctx = { o, regs, cluster, log, storeEpoch: 0, storeDown: false, paid: [], starts: [], confirmedTickets: new Set(), warned: 0, cutWindows: [], cuts: 0, storeKills: 0, hangs: [] };
+    const ctx: Ctx = { o, regs, cluster, log, storeEpoch: 0, storeDown: false, paid: [], starts: [], confirmedTickets: new Set(), warned: 0, cutWindows: [], cuts: 0, storeKills: 0, disruptions: 0, registerKills: 0, hangs: [] };
 
     // Links cut and restored, PostgreSQL killed and restarted, while the cashiers work.
     const rng = new ChaosRandom(o.seed ^ 0x57073);
@@ -246,7 +249,21 @@ export async function runStoreChaos(options: StoreChaosOptions): Promise<StoreCh
 
 /** One disruption: mostly a link cut (restored 0.5-3 s later), sometimes a SIGKILL of PostgreSQL (restarted 0.3-1.5 s later). */
 async function disruptOnce(ctx: Ctx, rng: ChaosRandom): Promise<void> {
-  if (!ctx.storeDown && rng.chance(ctx.o.cutEveryMs / ctx.o.storeKillEveryMs)) {
+  ctx.disruptions++;
+  // Every run kills PostgreSQL and a register at least once (a short run might draw neither), then at random.
+  const killRegister = (ctx.registerKills === 0 && ctx.disruptions >= 3) || (ctx.disruptions > 1 && rng.chance(0.1));
+  if (killRegister) {
+    const reg = rng.pick(ctx.regs);
+    if (reg.host.running) {
+      ctx.registerKills++;
+      ctx.log(`chaos-store: ${reg.id} SIGKILLed at ${Date.now()}`);
+      await reg.host.kill();
+      // Its cashier's next request starts it again (recovery first), as after any crash.
+      return;
+    }
+  }
+  const killStore = (ctx.storeKills === 0 && ctx.disruptions >= 5) || (ctx.disruptions > 1 && rng.chance(ctx.o.cutEveryMs / ctx.o.storeKillEveryMs));
+  if (!ctx.storeDown && killStore) {
     ctx.storeDown = true;
     ctx.storeEpoch++;
     ctx.storeKills++;
