@@ -8,6 +8,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 { ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0'; } || missing+=(libusb-1.0-0)
+# The store server (issue 13): `npm run store -- init` and the store tests run Debian's PostgreSQL server programs.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

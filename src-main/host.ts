@@ -41,9 +41,11 @@ import { createReversalHandlers } from './settlement/reversal-handlers.ts';
 import { ReversalService } from './settlement/reversal-service.ts';
 import { InDoubtQueue } from './settlement/in-doubt-queue.ts';
 import { OrphanActions } from './settlement/orphan-actions.ts';
-import { storeConfigFromEnv } from './store/store-config.ts';
-import { startStoreDecisions, storePinPadLocks, storePool, type StoreDecisions } from './store/store-decisions.ts';
+import { storeConfigFromEnv, type StoreConfig } from './store/store-config.ts';
+import type { StoreRelay, StoreRelayOptions } from './store/store-relay.ts';
+import type { StoreDecisions } from './store/store-decisions.ts';
 import { storeQueueHandlers } from './store/store-queue-handlers.ts';
+import { LazyPinPadLockRegistry } from './store/lazy-pin-pad-lock-registry.ts';
 import { FilePinPadLockRegistry } from './devices/pin-pad-lock.ts';
 
 export type { RegisterConfig };
@@ -83,6 +85,12 @@ export interface HostConfig {
   version?: string;
   /** Manager sign-in tuning (tests): scrypt cost of new PINs, idle seconds of a manager session. */
   staff?: { hashParams?: ScryptParams; idleSeconds?: number };
+  /**
+   * The store server this register replicates to (default: CASHIER_DESK_STORE_URL;
+   * null or unset variable: none, the embedded default), and relay tuning (tests).
+   */
+  storeServer?: StoreConfig | null;
+  storeRelay?: Pick<StoreRelayOptions, 'backoff' | 'connectTimeoutMs' | 'queryTimeoutMs' | 'batchSize'>;
 }
 
 /** Typed host events. */
@@ -126,6 +134,8 @@ export function createHost(config: HostConfig = {}): Host {
   const trainingSetting: TrainingMode = config.trainingMode === true ? 'on' : config.trainingMode === false ? 'off' : 'auto';
   const cancelAfterSeconds = config.cancelAfterSeconds ?? 30;
   const journalPath = config.journalPath ?? defaultJournalPath();
+  // A bad store URL is a configuration mistake: it stops the start, its message never holds the password.
+  const storeServer = config.storeServer === null ? undefined : (config.storeServer ?? storeConfigFromEnv(process.env));
   const hub = createEventHub();
 
   // A bad catalogue is a configuration error the CLI reports at start; only the
@@ -168,14 +178,18 @@ export function createHost(config: HostConfig = {}): Host {
   const training = config.devices?.training ?? {};
   const trainingSaleMs = training.paxTimeouts?.transactionMs ?? Math.max(training.cardTimeMs ?? 1000, cancelAfterSeconds * 1000) + 15_000;
   let deviceRepo: DeviceRepository | undefined;
-  // Part of a store (CASHIER_DESK_STORE_URL): the store decides what one register cannot (store/store-decisions.ts).
-  const storeConfig = storeConfigFromEnv(process.env);
-  const pool = storeConfig ? storePool(storeConfig) : undefined;
+  // Part of a store: what the store decides (store/store-decisions.ts), loaded like the relay only then.
   const application = `Cashier Desk register ${register.id}`;
+  const storeSide = storeServer ? import('./store/store-decisions.ts').then((m) => ({ m, pool: m.storePool(storeServer) })) : undefined;
+  storeSide?.catch((err) => process.stderr.write(`host: the store's decisions could not start: ${redactForLog(err)}\n`));
   const devices = new DeviceService({
     // In a store the PIN pad lock holds across workstations; the machine's own lock when the store is away.
-    ...(pool
-      ? { pinPadLocks: storePinPadLocks(pool, { application, fallback: new FilePinPadLockRegistry({ application, clock: config.clock }), log: (line) => process.stderr.write(`host: ${redactText(line)}\n`) }) }
+    ...(storeSide
+      ? (() => {
+          const fallback = new FilePinPadLockRegistry({ application, clock: config.clock });
+          const log = (line: string) => process.stderr.write(`host: ${redactText(line)}\n`);
+          return { pinPadLocks: new LazyPinPadLockRegistry(storeSide.then(({ m, pool }) => m.storePinPadLocks(pool, { application, fallback, log })), fallback) };
+        })()
       : {}),
     repository: () => {
       service();
@@ -226,19 +240,45 @@ export function createHost(config: HostConfig = {}): Host {
     installTrainingHook(scenarios, payments.coordinator);
   }
   let storeDecisions: StoreDecisions | undefined;
-  if (storeConfig && pool && journal && tickets && payments) {
-    const room = payments;
-    storeDecisions = startStoreDecisions({
-      config: storeConfig,
-      pool,
-      registerId: register.id,
-      journal,
-      tickets,
-      coordinator: room.coordinator,
-      orphans: room.orphans,
-      terminal: (id) => (id !== undefined ? devices.terminal(id) : devices.activeTerminal()),
-      log,
-    });
+  let decisionsStarting: Promise<StoreDecisions | undefined> | undefined;
+  if (storeSide && storeServer && journal && tickets && payments) {
+    const [j, t, room] = [journal, tickets, payments];
+    decisionsStarting = storeSide
+      .then(({ m, pool }) => {
+        if (closing || !j.db.open) return undefined;
+        storeDecisions = m.startStoreDecisions({
+          config: storeServer,
+          pool,
+          registerId: register.id,
+          journal: j,
+          tickets: t,
+          coordinator: room.coordinator,
+          orphans: room.orphans,
+          terminal: (id) => (id !== undefined ? devices.terminal(id) : devices.activeTerminal()),
+          log,
+        });
+        return storeDecisions;
+      })
+      .catch(() => undefined);
+  }
+
+  // The store relay (issue 13): only with a store configured, and loaded only then, so the embedded
+  // default neither loads the PostgreSQL client nor opens a connection. It runs beside the sale path.
+  let relay: StoreRelay | undefined;
+  let relayStarting: Promise<void> | undefined;
+  if (journal && storeServer) {
+    const j = journal;
+    relayStarting = import('./store/store-relay.ts')
+      .then(({ StoreRelay }) => {
+        if (closing || !j.db.open) return;
+        relay = new StoreRelay({ journal: j, registerId: register.id, config: storeServer, clock: config.clock, log: (line) => log(`store: ${line}`), ...config.storeRelay });
+        relay.onChange(pushStatus);
+        relay.start();
+        pushStatus();
+      })
+      .catch((err) => {
+        log(`store relay could not start: ${redactForLog(err)}`);
+      });
   }
 
   function status(): StatusSnapshot {
@@ -251,6 +291,7 @@ export function createHost(config: HostConfig = {}): Host {
       terminal: d.terminal,
       printer: d.printer,
       cardReader: d.cardReader,
+      ...(relay ? { store: relay.status() } : {}),
     };
   }
 
@@ -329,7 +370,8 @@ export function createHost(config: HostConfig = {}): Host {
       takingPayments,
       printAfterCash: (ticketId) => pay().receipts.printInBackground(ticketId),
       recoveryNotices: () => recoveryNotices(),
-      ...(storeDecisions ? { beforeCardSale: storeDecisions.beforeCardSale } : {}),
+      // With a store: the cross-register duplicate check (its code may still be loading for the very first sale).
+      ...(decisionsStarting ? { beforeCardSale: async (sale: Parameters<StoreDecisions['beforeCardSale']>[0]) => (await decisionsStarting)?.beforeCardSale(sale) } : {}),
     }),
     ...storeQueueHandlers({ queue: () => storeDecisions?.queue, registerId: register.id }),
     ...reconcileHandlers({
@@ -427,9 +469,16 @@ export function createHost(config: HostConfig = {}): Host {
         const paying = p?.close().catch((err) => process.stderr.write(`host: closing payments failed: ${redactForLog(err)}\n`));
         await devices.close().catch((err) => process.stderr.write(`host: closing devices failed: ${redactForLog(err)}\n`));
         await paying;
-        // The store's pushes read the journal: stopped before it closes.
+        // The relay reads the journal: it stops (recording what the store confirmed) before the journal closes.
+        await relayStarting;
+        await relay?.stop().catch((err) => process.stderr.write(`host: stopping the store relay failed: ${redactForLog(err)}\n`));
+        relay = undefined;
+        // The store's pushes read the journal too; the pool is given a moment to close, never the connect timeout.
+        await decisionsStarting;
         await storeDecisions?.stop();
-        await pool?.end().catch(() => undefined);
+        storeDecisions = undefined;
+        const side = await storeSide?.catch(() => undefined);
+        if (side) await Promise.race([side.pool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
         journal?.close();
         journal = undefined;
         deviceRepo = undefined;

@@ -68,6 +68,8 @@ export function startChaosStoreParts(o: {
     recentCharges: recentChargesPort(pool, { ...config.client, connectionTimeoutMillis: 1000 }),
     now: () => o.journal.now().getTime(),
     storeTimeoutMs: 1200,
+    // No rest after a miss: the harness judges each sale by the link's state at that moment.
+    storeRestMs: 0,
     readTimeoutMs: 3000,
     registerName: (id) => `till ${id.replace(/^reg/, '')}`,
     log: (event, detail) => o.log({ event, detail }),

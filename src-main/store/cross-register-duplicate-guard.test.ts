@@ -4,6 +4,7 @@
 // The ground truth is the processor's ledger and the store's queue.
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { AppError } from '../../src-shared/errors.ts';
@@ -156,5 +157,44 @@ test('store unreachable: register B keeps selling its own tickets; the pair is f
     assert.deepEqual(bad, [invoicePairKey(a.rig.coordinator.attemptsOf(ta.id)[0].ecrRef, cInvoice), invoicePairKey(bInvoice, cInvoice)]);
   } finally {
     await close(a, b, c);
+  }
+});
+
+test('a silent store: the first sale waits out the deadline, the next ones do not ask until a push finds the store back', async () => {
+  // A real socket that accepts and never answers: a store hung or behind a dead route.
+  const silent = net.createServer((s) => s.on('error', () => undefined));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  const port = (silent.address() as net.AddressInfo).port;
+  const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/store`, connectionTimeoutMillis: 3000 });
+  pool.on('error', () => undefined);
+  const rig = await startRig({ register: { id: 'reg-S', code: '9', name: 'Till S' } });
+  try {
+    let asked = 0;
+    const guard = new CrossRegisterDuplicateGuard({
+      registerId: 'S',
+      recentCharges: (p, w) => {
+        asked++;
+        return findPossibleDuplicates(pool, p, w);
+      },
+      now: () => Date.now(),
+      storeTimeoutMs: 300,
+      storeRestMs: 60_000,
+    });
+    const t = rig.ticketWith('coffee');
+    const req = { ticketId: t.id, ticketNumber: t.number, amount: t.due, currency: 'USD', terminal: rig.pads.pad1.terminal };
+    let began = performance.now();
+    assert.equal(await guard.check(req), 'store_unreachable');
+    assert.ok(performance.now() - began >= 290, 'the first sale waited for the store');
+    began = performance.now();
+    assert.equal(await guard.check(req), 'store_unreachable');
+    assert.ok(performance.now() - began < 100, 'the next one did not');
+    assert.equal(asked, 1);
+    guard.storeAnswered();
+    await guard.check(req);
+    assert.equal(asked, 2, 'asked again once the store answered a push');
+  } finally {
+    await rig.close();
+    await Promise.race([pool.end(), new Promise((r) => setTimeout(r, 3500))]);
+    silent.close();
   }
 });

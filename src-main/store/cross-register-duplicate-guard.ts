@@ -4,7 +4,8 @@
 //
 // The card is only known once the PIN pad reads it, so the check goes in two
 // steps, and only sales that look like a duplicate pay for the second:
-// 1. The store is asked (a short deadline) for approved charges of the same
+// 1. The store is asked (a 1 s deadline; after a miss, not again for 15 s
+//    unless a background push finds it back) for approved charges of the same
 //    amount on another ticket or register within the window. None, or no
 //    answer (store unreachable): the sale goes on as without a store; the
 //    store flags any pair afterwards when this register's charges reach it.
@@ -48,8 +49,14 @@ export interface DuplicateGuardOptions {
   recentCharges: RecentChargesPort;
   now: () => number;
   windowMs?: number;
-  /** Deadline of the store query, ms (default 1500): a slow store never holds a sale up for long. */
+  /** Deadline of the store query, ms (default 1000): a slow store never holds a sale up for long. */
   storeTimeoutMs?: number;
+  /**
+   * After the store failed to answer, sales skip the query this long, ms
+   * (default 15 000), unless storeAnswered() says it is back: during an
+   * outage only the first sale waits out the deadline, not every one.
+   */
+  storeRestMs?: number;
   /** Deadline of the card read, ms (default 30 000: the customer presents the card). */
   readTimeoutMs?: number;
   /** Register's name for a register id, in the cashier's words (default "register <id>"). */
@@ -87,7 +94,13 @@ export function cardReadReference(ticketNumber: number, at: number): string {
 
 /** Checks a sale against the store before it is sent (see file comment). */
 export class CrossRegisterDuplicateGuard {
+  private restUntil = 0;
   constructor(private readonly o: DuplicateGuardOptions) {}
+
+  /** The store answered something else (a background push): sales ask it again at once. */
+  storeAnswered(): void {
+    this.restUntil = 0;
+  }
 
   private get windowMs(): number {
     return this.o.windowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
@@ -99,10 +112,11 @@ export class CrossRegisterDuplicateGuard {
     const at = this.o.now();
     const probe: ChargeProbe = { registerId: this.o.registerId, ticketId: req.ticketId, amount: req.amount, currency: req.currency, at };
     let near: StoreCharge[];
-    const deadline = Date.now() + (this.o.storeTimeoutMs ?? 1500);
+    if (Date.now() < this.restUntil) return 'store_unreachable';
     try {
-      near = await withDeadline(this.o.recentCharges(probe, this.windowMs), deadline - Date.now());
+      near = await withDeadline(this.o.recentCharges(probe, this.windowMs), this.o.storeTimeoutMs ?? 1000);
     } catch (err) {
+      this.restUntil = Date.now() + (this.o.storeRestMs ?? 15_000);
       this.o.log?.('duplicate_check_store_unreachable', err instanceof Error ? err.message : String(err));
       return 'store_unreachable';
     }

@@ -86,7 +86,11 @@ export function startStoreDecisions(o: {
   let failing = false;
   const pushQuietly = (): void =>
     void push().then(
-      () => (failing = false),
+      () => {
+        failing = false;
+        // The store is back: the next sale asks it again at once.
+        guard.storeAnswered();
+      },
       (err: unknown) => {
         // Logged once per outage, not every few seconds.
         if (!failing) o.log(`store: push failed, will retry (${err instanceof Error ? err.message : String(err)})`);

@@ -42,34 +42,41 @@ const INSERT_BATCH = `
 /** An open connection to the store for one register. */
 export class StoreLink {
   private broken: Error | undefined;
+  private abandon: (() => void) | undefined;
 
-  private constructor(
-    private readonly client: pg.Client,
+  private readonly client: pg.Client;
+
+  /** A link not yet connected: call connect(); close() abandons a connect still under way. */
+  constructor(
+    config: pg.ClientConfig,
     readonly registerId: string,
+    timeouts: { connectMs: number; queryMs: number },
   ) {
-    // A connection lost while idle surfaces at the next query; without a listener pg would throw it as uncaught.
-    client.on('error', (err) => {
-      this.broken = err;
-    });
-  }
-
-  /** Connects, refuses a store whose schema is not this release's (StoreSchemaError), and reads the marks. */
-  static async open(config: pg.ClientConfig, registerId: string, timeouts: { connectMs: number; queryMs: number }): Promise<{ link: StoreLink; marks: StoreMarks }> {
-    const client = new pg.Client({
+    this.client = new pg.Client({
       ...config,
       connectionTimeoutMillis: timeouts.connectMs,
       query_timeout: timeouts.queryMs,
       keepAlive: true,
       keepAliveInitialDelayMillis: 5000,
     });
-    const link = new StoreLink(client, registerId);
+    // A connection lost while idle surfaces at the next query; without a listener pg would throw it as uncaught.
+    this.client.on('error', (err) => {
+      this.broken = err;
+    });
+  }
+
+  /** Connects, refuses a store whose schema is not this release's (StoreSchemaError), and reads the marks. */
+  async connect(): Promise<StoreMarks> {
+    // pg never settles connect() once end() was called during it (its 'end' handler skips the callback when
+    // ending): close() rejects this instead, so a relay stopped mid-connect does not wait forever.
+    const closed = new Promise<never>((_, reject) => (this.abandon = () => reject(new Error('the store link was closed while connecting'))));
+    closed.catch(() => undefined);
     try {
-      await client.connect();
-      await assertStoreSchema(client);
-      const marks = await link.marks();
-      return { link, marks };
+      await Promise.race([this.client.connect(), closed]);
+      await assertStoreSchema(this.client);
+      return await this.marks();
     } catch (err) {
-      await link.close();
+      await this.close();
       throw err;
     }
   }
@@ -114,6 +121,12 @@ export class StoreLink {
 
   /** Ends the connection (never throws). */
   async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
+    this.abandon?.();
+    const ended = this.client.end().catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([ended, new Promise((r) => (timer = setTimeout(r, 200)))]);
+    clearTimeout(timer);
+    // A peer that swallows packets never completes the goodbye (nor a connect): drop the socket instead of waiting.
+    (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }

@@ -15,7 +15,7 @@ import type { StoreLinkHealth } from '../../src-shared/domain.ts';
 import type { Journal } from '../journal/journal.ts';
 import { JournalOutboxReader, type OutboxEvent } from './journal-outbox-reader.ts';
 import type { StoreConfig } from './store-config.ts';
-import { StoreHistoryMismatch, StoreLink } from './store-link.ts';
+import { StoreHistoryMismatch, StoreLink, type StoreMarks } from './store-link.ts';
 import { StoreSchemaError } from './schema/store-schema.ts';
 
 /** How the relay is set up; everything but journal, registerId and config has a default. */
@@ -51,9 +51,11 @@ export class StoreRelay {
   private readonly clock: () => Date;
   private readonly log: (line: string) => void;
   private link: StoreLink | undefined;
+  private connecting: StoreLink | undefined;
   private eventsAcked: number;
   private rowsAcked: number;
   private joined = false;
+  private joinFailureLogged = false;
   private running: Promise<void> | undefined;
   private stopped = false;
   private kicked = false;
@@ -143,6 +145,8 @@ export class StoreRelay {
     this.unsubscribe?.();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.wake?.();
+    // A connect hanging on a link that swallows packets is abandoned, not waited out.
+    await this.connecting?.close();
     await this.running;
     await this.link?.close();
     this.link = undefined;
@@ -155,6 +159,7 @@ export class StoreRelay {
       try {
         this.joinOnce();
         if (!this.link) await this.connect();
+        if (this.stopped) break;
         const sent = await this.sendBatch();
         backoff = this.o.backoff.initialMs;
         if (!sent) {
@@ -188,12 +193,25 @@ export class StoreRelay {
       this.reader.join();
       this.joined = true;
     } catch (err) {
-      this.log(`the journal could not start recording row changes for the store yet: ${err instanceof Error ? err.message : String(err)}`);
+      // Said once, not at every pass: events still flow, rows follow once the journal takes writes again.
+      if (!this.joinFailureLogged) this.log(`the journal could not start recording row changes for the store yet: ${err instanceof Error ? err.message : String(err)}`);
+      this.joinFailureLogged = true;
     }
   }
 
   private async connect(): Promise<void> {
-    const { link, marks } = await StoreLink.open(this.o.config.client, this.o.registerId, { connectMs: this.o.connectTimeoutMs, queryMs: this.o.queryTimeoutMs });
+    const link = new StoreLink(this.o.config.client, this.o.registerId, { connectMs: this.o.connectTimeoutMs, queryMs: this.o.queryTimeoutMs });
+    this.connecting = link;
+    let marks: StoreMarks;
+    try {
+      marks = await link.connect();
+    } finally {
+      this.connecting = undefined;
+    }
+    if (this.stopped) {
+      await link.close();
+      return;
+    }
     try {
       if (marks.eventsSeq > 0) {
         const local = this.o.journal.db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(marks.eventsSeq) as string | undefined;

@@ -89,7 +89,7 @@ function killAllOnExit(): void {
 let dbCounter = 0;
 
 /** Starts a throw-away cluster (about a second: initdb plus start). */
-export async function startStoreTestCluster(opts: { startTimeoutMs?: number } = {}): Promise<StoreTestCluster> {
+export async function startStoreTestCluster(opts: { startTimeoutMs?: number; /** Keep fsync on (benchmarks: a store's real commit cost). */ durable?: boolean } = {}): Promise<StoreTestCluster> {
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-store-'));
   fs.chmodSync(root, 0o755);
@@ -112,7 +112,7 @@ export async function startStoreTestCluster(opts: { startTimeoutMs?: number } = 
       '-c', 'unix_socket_directories=',
       // Speed only: without fsync a power cut could lose commits, but kill() is a process crash, after which the
       // OS still holds every WAL write: a commit acknowledged before kill() is there after restart().
-      '-c', 'fsync=off',
+      '-c', `fsync=${opts.durable ? 'on' : 'off'}`,
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=60',
       '-c', 'shared_buffers=16MB',

@@ -4,7 +4,7 @@
 import type { DeviceHealth, StatusSnapshot } from '../../../src-shared/domain.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import type { Screen } from '../../store/manager-slice.ts';
-import { deviceWords, journalWords, type DeviceRole, type StatusWords } from './status-words.ts';
+import { deviceWords, journalWords, storeWords, type DeviceRole, type StatusWords } from './status-words.ts';
 import { SignedInBadge } from '../manager/signed-in-badge.tsx';
 
 /** A short label on the bar; the whole sentence in the tooltip and for screen readers. */
@@ -88,6 +88,15 @@ export function StatusBar() {
       <DeviceItem role="terminal" health={status.terminal} />
       <DeviceItem role="printer" health={status.printer} />
       <DeviceItem role="cardReader" health={status.cardReader} />
+      {/* Only registers that are part of a store show the store link; selling never depends on it. */}
+      {status.store && (
+        <StatusItem
+          words={storeWords(status.store)}
+          tone={status.store.state === 'connected' ? (status.store.backlogEvents > 0 ? 'muted' : 'ok') : status.store.state === 'connecting' ? 'muted' : 'bad'}
+          testId="status-store"
+          attrs={{ 'data-state': status.store.state, 'data-backlog': String(status.store.backlogEvents) }}
+        />
+      )}
       </div>
       <nav className="status-nav" aria-label="Screens">
         {NAV.map((n) => (

@@ -3,7 +3,7 @@
 // "Printer: no paper"), and the full sentence for the tooltip and for screen
 // readers. A long device message used to be cut mid-word ("Printer …").
 
-import type { DeviceHealth } from '../../../src-shared/domain.ts';
+import type { DeviceHealth, StoreLinkHealth } from '../../../src-shared/domain.ts';
 import { plainWords } from './plain-words.ts';
 
 /** The devices the status bar shows. */
@@ -55,4 +55,44 @@ export function journalWords(journal: { healthy: boolean; message?: string | nul
   return journal.healthy
     ? { short: 'Journal ok', full: 'Journal healthy: every sale is being recorded.' }
     : { short: 'Journal problem', full: `Journal problem: ${plainWords(journal.message ?? 'unknown')}` };
+}
+
+/** "42 sales" / "1 sale"; changes that are no sale (staff, devices) are counted as changes. */
+function waiting(store: StoreLinkHealth): string {
+  if (store.backlogSales > 0) return `${store.backlogSales} ${store.backlogSales === 1 ? 'sale' : 'sales'}`;
+  return `${store.backlogEvents} ${store.backlogEvents === 1 ? 'change' : 'changes'}`;
+}
+
+/** 10:42 when it was today, else 2026-11-29 10:42 (local time). */
+function clockTime(iso: string, now: Date): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return 'a while';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hm = `${pad(t.getHours())}:${pad(t.getMinutes())}`;
+  const sameDay = t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
+  return sameDay ? hm : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${hm}`;
+}
+
+/** What the status bar says about the link to the store server and what has not reached it yet. */
+export function storeWords(store: StoreLinkHealth, now: Date = new Date()): StatusWords {
+  const pending = store.backlogEvents > 0;
+  const count = store.backlogSales > 0 ? store.backlogSales : store.backlogEvents;
+  switch (store.state) {
+    case 'connected':
+      return pending
+        ? { short: `Store: sending ${count}`, full: `Store: connected, ${waiting(store)} being sent.` }
+        : { short: 'Store up to date', full: 'Store: up to date — every sale is in the store.' };
+    case 'connecting':
+      return { short: 'Store connecting', full: `Store: connecting…${pending ? ` ${waiting(store)} waiting to be sent.` : ''} Selling continues.` };
+    case 'unreachable':
+      return {
+        short: pending ? `No store: ${count} waiting` : 'Store not reachable',
+        full: `Store: not reachable since ${clockTime(store.since, now)}${pending ? `, ${waiting(store)} waiting to be sent` : ''} — selling continues.`,
+      };
+    case 'refused':
+      return {
+        short: 'Store: call manager',
+        full: `Store: cannot take this register's sales${store.detail ? ` (${plainWords(store.detail)})` : ''}.${pending ? ` ${waiting(store)} waiting to be sent.` : ''} Selling continues; call your manager.`,
+      };
+  }
 }
