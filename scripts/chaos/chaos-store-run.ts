@@ -130,6 +130,8 @@ interface Paid {
 }
 
 interface Ctx {
+  /** The harness's own connection to the store (not through any register's proxy). */
+  store: pg.Pool;
   o: Required<Omit<StoreChaosOptions, 'broken' | 'dir' | 'log'>> & Pick<StoreChaosOptions, 'broken'>;
   regs: Reg[];
   cluster: StoreTestCluster;
@@ -161,6 +163,7 @@ export async function runStoreChaos(options: StoreChaosOptions): Promise<StoreCh
   const regs: Reg[] = [];
   let cluster: StoreTestCluster | undefined;
   let disrupting: NodeJS.Timeout | undefined;
+  let storePool: pg.Pool | undefined;
   try {
     cluster = await startStoreTestCluster();
     const storeUrl = await cluster.createStoreDatabase('store');
@@ -199,7 +202,9 @@ export async function runStoreChaos(options: StoreChaosOptions): Promise<StoreCh
     }
     await Promise.all(regs.map((r) => r.host.start()));
     log(`chaos-store: cluster, simulators and ${o.registers} registers up after ${Date.now() - started} ms`);
-    const ctx: Ctx = { o, regs, cluster, log, storeEpoch: 0, storeDown: false, paid: [], starts: [], confirmedTickets: new Set(), warned: 0, cutWindows: [], cuts: 0, storeKills: 0, disruptions: 0, registerKills: 0, hangs: [] };
+    storePool = new pg.Pool({ connectionString: storeUrl, max: 2, connectionTimeoutMillis: 1000 });
+    storePool.on('error', () => undefined);
+    const ctx: Ctx = { store: storePool, o, regs, cluster, log, storeEpoch: 0, storeDown: false, paid: [], starts: [], confirmedTickets: new Set(), warned: 0, cutWindows: [], cuts: 0, storeKills: 0, disruptions: 0, registerKills: 0, hangs: [] };
 
     // Links cut and restored, PostgreSQL killed and restarted, while the cashiers work.
     const rng = new ChaosRandom(o.seed ^ 0x57073);
@@ -240,6 +245,7 @@ export async function runStoreChaos(options: StoreChaosOptions): Promise<StoreCh
     return { line: storeChaosLine(tally), passed: storeChaosPassed(tally) && ctx.hangs.length === 0, tally, ms: Date.now() - started, dir };
   } finally {
     clearTimeout(disrupting);
+    await storePool?.end().catch(() => undefined);
     await Promise.allSettled(regs.map((r) => r.host.kill(false)));
     await Promise.allSettled(regs.map((r) => r.proxy.close()));
     await Promise.allSettled(children.map((c) => c.stop('SIGTERM', 3000)));
@@ -306,8 +312,10 @@ function restoreLink(ctx: Ctx, reg: Reg): void {
 async function payTicket(ctx: Ctx, reg: Reg, n: number): Promise<void> {
   const rng = new ChaosRandom(Math.imul(ctx.o.seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
   const now = Date.now();
-  const elsewhere = ctx.paid.filter((p) => p.registerCode !== reg.code && now - p.at > 1500 && now - p.at < 5 * 60_000);
-  const rerung = elsewhere.length > 0 && rng.chance(ctx.o.rerungRate) ? rng.pick(elsewhere) : undefined;
+  const elsewhere = ctx.paid.filter((p) => p.registerCode !== reg.code && now - p.at < 5 * 60_000);
+  let rerung = elsewhere.length > 0 && rng.chance(ctx.o.rerungRate) ? rng.pick(elsewhere) : undefined;
+  // Re-ring only a customer the store already knows was charged (else no register could be warned yet).
+  if (rerung && !(await inStore(ctx, rerung))) rerung = undefined;
   const total = rerung?.total ?? rng.int(100, 30_000);
   const ticket = await withHost(ctx, reg, { cmd: 'createTicket', total });
   for (let action = 0; action < 8; action++) {
@@ -341,6 +349,12 @@ async function payTicket(ctx: Ctx, reg: Reg, n: number): Promise<void> {
       ctx.confirmedTickets.add(ticket.id);
     }
   }
+}
+
+/** Whether the store has recorded the paid ticket's charge (asked directly; false when PostgreSQL is down). */
+async function inStore(ctx: Ctx, p: Paid): Promise<boolean> {
+  const r = await ctx.store.query("SELECT 1 FROM card_charges WHERE invoice LIKE $1 LIMIT 1", [`R${p.registerCode}T${p.ticketNumber}P%`]).catch(() => undefined);
+  return (r?.rowCount ?? 0) > 0;
 }
 
 function faultOf(rng: ChaosRandom): PaxFault {
