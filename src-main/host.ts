@@ -250,6 +250,7 @@ export function createHost(config: HostConfig = {}): Host {
           config: storeServer,
           pool,
           registerId: register.id,
+          registerName: register.name,
           journal: j,
           tickets: t,
           coordinator: room.coordinator,

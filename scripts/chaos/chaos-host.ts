@@ -146,7 +146,7 @@ coordinator.onAttemptChanged((snapshot) => out({ event: 'attempt', snapshot }));
 
 // Store runs: relay, duplicate check, charge and queue pushes, through this register's link proxy.
 const store = storeRun
-  ? startChaosStoreParts({ storeUrl: args['store-url']!, registerId: register.id, journal, coordinator, tickets, orphans, terminals, broken, log: logLine })
+  ? startChaosStoreParts({ storeUrl: args['store-url']!, registerId: register.id, registerName: register.name, journal, coordinator, tickets, orphans, terminals, broken, log: logLine })
   : undefined;
 
 // The manager's side (issue 11 §6): voids, refunds and batch close through the register's own services and

@@ -41,6 +41,7 @@ export interface ChaosStoreParts {
 export function startChaosStoreParts(o: {
   storeUrl: string;
   registerId: string;
+  registerName: string;
   journal: Journal;
   coordinator: PaymentCoordinator;
   tickets: TicketService;
@@ -71,7 +72,7 @@ export function startChaosStoreParts(o: {
     // No rest after a miss: the harness judges each sale by the link's state at that moment.
     storeRestMs: 0,
     readTimeoutMs: 3000,
-    registerName: (id) => `till ${id.replace(/^reg/, '')}`,
+
     log: (event, detail) => o.log({ event, detail }),
   });
   let verdict: GuardVerdict | 'not_asked' = 'not_asked';
@@ -84,14 +85,14 @@ export function startChaosStoreParts(o: {
       o.log({ event: 'duplicate_check', detail: v, ticketId: sale.ticketId, amount: sale.amount });
     },
   });
-  const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, pool, log: (event, detail) => o.log({ event, detail }) });
+  const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, registerName: o.registerName, pool, log: (event, detail) => o.log({ event, detail }) });
   const queue = new ManagerQueueRepository(pool, { now: () => o.journal.now().getTime() });
   const pushQueue = async (): Promise<void> => {
     const items = [
       ...registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen()),
       ...batchVarianceItems(o.registerId, openVarianceLines(o.journal)),
     ];
-    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt', 'variance'], items);
+    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt', 'variance'], items, o.registerName);
   };
   const pushAll = async (): Promise<void> => {
     await charges.push();

@@ -18,6 +18,7 @@ export interface ChargeRecord extends StoreCharge {
 
 interface ChargeRowDb {
   register_id: string;
+  register_name: string | null;
   attempt_id: string;
   ticket_id: string;
   invoice: string;
@@ -32,7 +33,7 @@ interface ChargeRowDb {
 
 function fromDb(r: ChargeRowDb): ChargeRecord {
   const card: CardIdentity = { token: r.card_token, maskedPan: r.masked_pan, brand: r.card_brand, expiry: r.card_expiry };
-  return { registerId: r.register_id, attemptId: r.attempt_id, ticketId: r.ticket_id, invoice: r.invoice, amount: Number(r.amount), currency: r.currency, card, at: r.approved_at.getTime() };
+  return { registerId: r.register_id, registerName: r.register_name, attemptId: r.attempt_id, ticketId: r.ticket_id, invoice: r.invoice, amount: Number(r.amount), currency: r.currency, card, at: r.approved_at.getTime() };
 }
 
 /** Runs fn in one transaction on a client of the pool. */
@@ -67,11 +68,12 @@ export async function findPossibleDuplicates(pool: Queryable, probe: ChargeProbe
 }
 
 /** Words the manager reads on a flagged pair (no card data beyond the last four). */
-export function duplicateSummary(earlier: ChargeRecord, later: ChargeRecord, registerName: (id: string) => string = (id) => `register ${id}`): string {
+export function duplicateSummary(earlier: ChargeRecord, later: ChargeRecord): string {
+  const registerName = (c: ChargeRecord): string => c.registerName ?? 'another register';
   const last4 = (later.card.maskedPan ?? '').slice(-4);
   const minutes = Math.max(0, Math.round((later.at - earlier.at) / 60_000));
   const card = last4 ? `The card ending ${last4}` : 'The same card';
-  return `${card} paid the same amount twice ${minutes === 0 ? 'within a minute' : `${minutes} minute${minutes === 1 ? '' : 's'} apart`}: on ${registerName(earlier.registerId)} and on ${registerName(later.registerId)}. Check with the customer whether both purchases are theirs; refund the second if not.`;
+  return `${card} paid the same amount twice ${minutes === 0 ? 'within a minute' : `${minutes} minute${minutes === 1 ? '' : 's'} apart`}: on ${registerName(earlier)} and on ${registerName(later)}. Check with the customer whether both purchases are theirs; refund the second if not.`;
 }
 
 /**
@@ -87,9 +89,9 @@ export async function recordCharges(pool: pg.Pool, charges: readonly ChargeRecor
       // One amount at a time across the store: a concurrent push of a matching charge waits for ours.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`card_charge:${ch.currency}:${ch.amount}`]);
       const ins = await c.query(
-        `INSERT INTO card_charges (register_id, attempt_id, ticket_id, invoice, amount, currency, card_token, masked_pan, card_brand, card_expiry, approved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-        [ch.registerId, ch.attemptId, ch.ticketId, ch.invoice, ch.amount, ch.currency, ch.card.token ?? null, ch.card.maskedPan ?? null, ch.card.brand ?? null, ch.card.expiry ?? null, new Date(ch.at)],
+        `INSERT INTO card_charges (register_id, attempt_id, ticket_id, invoice, amount, currency, card_token, masked_pan, card_brand, card_expiry, approved_at, register_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+        [ch.registerId, ch.attemptId, ch.ticketId, ch.invoice, ch.amount, ch.currency, ch.card.token ?? null, ch.card.maskedPan ?? null, ch.card.brand ?? null, ch.card.expiry ?? null, new Date(ch.at), ch.registerName ?? null],
       );
       if (ins.rowCount === 0) return { recorded: 0, flagged: 0 };
       const near = await chargesNear(c, ch.amount, ch.currency, ch.at, windowMs);
@@ -99,6 +101,7 @@ export async function recordCharges(pool: pg.Pool, charges: readonly ChargeRecor
         const added = await enqueueItem(c, {
           kind: 'cross_register_duplicate',
           registerId: later.registerId,
+          ...(later.registerName ? { registerName: later.registerName } : {}),
           itemKey: `${earlier.registerId}/${earlier.attemptId}~${later.registerId}/${later.attemptId}`,
           summary: duplicateSummary(earlier, later),
           amount: later.amount,

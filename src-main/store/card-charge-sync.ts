@@ -21,6 +21,8 @@ export interface CardChargeSyncOptions {
   journal: Journal;
   /** This register's id in the store. */
   registerId: string;
+  /** Its name as people call it (the words of other registers' warnings). */
+  registerName?: string;
   pool: pg.Pool;
   windowMs?: number;
   log?: (event: string, detail?: string) => void;
@@ -68,6 +70,7 @@ export class CardChargeSync {
       .all(since) as ApprovedRow[];
     const charges: ChargeRecord[] = rows.map((r) => ({
       registerId: this.o.registerId,
+      ...(this.o.registerName ? { registerName: this.o.registerName } : {}),
       attemptId: r.id,
       ticketId: r.ticketId,
       invoice: r.invoice,

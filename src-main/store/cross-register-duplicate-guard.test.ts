@@ -62,7 +62,7 @@ async function register(id: string, opts: { storeUrl: string; shareLedgerWith?: 
     // The broken variant: a register that never asks the store.
     ...(opts.ignoreWarning ? {} : { beforeCardSale: hook }),
   });
-  const sync = new CardChargeSync({ journal: rig.journal, registerId: id, pool });
+  const sync = new CardChargeSync({ journal: rig.journal, registerId: id, registerName: `Till ${id}`, pool });
   return {
     id,
     rig,
@@ -96,7 +96,7 @@ test('the same card for the same amount at another register: warned before the c
     const tb = b.rig.ticketWith('coffee');
     const warned = await b.pay(tb.id, tb.due).catch((e: unknown) => e);
     assert.ok(warned instanceof AppError && warned.details?.needsConfirm === true && warned.details?.crossRegisterDuplicate === true, String(warned));
-    assert.match(warned.message, /This card already paid the same amount .* at register A\. If it is the same customer paying again, do not charge/);
+    assert.match(warned.message, /This card already paid the same amount .* at Till A\. If it is the same customer paying again, do not charge/);
     assert.doesNotMatch(warned.message, /\d{6}|127\.0\.0\.1|R1T/);
     assert.equal(approvedSales(a.rig).length, 1, 'nothing was charged before the cashier answered');
     assert.deepEqual(b.rig.coordinator.attemptsOf(tb.id), [], 'no attempt was even journaled');

@@ -59,7 +59,7 @@ export interface DuplicateGuardOptions {
   storeRestMs?: number;
   /** Deadline of the card read, ms (default 30 000: the customer presents the card). */
   readTimeoutMs?: number;
-  /** Register's name for a register id, in the cashier's words (default "register <id>"). */
+  /** A register's name when the store's row has none, in the cashier's words (default "another register"). */
   registerName?: (registerId: string) => string;
   log?: (event: string, detail?: string) => void;
 }
@@ -146,7 +146,7 @@ export class CrossRegisterDuplicateGuard {
   private words(m: StoreCharge, at: number, cardKnown: boolean): string {
     const minutes = Math.max(0, Math.round((at - m.at) / 60_000));
     const when = minutes === 0 ? 'less than a minute ago' : `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
-    const where = m.registerId === this.o.registerId ? 'on another ticket at this register' : `at ${this.o.registerName?.(m.registerId) ?? `register ${m.registerId}`}`;
+    const where = m.registerId === this.o.registerId ? 'on another ticket at this register' : `at ${m.registerName ?? this.o.registerName?.(m.registerId) ?? 'another register'}`;
     const what = cardKnown ? 'This card already paid the same amount' : 'A card already paid the same amount';
     return `${what} ${when} ${where}. If it is the same customer paying again, do not charge: the first payment stands. Charge only if this is another purchase.`;
   }

@@ -24,6 +24,8 @@ export interface CardIdentity {
 /** One approved card charge as the store knows it. */
 export interface StoreCharge {
   registerId: string;
+  /** The register's name as people call it (for words only). */
+  registerName?: string | null;
   ticketId: string;
   attemptId: string;
   /** Minor units approved. */

@@ -20,6 +20,8 @@ export type QueueKind = 'orphan' | 'in_doubt' | 'variance' | 'cross_register_dup
 export interface NewQueueItem {
   kind: QueueKind;
   registerId: string;
+  /** The register's name as people call it. */
+  registerName?: string;
   itemKey: string;
   summary: string;
   amount?: number;
@@ -43,6 +45,7 @@ interface QueueRowDb {
   id: string;
   kind: QueueKind;
   register_id: string;
+  register_name: string | null;
   item_key: string;
   summary: string;
   amount: string | null;
@@ -61,6 +64,7 @@ function fromDb(r: QueueRowDb): QueueItem {
     id: Number(r.id),
     kind: r.kind,
     registerId: r.register_id,
+    ...(r.register_name !== null ? { registerName: r.register_name } : {}),
     itemKey: r.item_key,
     summary: r.summary,
     ...(r.amount !== null ? { amount: Number(r.amount) } : {}),
@@ -78,9 +82,9 @@ function fromDb(r: QueueRowDb): QueueItem {
 /** Adds an item unless it is there already (unique on kind, register and key); true when added. */
 export async function enqueueItem(c: Queryable, item: NewQueueItem): Promise<boolean> {
   const r = await c.query(
-    `INSERT INTO manager_queue (kind, register_id, item_key, summary, amount, currency, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO manager_queue (kind, register_id, item_key, summary, amount, currency, detail, register_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (kind, register_id, item_key) DO NOTHING`,
-    [item.kind, item.registerId, item.itemKey, item.summary, item.amount ?? null, item.currency ?? null, JSON.stringify(item.detail ?? {})],
+    [item.kind, item.registerId, item.itemKey, item.summary, item.amount ?? null, item.currency ?? null, JSON.stringify(item.detail ?? {}), item.registerName ?? null],
   );
   return r.rowCount === 1;
 }
@@ -110,12 +114,12 @@ export class ManagerQueueRepository {
    * ones are added, and those it no longer has open (resolved on the
    * register) are marked done. Items a manager claimed stay claimed until done.
    */
-  async syncRegister(registerId: string, kinds: readonly QueueKind[], open: readonly NewQueueItem[]): Promise<{ added: number; closed: number }> {
+  async syncRegister(registerId: string, kinds: readonly QueueKind[], open: readonly NewQueueItem[], registerName?: string): Promise<{ added: number; closed: number }> {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
       let added = 0;
-      for (const item of open) if (await enqueueItem(c, item)) added++;
+      for (const item of open) if (await enqueueItem(c, registerName && !item.registerName ? { ...item, registerName } : item)) added++;
       const keys = open.map((i) => `${i.kind}:${i.itemKey}`);
       const closed = await c.query(
         `UPDATE manager_queue SET status = 'done', done_at = $4, done_note = 'Settled on the register'

@@ -50,6 +50,8 @@ export function startStoreDecisions(o: {
   config: StoreConfig;
   pool: pg.Pool;
   registerId: string;
+  /** The register's name as people call it. */
+  registerName: string;
   journal: Journal;
   tickets: TicketService;
   coordinator: PaymentCoordinator;
@@ -73,7 +75,7 @@ export function startStoreDecisions(o: {
     terminal: o.terminal,
     onVerdict: (v, sale) => o.log(`store: duplicate check ${v} for ticket ${sale.ticketId}`),
   });
-  const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, pool: o.pool, log: (e, d) => o.log(`store: ${e} ${d ?? ''}`) });
+  const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, registerName: o.registerName, pool: o.pool, log: (e, d) => o.log(`store: ${e} ${d ?? ''}`) });
   const queue = new ManagerQueueRepository(o.pool, { now });
   const push = async (): Promise<void> => {
     await charges.push();
@@ -81,7 +83,7 @@ export function startStoreDecisions(o: {
       ...registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen()),
       ...batchVarianceItems(o.registerId, openVarianceLines(o.journal)),
     ];
-    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt', 'variance'], items);
+    await queue.syncRegister(o.registerId, ['orphan', 'in_doubt', 'variance'], items, o.registerName);
   };
   let failing = false;
   const pushQuietly = (): void =>

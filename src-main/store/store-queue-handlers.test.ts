@@ -28,7 +28,7 @@ const ctx = (staffId: string, name: string): HandlerContext => ({ actor: { staff
 
 test('two managers at two registers: one takes the item, the other sees who and is refused; done leaves both lists', async () => {
   const queue = new ManagerQueueRepository(pool, { now: () => Date.now() });
-  await queue.add({ kind: 'orphan', registerId: 'reg2', itemKey: 'o1', summary: 'A charge of $12.00 on the card ending 4242 is on no ticket. Attach it to the customer\'s ticket or refund it.', amount: 1200, currency: 'USD' });
+  await queue.add({ kind: 'orphan', registerId: 'reg2', registerName: 'Till 2', itemKey: 'o1', summary: 'A charge of $12.00 on the card ending 4242 is on no ticket. Attach it to the customer\'s ticket or refund it.', amount: 1200, currency: 'USD' });
   const atTill1 = storeQueueHandlers({ queue: () => queue, registerId: 'reg1' });
   const atTill3 = storeQueueHandlers({ queue: () => queue, registerId: 'reg3' });
   const ann = ctx('s-ann', 'Ann');
@@ -36,7 +36,7 @@ test('two managers at two registers: one takes the item, the other sees who and 
   const list = await atTill1['store.queue.list']({}, ann);
   assert.equal(list.configured, true);
   assert.equal(list.items.length, 1);
-  assert.equal(list.items[0].register, 'till 2');
+  assert.equal(list.items[0].register, 'Till 2');
   const id = list.items[0].id;
   const taken = await atTill1['store.queue.claim']({ id }, ann);
   assert.deepEqual([taken.items[0].status, taken.items[0].claimedBy, taken.items[0].mine], ['claimed', 'Ann', true]);

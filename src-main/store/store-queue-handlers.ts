@@ -16,7 +16,7 @@ export interface StoreQueueHandlerDeps {
   queue: () => ManagerQueueRepository | undefined;
   /** This register's id in the store (the claim names register and manager). */
   registerId: string;
-  /** How people name a register (default "till <id>"). */
+  /** How people name a register whose items carry no name (default "a register of the store"). */
   registerName?: (registerId: string) => string;
 }
 
@@ -28,11 +28,11 @@ export function storeQueueHandlers(d: StoreQueueHandlerDeps): Pick<Handlers, 'st
     const m = managerActor(ctx);
     return { id: `${d.registerId}/${m.staffId}`, name: m.name };
   };
-  const name = d.registerName ?? ((id: string) => `till ${id.replace(/^reg/, '')}`);
+  const name = d.registerName ?? (() => 'a register of the store');
   const view = (item: QueueItem, me: string): StoreQueueItem => ({
     id: item.id,
     kind: item.kind,
-    register: name(item.registerId),
+    register: item.registerName ?? name(item.registerId),
     summary: item.summary,
     ...(item.amount !== undefined ? { amount: item.amount, currency: item.currency } : {}),
     status: item.status === 'claimed' ? 'claimed' : 'open',

@@ -15,6 +15,8 @@ const migration: StoreMigration = {
     await client.query(`
       CREATE TABLE card_charges (
         register_id text NOT NULL,
+        -- The register's name as its people call it, for the words of a warning or a flag.
+        register_name text,
         attempt_id text NOT NULL,
         ticket_id text NOT NULL,
         invoice text NOT NULL,
@@ -36,6 +38,7 @@ const migration: StoreMigration = {
         id bigserial PRIMARY KEY,
         kind text NOT NULL CHECK (kind IN ('orphan', 'in_doubt', 'variance', 'cross_register_duplicate')),
         register_id text NOT NULL,
+        register_name text,
         -- The item's own key on its register (orphan id, attempt id, batch line id, or the duplicate pair).
         item_key text NOT NULL,
         -- For the manager, in plain words.
