@@ -48,6 +48,10 @@ import { storeConfigFromEnv, type StoreConfig } from './store/store-config.ts';
 import type { StoreRelay, StoreRelayOptions } from './store/store-relay.ts';
 import type { PurserFolioShare } from './purser/purser-folio-share.ts';
 import type { PostgresSharedFolio } from './store/shared-folio-store.ts';
+import type { StoreDecisions } from './store/store-decisions.ts';
+import { storeQueueHandlers } from './store/store-queue-handlers.ts';
+import { LazyPinPadLockRegistry } from './store/lazy-pin-pad-lock-registry.ts';
+import { FilePinPadLockRegistry } from './devices/pin-pad-lock.ts';
 
 export type { RegisterConfig };
 
@@ -181,7 +185,19 @@ export function createHost(config: HostConfig = {}): Host {
   const training = config.devices?.training ?? {};
   const trainingSaleMs = training.paxTimeouts?.transactionMs ?? Math.max(training.cardTimeMs ?? 1000, cancelAfterSeconds * 1000) + 15_000;
   let deviceRepo: DeviceRepository | undefined;
+  // Part of a store: what the store decides (store/store-decisions.ts), loaded like the relay only then.
+  const application = `Cashier Desk register ${register.id}`;
+  const storeSide = storeServer ? import('./store/store-decisions.ts').then((m) => ({ m, pool: m.storePool(storeServer) })) : undefined;
+  storeSide?.catch((err) => process.stderr.write(`host: the store's decisions could not start: ${redactForLog(err)}\n`));
   const devices = new DeviceService({
+    // In a store the PIN pad lock holds across workstations; the machine's own lock when the store is away.
+    ...(storeSide
+      ? (() => {
+          const fallback = new FilePinPadLockRegistry({ application, clock: config.clock });
+          const log = (line: string) => process.stderr.write(`host: ${redactText(line)}\n`);
+          return { pinPadLocks: new LazyPinPadLockRegistry(storeSide.then(({ m, pool }) => m.storePinPadLocks(pool, { application, fallback, log })), fallback) };
+        })()
+      : {}),
     repository: () => {
       service();
       deviceRepo ??= new DeviceRepository(journal!, register.id);
@@ -193,7 +209,7 @@ export function createHost(config: HostConfig = {}): Host {
     probeIntervalMs: config.devices?.probeIntervalMs,
     testTimeoutMs: config.devices?.testTimeoutMs,
     // Named in another app's "PIN pad in use" refusal (seed 002 table 4-14).
-    application: `Cashier Desk register ${register.id}`,
+    application,
     clock: config.clock,
     log: (line) => process.stderr.write(`host: ${redactText(line)}\n`),
   });
@@ -241,6 +257,29 @@ export function createHost(config: HostConfig = {}): Host {
       // One PIN pad per workstation (seed 002 table 4-14): the devices' own lock registry.
       pinPads: { registry: () => devices.pinPadLockRegistry(), address: (id) => devices.pinPadAddressOf(id) },
     });
+  }
+  let storeDecisions: StoreDecisions | undefined;
+  let decisionsStarting: Promise<StoreDecisions | undefined> | undefined;
+  if (storeSide && storeServer && journal && tickets && payments) {
+    const [j, t, room] = [journal, tickets, payments];
+    decisionsStarting = storeSide
+      .then(({ m, pool }) => {
+        if (closing || !j.db.open) return undefined;
+        storeDecisions = m.startStoreDecisions({
+          config: storeServer,
+          pool,
+          registerId: register.id,
+          registerName: register.name,
+          journal: j,
+          tickets: t,
+          coordinator: room.coordinator,
+          orphans: room.orphans,
+          terminal: (id) => (id !== undefined ? devices.terminal(id) : devices.activeTerminal()),
+          log,
+        });
+        return storeDecisions;
+      })
+      .catch(() => undefined);
   }
 
   // The store relay (issue 13): only with a store configured, and loaded only then, so the embedded
@@ -385,7 +424,10 @@ export function createHost(config: HostConfig = {}): Host {
       takingPayments,
       printAfterCash: (ticketId) => pay().receipts.printInBackground(ticketId),
       recoveryNotices: () => recoveryNotices(),
+      // With a store: the cross-register duplicate check (its code may still be loading for the very first sale).
+      ...(decisionsStarting ? { beforeCardSale: async (sale: Parameters<StoreDecisions['beforeCardSale']>[0]) => (await decisionsStarting)?.beforeCardSale(sale) } : {}),
     }),
+    ...storeQueueHandlers({ queue: () => storeDecisions?.queue, registerId: register.id }),
     ...reconcileHandlers({
       tickets: service,
       coordinator: () => pay().coordinator,
@@ -544,6 +586,12 @@ export function createHost(config: HostConfig = {}): Host {
         await relayStarting;
         await relay?.stop().catch((err) => process.stderr.write(`host: stopping the store relay failed: ${redactForLog(err)}\n`));
         relay = undefined;
+        // The store's pushes read the journal too; the pool is given a moment to close, never the connect timeout.
+        await decisionsStarting;
+        await storeDecisions?.stop();
+        storeDecisions = undefined;
+        const side = await storeSide?.catch(() => undefined);
+        if (side) await Promise.race([side.pool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
         journal?.close();
         journal = undefined;
         deviceRepo = undefined;

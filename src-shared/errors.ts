@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'pin_pad_in_use',
   'device_error',
   'gateway_unavailable',
+  // the store server (issue 13) could not be reached for something only it can decide (a ticket move, the shared queue)
+  'store_unavailable',
   // journal
   'journal_newer_than_code',
   'journal_corrupt',

@@ -100,8 +100,8 @@ export const commands = {
   ),
 
   'payment.start': command<AttemptSnapshot>()(
-    z.strictObject({ ticketId: Id, amount: PositiveAmount, terminalId: Id.optional(), confirmMatchingInDoubt: ConfirmMatchingInDoubt }),
-    'Starts a card payment for part or all of what is due, on a PIN pad.',
+    z.strictObject({ ticketId: Id, amount: PositiveAmount, terminalId: Id.optional(), confirmMatchingInDoubt: ConfirmMatchingInDoubt, confirmCrossRegisterDuplicate: z.boolean().optional() }),
+    'Starts a card payment for part or all of what is due, on a PIN pad; with a store, the same card paying the same amount elsewhere asks the cashier first.',
   ),
   'payment.cancel': command<AttemptSnapshot>()(
     z.strictObject({ attemptId: Id }),

@@ -19,6 +19,8 @@ export class HostRefusedError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The store's cross-register duplicate warning (the cashier must confirm). */
+    readonly warning?: 'cross_register_duplicate',
   ) {
     super(message);
   }
@@ -35,6 +37,8 @@ export interface HostArgs {
   logFile: string;
   /** A deliberately broken register (the harness's own tests only). */
   broken?: string;
+  /** Store runs: this register's code and its store URL (through its link proxy); serial and HTTP PIN pads are then left out. */
+  store?: { registerCode: string; url: string };
 }
 
 /**
@@ -85,7 +89,11 @@ export class ChaosHost<Req extends { cmd: string } = HostRequest, Ans = HostAnsw
         ? args
         : {
             script: 'scripts/chaos/chaos-host.ts',
-            argv: ['--journal', args.journal, '--gateway', args.gateway, '--key', args.key, '--tcp', String(args.tcpPort), '--serial', args.serialPath, '--http', String(args.httpPort)],
+            argv: [
+              '--journal', args.journal, '--gateway', args.gateway, '--key', args.key, '--tcp', String(args.tcpPort),
+              // A store run's registers have a register code and the store instead of the serial and HTTP PIN pads.
+              ...(args.store ? ['--register-code', args.store.registerCode, '--store-url', args.store.url] : ['--serial', args.serialPath, '--http', String(args.httpPort)]),
+            ],
             logFile: args.logFile,
             points: KILL_POINTS,
             ...(args.broken ? { broken: args.broken } : {}),
@@ -201,7 +209,7 @@ export class ChaosHost<Req extends { cmd: string } = HostRequest, Ans = HostAnsw
     this.#pending.delete(msg.re);
     clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.value);
-    else p.reject(new HostRefusedError(msg.error.code, msg.error.message));
+    else p.reject(new HostRefusedError(msg.error.code, msg.error.message, msg.error.warning));
   }
 
   #count(cause: string): void {

@@ -28,7 +28,9 @@ export const BROKEN_ENV = 'CHAOS_BROKEN_REGISTER';
 /** What the driver can ask the host. */
 export type HostRequest =
   | { cmd: 'createTicket'; total: number }
-  | { cmd: 'start'; ticketId: string; amount: number; terminalId: PadId; cancelAfterMs?: number; killAt?: KillPoint }
+  | { cmd: 'start'; ticketId: string; amount: number; terminalId: PadId; cancelAfterMs?: number; killAt?: KillPoint; confirmDuplicate?: boolean }
+  // Store runs: push charges and queue items, wait until the relay has everything committed so far.
+  | { cmd: 'storeFlush'; timeoutMs: number }
   | { cmd: 'ticket'; ticketId: string }
   | { cmd: 'waitResolved'; attemptId: string; timeoutMs: number }
   | { cmd: 'settle'; timeoutMs: number }
@@ -86,6 +88,7 @@ export interface HostAnswers {
   findMissing: { attached: number };
   dump: JournalDump;
   shutdown: { ok: true };
+  storeFlush: { ok: true };
   reverse: ReversalResult;
   batchOpen: BatchSnapshot;
   batchResolve: BatchLine;
@@ -99,4 +102,4 @@ export type HostLine =
   | { event: 'kill_point'; point: KillPoint }
   | { event: 'attempt'; snapshot: AttemptSnapshot }
   | { re: number; ok: true; value: unknown }
-  | { re: number; ok: false; error: { code: string; message: string } };
+  | { re: number; ok: false; error: { code: string; message: string; warning?: 'cross_register_duplicate' } };

@@ -5,6 +5,7 @@
 // On start it recovers (resolves every sent / in_doubt attempt) and then says
 // it is ready.
 //   chaos-host.ts --journal PATH --gateway URL --key K --tcp PORT --serial PATH --http PORT
+//   (store runs: --register-code C --store-url URL, the TCP PIN pad only)
 
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -34,7 +35,8 @@ import type { ManagerSession } from '../../src-shared/staff.ts';
 import type { HostAnswers, HostLine, HostRequest, JournalDump, KillPoint, TicketView } from './chaos-host-protocol.ts';
 import { BROKEN_ENV, KILL_ENV, KILL_POINTS, PAD_IDS } from './chaos-host-protocol.ts';
 import { brokenSeams, isBrokenRegister } from './chaos-broken-registers.ts';
-import { CHAOS_REGISTER } from './chaos-register.ts';
+import { CHAOS_REGISTER, storeRegister } from './chaos-register.ts';
+import { BROKEN_STORE_REGISTERS, startChaosStoreParts } from './chaos-store-register.ts';
 
 
 /** Prices a ticket total is rung from (the total is any whole number of cents). */
@@ -55,10 +57,14 @@ const { values: args } = parseArgs({
     tcp: { type: 'string' },
     serial: { type: 'string' },
     http: { type: 'string' },
+    'register-code': { type: 'string' },
+    'store-url': { type: 'string' },
   },
   strict: true,
 });
-for (const k of ['journal', 'gateway', 'key', 'tcp', 'serial', 'http'] as const) {
+// A store run's register has its own code and only its TCP PIN pad.
+const storeRun = args['store-url'] !== undefined;
+for (const k of storeRun ? (['journal', 'gateway', 'key', 'tcp', 'register-code'] as const) : (['journal', 'gateway', 'key', 'tcp', 'serial', 'http'] as const)) {
   if (!args[k]) {
     process.stderr.write(`chaos-host: --${k} is required\n`);
     process.exit(2);
@@ -68,8 +74,14 @@ for (const k of ['journal', 'gateway', 'key', 'tcp', 'serial', 'http'] as const)
 const out = (line: HostLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 const logLine = (e: object): void => void process.stderr.write(`${JSON.stringify({ t: Date.now(), pid: process.pid, ...e })}\n`);
 
+const register = storeRun ? storeRegister(args['register-code']!) : CHAOS_REGISTER;
 const journal = openJournal({ path: args.journal! });
-const tickets = new TicketService(journal, { register: CHAOS_REGISTER, currency: 'USD', catalog: CATALOG });
+// Store runs: the outbox relay deletes every row it sent, and the old cells it leaves in free space run a
+// masked number, an auth code and a processor reference together where the card-data scan cannot split them
+// into columns (seen: "128486" + "1000000034" + "xxxxxxxxxxxx1111", Luhn-valid by chance). Zeroing freed
+// cells keeps the scan able to tell; the register's own journal settings are the journal's business.
+if (storeRun) journal.db.pragma('secure_delete = ON');
+const tickets = new TicketService(journal, { register, currency: 'USD', catalog: CATALOG });
 const client = new CardknoxClient({
   url: args.gateway!,
   key: args.key!,
@@ -80,8 +92,8 @@ const client = new CardknoxClient({
 });
 const terminals: PaxTerminal[] = [
   createPaxTerminal({ id: PAD_IDS[0], transport: 'tcp', host: '127.0.0.1', port: Number(args.tcp), timeouts: PAX_TIMEOUTS }),
-  createPaxTerminal({ id: PAD_IDS[1], transport: 'serial', serialPath: args.serial!, timeouts: PAX_TIMEOUTS }),
-  createPaxTerminal({ id: PAD_IDS[2], transport: 'http', host: '127.0.0.1', port: Number(args.http), timeouts: PAX_TIMEOUTS }),
+  ...(args.serial ? [createPaxTerminal({ id: PAD_IDS[1], transport: 'serial', serialPath: args.serial, timeouts: PAX_TIMEOUTS })] : []),
+  ...(args.http ? [createPaxTerminal({ id: PAD_IDS[2], transport: 'http', host: '127.0.0.1', port: Number(args.http), timeouts: PAX_TIMEOUTS })] : []),
 ];
 // Kill points armed now (from the environment at spawn, then by 'start' requests); each fires once.
 const armed = new Set<KillPoint>((process.env[KILL_ENV] ?? '').split(',').filter((p): p is KillPoint => (KILL_POINTS as readonly string[]).includes(p)));
@@ -92,7 +104,8 @@ function atPoint(point: KillPoint): void {
   process.kill(process.pid, 'SIGKILL');
 }
 const broken = process.env[BROKEN_ENV] ?? '';
-if (broken !== '' && !isBrokenRegister(broken)) {
+const brokenStore = (BROKEN_STORE_REGISTERS as readonly string[]).includes(broken);
+if (broken !== '' && !isBrokenRegister(broken) && !brokenStore) {
   process.stderr.write(`chaos-host: unknown ${BROKEN_ENV} ${broken}\n`);
   process.exit(2);
 }
@@ -105,7 +118,7 @@ const finder = new MissingPaymentFinder({
   tickets,
   orphans,
   gateway: client,
-  registerCode: CHAOS_REGISTER.code,
+  registerCode: register.code,
   beforeAttach: () => atPoint('find_missing_attach'),
 });
 const coordinator = new PaymentCoordinator({
@@ -113,7 +126,7 @@ const coordinator = new PaymentCoordinator({
   tickets,
   attempts,
   missingPayments: finder,
-  registerCode: CHAOS_REGISTER.code,
+  registerCode: register.code,
   terminals,
   gateway: client,
   saleTimeoutMs: PAX_TIMEOUTS.transactionMs,
@@ -131,6 +144,11 @@ const coordinator = new PaymentCoordinator({
   },
 });
 coordinator.onAttemptChanged((snapshot) => out({ event: 'attempt', snapshot }));
+
+// Store runs: relay, duplicate check, charge and queue pushes, through this register's link proxy.
+const store = storeRun
+  ? startChaosStoreParts({ storeUrl: args['store-url']!, registerId: register.id, registerName: register.name, journal, coordinator, tickets, orphans, terminals, broken, log: logLine })
+  : undefined;
 
 // The manager's side (issue 11 §6): voids, refunds and batch close through the register's own services and
 // IPC handlers, behind the real dispatcher and its manager guard, with a manager signed in by PIN.
@@ -159,11 +177,11 @@ const batches = new BatchService({
   gatewayReport: (begin, end) => client.report({ begin, end }),
   orphans,
   currency: 'USD',
-  registerCode: CHAOS_REGISTER.code,
+  registerCode: register.code,
   log: (line) => logLine({ event: 'batch', detail: line }),
 });
 // Sessions do not go idle during a run: the harness's manager acts minutes apart.
-const staff = new StaffService(journal, { registerId: CHAOS_REGISTER.id, hashParams: TEST_HASH_PARAMS, idleSeconds: 86_400 });
+const staff = new StaffService(journal, { registerId: register.id, hashParams: TEST_HASH_PARAMS, idleSeconds: 86_400 });
 const notHere = (): never => {
   throw new AppError('invalid_request', 'Not part of the chaos register.');
 };
@@ -222,7 +240,9 @@ function createTicket(total: number): HostAnswers['createTicket'] {
 }
 
 /** Starts a sale; with cancelAfterMs, the cashier presses Cancel that long after the attempt was sent. */
-async function start(ticketId: string, amount: number, terminalId: string, cancelAfterMs?: number): Promise<HostAnswers['start']> {
+async function start(ticketId: string, amount: number, terminalId: string, cancelAfterMs?: number, confirmDuplicate = false): Promise<HostAnswers['start']> {
+  // As payment.start does: no card is read for a ticket the coordinator will refuse anyway.
+  if (store && !coordinator.attemptsOf(ticketId).some((a) => isUnresolved(a.state))) await store.beforeSale(ticketId, amount, terminalId, confirmDuplicate);
   if (cancelAfterMs === undefined) return coordinator.start(ticketId, amount, terminalId);
   let timer: NodeJS.Timeout | undefined;
   const stop = coordinator.onAttemptChanged((s) => {
@@ -270,7 +290,7 @@ async function handle(req: HostRequest): Promise<unknown> {
       return createTicket(req.total);
     case 'start':
       if (req.killAt) armed.add(req.killAt);
-      return start(req.ticketId, req.amount, req.terminalId, req.cancelAfterMs);
+      return start(req.ticketId, req.amount, req.terminalId, req.cancelAfterMs, req.confirmDuplicate);
     case 'ticket':
       return view(req.ticketId);
     case 'waitResolved':
@@ -294,8 +314,13 @@ async function handle(req: HostRequest): Promise<unknown> {
       return asManager('batch.signOff', { lineId: req.lineId, reason: req.reason });
     case 'batchClose':
       return asManager('batch.close', { terminalId: req.terminalId });
+    case 'storeFlush':
+      if (!store) throw new AppError('invalid_request', 'This register has no store.');
+      await store.flush(req.timeoutMs);
+      return { ok: true };
     case 'shutdown':
       await Promise.allSettled([...pendingReversals]);
+      await store?.stop();
       await coordinator.close();
       for (const t of terminals) await t.close();
       journal.close();
@@ -329,7 +354,10 @@ async function main(): Promise<void> {
         out({
           re: msg.id,
           ok: false,
-          error: err instanceof AppError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) },
+          error:
+            err instanceof AppError
+              ? { code: err.code, message: err.message, ...(err.details?.crossRegisterDuplicate === true ? { warning: 'cross_register_duplicate' } : {}) }
+              : { code: 'internal', message: err instanceof Error ? err.message : String(err) },
         });
       },
     );

@@ -3,6 +3,8 @@
 //   its last line is `folio: guests=… records=… sent_twice=0 lost=0 settled_over_authorised=0 stuck=0`,
 //   the kills per point on the line before; non-zero exit unless all four are 0, no record the journal
 //   approved lacks its processor entry, nothing hung and, in runs of 40+ guests, every named point was hit)
+// npm run chaos -- --registers 4 --store --payments N --seed S: the store's run
+// (scripts/chaos/chaos-store-run.ts), ending with its `store: registers=…` line.
 // Drives N payments through the real register against simulators with random
 // faults, random host kills and kills at named points, the duplicate checks
 // on and off in turns; then scans the run's folder (journal, WAL, logs) for
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { scanPaths, scanSummary } from '../card-data-scan.ts';
 import { runChaos } from './chaos-run.ts';
 import { runFolioChaos } from './folio-chaos-run.ts';
+import { runStoreChaos } from './chaos-store-run.ts';
 
 function wholeNumber(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -30,11 +33,23 @@ function wholeNumber(name: string, v: string | undefined, fallback: number): num
 }
 
 const { values } = parseArgs({
-  options: { payments: { type: 'string' }, folios: { type: 'string' }, seed: { type: 'string' }, lanes: { type: 'string' }, verbose: { type: 'boolean' } },
+  options: {
+    payments: { type: 'string' },
+    folios: { type: 'string' },
+    seed: { type: 'string' },
+    lanes: { type: 'string' },
+    verbose: { type: 'boolean' },
+    registers: { type: 'string' },
+    store: { type: 'boolean' },
+  },
   strict: true,
 });
 if (values.folios !== undefined) runFolios();
-else runPayments();
+else if (values.store) runStore();
+else if (values.registers !== undefined) {
+  process.stderr.write('--registers needs --store (registers share a store)\n');
+  process.exit(2);
+} else runPayments();
 
 /** The purser's folio chaos run (issue 12 §6). */
 function runFolios(): void {
@@ -91,6 +106,31 @@ function runPayments(): void {
     },
     (err: unknown) => {
       process.stderr.write(`chaos: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(2);
+    },
+  );
+}
+
+/** The store's run (issue 13 §5): registers sharing one PostgreSQL store. */
+function runStore(): void {
+  const payments = wholeNumber('payments', values.payments, 300);
+  const seed = wholeNumber('seed', values.seed, 1);
+  const registers = wholeNumber('registers', values.registers, 4);
+  if (registers < 2) {
+    process.stderr.write('--registers must be at least 2 for a store run\n');
+    process.exit(2);
+  }
+  runStoreChaos({ registers, payments, seed, log: (line) => process.stderr.write(`${line}\n`) }).then(
+    (r) => {
+      process.stderr.write(`chaos-store: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journals and logs in ${r.dir}\n`);
+      const scan = scanPaths([r.dir]);
+      for (const f of scan.findings) process.stderr.write(`card-data-scan: ${f.kind} at ${f.file}:${f.offset} (${f.sample})\n`);
+      process.stderr.write(`${scanSummary(scan)}\n`);
+      process.stdout.write(`${r.line}\n`);
+      process.exit(r.passed && scan.findings.length === 0 ? 0 : 1);
+    },
+    (err: unknown) => {
+      process.stderr.write(`chaos-store: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(2);
     },
   );

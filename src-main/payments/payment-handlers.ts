@@ -16,6 +16,12 @@ export interface PaymentHandlerDeps {
   /** Prints the receipt of a ticket cash closed, in the background. */
   printAfterCash: (ticketId: string) => void;
   recoveryNotices: () => RecoveryNotice[];
+  /**
+   * Runs before a card sale is started (nothing journaled or sent yet): the
+   * store's cross-register duplicate check when a store is configured. Throws
+   * to stop the sale (an AppError the cashier reads); absent without a store.
+   */
+  beforeCardSale?: (sale: { ticketId: string; amount: number; terminalId?: string; confirmed: boolean }) => Promise<void>;
 }
 
 /** Payment commands. */
@@ -38,10 +44,14 @@ export function paymentHandlers(
       return result;
     },
     // The named PIN pad is honoured (terminal_not_configured for one not in use); training faults arm through the coordinator's sale hook.
-    'payment.start': ({ ticketId, amount, terminalId, confirmMatchingInDoubt }) => {
+    'payment.start': async ({ ticketId, amount, terminalId, confirmMatchingInDoubt, confirmCrossRegisterDuplicate }) => {
       const coordinator = d.coordinator();
       d.takingPayments();
       d.tickets().checkMatchingInDoubt(ticketId, amount, confirmMatchingInDoubt);
+      // The coordinator refuses a ticket with an unresolved attempt by itself: no card is read for it first.
+      if (d.beforeCardSale && !coordinator.attemptsOf(ticketId).some((a) => a.state === 'sent' || a.state === 'in_doubt')) {
+        await d.beforeCardSale({ ticketId, amount, ...(terminalId !== undefined ? { terminalId } : {}), confirmed: confirmCrossRegisterDuplicate === true });
+      }
       return coordinator.start(ticketId, amount, terminalId);
     },
     'payment.cancel': ({ attemptId }) => d.coordinator().cancel(attemptId),

@@ -81,6 +81,8 @@ export interface RigOptions {
   cardTimeMs?: number;
   /** PIN pads charge over HTTP through the gateway simulator (so its processor faults apply), giving up after this many ms. */
   processorOverHttpTimeoutMs?: number;
+  /** The register (default RIG_REGISTER): rigs of several registers sharing one ledger need their own codes. */
+  register?: { id: string; code: string; name: string };
 }
 
 /** Builds a CardknoxClient for the rig's gateway. */
@@ -93,7 +95,8 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-pay-'));
   const journalPath = path.join(dir, 'journal.sqlite');
   const journal = openJournal({ path: journalPath });
-  const tickets = new TicketService(journal, { register: RIG_REGISTER, currency: 'USD', catalog: RIG_CATALOG });
+  const register = opts.register ?? RIG_REGISTER;
+  const tickets = new TicketService(journal, { register, currency: 'USD', catalog: RIG_CATALOG });
   // The register's reversals (issue 11) refund charges whose batch the processor has not settled (a PIN pad's batch
   // close does not reach it): real processors refuse that (seed 002 table 4-11), so this rig allows it until they void instead.
   const gateway = await GatewaySimulator.start({ key: RIG_GATEWAY_KEY, authorisationRules: { refundNeedsSettlement: false } });
@@ -112,14 +115,14 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   }
   const attempts = new AttemptRepository(journal);
   const orphans = new OrphanRepository(journal);
-  const finder = new MissingPaymentFinder({ journal, attempts, tickets, orphans, gateway: client, registerCode: RIG_REGISTER.code });
+  const finder = new MissingPaymentFinder({ journal, attempts, tickets, orphans, gateway: client, registerCode: register.code });
   const coordinator = new PaymentCoordinator({
     journal,
     tickets,
     attempts,
     missingPayments: finder,
     autoFindMissing: opts.autoFindMissing ?? false,
-    registerCode: RIG_REGISTER.code,
+    registerCode: register.code,
     terminals: Object.values(pads).map((p) => p.terminal),
     gateway: client,
     backoff: { initialMs: 50, maxMs: 200 },

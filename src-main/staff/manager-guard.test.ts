@@ -76,6 +76,10 @@ function sampleRequests(): { [M in CommandName]?: RequestInputOf<M> } {
     'orphan.keepOneRefundRest': { keepOrphanId: 'orph-1', refundOrphanIds: ['orph-2'], ticketId: 'tkt-1', reason: 'charged three times' },
     'purser.parameters.set': { name: 'resendIntervalSeconds', value: 60 },
     'purser.settlement.sendBatch': {},
+    'store.queue.list': {},
+    'store.queue.claim': { id: 1 },
+    'store.queue.release': { id: 1 },
+    'store.queue.complete': { id: 1, note: 'refunded the customer' },
   };
 }
 

@@ -14,11 +14,12 @@ import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createSettlementSlice, type SettlementSlice } from './settlement-slice.ts';
 import { createBatchSlice, type BatchSlice } from './batch-slice.ts';
 import { createReversalSlice, type ReversalSlice } from './reversal-slice.ts';
+import { createStoreQueueSlice, type StoreQueueSlice } from './store-queue-slice.ts';
 import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
 import { createPurserSlice, type PurserSlice } from './purser-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & PurserSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & PurserSlice & StoreQueueSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -41,6 +42,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createBatchSlice(set, get, guarded),
     ...createReversalSlice(set, get, guarded),
     ...createPurserSlice(set, get, guarded),
+    ...createStoreQueueSlice(set, get, guarded),
     async refreshAll() {
       const s = get();
       const screenData =

@@ -10,7 +10,7 @@ import type { SliceCreator } from './slice-types.ts';
 import { outcomeOf, type Outcome } from './host-api.ts';
 
 /** The screens of the window. */
-export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' | 'settlement' | 'endOfDay' | 'batch' | 'inDoubt' | 'purser' | 'purserParameters';
+export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' | 'settlement' | 'endOfDay' | 'batch' | 'inDoubt' | 'purser' | 'purserParameters' | 'storeQueue';
 
 /** How training mode's simulated devices behave for the next payment. */
 export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];

@@ -12,6 +12,10 @@ export interface MatchingConfirm {
   ticketId: string;
   amount: number;
   message: string;
+  /** The store's warning that the same card paid the same amount at another register (not the in-doubt one). */
+  crossRegister?: boolean;
+  /** The cashier already confirmed the in-doubt warning for this sale (the second warning must not undo it). */
+  inDoubtConfirmed?: boolean;
 }
 
 /** Error notice, connection state and the in-doubt amount confirmation. */

@@ -109,10 +109,16 @@ export const createPaymentSlice: SliceCreator<PaymentSlice, TicketSlice & Notice
     }
   };
 
-  const start = async (ticketId: string, amount: number, confirmMatchingInDoubt?: boolean) => {
+  const start = async (ticketId: string, amount: number, confirmed: { inDoubt?: boolean; crossRegister?: boolean } = {}) => {
     set({ paymentTicketId: ticketId, paymentRequestedAt: Date.now(), paymentError: null, cancelPending: false, findMissing: IDLE_FIND });
     try {
-      adopt(await api.call('payment.start', confirmMatchingInDoubt ? { ticketId, amount, confirmMatchingInDoubt } : { ticketId, amount }, { timeoutMs: START_TIMEOUT_MS }));
+      const params = {
+        ticketId,
+        amount,
+        ...(confirmed.inDoubt ? { confirmMatchingInDoubt: true } : {}),
+        ...(confirmed.crossRegister ? { confirmCrossRegisterDuplicate: true } : {}),
+      };
+      adopt(await api.call('payment.start', params, { timeoutMs: START_TIMEOUT_MS }));
     } catch (err) {
       if (get().paymentTicketId !== ticketId) return;
       const attempt = get().attempt;
@@ -120,7 +126,8 @@ export const createPaymentSlice: SliceCreator<PaymentSlice, TicketSlice & Notice
       if (err instanceof IpcError && err.details?.needsConfirm === true) {
         // Nothing was sent: the cashier decides whether this is the in-doubt customer again.
         set({ paymentTicketId: null, paymentRequestedAt: null });
-        get().askMatchingConfirm({ kind: 'card', ticketId, amount, message: errorMessage(err) });
+        const crossRegister = err.details?.crossRegisterDuplicate === true;
+        get().askMatchingConfirm({ kind: 'card', ticketId, amount, message: errorMessage(err), crossRegister, inDoubtConfirmed: confirmed.inDoubt === true });
       } else if (err instanceof IpcError && err.code === 'attempt_unresolved') {
         set({ paymentError: errorMessage(err) });
         await showBlocking(ticketId);
@@ -257,7 +264,8 @@ export const createPaymentSlice: SliceCreator<PaymentSlice, TicketSlice & Notice
       get().askMatchingConfirm(null);
       if (!c || c.kind !== 'card') return;
       set({ attempt: null });
-      await start(c.ticketId, c.amount, true);
+      // Each warning is confirmed for itself: the store's cross-register one keeps an earlier in-doubt confirmation.
+      await start(c.ticketId, c.amount, c.crossRegister ? { inDoubt: c.inDoubtConfirmed === true, crossRegister: true } : { inDoubt: true });
     },
   };
 };

@@ -4,10 +4,11 @@
 import type { StoreMigration } from './store-migration.ts';
 import journalEvents from './0001-journal-events.ts';
 import journalRows from './0002-journal-rows.ts';
+import decisions from './0010-decisions.ts';
 import sharedFolios from './0020-shared-folios.ts';
 
 /** All store migrations, ascending by version. */
-export const STORE_MIGRATIONS: readonly StoreMigration[] = [journalEvents, journalRows, sharedFolios];
+export const STORE_MIGRATIONS: readonly StoreMigration[] = [journalEvents, journalRows, decisions, sharedFolios];
 
 /** The store schema version this code knows. */
 export const LATEST_STORE_SCHEMA_VERSION = STORE_MIGRATIONS[STORE_MIGRATIONS.length - 1].version;

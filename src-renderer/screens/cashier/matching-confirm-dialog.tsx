@@ -27,13 +27,13 @@ export function MatchingConfirmDialog({ confirm, onConfirm, onBack }: MatchingCo
   return (
     <div className="overlay" onKeyDown={onKeyDown}>
       <section ref={ref} tabIndex={-1} className="dialog tone-warn" role="alertdialog" aria-modal="true" aria-labelledby="matching-title" aria-describedby="matching-message" data-testid="matching-confirm">
-        <h2 id="matching-title">Same customer as a payment being checked?</h2>
+        <h2 id="matching-title">{confirm.crossRegister ? 'Same customer as a payment already taken?' : 'Same customer as a payment being checked?'}</h2>
         <p id="matching-message" data-testid="matching-message">
           <PlainMessage text={confirm.message} />
         </p>
         <div className="dialog-actions">
           <button type="button" className="btn btn-primary" data-testid="matching-back" onClick={onBack}>
-            <kbd>Esc</kbd> Back: wait for the check
+            <kbd>Esc</kbd> {confirm.crossRegister ? 'Back: do not charge' : 'Back: wait for the check'}
           </button>
           <button type="button" className="btn" data-testid="matching-confirm-go" onClick={onConfirm}>
             Another customer: {confirm.kind === 'card' ? 'charge the card' : 'take the cash'}

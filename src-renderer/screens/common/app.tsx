@@ -18,6 +18,7 @@ import { BatchScreen } from '../manager/batch-screen.tsx';
 import { InDoubtScreen } from '../manager/in-doubt-screen.tsx';
 import { PurserScreen } from '../purser/purser-screen.tsx';
 import { PurserParametersScreen } from '../purser/purser-parameters-screen.tsx';
+import { StoreQueueScreen } from '../manager/store-queue-screen.tsx';
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -86,6 +87,7 @@ export function App() {
         {screen === 'inDoubt' && <InDoubtScreen />}
         {screen === 'purser' && <PurserScreen />}
         {screen === 'purserParameters' && <PurserParametersScreen />}
+        {screen === 'storeQueue' && <StoreQueueScreen />}
       </div>
       <ManagerSignInDialog />
     </div>

@@ -43,6 +43,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   { screen: 'inDoubt', label: 'In doubt' },
   // The purser's desk (issue 12): F1, shown in the register's key legend; its key hint would push the bar to a third line at 1024 px.
   { screen: 'purser', label: 'Purser' },
+  { screen: 'storeQueue', label: 'Store queue' },
 ];
 
 /** The status bar. */
