@@ -33,7 +33,17 @@ const CARD_MS = 600;
 async function rig(): Promise<{ sim: PaxSimulator; processor: InMemoryProcessor; transport: PaxSerialTransport; t: PaxTerminal; close(): Promise<void> }> {
   const processor = new InMemoryProcessor();
   const sim = new PaxSimulator({ deviceId: 'SER1', processor, cardTimeMs: CARD_MS });
-  await sim.attachSerial(pair.b);
+  // The previous test's simulator let go of this end of the pair; on a loaded machine its lock can outlive the
+  // close by a moment ("Cannot lock port"), so opening is tried again for a few seconds.
+  for (let tries = 0; ; tries++) {
+    try {
+      await sim.attachSerial(pair.b);
+      break;
+    } catch (err) {
+      if (tries >= 50 || !/Cannot lock port/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   const transport = new PaxSerialTransport({ path: pair.a });
   const t = new PaxTerminal({ id: 'ser1', transport, timeouts: { transactionMs: 5000, adminMs: 5000 } });
   return {
