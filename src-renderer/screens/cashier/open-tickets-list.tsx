@@ -50,7 +50,7 @@ export function OpenTicketsList({ tickets, currentId, onSelect, firstRef, onMove
                 )}
               </button>
               {onMove && (
-                <button type="button" className="btn btn-small open-ticket-move" aria-label={`Move ticket #${t.number} to register…`} data-testid={`move-ticket-${t.number}`} onClick={() => onMove(t.id)}>
+                <button type="button" className="btn btn-small open-ticket-move" aria-label={`Move to register… ticket #${t.number}`} data-testid={`move-ticket-${t.number}`} onClick={() => onMove(t.id)}>
                   Move to register…
                 </button>
               )}
