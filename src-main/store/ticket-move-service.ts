@@ -35,6 +35,9 @@ export type ReceiveHookPoint = 'after_journal';
 
 /** Both sides of moving tickets, for one register. */
 export class TicketMoveService {
+  /** Transfers away from here up to this id are in the journal (the mend pass reads only newer ones). */
+  private mendedUpTo = 0;
+
   constructor(
     private readonly o: {
       pool: pg.Pool;
@@ -160,7 +163,8 @@ export class TicketMoveService {
    */
   async mendMovesAway(): Promise<number> {
     let n = 0;
-    for (const t of await transfersFrom(this.o.pool, this.o.registerId)) {
+    for (const t of await transfersFrom(this.o.pool, this.o.registerId, this.mendedUpTo)) {
+      this.mendedUpTo = Math.max(this.mendedUpTo, t.transferId);
       if (t.originRegister !== this.o.registerId) continue;
       let snap: TicketSnapshot;
       try {
