@@ -38,6 +38,8 @@ export interface MoveTargets {
   configured: boolean;
   /** The other registers the store knows, by the names their people use. */
   registers: { id: string; name: string }[];
+  /** Why the list is empty when the store could not be asked, in plain words. */
+  unreachable?: string;
 }
 
 /** A ticket moved to this register and not opened here yet. */

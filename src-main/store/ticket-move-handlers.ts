@@ -23,7 +23,14 @@ export function ticketMoveHandlers(moves: () => TicketMoveService | undefined, i
     'ticket.move': ({ ticketId, toRegister }, ctx) => need().move(ticketId, toRegister, ctx.actor?.staffId ?? 'cashier'),
     'ticket.moveTargets': async () => {
       const m = moves();
-      return m ? { configured: true, registers: await m.targets() } : { configured: inStore, registers: [] };
+      if (!m) return inStore ? { configured: true, registers: [], unreachable: TRANSFER_WORDS.offline } : { configured: false, registers: [] };
+      try {
+        return { configured: true, registers: await m.targets() };
+      } catch (err) {
+        // The screen still offers the move (the store may be back when the cashier picks a register); it says why the list is empty.
+        if (err instanceof AppError && err.code === 'store_unavailable') return { configured: true, registers: [], unreachable: err.message };
+        throw err;
+      }
     },
     'ticket.movedHere': async () => {
       const m = moves();

@@ -5,5 +5,5 @@
 export const TRANSFER_WORDS = {
   unknownRegister: 'That register is not known to the store. Pick one from the list.',
   notForHere: 'That ticket was not moved to this register. Refresh the list of tickets moved here.',
-  offline: 'The store cannot be reached, so tickets moved here cannot be shown or opened now. Try again when the link is back.',
+  offline: 'The store cannot be reached, so tickets cannot be moved, shown or opened here now. Try again when the link is back.',
 } as const;

@@ -14,13 +14,15 @@ export interface MoveTicketDialogProps {
   ticket: TicketSummary;
   /** The other registers of the store; undefined while loading. */
   registers: { id: string; name: string }[] | undefined;
+  /** Why there are none to show: the store could not be asked. */
+  unreachable?: string;
   /** Resolves with the refusal's words, or null when the ticket moved. */
   onMove(toRegister: string): Promise<string | null>;
   onClose(): void;
 }
 
 /** The dialog. */
-export function MoveTicketDialog({ ticket, registers, onMove, onClose }: MoveTicketDialogProps) {
+export function MoveTicketDialog({ ticket, registers, unreachable, onMove, onClose }: MoveTicketDialogProps) {
   const ref = useRef<HTMLElement>(null);
   useFocusTrap(ref);
   const first = useRef<HTMLButtonElement>(null);
@@ -55,7 +57,7 @@ export function MoveTicketDialog({ ticket, registers, onMove, onClose }: MoveTic
         {registers === undefined ? (
           <p>Asking the store for its registers…</p>
         ) : registers.length === 0 ? (
-          <p data-testid="move-no-registers">The store knows no other register yet.</p>
+          <p data-testid="move-no-registers">{unreachable ?? 'The store knows no other register yet.'}</p>
         ) : (
           <ul className="move-targets">
             {registers.map((r, i) => (

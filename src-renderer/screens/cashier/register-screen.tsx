@@ -276,6 +276,7 @@ export function RegisterScreen() {
         <MoveTicketDialog
           ticket={moving}
           registers={moveTargets?.registers}
+          {...(moveTargets?.unreachable ? { unreachable: moveTargets.unreachable } : {})}
           onMove={async (to) => {
             const r = await actions.moveTicket(moving.id, to);
             return r.ok ? null : r.message;
