@@ -136,6 +136,15 @@ test('refused while a card payment on the ticket is in doubt, allowed once it re
     assert.deepEqual(approved(a.rig.gateway.ledger.all()).map((s) => s.amount), [1000]);
     const transfer = await a.pool.query('SELECT slots_used FROM ticket_transfers WHERE id = $1', [item.transferId]);
     assert.deepEqual(transfer.rows[0].slots_used, [1], "A's slot travels in the record; it stays A's");
+    // The bank approves A's slot 1 late after all: the slot is still A's, so A's Find Missing finds the charge
+    // (on the moved ticket's number, for the manager), not B.
+    const aRef = `R1${seq}T${t.number}P1`;
+    a.rig.gateway.ledger.add({
+      refNum: 'late-1', kind: 'sale', invoice: aRef, amount: 1000, currency: 'USD', maskedPan: '411111******1111', cardBrand: 'visa', entryMode: 'chip',
+      deviceId: 'pad1', authCode: 'LATE01', status: 'approved', text: 'APPROVAL', batch: '1', enteredAt: Date.now(), captured: false, refundedAmount: 0,
+    });
+    await a.rig.finder.findMissing();
+    assert.deepEqual(a.rig.orphans.listOpen().map((o) => o.invoice), [aRef], "the late charge is on A's orphan queue");
   } finally {
     await close();
   }
