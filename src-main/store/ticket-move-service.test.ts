@@ -9,6 +9,7 @@ import type { LedgerEntry } from '../../drivers/pax/simulator/processor-ledger.t
 import { AppError } from '../../src-shared/errors.ts';
 import { RESOLVING } from '../payments/payment-messages.ts';
 import { startRig, until, type Rig } from '../payments/payment-test-rig.ts';
+import { REGISTER_GROUP_ROLE } from './schema/store-migration.ts';
 import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
 import { TicketMoveService, receivedTicketId } from './ticket-move-service.ts';
 import { MOVE_WORDS, moveTicket, ownerOf } from './ticket-ownership-repository.ts';
@@ -17,7 +18,16 @@ let cluster: StoreTestCluster;
 let url: string;
 before(async () => {
   cluster = await startStoreTestCluster();
-  url = await cluster.createStoreDatabase();
+  const admin = await cluster.createStoreDatabase();
+  // The registers connect with a least-privilege login in the store's register group, as in a real store.
+  const role = `reg_move_${process.pid}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE ROLE ${role} LOGIN IN ROLE ${REGISTER_GROUP_ROLE}`);
+  await c.end();
+  const u = new URL(admin);
+  u.username = role;
+  url = u.toString();
 });
 after(async () => {
   await cluster?.stop();
