@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { LedgerEntry } from '../../drivers/pax/simulator/processor-ledger.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { RESOLVING } from '../payments/payment-messages.ts';
+import { EndOfDayReporter } from '../settlement/end-of-day-report.ts';
 import { startRig, until, type Rig } from '../payments/payment-test-rig.ts';
 import { REGISTER_GROUP_ROLE } from './schema/store-migration.ts';
 import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
@@ -114,6 +115,10 @@ test('an open ticket moves with its lines and cash; the receiving till opens it 
     assert.equal(b.rig.tickets.get(opened.id).status, 'paid');
     // A's journal: nothing more can be taken on the moved ticket.
     await assert.rejects(a.rig.coordinator.start(t.id, 950), (e: unknown) => e instanceof AppError && e.code === 'ticket_closed');
+    // The 5.00 in notes is in till 1's drawer: its end-of-day counts it, till 2's does not count it again.
+    const cashOf = (r: Rig) => new EndOfDayReporter(r.journal.db, { currency: 'USD', clock: () => new Date() }).report().tenders.cash;
+    assert.deepEqual(cashOf(a.rig), { count: 1, amount: 500 });
+    assert.deepEqual(cashOf(b.rig), { count: 0, amount: 0 });
     assert.equal(a.rig.journal.verify().ok, true, 'the giving journal verifies (its rows rebuild from its events)');
     assert.equal(b.rig.journal.verify().ok, true, 'the receiving journal verifies');
   } finally {
