@@ -13,6 +13,7 @@ import { tempDir } from '../journal/journal-test-rig.ts';
 import { openRegisterJournal } from './register-journal-test-rig.ts';
 import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
 import { TicketMoveService, receivedTicketId } from './ticket-move-service.ts';
+import { moveTicket } from './ticket-ownership-repository.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ticket-receive-child.ts');
 let cluster: StoreTestCluster;
@@ -105,6 +106,38 @@ test('killed before the store was told, the list marks it received by itself and
     } finally {
       receiver.close();
     }
+  } finally {
+    giver.close();
+    await pool.end();
+  }
+});
+
+test('the giving register stopped between the store recording the move and its journal: the push pass journals the move, once', async () => {
+  const url = await cluster.createStoreDatabase();
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  const giver = openRegisterJournal(tmp.dir, 'till-g3', 'G3');
+  try {
+    await pool.query("INSERT INTO journal_rows (register_id, change_seq, table_name, row_key, op, row_data) VALUES ('till-r3', 1, 'registers', '[\"till-r3\"]', 'upsert', '{\"id\":\"till-r3\",\"name\":\"Till R3\"}')");
+    const t = giver.tickets.create();
+    giver.tickets.addLine(t.id, giver.tickets.catalog().find((i) => i.price > 0)!.id, 1);
+    // What the killed process got done: the store's transaction, not the journal's.
+    const begun = giver.tickets.beginMove(t.id);
+    const { transferId } = await moveTicket(pool, {
+      originRegister: 'till-g3', ticketId: t.id, from: 'till-g3', to: 'till-r3', actor: 'cashier', unresolvedHere: 0, at: new Date(),
+      carry: { fromName: 'Till G3', originNumber: t.number, currency: 'USD', lines: begun.lines, cashApplied: 0, slotsUsed: [] },
+    });
+    giver.tickets.cancelMove(t.id); // the restarted process holds nothing
+    assert.equal(giver.tickets.get(t.id).status, 'open', 'the journal still has it open');
+    const gives = new TicketMoveService({ pool, registerId: 'till-g3', registerName: 'Till G3', tickets: giver.tickets, now: () => new Date() });
+    assert.equal(await gives.mendMovesAway(), 1);
+    assert.equal(await gives.mendMovesAway(), 0, 'once');
+    assert.equal(giver.tickets.get(t.id).status, 'voided');
+    assert.equal(giver.tickets.listOpen().length, 0);
+    const moved = giver.journal.db.prepare("SELECT payload FROM events WHERE entity = 'ticket' AND entity_id = ? AND type = 'moved'").all(t.id) as { payload: string }[];
+    assert.equal(moved.length, 1);
+    assert.equal(JSON.parse(moved[0].payload).receivedTicketId, receivedTicketId({ transferId, originRegister: 'till-g3', ticketId: t.id }));
+    assert.equal(JSON.parse(moved[0].payload).toName, 'Till R3');
   } finally {
     giver.close();
     await pool.end();
