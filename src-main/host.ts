@@ -50,6 +50,7 @@ import type { PurserFolioShare } from './purser/purser-folio-share.ts';
 import type { PostgresSharedFolio } from './store/shared-folio-store.ts';
 import type { StoreDecisions } from './store/store-decisions.ts';
 import { storeQueueHandlers } from './store/store-queue-handlers.ts';
+import { ticketMoveHandlers } from './store/ticket-move-handlers.ts';
 import { LazyPinPadLockRegistry } from './store/lazy-pin-pad-lock-registry.ts';
 import { FilePinPadLockRegistry } from './devices/pin-pad-lock.ts';
 
@@ -428,6 +429,7 @@ export function createHost(config: HostConfig = {}): Host {
       ...(decisionsStarting ? { beforeCardSale: async (sale: Parameters<StoreDecisions['beforeCardSale']>[0]) => (await decisionsStarting)?.beforeCardSale(sale) } : {}),
     }),
     ...storeQueueHandlers({ queue: () => storeDecisions?.queue, registerId: register.id }),
+    ...ticketMoveHandlers(() => storeDecisions?.moves, Boolean(storeServer)),
     ...reconcileHandlers({
       tickets: service,
       coordinator: () => pay().coordinator,

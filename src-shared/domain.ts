@@ -34,6 +34,13 @@ export interface TicketLine {
 /** Life of a ticket. */
 export type TicketStatus = 'open' | 'paid' | 'voided';
 
+/**
+ * Id prefix of the cash tender a ticket moved here from another register
+ * carries (issue 13 §3): the notes are in the giving register's drawer, so
+ * this register's end-of-day count leaves it out.
+ */
+export const MOVED_CASH_PREFIX = 'moved-cash-';
+
 /** Money applied to a ticket. */
 export interface TenderSnapshot {
   id: string;

@@ -113,6 +113,13 @@ export class StateRebuild {
       case 'paid':
         if (t) Object.assign(t, { seq: r.seq }).cols.status = 'paid';
         break;
+      case 'moved':
+        // Moved to another register (issue 13 §3): it takes no more money here.
+        if (t) Object.assign(t, { seq: r.seq }).cols.status = 'voided';
+        break;
+      case 'received':
+        // The link to the ticket it came from; its lines and cash came as their own events.
+        break;
       default:
         this.unknownTickets.add(id);
         return;

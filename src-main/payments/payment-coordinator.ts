@@ -210,6 +210,8 @@ export class PaymentCoordinator {
       if (ticket.status !== 'open') {
         throw new AppError('ticket_closed', `Ticket #${ticket.number} is already ${ticket.status}; nothing more can be charged on it.`, { ticketId });
       }
+      // A move to another register in flight: the store may already hold the ticket elsewhere.
+      this.o.tickets.assertNotMoving?.(ticketId);
       const all = this.attempts.findByTicket(ticketId);
       const blocking = all.find((a) => isUnresolved(a.state));
       if (blocking) return { kind: 'blocked', blocking, ticketNumber: ticket.number };

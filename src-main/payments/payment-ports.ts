@@ -13,6 +13,8 @@ export interface TicketPort {
   closeWhenPaid(ticketId: string): TicketSnapshot;
   /** closeWhenPaid inside the caller's open transaction, stamped `at`, building no snapshot; true when it closed. */
   closeWhenPaidWithin(ticketId: string, at: string): boolean;
+  /** AppError 'conflict' while the ticket is being moved to another register (issue 13 §3); absent: never moving. */
+  assertNotMoving?(ticketId: string): void;
 }
 
 /** The gateway report calls payments make (CardknoxClient implements it). */

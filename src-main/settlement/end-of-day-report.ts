@@ -14,6 +14,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
 import type { EndOfDayReport, Tally, VarianceDaySummary } from '../../src-shared/settlement-types.ts';
+import { MOVED_CASH_PREFIX } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { SETTLED_WHERE } from '../journal/migrations/0090-settlement-indexes.ts';
 
@@ -102,7 +103,7 @@ export class EndOfDayReporter {
 
     const cash = tally();
     const cashRows = this.db
-      .prepare(`SELECT ${hourSql} AS h, count(*) AS n, sum(applied) AS amount FROM cash_tenders WHERE created_at >= @from AND created_at < @to AND currency = @currency GROUP BY 1`)
+      .prepare(`SELECT ${hourSql} AS h, count(*) AS n, sum(applied) AS amount FROM cash_tenders WHERE created_at >= @from AND created_at < @to AND currency = @currency AND id NOT LIKE '${MOVED_CASH_PREFIX}%' GROUP BY 1`)
       .all({ ...window, ...bounds }) as { h: number; n: number; amount: number }[];
     for (const r of cashRows) {
       add(cash, r.n, r.amount);

@@ -3,7 +3,8 @@
 // before each card sale, the push of this register's approved charges (the
 // store flags duplicate pairs) and of its open orphans and attempts in doubt
 // (the shared manager queue), the queue itself for the store.queue.*
-// commands, and the PIN pad lock across workstations. Nothing here is on the
+// commands, the PIN pad lock across workstations, and moving tickets between
+// registers (ticket-move-service.ts). Nothing here is on the
 // sale path except the duplicate check's short store query, which gives up
 // and lets the sale go on when the store does not answer. Without a store the
 // host builds none of it: one register, its journal, exactly as before.
@@ -23,6 +24,7 @@ import { ManagerQueueRepository } from './manager-queue-repository.ts';
 import { batchVarianceItems, openVarianceLines, registerQueueItems } from './register-queue-items.ts';
 import type { StoreConfig } from './store-config.ts';
 import { StorePinPadLockRegistry } from './store-pin-pad-lock-registry.ts';
+import { TicketMoveService } from './ticket-move-service.ts';
 
 /** The store's pool for one register: small, with short deadlines (the store link may be cut at any moment). */
 export function storePool(config: StoreConfig): pg.Pool {
@@ -40,6 +42,8 @@ export function storePinPadLocks(pool: pg.Pool, o: { application: string; fallba
 /** The store decisions of a running register. */
 export interface StoreDecisions {
   queue: ManagerQueueRepository;
+  /** Moving open tickets to and from other registers. */
+  moves: TicketMoveService;
   /** The payment handlers' beforeCardSale. */
   beforeCardSale: (sale: { ticketId: string; amount: number; terminalId?: string; confirmed: boolean }) => Promise<void>;
   stop(): Promise<void>;
@@ -77,8 +81,11 @@ export function startStoreDecisions(o: {
   });
   const charges = new CardChargeSync({ journal: o.journal, registerId: o.registerId, registerName: o.registerName, pool: o.pool, log: (e, d) => o.log(`store: ${e} ${d ?? ''}`) });
   const queue = new ManagerQueueRepository(o.pool, { now });
+  const moves = new TicketMoveService({ pool: o.pool, registerId: o.registerId, registerName: o.registerName, tickets: o.tickets, now: () => o.journal.now(), log: o.log });
   const push = async (): Promise<void> => {
     await charges.push();
+    // A move the store recorded but a crash kept out of this journal leaves the open list now.
+    await moves.mendMovesAway();
     const items = [
       ...registerQueueItems(o.registerId, o.coordinator.attempts.findUnresolved(), o.orphans.listOpen()),
       ...batchVarianceItems(o.registerId, openVarianceLines(o.journal)),
@@ -107,6 +114,7 @@ export function startStoreDecisions(o: {
   pushQuietly();
   return {
     queue,
+    moves,
     beforeCardSale,
     async stop() {
       unsubscribe();

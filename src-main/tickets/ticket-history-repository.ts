@@ -65,7 +65,7 @@ export class TicketHistoryRepository {
     events: BetterSqlite3.Statement<[{ ticketId: string; ids: string; limit: number }], { seq: number; at: string; entity: string; entityId: string; type: string; payload: string }>;
   };
 
-  constructor(journal: Journal) {
+  constructor(private readonly journal: Journal) {
     const db = journal.db;
     this.s = {
       // The partial index payment_attempts_unresolved keeps this small whatever the history.
@@ -111,6 +111,13 @@ export class TicketHistoryRepository {
     };
   }
 
+  /** The payment slots a ticket used, and whether each attempt is still out or in doubt. */
+  slotsOf(ticketId: string): { slot: number; unresolved: boolean }[] {
+    return (
+      this.journal.db.prepare("SELECT slot, state IN ('sent', 'in_doubt') AS unresolved FROM payment_attempts WHERE ticket_id = ? ORDER BY slot").all(ticketId) as { slot: number; unresolved: number }[]
+    ).map((r) => ({ slot: r.slot, unresolved: r.unresolved === 1 }));
+  }
+
   /** Card attempts of a register that are sent or in doubt, oldest first. */
   unresolved(registerId: string): UnresolvedAttemptRow[] {
     return this.s.unresolved.all(registerId);
@@ -146,7 +153,7 @@ export class TicketHistoryRepository {
 }
 
 /** Fields worth a glance (money, state, reference); everything else (ids, raw codes) stays in the journal. */
-const SHOWN = ['state', 'amount', 'amountRequested', 'amountApproved', 'total', 'paid', 'lineTotal', 'quantity', 'tendered', 'applied', 'change', 'due', 'description', 'kind', 'ecrRef', 'authCode', 'cardBrand', 'maskedPan', 'reason', 'printed', 'status', 'resultText', 'doubtReason', 'approvalSource'];
+const SHOWN = ['state', 'amount', 'amountRequested', 'amountApproved', 'total', 'paid', 'lineTotal', 'quantity', 'tendered', 'applied', 'change', 'due', 'description', 'kind', 'ecrRef', 'authCode', 'cardBrand', 'maskedPan', 'reason', 'printed', 'status', 'resultText', 'doubtReason', 'approvalSource', 'toName', 'fromName', 'originNumber', 'cashApplied'];
 
 function shownFields(payload: string): Record<string, string | number | boolean> {
   let obj: unknown;

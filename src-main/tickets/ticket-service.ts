@@ -4,6 +4,7 @@
 // invariant 1). Listeners hear about a change only once it is committed.
 
 import type { CatalogItem, JournalEventSnapshot, TicketHistoryEntry, TicketSnapshot, TicketSummary } from '../../src-shared/domain.ts';
+import { MOVED_CASH_PREFIX } from '../../src-shared/domain.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { MAX_AMOUNT, formatMoney, isKnownCurrency, isValidAmount, parseDecimalString } from '../../src-shared/money.ts';
 import type { Journal } from '../journal/journal.ts';
@@ -18,6 +19,15 @@ export interface RegisterConfig {
   name: string;
 }
 
+/** A live line a moved ticket carries. */
+export interface MovedTicketLine {
+  itemId: string | null;
+  description: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+
 /** Most units of one item on one line. */
 export const MAX_LINE_QUANTITY = 999;
 
@@ -29,6 +39,8 @@ export class TicketService {
   private readonly currency: string;
   private readonly items: Map<string, CatalogItem>;
   private readonly listeners = new Set<(t: TicketSnapshot) => void>();
+  /** Tickets whose move to another register is being decided by the store: nothing may change them meanwhile. */
+  private readonly moving = new Set<string>();
 
   /** Ensures the register row exists; refuses a catalogue in another currency. */
   constructor(
@@ -131,6 +143,113 @@ export class TicketService {
       this.changed(ticketId);
     });
     return this.get(ticketId);
+  }
+
+  /**
+   * Starts moving an open ticket of this register away (issue 13 §3): returns
+   * what the transfer carries and holds the ticket (no line, cash or card
+   * until finishMove or cancelMove), so the store's decision is about the
+   * ticket as it is. `unresolved`: attempts still out or in doubt (the store
+   * refuses the move then). Refused while another move of it is in flight.
+   */
+  beginMove(ticketId: string): { number: number; currency: string; lines: MovedTicketLine[]; cashApplied: number; slotsUsed: number[]; unresolved: number } {
+    const t = this.openTicket(ticketId);
+    const snapshot = this.repo.snapshot(ticketId)!;
+    // A card payment already taken here cannot travel (the receiving register has no tender for it): finishing here is safe.
+    if (snapshot.tenders.some((x) => x.kind === 'card')) {
+      throw new AppError('conflict', `A card has already paid part of ticket #${t.number} on this register, so it stays here. Take the rest here.`, { ticketId });
+    }
+    this.moving.add(ticketId);
+    const lines = this.repo
+      .lines(ticketId)
+      .filter((l) => !l.voided)
+      .map((l) => ({ itemId: l.itemId, description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: l.lineTotal }));
+    const cashApplied = snapshot.tenders.filter((x) => x.kind === 'cash').reduce((n, x) => n + x.amount, 0);
+    const slots = this.history.slotsOf(ticketId);
+    return { number: t.number, currency: t.currency, lines, cashApplied, slotsUsed: slots.map((a) => a.slot), unresolved: slots.filter((a) => a.unresolved).length };
+  }
+
+  /** The move was refused or failed: the ticket is this register's again. */
+  cancelMove(ticketId: string): void {
+    this.moving.delete(ticketId);
+  }
+
+  /**
+   * The store moved the ticket: journals it as moved (status voided: it takes
+   * no more money here; the event says where it went and as which ticket).
+   * Its payment slots stay here, so a late answer for one still lands on it.
+   * Idempotent: a ticket already closed is left as it is.
+   */
+  finishMove(ticketId: string, move: { transferId: number; toRegister: string; toName: string; receivedTicketId: string; cashApplied: number; slotsUsed: number[] }): TicketSnapshot {
+    try {
+      this.journal.transact(() => {
+        const t = this.repo.getTicket(ticketId);
+        if (!t || t.registerId !== this.register.id) throw notFound(ticketId);
+        if (t.status !== 'open') return;
+        const now = this.journal.nowIso();
+        this.repo.updateTicket(ticketId, 'voided', t.total, now);
+        this.event(ticketId, 'moved', { ...move, total: t.total });
+        this.changed(ticketId);
+      });
+    } finally {
+      this.moving.delete(ticketId);
+    }
+    return this.get(ticketId);
+  }
+
+  /** AppError 'conflict' while the ticket is being moved (the payment coordinator asks before a card sale). */
+  assertNotMoving(ticketId: string): void {
+    if (!this.moving.has(ticketId)) return;
+    throw new AppError('conflict', 'This ticket is being moved to another register right now. Wait a moment and look at the open tickets again.', { ticketId });
+  }
+
+  /**
+   * Opens the ticket a transfer brings here, with its own id `ticketId`
+   * (derived from the transfer, so asking twice, or again after a crash,
+   * finds it instead of opening a second one), the next number of this
+   * register (so its card payments get this register's ECR references, never
+   * the giving register's), the same lines, and the cash already tendered
+   * there as a cash tender `moved-…` (the notes are in the giving register's
+   * drawer: the end-of-day count leaves it out). Returns the ticket and
+   * whether it was opened now.
+   */
+  receiveMoved(ticketId: string, transfer: { transferId: number; fromRegister: string; fromName: string; originTicketId: string; originNumber: number; currency: string; lines: MovedTicketLine[]; cashApplied: number; slotsUsed: number[] }): { ticket: TicketSnapshot; opened: boolean } {
+    if (transfer.currency !== this.currency) {
+      throw new AppError('conflict', `The ticket from ${transfer.fromName} is in ${transfer.currency}, but this register works in ${this.currency}. It cannot be opened here.`);
+    }
+    const opened = this.journal.transact(() => {
+      if (this.repo.getTicket(ticketId)) return false;
+      const now = this.journal.nowIso();
+      const number = this.repo.nextNumber(this.register.id);
+      this.repo.insertTicket({ id: ticketId, registerId: this.register.id, number, status: 'open', currency: this.currency, total: 0, createdAt: now, updatedAt: now });
+      this.event(ticketId, 'created', { registerId: this.register.id, number, currency: this.currency });
+      let total = 0;
+      for (const l of transfer.lines) {
+        total += l.lineTotal;
+        const lineId = this.journal.newId();
+        this.repo.insertLine({ id: lineId, ticketId, itemId: l.itemId, description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: l.lineTotal, createdAt: now });
+        this.event(ticketId, 'line_added', { lineId, itemId: l.itemId, description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: l.lineTotal, total });
+      }
+      this.repo.updateTicket(ticketId, 'open', total, now);
+      if (transfer.cashApplied > 0) {
+        const tenderId = `${MOVED_CASH_PREFIX}${transfer.transferId}`;
+        const applied = Math.min(transfer.cashApplied, total);
+        this.repo.insertCashTender({ id: tenderId, ticketId, tendered: applied, applied, change: 0, currency: this.currency, createdAt: now });
+        this.event(ticketId, 'cash_tendered', { tenderId, tendered: applied, applied, change: 0, due: total - applied });
+      }
+      this.event(ticketId, 'received', {
+        transferId: transfer.transferId,
+        fromRegister: transfer.fromRegister,
+        fromName: transfer.fromName,
+        originTicketId: transfer.originTicketId,
+        originNumber: transfer.originNumber,
+        cashApplied: transfer.cashApplied,
+        slotsUsedThere: transfer.slotsUsed,
+      });
+      this.changed(ticketId);
+      return true;
+    });
+    return { ticket: this.get(ticketId), opened };
   }
 
   /**
@@ -318,6 +437,7 @@ export class TicketService {
     if (t.status !== 'open') {
       throw new AppError('ticket_closed', `Ticket #${t.number} is already ${t.status} and cannot change. Start a new ticket.`, { ticketId, status: t.status });
     }
+    this.assertNotMoving(ticketId);
     return t;
   }
 

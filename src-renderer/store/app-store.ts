@@ -15,11 +15,12 @@ import { createSettlementSlice, type SettlementSlice } from './settlement-slice.
 import { createBatchSlice, type BatchSlice } from './batch-slice.ts';
 import { createReversalSlice, type ReversalSlice } from './reversal-slice.ts';
 import { createStoreQueueSlice, type StoreQueueSlice } from './store-queue-slice.ts';
+import { createTicketMoveSlice, type TicketMoveSlice } from './ticket-move-slice.ts';
 import { createStaffSlice, withManagerSignIn, type StaffSlice } from './staff-slice.ts';
 import { createPurserSlice, type PurserSlice } from './purser-slice.ts';
 
 /** Everything the UI reads. */
-export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & PurserSlice & StoreQueueSlice & {
+export type AppState = CatalogSlice & StatusSlice & TicketSlice & PaymentSlice & NoticeSlice & ManagerSlice & HistorySlice & StaffSlice & SettlementSlice & BatchSlice & ReversalSlice & PurserSlice & StoreQueueSlice & TicketMoveSlice & {
   /** Loads everything from main (start-up and after a reconnect). */
   refreshAll(): Promise<void>;
 };
@@ -43,6 +44,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
     ...createReversalSlice(set, get, guarded),
     ...createPurserSlice(set, get, guarded),
     ...createStoreQueueSlice(set, get, guarded),
+    ...createTicketMoveSlice(set, get, guarded),
     async refreshAll() {
       const s = get();
       const screenData =
@@ -57,7 +59,7 @@ export function createAppStore(api: HostApi): { store: StoreApi<AppState>; dispo
                 : s.screen === 'purserParameters'
                   ? [s.loadParameters()]
                   : [];
-      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), s.loadRecovery(), s.loadSignInState(), ...screenData]);
+      await Promise.all([s.loadStatus(), s.loadCatalog(), s.reloadTickets(), s.loadRecovery(), s.loadSignInState(), s.loadMoveTargets(), s.loadMovedHere(), ...screenData]);
       // A reload (or a reopened window) mid-payment comes back to the payment screen main still has open.
       await get().restorePayment();
     },

@@ -31,6 +31,8 @@ test('doubt, refusals, cash and removal are worded too; thousands separators and
   assert.equal(words('ticket', 'cash_tendered', { tendered: 150000, applied: 295, change: 149705, due: 0 }), 'Cash received $1,500.00, change $1,497.05');
   assert.equal(words('ticket', 'cash_tendered', { tendered: 100, applied: 100, change: 0, due: 195 }), 'Cash received $1.00, $1.95 still due');
   assert.equal(words('ticket', 'line_voided', { lineTotal: 295, total: 0 }), 'Line removed $2.95 (ticket total $0.00)');
+  assert.equal(words('ticket', 'moved', { toName: 'Till 2', cashApplied: 500, total: 1450 }), 'Moved to Till 2, with $5.00 already paid in cash here');
+  assert.equal(words('ticket', 'received', { fromName: 'Till 1', originNumber: 7, cashApplied: 0 }), 'Moved here from Till 1 (ticket #7 there)');
   assert.equal(words('ticket', 'paid', { total: 1500 }, 'JPY'), 'Ticket paid ¥1,500');
   assert.equal(words('device', 'added', {}), 'device added', 'an unknown event still says what it is');
   // No raw minor units or field names leak into the words.

@@ -73,6 +73,10 @@ export function journalEventWords(e: Pick<JournalEventSnapshot, 'entity' | 'type
       return `Ticket paid ${money('total')}`;
     case 'ticket.voided':
       return 'Empty ticket voided';
+    case 'ticket.moved':
+      return `Moved to ${str('toName') || 'another register'}${num('cashApplied') ? `, with ${money('cashApplied')} already paid in cash here` : ''}`;
+    case 'ticket.received':
+      return `Moved here from ${str('fromName') || 'another register'}${num('originNumber') ? ` (ticket #${num('originNumber')} there)` : ''}`;
     case 'attempt.created':
       return `Card payment of ${money('amountRequested')} recorded before sending`;
     case 'attempt.send':

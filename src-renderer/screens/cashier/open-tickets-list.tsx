@@ -11,10 +11,12 @@ export interface OpenTicketsListProps {
   onSelect(ticketId: string): void;
   /** The first button, so F8 can move focus here. */
   firstRef: Ref<HTMLButtonElement>;
+  /** "Move to register…" for a ticket; absent when this register is not part of a store. */
+  onMove?(ticketId: string): void;
 }
 
 /** The open-ticket list. */
-export function OpenTicketsList({ tickets, currentId, onSelect, firstRef }: OpenTicketsListProps) {
+export function OpenTicketsList({ tickets, currentId, onSelect, firstRef, onMove }: OpenTicketsListProps) {
   return (
     <section className="panel open-tickets" aria-labelledby="open-tickets-title" data-testid="open-tickets">
       <h2 id="open-tickets-title">
@@ -47,6 +49,11 @@ export function OpenTicketsList({ tickets, currentId, onSelect, firstRef }: Open
                   t.locked && <span className="open-ticket-doubt">Card payment in progress</span>
                 )}
               </button>
+              {onMove && (
+                <button type="button" className="btn btn-small open-ticket-move" aria-label={`Move to register… ticket #${t.number}`} data-testid={`move-ticket-${t.number}`} onClick={() => onMove(t.id)}>
+                  Move to register…
+                </button>
+              )}
             </li>
           ))}
         </ul>

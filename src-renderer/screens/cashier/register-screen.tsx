@@ -8,6 +8,8 @@ import { CashDialog } from './cash-dialog.tsx';
 import { CatalogGrid } from './catalog-grid.tsx';
 import { KeyLegend } from '../common/key-legend.tsx';
 import { OpenTicketsList } from './open-tickets-list.tsx';
+import { MoveTicketDialog } from './move-ticket-dialog.tsx';
+import { MovedHereList } from './moved-here-list.tsx';
 import { PaymentDialog } from './payment-dialog.tsx';
 import { ReceiptStatus } from './receipt-status.tsx';
 import { assignHotkeys, registerKeyAction, type RegisterAction } from './register-keys.ts';
@@ -42,7 +44,19 @@ export function RegisterScreen() {
   const actions = useAppActions();
   const signInOpen = useAppState((s) => s.signInOpen);
   const [cashOpen, setCashOpen] = useState(false);
-  const modalOpen = cashOpen || paymentOpen || matchingConfirm !== null;
+  const moveTargets = useAppState((s) => s.moveTargets);
+  const movedHere = useAppState((s) => s.movedHere);
+  const movedHereError = useAppState((s) => s.movedHereError);
+  const [movingId, setMovingId] = useState<string | null>(null);
+  const moving = openTickets.find((t) => t.id === movingId);
+  const modalOpen = cashOpen || paymentOpen || matchingConfirm !== null || !!moving;
+  const inStore = moveTargets?.configured === true;
+  // Tickets other registers move here appear without a key press (the store is asked every 15 s, and at F8).
+  useEffect(() => {
+    if (!inStore) return;
+    const timer = setInterval(() => void actions.loadMovedHere(), 15_000);
+    return () => clearInterval(timer);
+  }, [inStore, actions]);
   useEffect(() => actions.setModalOpen(modalOpen), [modalOpen, actions]);
   const [pickedLineId, setPickedLineId] = useState<string | null>(null);
   const firstOpenTicket = useRef<HTMLButtonElement>(null);
@@ -108,6 +122,7 @@ export function RegisterScreen() {
         break;
       case 'openTickets':
         firstOpenTicket.current?.focus();
+        if (inStore) void actions.loadMovedHere();
         break;
       case 'lineUp':
       case 'lineDown': {
@@ -178,7 +193,16 @@ export function RegisterScreen() {
           currentId={ticket?.id}
           onSelect={(id) => void actions.selectTicket(id)}
           firstRef={firstOpenTicket}
+          {...(inStore
+            ? {
+                onMove: (id: string) => {
+                  void actions.loadMoveTargets();
+                  setMovingId(id);
+                },
+              }
+            : {})}
         />
+        {inStore && <MovedHereList items={movedHere?.items ?? []} error={movedHereError} onOpen={(id) => void actions.receiveMovedTicket(id)} />}
       </div>
       <div className="register-right">
         <TicketPanel
@@ -246,6 +270,18 @@ export function RegisterScreen() {
           hostError={error}
           onTender={(amount) => actions.payCash(amount)}
           onClose={() => setCashOpen(false)}
+        />
+      )}
+      {moving && (
+        <MoveTicketDialog
+          ticket={moving}
+          registers={moveTargets?.registers}
+          {...(moveTargets?.unreachable ? { unreachable: moveTargets.unreachable } : {})}
+          onMove={async (to) => {
+            const r = await actions.moveTicket(moving.id, to);
+            return r.ok ? null : r.message;
+          }}
+          onClose={() => setMovingId(null)}
         />
       )}
       {matchingConfirm && (
