@@ -43,6 +43,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   { screen: 'inDoubt', label: 'In doubt' },
   // The purser's desk (issue 12): F1, shown in the register's key legend; its key hint would push the bar to a third line at 1024 px.
   { screen: 'purser', label: 'Purser' },
+  // Only registers that are part of a store (status.store set) have a store queue; without it the bar stays two lines at 1024 px.
   { screen: 'storeQueue', label: 'Store queue' },
 ];
 
@@ -101,7 +102,7 @@ export function StatusBar() {
       )}
       </div>
       <nav className="status-nav" aria-label="Screens">
-        {NAV.map((n) => (
+        {NAV.filter((n) => n.screen !== 'storeQueue' || status.store).map((n) => (
           <button
             key={n.screen}
             type="button"
