@@ -214,17 +214,48 @@ test('an answer lost after the gateway processed it: looked up, not sent again; 
   assert.equal(r.ledger(inc.reference).filter((e) => e.kind === 'incremental').length, 1);
 });
 
-test('a request refused before the gateway processed it: the lookup finds nothing, it goes again with the same reference', async () => {
-  const r = await rig();
+test('a request refused before the gateway processed it: nothing found is not final before the settle time; after it, it goes again with the same reference', async () => {
+  let now = Date.now();
+  const r = await rig({ clock: () => new Date(now), settleMs: 30_000 });
   const g = r.guest();
   await registerOnline(r, g, TEST_CARDS.visa);
   r.gateway.injectFault({ kind: 'http_5xx', commands: ['cc:adjust'], times: 1 });
   const inc = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth')[0];
   await r.send();
+  now += 29_999;
+  await r.send(); // looked up: nothing yet, but it may still be processed late
+  assert.deepEqual([r.record(inc.recordId).status, r.record(inc.recordId).queue_status, r.record(inc.recordId).send_count], [0, 2, 1], 'waits out the settle time');
+  now += 1;
   await r.send();
   const after = r.record(inc.recordId);
   assert.deepEqual([after.status, after.send_count], [1, 2]);
   assert.equal(r.ledger(inc.reference).length, 1);
+});
+
+test('late processing: an increment the gateway processes after the client gave up is found by lookup, never sent again (processor duplicate check off)', async () => {
+  let now = Date.now();
+  const r = await rig({ clock: () => new Date(now), settleMs: 30_000 });
+  r.gateway.processor.setDuplicateCheck(false);
+  const g = r.guest();
+  const card = await registerOnline(r, g, TEST_CARDS.visa);
+  // The rig's client gives up after 2 s; the gateway processes the request 0.8 s later.
+  r.gateway.injectFault({ kind: 'delay', delayMs: 2_800, commands: ['cc:adjust'], times: 1 });
+  const inc = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth')[0];
+  await r.send();
+  assert.deepEqual([r.record(inc.recordId).status, r.record(inc.recordId).queue_status], [0, 2], 'sent, unanswered');
+  // A later record of the same card waits behind it.
+  const spa = recs(r.room.service.addPosting(g, 6_000, 'Spa').guest, 'incremental_auth').at(-1)!;
+  await r.send(); // at once: the gateway has not processed it yet; within the settle time that is not final
+  assert.deepEqual([r.record(inc.recordId).queue_status, r.record(inc.recordId).send_count], [2, 1], 'not sent again');
+  assert.equal(r.record(spa.recordId).queue_status, 0, "the card's next record waits behind it");
+  for (let i = 0; i < 60 && r.ledger(inc.reference).length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+  now += 30_000;
+  await r.send();
+  const after = r.record(inc.recordId);
+  assert.deepEqual([after.status, after.queue_status, after.send_count], [1, 8, 1], 'resolved by lookup, sent once');
+  assert.deepEqual(r.ledger(inc.reference).map((e) => [e.kind, e.status]), [['incremental', 'approved']], 'one increment at the processor');
+  assert.equal(r.record(spa.recordId).status, 1);
+  assert.equal(r.room.service.get(g).cards.find((c) => c.cardId === card.cardId)?.active, true);
 });
 
 test('the queue view: outstanding count and amount per card and in total, the oldest age; postings beyond the offline limit refused in plain words', async () => {
