@@ -261,7 +261,14 @@ export class PurserQueueSender implements QueuePort {
       this.linkUp = true;
     } catch (err) {
       this.linkUp = false;
-      // Unanswered (or the gateway not there at all): left sent, so the next pass looks it up before anything else.
+      if (err instanceof GatewayUnavailableError && !err.sent) {
+        // No connection was made (the ship offline): nothing left this machine, so it is pending again, with no
+        // lookup and no settle time to wait out when the link returns.
+        this.repo.journal.transact(() => this.repo.updateRecord(r.id, { queue_status: 0, sent_at: r.sent_at, send_count: r.send_count }, 'not_sent'));
+        this.o.log?.(`purser sender: ${r.reference} not sent (${err.reason}): ${err.message}`);
+        return false;
+      }
+      // Unanswered: left sent, so the next pass looks it up (and waits out the settle time) before anything else.
       this.o.log?.(`purser sender: ${r.reference} unanswered${err instanceof GatewayUnavailableError ? ` (${err.reason})` : ''}: ${(err as Error).message}`);
       return false;
     }
