@@ -2,8 +2,9 @@
 // when ready (the e2e fixtures parse it). Everything else goes to stderr.
 //
 //   node --import tsx src-main/headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training]
-//     [--cancel-after-seconds N] [--card-time-ms N] [--sale-timeout-ms N]
-// The last two tune the training PIN pad (e2e runs use short values).
+//     [--cancel-after-seconds N] [--card-time-ms N] [--sale-timeout-ms N] [--purser-settle-ms N]
+// --card-time-ms and --sale-timeout-ms tune the training PIN pad (e2e runs use short values);
+// --purser-settle-ms the purser sender's settle time (e2e runs whose gateway never processes late).
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,7 @@ import { hostConfigFromEnv } from './host-env-config.ts';
 /** The ready line's prefix; the full line is `<prefix>http://127.0.0.1:<port>/?token=<token>`. */
 export const READY_PREFIX = 'cashier-desk headless: ';
 
-const USAGE = 'usage: headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training] [--cancel-after-seconds N] [--card-time-ms N] [--sale-timeout-ms N]';
+const USAGE = 'usage: headless-cli.ts [--journal PATH] [--port N] [--static DIR] [--training] [--cancel-after-seconds N] [--card-time-ms N] [--sale-timeout-ms N] [--purser-settle-ms N]';
 
 /** A whole number option within bounds, or undefined when not given; throws a message naming the option. */
 function wholeNumber(name: string, value: string | undefined, min: number, max: number, meaning: string): number | undefined {
@@ -23,7 +24,7 @@ function wholeNumber(name: string, value: string | undefined, min: number, max: 
   return n;
 }
 
-function parse(): { journal?: string; port: number; staticDir: string; training: boolean; cancelAfterSeconds?: number; cardTimeMs?: number; saleTimeoutMs?: number } {
+function parse(): { journal?: string; port: number; staticDir: string; training: boolean; cancelAfterSeconds?: number; cardTimeMs?: number; saleTimeoutMs?: number; purserSettleMs?: number } {
   const { values } = parseArgs({
     options: {
       journal: { type: 'string' },
@@ -33,6 +34,7 @@ function parse(): { journal?: string; port: number; staticDir: string; training:
       'cancel-after-seconds': { type: 'string' },
       'card-time-ms': { type: 'string' },
       'sale-timeout-ms': { type: 'string' },
+      'purser-settle-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -49,6 +51,7 @@ function parse(): { journal?: string; port: number; staticDir: string; training:
     cancelAfterSeconds: wholeNumber('cancel-after-seconds', values['cancel-after-seconds'], 0, 3600, 'seconds before Cancel appears'),
     saleTimeoutMs: wholeNumber('sale-timeout-ms', values['sale-timeout-ms'], 500, 600_000, 'how long the training PIN pad answer is awaited, ms'),
     cardTimeMs: wholeNumber('card-time-ms', values['card-time-ms'], 0, 600_000, "the training customer's time at the PIN pad, ms"),
+    purserSettleMs: wholeNumber('purser-settle-ms', values['purser-settle-ms'], 0, 600_000, 'how long after sending the purser waits before a record the gateway does not know is sent again, ms'),
   };
 }
 
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       journalPath: args.journal ?? fromEnv.journalPath,
       trainingMode: args.training || fromEnv.trainingMode,
       cancelAfterSeconds: args.cancelAfterSeconds ?? fromEnv.cancelAfterSeconds,
+      ...(args.purserSettleMs !== undefined ? { purser: { settleMs: args.purserSettleMs } } : {}),
       devices: {
         training: {
           ...(args.cardTimeMs !== undefined ? { cardTimeMs: args.cardTimeMs } : {}),

@@ -81,6 +81,8 @@ export interface HostConfig {
   gateway?: GatewayConfig | null;
   /** Store name and lines printed on receipts (default: the register's name). */
   store?: ReceiptStore;
+  /** Purser queue tuning (tests): the sender's settle time, ms (default the payments' 90 s; purser-queue-sender.ts settleMs). */
+  purser?: { settleMs?: number };
   /** Payment resolution tuning (tests): lookup timeout, backoff between passes. */
   payments?: { lookupTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number }; linkProbeMs?: number };
   /** Injected clock, for deterministic tests. */
@@ -255,6 +257,7 @@ export function createHost(config: HostConfig = {}): Host {
       registerCode: register.code,
       changed: (guestId) => hub.emit('purser.changed', { guestId }),
       log,
+      settleMs: config.purser?.settleMs,
       // One PIN pad per workstation (seed 002 table 4-14): the devices' own lock registry.
       pinPads: { registry: () => devices.pinPadLockRegistry(), address: (id) => devices.pinPadAddressOf(id) },
     });

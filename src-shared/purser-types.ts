@@ -52,8 +52,9 @@ export interface PurserPayment {
   amount: number;
   /** The card on file it was settled on (method 'card'), or the card record a direct sale or refund created. */
   cardId: string | null;
-  status: 'posted' | 'voided';
-  /** For a void: the payment it voided. */
+  /** Declined: its settlement was declined by the card provider, so it no longer counts on the folio (nor its counter line). */
+  status: 'posted' | 'voided' | 'declined';
+  /** For a void (or a declined payment's counter line): the payment it takes off. */
   voidOf: string | null;
   createdAt: string;
 }

@@ -34,6 +34,9 @@ import type { PaymentRow, RecordRow } from '../../src-main/purser/purser-reposit
 /** The register code of the chaos run's purser workstation (the first part of every queue reference). */
 const FOLIO_REGISTER_CODE = 'F';
 
+/** The sender's settle time: well above the 'late' fault's longest delay (folio-chaos-run.ts, 2.5 s), on the real clock. */
+const FOLIO_SETTLE_MS = 5000;
+
 /** The one PIN pad of the workstation (4-14: one per workstation). */
 const FOLIO_PAD_ID = 'pad1';
 
@@ -84,6 +87,8 @@ const room = buildPurserRoom({
   changed: () => undefined,
   timers: { setTimeout: (cb, ms) => setTimeout(cb, Math.ceil(ms / 4)), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
   hook: (point) => atHook(point),
+  // The payments' 90 s would outlast the run's drain: the run's longest late answer is 2.5 s after a 1.5 s timeout.
+  settleMs: FOLIO_SETTLE_MS,
   log: (line) => logLine({ event: 'purser', detail: line }),
 });
 const { service, sender, repo } = room;

@@ -84,6 +84,13 @@ interface Ctx {
   log: (line: string) => void;
   restarting?: Promise<void>;
   hangs: string[];
+  /**
+   * Named points armed and the host's kill count at that point when armed: an arm dies with the host that
+   * held it, so a restart (before the quiet end) arms again those not hit since. Otherwise a pass held up by
+   * one unanswered request while the driver runs through the last guests, then a kill elsewhere, could leave
+   * a short run without a kill at some point for reasons of timing alone.
+   */
+  armed: Map<FolioKillPoint, number>;
   refusals: Map<string, number>;
   gatewayOffline: number;
   padOffline: number;
@@ -105,7 +112,7 @@ export async function runFolioChaos(options: FolioChaosOptions): Promise<FolioCh
     points: FOLIO_KILL_POINTS,
     ...(options.broken ? { broken: options.broken } : {}),
   });
-  const ctx: Ctx = { rng: new ChaosRandom(opts.seed ^ 0xf011), fleet, host, opts, log, hangs: [], refusals: new Map(), gatewayOffline: 0, padOffline: 0, quiet: false };
+  const ctx: Ctx = { rng: new ChaosRandom(opts.seed ^ 0xf011), fleet, host, opts, log, hangs: [], armed: new Map(), refusals: new Map(), gatewayOffline: 0, padOffline: 0, quiet: false };
   const onSignal = (signal: NodeJS.Signals): void => {
     void Promise.allSettled([host.kill(), fleet.stop()]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
@@ -299,6 +306,7 @@ async function act<C extends FolioRequest['cmd']>(ctx: Ctx, rng: ChaosRandom, re
     const during = FOLIO_KILL_POINTS.filter((p) => p !== 'startup');
     const point = rng.weighted(during.map((p) => [p, host.killsBy[p] === 0 ? 4 : 1] as const));
     await host.request({ cmd: 'arm', point }, 10_000).catch(() => undefined);
+    ctx.armed.set(point, host.killsBy[point]);
   }
   const killAfter = !ctx.quiet && rng.chance(ctx.opts.killRate) ? rng.int(0, 300) : undefined;
   let killing: Promise<void> | undefined;
@@ -339,7 +347,8 @@ async function ensureHost(ctx: Ctx): Promise<void> {
         const atStartup = !ctx.quiet && ctx.rng.chance(ctx.host.killsBy.startup === 0 ? 0.6 : 0.15);
         const killAfter = !ctx.quiet && !atStartup && ctx.rng.chance(0.1) ? ctx.rng.int(50, 1500) : undefined;
         try {
-          await ctx.host.start(killAfter, atStartup ? ['startup'] : []);
+          const again = ctx.quiet ? [] : [...ctx.armed].filter(([p, at]) => ctx.host.killsBy[p] === at).map(([p]) => p);
+          await ctx.host.start(killAfter, atStartup ? ['startup', ...again] : again);
           return;
         } catch {
           ctx.log(`folio chaos: host killed during start-up (${ctx.host.kills} kills)`);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
-import type { RecordRow } from '../../src-main/purser/purser-repository.ts';
+import type { PaymentRow, RecordRow } from '../../src-main/purser/purser-repository.ts';
 import type { FolioDump } from './folio-chaos-protocol.ts';
 import { folioLine, folioPassed, parseDoorLog, tallyFolio, type DoorRequest } from './folio-chaos-tally.ts';
 
@@ -125,4 +125,95 @@ test('the door log: transaction requests of both doors, reports and other lines 
     { door: 'gatewayJson', command: 'cc:adjust', invoice: 'FG1C1R2', result: 'A' },
     { door: 'processor', command: 'auth', invoice: 'FG1C1R1', result: 'approved' },
   ]);
+});
+
+function payment(id: string, amount: number, extra: Partial<PaymentRow> = {}): PaymentRow {
+  return { id, guest_id: G, method: 'card', amount, card_id: 'card-1', status: 'posted', void_of: null, created_at: '', ...extra };
+}
+
+/** clean() with its capture declined by the processor (above the tolerance) and the settlement journaled declined. */
+function captureDeclined(): { ledger: LedgerEntry[]; dump: FolioDump } {
+  const { ledger, dump } = clean();
+  return {
+    ledger: [entry('1', 'auth', 'FG1C1R1', 15_000, { incrementCount: 1 }), ledger[1], entry('3', 'capture', 'FG1C1R3', 14_000, { originalRefNum: '1', status: 'declined' })],
+    dump: { ...dump, records: dump.records.map((r) => (r.kind === 'settlement' ? { ...r, status: 2 as const, ref_num: null, payment_id: 'pay-1' } : r)), payments: [payment('pay-1', 14_000)] },
+  };
+}
+
+test('lost: a card payment the folio still counts whose capture the processor declined; taken off by its counter line it is not', () => {
+  const { ledger, dump } = captureDeclined();
+  const left = tally(ledger, dump);
+  assert.deepEqual([left.lost, left.paidButNotCaptured, left.capturesDeclined], [1, 1, 1], left.findings.join('\n'));
+  assert.equal(folioPassed(left), false);
+  assert.match(left.findings.join('\n'), /guest 1: a card payment of 14000 still counts 14000 on the folio, but 14000 of it was never captured \(FG1C1R3 declined\)/);
+  const off = tally(ledger, { ...dump, payments: [payment('pay-1', 14_000, { status: 'voided' }), payment('pay-2', -14_000, { status: 'voided', void_of: 'pay-1' })] });
+  assert.deepEqual([off.lost, off.paidButNotCaptured], [0, 0], off.findings.join('\n'));
+  assert.equal(folioPassed(off), true, off.findings.join('\n'));
+  // Declined with its card's initial authorisation, never sent: nothing at the processor under it, the same loss.
+  const neverSent = tally(ledger.filter((e) => e.refNum !== '3'), dump);
+  assert.equal(neverSent.lost, 1, neverSent.findings.join('\n'));
+});
+
+test('lost: a payment settled as two captures, one declined: only its declined share must come off the folio', () => {
+  const ledger = [
+    entry('1', 'auth', 'FG1C1R1', 10_000, { captured: true, authorisedTotal: 10_000 }),
+    entry('3', 'capture', 'FG1C1R3', 10_000, { originalRefNum: '1' }),
+    entry('11', 'auth', 'FG1C1R5', 5_000),
+    entry('13', 'capture', 'FG1C1R6', 9_000, { originalRefNum: '11', status: 'declined' }),
+  ];
+  const dump: FolioDump = {
+    guests: [{ id: G, number: 1, posted: 19_000 }],
+    records: [
+      record('FG1C1R1', 'initial_auth', 10_000, { ref_num: '1' }),
+      record('FG1C1R3', 'settlement', 10_000, { ref_num: '3', payment_id: 'pay-1' }),
+      record('FG1C1R5', 'initial_auth', 5_000, { ref_num: '11', mtype: 1 }),
+      record('FG1C1R6', 'settlement', 9_000, { status: 2, previous_reference: 'FG1C1R5', payment_id: 'pay-1' }),
+    ],
+    payments: [payment('pay-1', 19_000)],
+  };
+  const requests: SaleRequestRecord[] = [authRequest, { ...authRequest, seq: 1, invoice: 'FG1C1R5', amount: 5_000, amountApproved: 5_000, refNum: '11' }];
+  const t = (payments: PaymentRow[]) => tallyFolio({ ledger, requests, doorLog: [] }, { ...dump, payments });
+  assert.equal(t([payment('pay-1', 19_000)]).lost, 1, 'the whole payment still counts');
+  assert.equal(t([payment('pay-1', 19_000), payment('pay-2', -9_000, { status: 'voided', void_of: 'pay-1' })]).lost, 0, 'its declined share taken off');
+  assert.equal(t([payment('pay-1', 19_000), payment('pay-2', -5_000, { status: 'voided', void_of: 'pay-1' })]).lost, 1, 'too little taken off');
+});
+
+test('settled_over_authorised with two authorisations of one card (one settlement record each): each capture against its own authorisation', () => {
+  // Head 1: 100.00 + a 50.00 increment = 150.00, captured 150.00. Head 2 (a new authorisation by token): 100.00.
+  const requests: SaleRequestRecord[] = [authRequest, { ...authRequest, seq: 1, invoice: 'FG1C1R5', amount: 10_000, amountApproved: 10_000, refNum: '11' }];
+  const run = (second: number, first = 15_000) => {
+    const ledger = [
+      entry('1', 'auth', 'FG1C1R1', first, { captured: true, authorisedTotal: 15_000, incrementCount: 1 }),
+      entry('2', 'incremental', 'FG1C1R2', 5_000, { originalRefNum: '1' }),
+      entry('3', 'capture', 'FG1C1R3', first, { originalRefNum: '1' }),
+      entry('11', 'auth', 'FG1C1R5', second, { captured: true, authorisedTotal: 10_000 }),
+      entry('13', 'capture', 'FG1C1R6', second, { originalRefNum: '11' }),
+    ];
+    const dump: FolioDump = {
+      guests: [{ id: G, number: 1, posted: first + second }],
+      records: [
+        record('FG1C1R1', 'initial_auth', 10_000, { ref_num: '1' }),
+        record('FG1C1R2', 'incremental_auth', 5_000, { ref_num: '2' }),
+        record('FG1C1R3', 'settlement', first, { ref_num: '3', payment_id: 'pay-1' }),
+        record('FG1C1R5', 'initial_auth', 10_000, { ref_num: '11', mtype: 1 }),
+        record('FG1C1R6', 'settlement', second, { ref_num: '13', previous_reference: 'FG1C1R5', payment_id: 'pay-1' }),
+      ],
+      payments: [payment('pay-1', first + second)],
+    };
+    return tallyFolio({ ledger, requests, doorLog: [] }, dump);
+  };
+  assert.equal(run(11_500).settledOverAuthorised, 0, 'within its own 100.00 + 15 %');
+  assert.equal(run(11_500, 17_250).settledOverAuthorised, 0, 'both at their own ceilings');
+  const over = run(12_000);
+  assert.equal(over.settledOverAuthorised, 1, 'above its own 115.00, though within both authorisations together');
+  assert.match(over.findings.join('\n'), /capture 13 under FG1C1R6 took 12000 on an authorisation of 10000 \(10000 \+ 0 in increments; at most 11500\)/);
+  // Head 1's increment is not head 2's: 150.00 on head 2 is far above its own authorisation.
+  assert.equal(run(15_000).settledOverAuthorised, 1);
+  // Without the processor's request log for head 2, its captured total still gives its own authorisation.
+  const noLog = tallyFolio({ ledger: [entry('11', 'auth', 'FG1C1R5', 12_000, { captured: true, authorisedTotal: 10_000 }), entry('13', 'capture', 'FG1C1R6', 12_000, { originalRefNum: '11' })], requests: [], doorLog: [] }, {
+    guests: [{ id: G, number: 1, posted: 12_000 }],
+    records: [record('FG1C1R5', 'initial_auth', 10_000, { ref_num: '11' }), record('FG1C1R6', 'settlement', 12_000, { ref_num: '13' })],
+    payments: [],
+  });
+  assert.equal(noLog.settledOverAuthorised, 1, noLog.findings.join('\n'));
 });

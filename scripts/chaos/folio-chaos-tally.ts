@@ -12,10 +12,19 @@
 // - lost: a record whose reference the processor processed (an entry not
 //   declined) but which the journal does not show completed (queue 8, or
 //   declined) with that entry's processor reference; plus every processed
-//   entry (not declined) whose invoice names no queue record.
-// - settled_over_authorised: an approved capture above its authorisation's
+//   entry (not declined) whose invoice names no queue record; plus every card
+//   payment the folio still counts for money the processor never took: a
+//   settlement record of it finished declined (its capture declined at the
+//   processor, or declined with its card's initial authorisation and never
+//   sent) with no processed entry under its reference, while the payment's
+//   standing amount (its amount less the counter lines taking it off) is
+//   above what its other settlements could have captured. The guest then
+//   owes money the folio says is paid: lost as surely as a charge the
+//   journal forgot.
+// - settled_over_authorised: an approved capture above its OWN authorisation's
 //   total (the initial authorisation the processor approved plus its approved
-//   incremental authorisations) plus the tolerance (15 %, the card schemes'
+//   incremental authorisations; a payment settles as one capture per
+//   authorisation, purser-authorisation-plan.ts) plus the tolerance (15 %, the card schemes'
 //   lodging rule the simulator also enforces by default); plus each guest the
 //   processor charged more (captures and sales standing, less refunds) than
 //   the folio's postings.
@@ -56,7 +65,7 @@ export interface FolioTally {
   processorEntries: number;
   doorRequests: number;
   capturesDeclined: number;
-  /** Card payments still posted on a folio whose settlement was declined: the folio says paid, nothing was captured. */
+  /** Card payments the folio still counts whose settlement was declined, nothing captured (each also counted lost). */
   paidButNotCaptured: number;
   /** Records the journal shows declined, by kind (the run's declines happened). */
   declined: Record<string, number>;
@@ -154,6 +163,24 @@ export function tallyFolio(truth: FolioTruth, dump: FolioDump, tolerancePercent 
     }
   }
 
+  // Card payments the folio still counts whose settlement the processor never took (see the file comment).
+  let paidButNotCaptured = 0;
+  const takenOff = new Map<string, number>();
+  for (const p of dump.payments) if (p.void_of) takenOff.set(p.void_of, (takenOff.get(p.void_of) ?? 0) + p.amount);
+  for (const p of dump.payments) {
+    if (p.method !== 'card' || p.amount <= 0 || p.void_of) continue;
+    const notTaken = dump.records.filter(
+      (r) => r.payment_id === p.id && r.kind === 'settlement' && r.voided === 0 && r.status === 2 && !(entriesByInvoice.get(r.reference) ?? []).some(processed),
+    );
+    const uncaptured = notTaken.reduce((sum, r) => sum + r.amount, 0);
+    const standing = p.amount + (takenOff.get(p.id) ?? 0);
+    if (uncaptured > 0 && standing > p.amount - uncaptured) {
+      paidButNotCaptured++;
+      lost++;
+      note(`guest ${guestNumber(dump, p.guest_id)}: a card payment of ${p.amount} still counts ${standing} on the folio, but ${uncaptured} of it was never captured (${notTaken.map((r) => r.reference).join(', ')} declined)`);
+    }
+  }
+
   let stuck = 0;
   for (const r of dump.records) {
     if (r.voided === 1 || r.status === 2 || (r.queue_status === 8 && r.status !== 0)) continue;
@@ -178,9 +205,7 @@ export function tallyFolio(truth: FolioTruth, dump: FolioDump, tolerancePercent 
     processorEntries: truth.ledger.length,
     doorRequests: truth.doorLog.length,
     capturesDeclined,
-    paidButNotCaptured: dump.payments.filter(
-      (p) => p.method === 'card' && p.amount > 0 && p.status === 'posted' && dump.records.some((r) => r.payment_id === p.id && r.kind === 'settlement' && r.status === 2 && r.voided === 0),
-    ).length,
+    paidButNotCaptured,
     declined: countBy(dump.records.filter((r) => r.status === 2 && r.voided === 0), (r) => r.kind),
     findings,
   };
@@ -211,6 +236,10 @@ export function parseDoorLog(text: string): DoorRequest[] {
     out.push({ door: v.door, command: v.command, invoice: v.invoice, result: String(v.result ?? '') });
   }
   return out;
+}
+
+function guestNumber(dump: FolioDump, guestId: string): number | string {
+  return dump.guests.find((g) => g.id === guestId)?.number ?? guestId;
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {

@@ -125,12 +125,18 @@ export function adoptRegistration(repo: PurserRepository, params: PurserParamete
  * Runs inside the caller's transaction.
  */
 export function declineCascade(repo: PurserRepository, params: PurserParameterValues, declined: RecordRow): void {
+  if (declined.kind === 'settlement') {
+    settlementDeclined(repo, params, declined);
+    return;
+  }
   if (!declined.card_id) return;
   const p = params.disableCardAndPostingOnDecline;
   if (declined.kind === 'initial_auth') {
     for (const r of repo.cardRecords(declined.card_id)) {
       if (r.id !== declined.id && r.status === 0 && r.voided === 0) {
-        repo.updateRecord(r.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.declinedWithInitial, answered_at: repo.journal.nowIso() }, 'declined_with_initial');
+        const other = repo.updateRecord(r.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.declinedWithInitial, answered_at: repo.journal.nowIso() }, 'declined_with_initial');
+        // A settlement declined with its card's initial authorisation (an offline card declined at upload) captured nothing.
+        if (other.kind === 'settlement') takeDeclinedSettlementOff(repo, other);
       }
     }
     repo.setCardState(declined.card_id, { active: false, lock: 1, reason: 'declined' }, 'initial authorisation declined');
@@ -141,4 +147,40 @@ export function declineCascade(repo: PurserRepository, params: PurserParameterVa
   // A card already deactivated keeps its lock: an increment declined after the settlement (4-9 #1) must not undo lock 1.
   if (repo.card(declined.card_id)?.active === 1) repo.setCardState(declined.card_id, { active: false, lock: 0, reason: 'declined' }, 'incremental authorisation declined');
   if (p === 1) repo.setPostingEnabled(declined.guest_id, departmentCard(repo, declined.guest_id) !== undefined, 'incremental authorisation declined');
+}
+
+/**
+ * A settlement (capture) the card provider declined: nothing was captured, so
+ * the folio must not go on saying paid. Its share of the card payment comes
+ * off the folio (a counter line; the whole payment is marked declined when
+ * every capture of it was declined), so the balance is due again. The card,
+ * deactivated by the settlement (4-9, lock 1 "settlement is done"), is left
+ * deactivated for the reason it now has, a decline, with lock 0 as table 4-18
+ * #2 gives a declined authorisation other than the initial one: a manager may
+ * activate it again after speaking to the guest. Invoices go to the next card
+ * by routing order or to cash; under parameter 1 posting stops unless another
+ * card takes them (4-18 #2). Runs inside the caller's transaction.
+ */
+export function settlementDeclined(repo: PurserRepository, params: PurserParameterValues, declined: RecordRow): void {
+  if (!takeDeclinedSettlementOff(repo, declined)) return;
+  repo.updateRecord(declined.id, { note: PURSER_MESSAGES.settlementDeclined }, 'settlement_declined');
+  const card = declined.card_id ? repo.card(declined.card_id) : undefined;
+  // A card registered again since (active, a new initial authorisation) belongs to its new cycle: left alone.
+  if (!card || card.active === 1) return;
+  if (card.inactive_reason === 'settled') repo.setCardState(card.id, { active: false, lock: 0, reason: 'declined' }, 'settlement declined');
+  if (params.disableCardAndPostingOnDecline === 1) repo.setPostingEnabled(declined.guest_id, departmentCard(repo, declined.guest_id) !== undefined, 'settlement declined');
+}
+
+/** Takes a declined settlement's amount off its card payment on the folio. False when there was nothing to take off. */
+function takeDeclinedSettlementOff(repo: PurserRepository, declined: RecordRow): boolean {
+  if (declined.kind !== 'settlement' || declined.voided === 1 || !declined.payment_id) return false;
+  const payment = repo.payment(declined.payment_id);
+  if (!payment || payment.void_of || payment.amount <= 0) return false;
+  const standing = repo.standingAmount(payment.id);
+  const off = Math.min(declined.amount, standing);
+  if (off <= 0) return false;
+  const counter = repo.addPayment({ guestId: payment.guest_id, method: payment.method, amount: -off, cardId: payment.card_id, voidOf: payment.id, description: PURSER_MESSAGES.paymentDeclinedLine });
+  repo.markPaymentDeclined(counter);
+  if (repo.standingAmount(payment.id) === 0) repo.markPaymentDeclined(payment.id);
+  return true;
 }

@@ -46,6 +46,9 @@ const room = buildPurserRoom({
   registerCode: cfg.registerCode,
   changed: () => undefined,
   timers: { setTimeout: () => 0, clearTimeout: () => undefined },
+  // The restart is taken to come after the sender's settle time (a record the gateway does not know may go again at
+  // once); waiting it out is tested in purser-offline.test.ts and by the folio chaos run's late faults.
+  ...(cfg.phase === 'resume' ? { settleMs: 0 } : {}),
   hook: async (point, record) => {
     if (cfg.phase !== 'setup' || point !== cfg.killAt) return;
     process.stdout.write(`KILLPOINT ${record.reference}\n`);

@@ -415,6 +415,58 @@ for (const p of [0, 1, 2] as const) {
   });
 }
 
+for (const p of [0, 1, 2] as const) {
+  test(`4-9 #1 with 4-18 parameter ${p} #2: the additional increment is declined and the capture above the authorised total plus 15 % is declined: the payment comes off the folio`, async () => {
+    const r = await rig();
+    r.set('disableCardAndPostingOnDecline', p);
+    const { g } = await guestWithCard(r);
+    r.room.service.addPosting(g, 12_000, 'Suite upgrade');
+    await r.send(); // increment 5 000 approved: 150.00 authorised, at most 172.50 capturable
+    const paid = await r.room.service.pay(g, 20_051, 'card'); // additional 50.51: …51 cents, the issuer declines it
+    assert.equal(paid.guest.balance, 12_000 - 20_051, 'paid on the folio at once');
+    const [settlement] = recs(paid.guest, 'settlement');
+    await r.send();
+    assert.deepEqual(r.ledger(settlement.reference).map((e) => [e.kind, e.status, e.amount]), [['capture', 'declined', 20_051]], 'the processor declined the capture');
+    const d = r.room.service.get(g);
+    const after = d.records.find((x) => x.recordId === settlement.recordId)!;
+    assert.deepEqual([after.status, after.queueStatus, after.note], [2, 8, PURSER_MESSAGES.settlementDeclined]);
+    const payment = d.payments.find((x) => x.paymentId === settlement.paymentId)!;
+    assert.equal(payment.status, 'declined', 'the payment is marked declined');
+    assert.ok(d.folio.some((l) => l.kind === 'payment' && l.amount === 20_051 && l.description === PURSER_MESSAGES.paymentDeclinedLine), 'a folio line takes it off');
+    assert.equal(d.balance, 12_000, 'the balance is due again');
+    assert.deepEqual([d.cards[0].active, d.cards[0].lockActivation, d.cards[0].inactiveReason], [false, 0, 'declined'], 'deactivated for the decline, not "settled"');
+    assert.deepEqual(d.paymentDepartment, { kind: 'cash' });
+    assert.equal(d.guest.postingEnabled, p !== 1, 'posting stops under parameter 1 only');
+    await assert.rejects(async () => r.room.service.voidPayment(payment.paymentId), (e: unknown) => e instanceof AppError, 'nothing left to void');
+    const cash = await r.room.service.pay(g, 12_000, 'cash');
+    assert.equal(cash.guest.balance, 0);
+  });
+}
+
+test('4-9 #1 with 4-18 parameter 1 #2 and card B: the capture on card A is declined, the payment comes off the folio and the invoice routes to card B, which pays it', async () => {
+  const r = await rig();
+  r.set('disableCardAndPostingOnDecline', 1);
+  const { g } = await guestWithCard(r);
+  r.present(TEST_CARDS.mastercard);
+  const b = (await r.room.service.register(g, 'pad1')).guest.cards.at(-1)!;
+  r.room.service.addPosting(g, 12_000, 'Suite upgrade');
+  await r.send();
+  const paid = await r.room.service.pay(g, 20_051, 'card');
+  assert.deepEqual(paid.guest.paymentDepartment, { kind: 'card', cardId: b.cardId }, 'settled on A, B takes the invoices');
+  const [settlement] = recs(paid.guest, 'settlement');
+  await r.send();
+  assert.equal(r.ledger(settlement.reference)[0].status, 'declined');
+  const d = r.room.service.get(g);
+  assert.equal(d.balance, 12_000);
+  assert.deepEqual(d.paymentDepartment, { kind: 'card', cardId: b.cardId });
+  assert.equal(d.guest.postingEnabled, true, 'another card takes the invoices: posting stays open');
+  const again = await r.room.service.pay(g, 12_000, 'card');
+  assert.equal(again.guest.balance, 0);
+  await r.send();
+  const onB = recs(r.room.service.get(g), 'settlement').filter((x) => x.cardId === b.cardId);
+  assert.deepEqual(onB.map((x) => [x.status, r.ledger(x.reference)[0]?.status]), [[1, 'approved']], 'captured on B');
+});
+
 test('4-9 #1 the additional increment is outstanding (the ship offline): settlement done at once; when the link returns the increment goes first, then the capture', async () => {
   const r = await rig();
   const { g, initial } = await guestWithCard(r);

@@ -47,6 +47,10 @@ export const PURSER_MESSAGES = {
   heldInitialOutstanding: 'Waiting for the initial authorisation of this card.',
   heldInitialDeclined: "Waiting until another card's declined initial authorisation is cleared.",
   providerDeclined: 'Declined by the card provider.',
+  /** A settlement (capture) declined after checkout: the payment is not paid, whatever the folio said before. */
+  settlementDeclined: 'The card provider declined the settlement of this card payment. The payment is taken off the folio and the balance is due again: take another card or cash.',
+  /** The folio line that takes a declined card payment off. */
+  paymentDeclinedLine: 'Card payment declined by the card provider',
 } as const;
 
 /** Money for a sentence: 12345 → "123.45" (no currency code: the ship has one). */

@@ -5,11 +5,14 @@
 // shows it once. Real PAX and gateway simulators over 127.0.0.1, a real journal.
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { test } from 'node:test';
 import { AppError } from '../../src-shared/errors.ts';
 import type { GuestDetail, PurserRecord, QueueStatus, RecordStatus } from '../../src-shared/purser-types.ts';
+import { CardknoxClient } from '../gateways/cardknox-client.ts';
+import type { CardOnFileGateway } from '../gateways/card-on-file-gateway.ts';
 import { PURSER_MESSAGES } from './purser-messages.ts';
-import { purserRigPerTest, TEST_CARDS, type PurserRig } from './purser-test-rig.ts';
+import { PURSER_RIG_KEY, purserRigPerTest, TEST_CARDS, type PurserRig } from './purser-test-rig.ts';
 
 const rig = purserRigPerTest();
 const recs = (d: GuestDetail, kind: PurserRecord['kind']) => d.records.filter((x) => x.kind === kind);
@@ -71,6 +74,29 @@ test('4-17 #2 the offline registration is declined at upload: every authorisatio
   const after = d.cards.find((c) => c.cardId === card.cardId)!;
   assert.deepEqual([after.active, after.lockActivation], [false, 1]);
   assert.ok(r.room.service.addPosting(g, 1_000, 'Coffee'), 'posting stays open under parameter 0');
+});
+
+test('4-17 #2 the offline registration is declined at upload: its settlement is declined too, the payment comes off the folio and the balance is due again', async () => {
+  const r = await rig();
+  const g = r.guest();
+  await registerOffline(r, g, TEST_CARDS.mastercard);
+  r.pad.setOffline(true);
+  r.room.service.addPosting(g, 12_000, 'Dinner');
+  const paid = await r.room.service.pay(g, 12_000, 'card');
+  assert.equal(paid.guest.balance, 0, 'paid on the folio while the card is unconfirmed');
+  r.pad.markCardDeclined(TEST_CARDS.mastercard);
+  r.pad.setOffline(false);
+  await r.send();
+  const d = r.room.service.get(g);
+  const [settlement] = recs(d, 'settlement');
+  assert.equal(settlement.status, 2);
+  assert.equal(r.ledger(settlement.reference).length, 0, 'nothing captured at the processor');
+  const payment = d.payments.find((p) => p.paymentId === settlement.paymentId)!;
+  assert.equal(payment.status, 'declined', 'the payment is marked declined');
+  assert.equal(d.balance, 12_000, 'the balance is due again');
+  assert.deepEqual(d.paymentDepartment, { kind: 'cash' });
+  assert.deepEqual([d.cards[0].active, d.cards[0].lockActivation, d.cards[0].inactiveReason], [false, 1, 'declined'], '4-18 #1: the declined initial authorisation locks the card');
+  assert.equal((await r.room.service.pay(g, 12_000, 'cash')).guest.balance, 0, 'paid in cash instead');
 });
 
 test('4-17 #3 multiple offline tokens, A pending: A’s top-up and settlement wait, B’s go and are approved', async () => {
@@ -214,17 +240,77 @@ test('an answer lost after the gateway processed it: looked up, not sent again; 
   assert.equal(r.ledger(inc.reference).filter((e) => e.kind === 'incremental').length, 1);
 });
 
-test('a request refused before the gateway processed it: the lookup finds nothing, it goes again with the same reference', async () => {
-  const r = await rig();
+test('a request refused before the gateway processed it: nothing found is not final before the settle time; after it, it goes again with the same reference', async () => {
+  let now = Date.now();
+  const r = await rig({ clock: () => new Date(now), settleMs: 30_000 });
   const g = r.guest();
   await registerOnline(r, g, TEST_CARDS.visa);
   r.gateway.injectFault({ kind: 'http_5xx', commands: ['cc:adjust'], times: 1 });
   const inc = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth')[0];
   await r.send();
+  now += 29_999;
+  await r.send(); // looked up: nothing yet, but it may still be processed late
+  assert.deepEqual([r.record(inc.recordId).status, r.record(inc.recordId).queue_status, r.record(inc.recordId).send_count], [0, 2, 1], 'waits out the settle time');
+  now += 1;
   await r.send();
   const after = r.record(inc.recordId);
   assert.deepEqual([after.status, after.send_count], [1, 2]);
   assert.equal(r.ledger(inc.reference).length, 1);
+});
+
+test('the ship offline with no connection at all: nothing left the ship, so the record is pending again and goes at once when the link returns (no settle time)', async () => {
+  // A port nothing listens on: every request is refused at connect, a real failure on 127.0.0.1.
+  const probe = net.createServer();
+  await new Promise<void>((res) => probe.listen(0, '127.0.0.1', res));
+  const deadPort = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((res) => probe.close(() => res()));
+  const dead = new CardknoxClient({ url: `http://127.0.0.1:${deadPort}/`, key: PURSER_RIG_KEY, softwareName: 'CashierDeskTest', softwareVersion: '0.1', currency: 'USD', timeoutMs: 2000 }).cardOnFile();
+  let down = false;
+  let now = Date.now();
+  const r = await rig({
+    clock: () => new Date(now),
+    settleMs: 30_000,
+    wrapGateway: (live) => new Proxy(live, { get: (_t, name: keyof CardOnFileGateway) => (down ? dead : live)[name] }),
+  });
+  const g = r.guest();
+  await registerOnline(r, g, TEST_CARDS.visa);
+  down = true;
+  const inc = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth')[0];
+  await r.send();
+  assert.deepEqual([r.record(inc.recordId).status, r.record(inc.recordId).queue_status, r.record(inc.recordId).send_count], [0, 0, 0], 'pending again: it never left');
+  assert.equal(r.room.sender.online(), false);
+  down = false;
+  now += 1_000;
+  await r.send();
+  const after = r.record(inc.recordId);
+  assert.deepEqual([after.status, after.queue_status, after.send_count], [1, 8, 1], 'sent once the link is back, without waiting');
+  assert.equal(r.ledger(inc.reference).length, 1);
+});
+
+test('late processing: an increment the gateway processes after the client gave up is found by lookup, never sent again (processor duplicate check off)', async () => {
+  let now = Date.now();
+  const r = await rig({ clock: () => new Date(now), settleMs: 30_000 });
+  r.gateway.processor.setDuplicateCheck(false);
+  const g = r.guest();
+  const card = await registerOnline(r, g, TEST_CARDS.visa);
+  // The rig's client gives up after 2 s; the gateway processes the request 0.8 s later.
+  r.gateway.injectFault({ kind: 'delay', delayMs: 2_800, commands: ['cc:adjust'], times: 1 });
+  const inc = recs(r.room.service.addPosting(g, 12_000, 'Dinner').guest, 'incremental_auth')[0];
+  await r.send();
+  assert.deepEqual([r.record(inc.recordId).status, r.record(inc.recordId).queue_status], [0, 2], 'sent, unanswered');
+  // A later record of the same card waits behind it.
+  const spa = recs(r.room.service.addPosting(g, 6_000, 'Spa').guest, 'incremental_auth').at(-1)!;
+  await r.send(); // at once: the gateway has not processed it yet; within the settle time that is not final
+  assert.deepEqual([r.record(inc.recordId).queue_status, r.record(inc.recordId).send_count], [2, 1], 'not sent again');
+  assert.equal(r.record(spa.recordId).queue_status, 0, "the card's next record waits behind it");
+  for (let i = 0; i < 60 && r.ledger(inc.reference).length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+  now += 30_000;
+  await r.send();
+  const after = r.record(inc.recordId);
+  assert.deepEqual([after.status, after.queue_status, after.send_count], [1, 8, 1], 'resolved by lookup, sent once');
+  assert.deepEqual(r.ledger(inc.reference).map((e) => [e.kind, e.status]), [['incremental', 'approved']], 'one increment at the processor');
+  assert.equal(r.record(spa.recordId).status, 1);
+  assert.equal(r.room.service.get(g).cards.find((c) => c.cardId === card.cardId)?.active, true);
 });
 
 test('the queue view: outstanding count and amount per card and in total, the oldest age; postings beyond the offline limit refused in plain words', async () => {

@@ -5,8 +5,13 @@
 //   - a record left sent (queue 2) with no answer is RESOLVED BY LOOKUP before
 //     anything is sent again: the gateway's report by its invoice, or the PIN
 //     pad's report by its ECR reference for a PIN-pad transaction; only a
-//     lookup that finds nothing lets it go out again, with the same reference,
-//     so the gateway's duplicate check still sees one request;
+//     lookup that finds nothing AFTER THE SETTLE TIME (settleMs since it was
+//     sent) lets it go out again, with the same reference, so the gateway's
+//     duplicate check still sees one request. A gateway may process a request
+//     after the client gave up on it (the folio chaos run's 'late' fault): a
+//     lookup at once finds nothing yet, and a resend then would be taken twice
+//     by a processor whose duplicate check is off. Until the settle time has
+//     passed the record waits, and so do its card's later records;
 //   - an offline approval (status 0, queue 8, a temporary token) is uploaded
 //     from the PIN pad (forwardStored) and looked up for its real token;
 //   - a pending record (queue 0) is journaled sent (2) before it leaves, and
@@ -56,7 +61,17 @@ export interface PurserQueueSenderOptions {
   log?: (line: string) => void;
   /** How far before a record's creation the lookup searches, ms (default 10 minutes). */
   lookupSlackMs?: number;
+  /**
+   * How long after a record was sent the gateway's "nothing under this
+   * reference" is not yet final, ms (default DEFAULT_SENDER_SETTLE_MS, the
+   * payments' hostSettleMs default, payment-coordinator.ts): only a lookup
+   * that finds nothing after it lets the record go out again.
+   */
+  settleMs?: number;
 }
+
+/** The payments' default settle time (payment-coordinator.ts hostSettleMs): a request may still be processed this long after it was sent. */
+export const DEFAULT_SENDER_SETTLE_MS = 90_000;
 
 type LookupAnswer = { found: 'approved'; refNum: string; authCode?: string } | { found: 'declined'; text: string } | { found: 'nothing' } | { found: 'unknown' };
 
@@ -196,6 +211,11 @@ export class PurserQueueSender implements QueuePort {
             this.applyEffects(this.repo.record(r.id)!);
             continue;
           }
+          if (!this.settled(r)) {
+            // Nothing there YET: the gateway may still process it late. It and its card's later records wait.
+            held.add(cardKey);
+            continue;
+          }
         }
         const sent = await this.send(gateway, r);
         if (!sent) {
@@ -206,6 +226,12 @@ export class PurserQueueSender implements QueuePort {
     } finally {
       for (const g of this.touched) this.o.changed(g);
     }
+  }
+
+  /** True once the settle time since the record was (last) sent has passed: absence at the gateway is then final. */
+  private settled(r: RecordRow): boolean {
+    const sentAt = Date.parse(r.sent_at ?? r.created_at);
+    return this.o.now() >= sentAt + (this.o.settleMs ?? DEFAULT_SENDER_SETTLE_MS);
   }
 
   /** True while an ordering gate of 4-17 holds this record. */
@@ -235,7 +261,14 @@ export class PurserQueueSender implements QueuePort {
       this.linkUp = true;
     } catch (err) {
       this.linkUp = false;
-      // Unanswered (or the gateway not there at all): left sent, so the next pass looks it up before anything else.
+      if (err instanceof GatewayUnavailableError && !err.sent) {
+        // No connection was made (the ship offline): nothing left this machine, so it is pending again, with no
+        // lookup and no settle time to wait out when the link returns.
+        this.repo.journal.transact(() => this.repo.updateRecord(r.id, { queue_status: 0, sent_at: r.sent_at, send_count: r.send_count }, 'not_sent'));
+        this.o.log?.(`purser sender: ${r.reference} not sent (${err.reason}): ${err.message}`);
+        return false;
+      }
+      // Unanswered: left sent, so the next pass looks it up (and waits out the settle time) before anything else.
       this.o.log?.(`purser sender: ${r.reference} unanswered${err instanceof GatewayUnavailableError ? ` (${err.reason})` : ''}: ${(err as Error).message}`);
       return false;
     }

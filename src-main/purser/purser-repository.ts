@@ -339,6 +339,26 @@ export class PurserRepository {
     this.event('guest', p.guest_id, 'payment_voided', { paymentId: id });
   }
 
+  /**
+   * Marks a payment (or the counter line taking it off) declined: the
+   * schema's payment status knows posted and voided, so it is stored voided,
+   * and the journal's 'payment_declined' event says why (payments() shows it
+   * declined).
+   */
+  markPaymentDeclined(id: string): void {
+    this.db.prepare("UPDATE purser_payments SET status = 'voided', updated_at = ? WHERE id = ?").run(this.journal.nowIso(), id);
+    const p = this.payment(id)!;
+    this.event('guest', p.guest_id, 'payment_declined', { paymentId: id });
+  }
+
+  /** What a payment still counts on the folio: its amount less the counter lines taking it off (voids, declines). */
+  standingAmount(paymentId: string): number {
+    const p = this.payment(paymentId);
+    if (!p) return 0;
+    const off = (this.db.prepare('SELECT COALESCE(SUM(amount), 0) AS s FROM purser_payments WHERE void_of = ?').get(paymentId) as { s: number }).s;
+    return p.amount + off;
+  }
+
   folio(guestId: string): FolioLine[] {
     return (this.db.prepare('SELECT * FROM folio_lines WHERE guest_id = ? ORDER BY at, rowid').all(guestId) as { id: string; kind: 'posting' | 'payment'; amount: number; description: string; at: string; payment_id: string | null }[]).map(
       (r) => ({ lineId: r.id, kind: r.kind, amount: r.amount, description: r.description, at: r.at, ...(r.payment_id ? { paymentId: r.payment_id } : {}) }),
@@ -346,13 +366,18 @@ export class PurserRepository {
   }
 
   payments(guestId: string): PurserPayment[] {
+    const declined = new Set(
+      (this.db.prepare("SELECT payload FROM events WHERE entity = 'guest' AND entity_id = ? AND type = 'payment_declined'").all(guestId) as { payload: string }[]).map(
+        (e) => (JSON.parse(e.payload) as { paymentId: string }).paymentId,
+      ),
+    );
     return (this.db.prepare('SELECT * FROM purser_payments WHERE guest_id = ? ORDER BY created_at, rowid').all(guestId) as PaymentRow[]).map((p) => ({
       paymentId: p.id,
       guestId: p.guest_id,
       method: p.method,
       amount: p.amount,
       cardId: p.card_id,
-      status: p.status,
+      status: p.status === 'voided' && declined.has(p.id) ? 'declined' : p.status,
       voidOf: p.void_of,
       createdAt: p.created_at,
     }));

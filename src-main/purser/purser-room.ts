@@ -26,6 +26,8 @@ export interface PurserRoomOptions {
   limits?: ProcessorLimits;
   /** One PIN pad per workstation (4-14). */
   pinPads?: PurserPinPadLocks;
+  /** The sender's settle time, ms (PurserQueueSenderOptions.settleMs; default the payments' 90 s). */
+  settleMs?: number;
 }
 
 /** A built room. */
@@ -50,6 +52,7 @@ export function buildPurserRoom(o: PurserRoomOptions): PurserRoom {
     changed: o.changed,
     currency: o.currency,
     log: o.log,
+    settleMs: o.settleMs,
   });
   service = new PurserService({ repo, terminal: o.terminal, queue: sender, changed: o.changed, log: o.log, limits: o.limits, pinPads: o.pinPads });
   return { repo, service, sender, close: () => sender.close() };

@@ -663,7 +663,8 @@ export class PurserService {
   private cancelPayment(paymentId: string, description: string): void {
     const p = this.repo.payment(paymentId)!;
     this.repo.markPaymentVoided(p.id);
-    const v = this.repo.addPayment({ guestId: p.guest_id, method: p.method, amount: -p.amount, cardId: p.card_id, voidOf: p.id, description });
+    // What still stands: a share a declined settlement took off already is not counted back twice.
+    const v = this.repo.addPayment({ guestId: p.guest_id, method: p.method, amount: -this.repo.standingAmount(p.id), cardId: p.card_id, voidOf: p.id, description });
     this.repo.markPaymentVoided(v);
   }
 
@@ -759,8 +760,9 @@ export class PurserService {
     const p = this.repo.payment(paymentId);
     if (!p) throw new AppError('not_found', PURSER_MESSAGES.notFound('payment'));
     if (p.status === 'voided' || p.void_of) throw new AppError('conflict', 'This payment is already voided.');
-    // A payment settles as one capture per authorisation of the card (purser-authorisation-plan.ts).
-    const settlements = this.repo.records(p.guest_id).filter((r) => r.payment_id === p.id && r.kind === 'settlement');
+    // A payment settles as one capture per authorisation of the card (purser-authorisation-plan.ts); a capture the
+    // card provider declined is off the folio already (settlementDeclined in purser-card-rules.ts): nothing to void.
+    const settlements = this.repo.records(p.guest_id).filter((r) => r.payment_id === p.id && r.kind === 'settlement' && !(r.status === 2 && r.voided === 0));
     if (settlements.length === 0) {
       this.journal.transact(() => {
         this.cancelPayment(p.id, 'Payment voided');

@@ -77,6 +77,12 @@ export interface PurserRigOptions {
   wrapTerminal?: (t: PaymentTerminal) => PaymentTerminal;
   /** Extra room options (the PIN pad locks, the register's code). */
   room?: Partial<Pick<PurserRoomOptions, 'pinPads' | 'registerCode'>>;
+  /**
+   * The sender's settle time, ms. Default 0: most card-life tests run one pass
+   * after another on the real clock and are about other things; the tests of
+   * late processing inject one and step the journal's clock across it.
+   */
+  settleMs?: number;
 }
 
 export async function startPurserRig(opts: PurserRigOptions = {}): Promise<PurserRig> {
@@ -105,6 +111,7 @@ export async function startPurserRig(opts: PurserRigOptions = {}): Promise<Purse
     timers: { setTimeout: () => 0, clearTimeout: () => undefined },
     hook: opts.hook,
     limits: opts.limits,
+    settleMs: opts.settleMs ?? 0,
     ...opts.room,
   });
   let room = buildRoom();

@@ -54,7 +54,9 @@ export function GuestPanel({ detail, currency }: { detail: GuestDetail; currency
     const words = fresh.map((r) => {
       const card = detail.cards.find((c) => c.cardId === r.cardId);
       const name = card ? cardName(card) : 'the card';
-      return `${recordKindWords(r)} of ${formatMoney(r.amount, currency)} on ${name} was declined.${card && !card.active ? ` ${name} is deactivated.` : ''}`;
+      // A declined settlement says what it did to the folio (main's plain words in the record's note).
+      const settled = r.kind === 'settlement' && r.note ? ` ${r.note}` : '';
+      return `${recordKindWords(r)} of ${formatMoney(r.amount, currency)} on ${name} was declined.${card && !card.active ? ` ${name} is deactivated.` : ''}${settled}`;
     });
     setMessage({ ok: false, text: `${words.join(' ')}${detail.paymentDepartment.kind === 'cash' ? ' Invoices now go to cash.' : ''}` });
   }, [detail, currency]);

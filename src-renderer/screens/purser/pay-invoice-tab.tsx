@@ -154,13 +154,13 @@ export function PayInvoiceTab({ detail, currency, report }: { detail: GuestDetai
               const card = p.cardId ? detail.cards.find((c) => c.cardId === p.cardId) : undefined;
               const words = settlement ? recordStateWords(settlement) : null;
               return (
-                <tr key={p.paymentId} data-testid="purser-payment" data-status={p.status} className={p.status === 'voided' ? 'record-voided' : undefined}>
+                <tr key={p.paymentId} data-testid="purser-payment" data-status={p.status} className={p.status === 'posted' ? undefined : 'record-voided'}>
                   <td>{new Date(p.createdAt).toLocaleString()}</td>
                   <td>
                     {p.amount < 0 ? 'Refund, ' : p.voidOf ? 'Void, ' : ''}
                     {METHOD_WORDS[p.method]}
                     {card ? `: ${cardName(card)}` : ''}
-                    {p.status === 'voided' ? ' (voided)' : ''}
+                    {p.status === 'voided' ? ' (voided)' : p.status === 'declined' ? ' (declined by the card provider)' : ''}
                   </td>
                   <td className="num">{formatMoney(p.amount, currency)}</td>
                   <td data-testid="purser-payment-settlement">{words ? `${words.status} · ${words.queue}` : '—'}</td>
