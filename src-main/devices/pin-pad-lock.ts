@@ -55,6 +55,29 @@ export interface PinPadLockRegistry {
   heldHere(address: string): boolean;
 }
 
+/**
+ * One acquire's handle on a re-entrant lock: release counts down the acquires
+ * of `key` in `counts` (a second release of the same handle does nothing) and
+ * runs `onLast` when the last one is released. Both registries count the same way.
+ */
+export function countedPinPadLock(address: string, counts: Map<string, number>, key: string, onLast: () => void | Promise<void>): PinPadLock {
+  let released = false;
+  return {
+    address,
+    release: async () => {
+      if (released) return;
+      released = true;
+      const n = (counts.get(key) ?? 1) - 1;
+      if (n > 0) {
+        counts.set(key, n);
+        return;
+      }
+      counts.delete(key);
+      await onLast();
+    },
+  };
+}
+
 /** The address a PIN pad's lock is keyed on: host:port (TCP, HTTP) or the serial device path. */
 export function pinPadAddress(settings: PinPadSettings): string {
   if (settings.transport === 'serial') return path.resolve(settings.serialPath);
@@ -207,30 +230,18 @@ export class FilePinPadLockRegistry implements PinPadLockRegistry {
   }
 
   private handle(address: string, file: string): PinPadLock {
-    let released = false;
-    return {
-      address,
-      release: async () => {
-        if (released) return;
-        released = true;
-        const n = (this.counts.get(file) ?? 0) - 1;
-        if (n > 0) {
-          this.counts.set(file, n);
-          return;
+    return countedPinPadLock(address, this.counts, file, () => {
+      heldFiles.delete(file);
+      // Only our own lock is removed: one taken over after we were presumed dead stays.
+      const read = this.readLive(file);
+      if (read.kind === 'live' && read.holder.pid === process.pid && read.holder.application === this.me.application) {
+        try {
+          fs.unlinkSync(file);
+        } catch {
+          // Already gone.
         }
-        this.counts.delete(file);
-        heldFiles.delete(file);
-        // Only our own lock is removed: one taken over after we were presumed dead stays.
-        const read = this.readLive(file);
-        if (read.kind === 'live' && read.holder.pid === process.pid && read.holder.application === this.me.application) {
-          try {
-            fs.unlinkSync(file);
-          } catch {
-            // Already gone.
-          }
-        }
-      },
-    };
+      }
+    });
   }
 
   /** O_EXCL create with our holder record; false when the file exists. */

@@ -17,7 +17,7 @@
 
 import type pg from 'pg';
 import { AppError } from '../../src-shared/errors.ts';
-import { pinPadInUseError, type PinPadLock, type PinPadLockHolder, type PinPadLockRegistry } from '../devices/pin-pad-lock.ts';
+import { countedPinPadLock, pinPadInUseError, type PinPadLock, type PinPadLockHolder, type PinPadLockRegistry } from '../devices/pin-pad-lock.ts';
 
 /** How the store-backed registry is built. */
 export interface StorePinPadLockRegistryOptions {
@@ -122,27 +122,16 @@ export class StorePinPadLockRegistry implements PinPadLockRegistry {
   }
 
   private handle(address: string): PinPadLock {
-    let released = false;
-    return {
-      address,
-      release: async () => {
-        if (released) return;
-        released = true;
-        const n = (this.counts.get(address) ?? 1) - 1;
-        if (n > 0) {
-          this.counts.set(address, n);
-          return;
-        }
-        this.counts.delete(address);
-        clearInterval(this.renewals.get(address));
-        this.renewals.delete(address);
-        await this.o.pool.query('DELETE FROM pin_pad_leases WHERE pad_address = $1 AND application = $2 AND workstation = $3 AND pid = $4', [
-          address,
-          this.o.application,
-          this.o.workstation,
-          this.pid,
-        ]);
-      },
-    };
+    return countedPinPadLock(address, this.counts, address, async () => {
+      clearInterval(this.renewals.get(address));
+      this.renewals.delete(address);
+      await this.o.pool.query('DELETE FROM pin_pad_leases WHERE pad_address = $1 AND application = $2 AND workstation = $3 AND pid = $4', [
+        address,
+        this.o.application,
+        this.o.workstation,
+        this.pid,
+      ]);
+    });
   }
+
 }
