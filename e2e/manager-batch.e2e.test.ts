@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
-import { seriousA11yViolations } from './fixtures/axe-scan.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
 import type { LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
@@ -24,37 +23,27 @@ const SPEC = 'manager-batch';
 const STRAY_AMOUNT = 700;
 const dir = e2eWorkDir('cashier-e2e-batch-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { extraArgs: ['--card-time-ms', '300'] });
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 let gatewayUrl = '';
 
 before(async () => {
-  ensureRendererBuilt();
-  const url = await host.start();
+  await session.start([host], {
+    timeoutMs: 20_000,
+    ready: async (p) => {
+      await p.getByTestId('training-badge').waitFor();
+      await p.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor();
+    },
+  });
+  ({ page, pageErrors } = session);
   gatewayUrl = await host.trainingGatewayUrl();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  page.setDefaultTimeout(20_000);
-  pageErrors = watchPageErrors(page);
-  await page.goto(url);
-  await page.getByTestId('training-badge').waitFor();
-  await page.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
-
-async function shootAndScan(step: string): Promise<void> {
-  assert.deepEqual(await seriousA11yViolations(page), [], `axe on ${step}`);
-  await snap(page, SPEC, `${step}-1024x768`);
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await snap(page, SPEC, `${step}-1920x1080`);
-  await page.setViewportSize({ width: 1024, height: 768 });
-}
 
 async function ledger(): Promise<LedgerRow[]> {
   const res = await fetch(new URL('_control/ledger', gatewayUrl), { headers: { 'X-Gateway-Key': TRAINING_GATEWAY_KEY } });
@@ -116,7 +105,7 @@ test('keyboard: the nav button opens Batch close, the manager signs in, the stra
   const gatewayCount = Number((await page.getByTestId('batch-source-gateway').locator('td').first().innerText()).trim());
   assert.equal(journalCount, 3);
   assert.equal(gatewayCount, 4);
-  await shootAndScan('01-open-batch-with-variance');
+  await session.shootAndScan('01-open-batch-with-variance');
 
   // Close batch stays reachable by keyboard and says why it cannot go on.
   await page.getByTestId('batch-close').focus();
@@ -140,7 +129,7 @@ test('keyboard: Resolve opens a focus-trapped dialog; Escape cancels; a too-shor
     await page.keyboard.press('Tab');
     assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'focus stays in the dialog');
   }
-  await shootAndScan('02-resolve-dialog');
+  await session.shootAndScan('02-resolve-dialog');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await stray.getAttribute('data-status'), 'open');
@@ -180,7 +169,7 @@ test('mouse: any other open line is signed off with a reason; Close batch goes t
   assert.match(zText, /Charged but not recorded/);
   assert.match(zText, /Resolved: ok - sent to the orphan queue/);
   assert.doesNotMatch(zText, /\b\d{13,19}\b/, 'no full card number');
-  await shootAndScan('03-closed-history-z-report');
+  await session.shootAndScan('03-closed-history-z-report');
 
   // History's Show brings the same batch back as its Z report.
   await page.getByTestId('batch-history-show').click();

@@ -9,22 +9,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CardBrand } from '../src-shared/card.ts';
 import { openJournal } from '../src-main/journal/journal.ts';
 import { localDate } from '../src-main/settlement/end-of-day-report.ts';
 import { journalSettlements, type SettlementSpec } from '../src-main/settlement/settlement-test-rig.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
-import { seriousA11yViolations } from './fixtures/axe-scan.ts';
-import { launchBrowser, snap, watchPageErrors } from './fixtures/browser-session.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-reports';
 const dir = e2eWorkDir('cashier-e2e-reports-');
 const journalPath = path.join(dir, 'journal.sqlite');
 const host = new HostProcess(journalPath, 30_000);
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 
@@ -44,33 +43,21 @@ const today = localDate(new Date());
 const todayApproved = SPECS.filter((s) => s.state === 'approved' && localDate(new Date(s.at)) === today);
 
 before(async () => {
-  ensureRendererBuilt();
   const journal = openJournal({ path: journalPath, integrityCheck: 'none' });
   journalSettlements(journal, [...SPECS].reverse());
   journal.close();
-  const url = await host.start();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-  page.setDefaultTimeout(15_000);
-  pageErrors = watchPageErrors(page);
-  await page.goto(url);
-  await page.getByTestId('register-screen').waitFor();
+  await session.start([host], {
+    size: { width: 1024, height: 768 },
+    timeoutMs: 15_000,
+    ready: (p) => p.getByTestId('register-screen').waitFor(),
+  });
+  ({ page, pageErrors } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
-
-/** The screen at both sizes, and no serious or critical axe violation on it. */
-async function shootAndScan(step: string): Promise<void> {
-  assert.deepEqual(await seriousA11yViolations(page), [], `axe on ${step}`);
-  await snap(page, SPEC, `${step}-1024x768`);
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await snap(page, SPEC, `${step}-1920x1080`);
-  await page.setViewportSize({ width: 1024, height: 768 });
-}
 
 const count = () => page.getByTestId('settlement-count').innerText();
 const activeIndex = async () => Number((await page.getByTestId('settlement-list').getAttribute('aria-activedescendant'))?.replace('settlement-row-', ''));
@@ -93,7 +80,7 @@ test('F3 opens the settlement review: every settlement, newest first, the voided
   assert.equal(await page.locator('#settlement-row-1').getAttribute('data-status'), 'approved');
   // Only the rows in view exist: the list is virtualised.
   assert.ok((await page.getByTestId('settlement-row').count()) < 100);
-  await shootAndScan('01-settlement-review');
+  await session.shootAndScan('01-settlement-review');
 });
 
 test('keyboard: ↓, PgDn, End (the last page is fetched), Home', async () => {
@@ -155,7 +142,7 @@ test('F5 opens the end-of-day report: takings match the journal, charts drawn, v
     const drawn = await page.getByTestId(`end-of-day-chart-${chart}`).locator('canvas').evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0);
     assert.ok(drawn, `${chart} chart drawn`);
   }
-  await shootAndScan('02-end-of-day');
+  await session.shootAndScan('02-end-of-day');
 });
 
 test('Export CSV downloads the report (mouse)', async () => {

@@ -13,13 +13,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { CONTROL_KEY_HEADER } from '../src-main/gateways/simulator/gateway-simulator.ts';
 import { TRAINING_MANAGER, TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
-import { seriousA11yViolations } from './fixtures/axe-scan.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
 import { ledgerForTicket, type LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
@@ -28,38 +27,28 @@ const REGISTER_CODE = '1';
 const dir = e2eWorkDir('cashier-e2e-reversals-');
 // A lost answer is in doubt after 3 s instead of the default wait.
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { extraArgs: ['--card-time-ms', '300', '--sale-timeout-ms', '3000'] });
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 let gatewayUrl = '';
 
 before(async () => {
-  ensureRendererBuilt();
-  const url = await host.start();
+  await session.start([host], {
+    size: { width: 1024, height: 768 },
+    timeoutMs: 20_000,
+    ready: async (p) => {
+      await p.getByTestId('training-badge').waitFor();
+      await p.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    },
+  });
+  ({ page, pageErrors } = session);
   gatewayUrl = await host.trainingGatewayUrl();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  await page.setViewportSize({ width: 1024, height: 768 });
-  page.setDefaultTimeout(20_000);
-  pageErrors = watchPageErrors(page);
-  await page.goto(url);
-  await page.getByTestId('training-badge').waitFor();
-  await page.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 30_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
-
-async function shootAndScan(step: string): Promise<void> {
-  assert.deepEqual(await seriousA11yViolations(page), [], `axe on ${step}`);
-  await snap(page, SPEC, `${step}-1024x768`);
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await snap(page, SPEC, `${step}-1920x1080`);
-  await page.setViewportSize({ width: 1024, height: 768 });
-}
 
 async function ledger(): Promise<LedgerRow[]> {
   const res = await fetch(new URL('_control/ledger', gatewayUrl), { headers: { [CONTROL_KEY_HEADER]: TRAINING_GATEWAY_KEY } });
@@ -125,7 +114,7 @@ test('keyboard: a card payment voided from Closed tickets (F10); the processor s
   const dialog = page.getByTestId('reversal-dialog');
   await dialog.waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'reversal-amount', 'focus starts in the dialog');
-  await shootAndScan('01-void-or-refund-dialog');
+  await session.shootAndScan('01-void-or-refund-dialog');
   // Amount left empty: all of it; the batch is open, so it is a void.
   await page.keyboard.press('Tab');
   await page.keyboard.type('customer changed mind');
@@ -153,7 +142,7 @@ test('keyboard: a card payment voided from Closed tickets (F10); the processor s
   assert.equal((await reversal.getByTestId('history-reversal-link').innerText()).trim(), `Reverses the card payment of ${voided.total} (${TRAINING_MANAGER.name}, customer changed mind)`);
   assert.equal(await page.getByTestId('history-reverse').count(), 0, 'nothing is left to give back');
   assertPlain(await detail.innerText(), 'history detail');
-  await shootAndScan('02-voided-reversed-by');
+  await session.shootAndScan('02-voided-reversed-by');
 
   // Ground truth: the processor holds the sale, voided, and nothing else for this ticket.
   const rows = await ledgerForTicket(gatewayUrl, REGISTER_CODE, voided.number);
@@ -192,7 +181,7 @@ test('mouse: a partial refund, then an over-refund refused in plain words; the p
   const words = await refusal.innerText();
   assert.equal(words.trim(), `Only ${leftText} of this ${paid.total} payment can still be given back; ${paid.total} is more than was charged.`);
   assertPlain(words, 'over-refund refusal');
-  await shootAndScan('03-over-refund-refused');
+  await session.shootAndScan('03-over-refund-refused');
   await page.getByTestId('reversal-dialog').getByRole('button', { name: 'Cancel' }).click();
   await page.getByTestId('reversal-dialog').waitFor({ state: 'detached' });
 
@@ -240,7 +229,7 @@ test('three stray charges of one amount at the gateway; Find Missing (Orphans, F
   await page.getByTestId('orphans-find-missing').focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="orphan-row"][data-status="open"]').length === 3, undefined, { timeout: 30_000 });
-  await shootAndScan('04-orphans-found');
+  await session.shootAndScan('04-orphans-found');
 
   await page.locator('[data-testid="orphan-row"][data-status="open"]').first().getByTestId('orphan-resolve').focus();
   await page.keyboard.press('Enter');
@@ -251,7 +240,7 @@ test('three stray charges of one amount at the gateway; Find Missing (Orphans, F
   assert.equal(await choice.isChecked(), true, 'the open ticket of that amount is suggested first');
   assert.match(await panel.locator('label.choice').first().innerText(), new RegExp(`Ticket #${open.number}`));
   await panel.getByTestId('orphan-reason').fill('customer tapped three times, one coffee');
-  await shootAndScan('05-orphan-keep-one');
+  await session.shootAndScan('05-orphan-keep-one');
   // Mouse: keep this one, refund the two.
   await panel.getByTestId('orphan-keep-one').click();
   const done = page.getByTestId('orphan-action-done');
@@ -260,7 +249,7 @@ test('three stray charges of one amount at the gateway; Find Missing (Orphans, F
   assert.match(notice, new RegExp(`\\${open.total}`));
   assertPlain(notice, 'customer notice');
   assertPlain(await page.getByTestId('orphan-action-result').innerText(), 'orphan action result');
-  await shootAndScan('06-orphan-customer-notice');
+  await session.shootAndScan('06-orphan-customer-notice');
 
   // Ground truth: the processor nets exactly one charge of the amount for the three stray invoices.
   const rows = (await ledger()).filter((r) => strayInvoices.includes(r.invoice) || r.kind === 'refund');
@@ -295,14 +284,14 @@ test('In doubt: a payment whose answer is lost and cannot be looked up is listed
   await page.keyboard.press('Enter');
   await page.getByTestId('in-doubt-message').filter({ hasText: 'still not known' }).waitFor({ timeout: 30_000 });
   assert.equal(await row.count(), 1);
-  await shootAndScan('07-in-doubt-queue');
+  await session.shootAndScan('07-in-doubt-queue');
 
   // The gateway's reports answer again (the PIN pad still refuses): Check now finds the approval.
   const cleared = await fetch(new URL('_control/faults', gatewayUrl), { method: 'DELETE', headers: { [CONTROL_KEY_HEADER]: TRAINING_GATEWAY_KEY } });
   assert.ok(cleared.ok, `clearing the gateway faults answered ${cleared.status}`);
   await row.getByTestId('in-doubt-check-now').click();
   await page.getByTestId('in-doubt-empty').waitFor({ timeout: 30_000 });
-  await shootAndScan('08-in-doubt-resolved');
+  await session.shootAndScan('08-in-doubt-resolved');
 
   // Charged exactly once, and the ticket is paid.
   const sales = (await ledgerForTicket(gatewayUrl, REGISTER_CODE, t.number)).filter((r) => r.kind === 'sale' && r.status !== 'declined');

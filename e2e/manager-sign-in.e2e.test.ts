@@ -12,12 +12,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addStaffToJournal } from '../src-main/staff/staff-cli.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
-import { seriousA11yViolations } from './fixtures/axe-scan.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-sign-in';
@@ -25,34 +24,20 @@ const PIN = '736251';
 const dir = e2eWorkDir('cashier-e2e-signin-');
 const journalPath = path.join(dir, 'journal.sqlite');
 const host = new HostProcess(journalPath, 30_000, { training: true });
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 
 before(async () => {
-  ensureRendererBuilt();
   await addStaffToJournal(journalPath, { name: 'Dana Manager', role: 'manager', pin: PIN });
-  const url = await host.start();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  pageErrors = watchPageErrors(page);
-  await page.goto(url);
-  await page.getByTestId('register-screen').waitFor();
+  await session.start([host], { ready: (p) => p.getByTestId('register-screen').waitFor() });
+  ({ page, pageErrors } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
-
-async function shootAndScan(step: string): Promise<void> {
-  assert.deepEqual(await seriousA11yViolations(page), [], `axe on ${step}`);
-  await snap(page, SPEC, `${step}-1024x768`);
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await snap(page, SPEC, `${step}-1920x1080`);
-  await page.setViewportSize({ width: 1024, height: 768 });
-}
 
 const insideDialog = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="manager-sign-in"]'));
 
@@ -72,7 +57,7 @@ test('keyboard: a manager action without a session opens the sign-in dialog; foc
   }
   await page.keyboard.press('Shift+Tab');
   assert.ok(await insideDialog());
-  await shootAndScan('01-sign-in-dialog');
+  await session.shootAndScan('01-sign-in-dialog');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
   const refused = page.getByTestId('journal-verify-result');
@@ -91,13 +76,13 @@ test('keyboard: a wrong PIN is refused in plain words; the right one runs the ac
   await error.waitFor();
   assert.match(await error.innerText(), /^That PIN is not right\. 4 more tries before PIN sign-in locks\.$/);
   assert.equal(await page.getByTestId('sign-in-pin').inputValue(), '', 'the PIN field is cleared');
-  await shootAndScan('02-wrong-pin');
+  await session.shootAndScan('02-wrong-pin');
   await page.keyboard.type(PIN);
   await page.keyboard.press('Enter');
   await page.getByTestId('manager-sign-in').waitFor({ state: 'hidden' });
   await page.locator('[data-testid="journal-verify-result"][data-ok="true"]').waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId('signed-in-name').innerText(), 'Signed in: Dana Manager (manager)');
-  await shootAndScan('03-signed-in');
+  await session.shootAndScan('03-signed-in');
 });
 
 test('mouse: sign out; the Staff screen asks for a manager; the training manager signs in and adds a cashier', async () => {
@@ -125,7 +110,7 @@ test('mouse: sign out; the Staff screen asks for a manager; the training manager
   assert.match(await page.getByTestId('staff-message').innerText(), /Sam Cashier was added/);
   const text = await page.getByTestId('staff-screen').innerText();
   assert.ok(!text.includes('5566') && !text.includes(PIN), 'no PIN is ever shown');
-  await shootAndScan('04-staff-screen');
+  await session.shootAndScan('04-staff-screen');
 });
 
 test('the page raised no script errors and no CSP violations', () => {

@@ -12,13 +12,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { CONTROL_KEY_HEADER } from '../src-main/gateways/simulator/gateway-simulator.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
-import { seriousA11yViolations } from './fixtures/axe-scan.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
 import { purserLedger, PURSER_REFERENCE, type LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
@@ -27,38 +26,28 @@ const dir = e2eWorkDir('cashier-e2e-purser-');
 // The ship goes offline here as the gateway answering 503 at once, never processing late: no settle time to wait
 // out before a record it does not know is sent again (the settle time's own tests: purser-offline.test.ts, folio chaos).
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { extraArgs: ['--card-time-ms', '200', '--purser-settle-ms', '0'] });
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 let gatewayUrl = '';
 
 before(async () => {
-  ensureRendererBuilt();
-  const url = await host.start();
+  await session.start([host], {
+    size: { width: 1024, height: 768 },
+    timeoutMs: 20_000,
+    ready: async (p) => {
+      await p.getByTestId('training-badge').waitFor();
+      await p.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    },
+  });
+  ({ page, pageErrors } = session);
   gatewayUrl = await host.trainingGatewayUrl();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  await page.setViewportSize({ width: 1024, height: 768 });
-  page.setDefaultTimeout(20_000);
-  pageErrors = watchPageErrors(page);
-  await page.goto(url);
-  await page.getByTestId('training-badge').waitFor();
-  await page.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 30_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
-
-async function shootAndScan(step: string): Promise<void> {
-  assert.deepEqual(await seriousA11yViolations(page), [], `axe on ${step}`);
-  await snap(page, SPEC, `${step}-1024x768`);
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await snap(page, SPEC, `${step}-1920x1080`);
-  await page.setViewportSize({ width: 1024, height: 768 });
-}
 
 /** Plain words: no address, port, HTTP status, id or full card number. */
 function assertPlain(text: string, where: string): void {
@@ -121,7 +110,7 @@ test('keyboard: F1 opens the purser desk; a guest found by name, then by the cab
   await page.getByTestId('purser-screen').waitFor();
   assert.equal(await focusedTestId(), 'purser-search-input', 'the search field takes focus');
   await page.getByTestId('purser-guest-row').first().waitFor();
-  await shootAndScan('01-guest-search');
+  await session.shootAndScan('01-guest-search');
   await page.keyboard.type('Lovelace');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-guest-row"]').length === 1);
   await page.keyboard.press('Enter');
@@ -165,7 +154,7 @@ test('register a card on the PIN pad: token and initial authorisation, active, r
   }
   await page.keyboard.press('Shift+Tab');
   assert.ok(await inside(), 'Shift+Tab stays in the dialog');
-  await shootAndScan('02-register-card-pin-pad');
+  await session.shootAndScan('02-register-card-pin-pad');
   await page.getByTestId('register-card-start').click();
   await dialog.waitFor({ state: 'detached', timeout: 60_000 });
   await cards().first().waitFor();
@@ -179,7 +168,7 @@ test('register a card on the PIN pad: token and initial authorisation, active, r
   );
   assert.match(await card.getByTestId('purser-record-status').first().innerText(), /Approved/);
   assertPlain(await page.getByTestId('purser-guest').innerText(), 'card tab');
-  await shootAndScan('03-card-registered');
+  await session.shootAndScan('03-card-registered');
   const ledger = await purserLedger(gatewayUrl);
   const holds = ledger.filter((e) => e.invoice === records[0].reference);
   assert.deepEqual(
@@ -221,7 +210,7 @@ test('postings raise incremental authorisations by table 4-8; each increment rea
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-folio-line"]').length === 3, undefined, { timeout: 20_000 });
   assert.equal(await page.getByTestId('purser-folio-line').count(), 3);
   assert.equal((await page.getByTestId('purser-guest-balance').innerText()).trim(), '$320.00');
-  await shootAndScan('04-folio-postings');
+  await session.shootAndScan('04-folio-postings');
   await page.getByTestId('purser-tab-cards').click();
   // 4-8 #1: $80 under the $100 initial: none; #2: $120 passes it by less than $50: $50; #3: $320 passes $150 by $170: $170.
   await waitForRecords('incremental_auth', 1, 2);
@@ -234,7 +223,7 @@ test('postings raise incremental authorisations by table 4-8; each increment rea
       ['incremental_auth', '17000', '1'],
     ],
   );
-  await shootAndScan('05-increments-approved');
+  await session.shootAndScan('05-increments-approved');
   const ledger = await purserLedger(gatewayUrl);
   assertOnce(ledger, 'after the postings');
   for (const r of records.slice(1)) {
@@ -263,7 +252,7 @@ test('the ship offline: a posting’s increment waits in the queue (outstanding 
   // Waiting to send, or sent with no answer (looked up before anything is sent again): never completed while offline.
   assert.ok(['0', '2'].includes(waiting.queue), `queue status ${waiting.queue}`);
   assertPlain(await page.getByTestId('purser-screen').innerText(), 'offline purser screen');
-  await shootAndScan('06-offline-queue');
+  await session.shootAndScan('06-offline-queue');
   assert.deepEqual(
     (await purserLedger(gatewayUrl)).filter((e) => e.invoice === waiting.reference),
     [],
@@ -275,7 +264,7 @@ test('the ship offline: a posting’s increment waits in the queue (outstanding 
   await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '0', undefined, { timeout: 30_000 });
   await waitForRecords('incremental_auth', 1, 3);
   assert.equal(await queue.getAttribute('data-online'), 'true');
-  await shootAndScan('07-back-online-drained');
+  await session.shootAndScan('07-back-online-drained');
   const ledger = await purserLedger(gatewayUrl);
   assertOnce(ledger, 'after the queue drained');
   assert.deepEqual(
@@ -329,7 +318,7 @@ test('manager parameters: every parameter with its meaning; a manager signs in a
   await decline.getByTestId('param-disableCardAndPostingOnDecline-1').check();
   await decline.getByTestId('purser-parameter-save').click();
   await decline.getByTestId('purser-parameter-message').filter({ hasText: 'Saved' }).waitFor();
-  await shootAndScan('08-parameters');
+  await session.shootAndScan('08-parameters');
   await page.keyboard.press('F1');
   await page.getByTestId('purser-screen').waitFor();
 });
@@ -343,7 +332,7 @@ test('decline cascade (table 4-18 #2, parameter 1): an added authorisation decli
   await page.getByTestId('add-auth-dialog').waitFor();
   assert.equal(await focusedTestId(), 'add-auth-amount', 'focus starts on the amount');
   await page.keyboard.type('10.51');
-  await shootAndScan('09-add-authorisation');
+  await session.shootAndScan('09-add-authorisation');
   await page.keyboard.press('Enter');
   await page.getByTestId('add-auth-dialog').waitFor({ state: 'detached' });
   await waitForRecords('incremental_auth', 2, 1);
@@ -359,7 +348,7 @@ test('decline cascade (table 4-18 #2, parameter 1): an added authorisation decli
     [['incremental', 'declined']],
     'the processor declined it, once',
   );
-  await shootAndScan('10-decline-cascade');
+  await session.shootAndScan('10-decline-cascade');
   await page.getByTestId('purser-tab-folio').click();
   await page.getByTestId('purser-posting-disabled').waitFor();
 
@@ -379,7 +368,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   const amount = page.getByTestId('purser-pay-amount');
   assert.equal(await amount.inputValue(), '620.00', 'the balance is offered');
   assert.equal(await page.getByTestId('purser-pay-method-card').isChecked(), true, 'the card on file by default');
-  await shootAndScan('11-pay-invoice');
+  await session.shootAndScan('11-pay-invoice');
   // Table 4-12: a negative amount turns Pay into Refund.
   await amount.fill('-20.00');
   await page.getByTestId('purser-refund-submit').waitFor();
@@ -395,7 +384,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   const card = cards().first();
   assert.equal(await card.getAttribute('data-active'), 'false');
   assert.match(await card.getByTestId('purser-card-lock').innerText(), /Settlement or reversal is done for this card, please get credit card again/);
-  await shootAndScan('12-settled-card-locked');
+  await session.shootAndScan('12-settled-card-locked');
   const settlement = (await shownRecords(card)).find((r) => r.kind === 'settlement')!;
   const ledger = await purserLedger(gatewayUrl);
   assertOnce(ledger, 'after checkout');
@@ -416,7 +405,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
     (await page.getByTestId('purser-void-question').innerText()).trim(),
     'By voiding the payment, you need to swipe credit card again or change to another payment type. Are you sure you want to void the payment?',
   );
-  await shootAndScan('13-void-confirmation');
+  await session.shootAndScan('13-void-confirmation');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await page.getByTestId('purser-screen').isVisible(), true, 'Escape closed the dialog, not the screen');
@@ -435,7 +424,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-record"][data-kind="refund"][data-status="1"]').length === 1, undefined, { timeout: 30_000 });
   await page.getByTestId('purser-record').filter({ hasText: 'Refund' }).first().scrollIntoViewIfNeeded();
   assertPlain(await page.getByTestId('purser-guest').innerText(), 'card tab after the void');
-  await shootAndScan('14-settlement-and-refund');
+  await session.shootAndScan('14-settlement-and-refund');
   assert.deepEqual(pageErrors, []);
 });
 

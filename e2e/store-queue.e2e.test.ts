@@ -9,51 +9,36 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import pg from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { startStoreTestCluster, type StoreTestCluster } from '../src-main/store/store-test-rig.ts';
 import { ManagerQueueRepository } from '../src-main/store/manager-queue-repository.ts';
 import { seriousA11yViolations } from './fixtures/axe-scan.ts';
-import { launchBrowser, openPage, watchPageErrors } from './fixtures/browser-session.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import { storeTillHosts } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const dir = e2eWorkDir('cashier-e2e-store-queue-');
 let cluster: StoreTestCluster;
 let storeUrl = '';
-let hosts: HostProcess[] = [];
-let browser: Browser | undefined;
-const pages: Page[] = [];
-const errors: string[][] = [];
+const session = new SpecSession('store-queue');
+const { pages, errors } = session;
 
 before(async () => {
-  ensureRendererBuilt();
   cluster = await startStoreTestCluster();
   storeUrl = await cluster.createStoreDatabase();
-  hosts = [1, 2].map(
-    (n) =>
-      new HostProcess(path.join(dir, `till${n}.sqlite`), 30_000, {
-        env: { CASHIER_DESK_STORE_URL: storeUrl, CASHIER_DESK_REGISTER_ID: `reg${n}`, CASHIER_DESK_REGISTER_CODE: String(n), CASHIER_DESK_REGISTER_NAME: `Till ${n}` },
-      }),
-  );
-  const urls = await Promise.all(hosts.map((h) => h.start()));
-  browser = await launchBrowser();
-  for (const url of urls) {
-    const page = await openPage(browser);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    page.setDefaultTimeout(20_000);
-    errors.push(watchPageErrors(page));
-    await page.goto(url);
-    await page.getByTestId('status-bar').waitFor();
-    pages.push(page);
-  }
+  await session.start(storeTillHosts(dir, storeUrl), {
+    size: { width: 1280, height: 800 },
+    timeoutMs: 20_000,
+    ready: async (p) => {
+      await p.getByTestId('status-bar').waitFor();
+    },
+  });
 });
 
 after(async () => {
-  await browser?.close();
-  await Promise.all(hosts.map((h) => h.stop()));
+  await session.stop();
   await cluster?.stop();
   releaseE2eWorkDir(dir);
 });
