@@ -36,6 +36,15 @@ export interface EventFields {
   payload: string;
 }
 
+/** A whole events row: the hashed fields and the chain links (the register's outbox and both verifies read these). */
+export interface StoredEvent extends EventFields {
+  prev_hash: string;
+  hash: string;
+}
+
+/** The columns of a StoredEvent, for SELECTs of whole events. */
+export const STORED_EVENT_COLUMNS = 'seq, at, entity, entity_id, type, payload, prev_hash, hash';
+
 /** True for the keys JS objects enumerate first, in numeric order (array indices). */
 function isIndexKey(k: string): boolean {
   const n = Number(k);

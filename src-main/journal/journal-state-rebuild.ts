@@ -14,16 +14,10 @@
 
 import type BetterSqlite3 from 'better-sqlite3';
 import type { JournalBreak } from '../../src-shared/domain.ts';
+import type { EventFields } from './event-log.ts';
 
-/** One event as verify reads it. */
-export interface RebuildEvent {
-  seq: number;
-  at: string;
-  entity: string;
-  entity_id: string;
-  type: string;
-  payload: string;
-}
+/** One event as verify reads it: the fields its hash covers. */
+export type RebuildEvent = EventFields;
 
 /** Columns of payment_attempts rebuilt from the attempt events' payloads, by payload key. */
 const ATTEMPT_FIELDS: ReadonlyArray<[payloadKey: string, column: string]> = [

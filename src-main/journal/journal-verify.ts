@@ -13,21 +13,10 @@
 
 import type BetterSqlite3 from 'better-sqlite3';
 import type { JournalBreak, JournalVerifyReport } from '../../src-shared/domain.ts';
-import { GENESIS_HASH, eventHash } from './event-log.ts';
+import { GENESIS_HASH, STORED_EVENT_COLUMNS, eventHash, type StoredEvent } from './event-log.ts';
 import { integrityProblems, isCorruptionError } from './journal-connection.ts';
 import { compareWithMark, readMark, type ChainMark } from './journal-high-water-mark.ts';
 import { StateRebuild } from './journal-state-rebuild.ts';
-
-interface EventRow {
-  seq: number;
-  at: string;
-  entity: string;
-  entity_id: string;
-  type: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
 
 /** Most breaks listed; a badly damaged chain would otherwise produce one per event. */
 const MAX_BREAKS = 100;
@@ -93,7 +82,7 @@ function walk(
   let prevSeq = 0;
   let prevHash = GENESIS_HASH;
   const state = new StateRebuild();
-  const rows = db.prepare('SELECT seq, at, entity, entity_id, type, payload, prev_hash, hash FROM events ORDER BY seq').iterate() as IterableIterator<EventRow>;
+  const rows = db.prepare(`SELECT ${STORED_EVENT_COLUMNS} FROM events ORDER BY seq`).iterate() as IterableIterator<StoredEvent>;
   try {
     for (const r of rows) {
       events++;

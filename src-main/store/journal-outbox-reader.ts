@@ -7,20 +7,12 @@
 // (acknowledgements are one small transaction, at most once a second).
 
 import type BetterSqlite3 from 'better-sqlite3';
+import { STORED_EVENT_COLUMNS, type StoredEvent } from '../journal/event-log.ts';
 import type { Journal } from '../journal/journal.ts';
 import { primaryKeyColumns, replicatedTables } from '../journal/migrations/0140-store-outbox.ts';
 
-/** One journal event as the store keeps it. */
-export interface OutboxEvent {
-  seq: number;
-  at: string;
-  entity: string;
-  entity_id: string;
-  type: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
+/** One journal event as the store keeps it: the events row as it is. */
+export type OutboxEvent = StoredEvent;
 
 /** One recorded row change with the row's image at read time (null: the row is gone). */
 export interface OutboxRowChange {
@@ -49,7 +41,7 @@ export class JournalOutboxReader {
 
   constructor(private readonly journal: Journal) {
     this.db = journal.db;
-    this.eventsAfter = this.db.prepare('SELECT seq, at, entity, entity_id, type, payload, prev_hash, hash FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.eventsAfter = this.db.prepare(`SELECT ${STORED_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`);
     this.changesAfter = this.db.prepare('SELECT change_seq, table_name, row_key, op FROM store_outbox WHERE change_seq > ? ORDER BY change_seq LIMIT ?');
     this.headSeq = this.db.prepare('SELECT seq FROM chain_head WHERE id = 1').pluck() as BetterSqlite3.Statement<[], number>;
     this.ticketsAfter = this.db.prepare("SELECT count(DISTINCT entity_id) FROM events WHERE seq > ? AND entity = 'ticket'").pluck() as BetterSqlite3.Statement<[number], number>;

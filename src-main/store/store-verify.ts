@@ -5,7 +5,7 @@
 // the register. Read-only: a register's role may run it.
 
 import pg from 'pg';
-import { eventHash, GENESIS_HASH } from '../journal/event-log.ts';
+import { eventHash, GENESIS_HASH, type StoredEvent } from '../journal/event-log.ts';
 
 /** One break in a register's chain as stored. */
 export interface StoreChainBreak {
@@ -31,16 +31,8 @@ export interface StoreVerifyReport {
   breaks: StoreChainBreak[];
 }
 
-interface StoredEvent {
-  seq: string;
-  at: string;
-  entity: string;
-  entity_id: string;
-  type: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
+/** An events row as PostgreSQL hands it back: seq (bigint) as text. */
+type StoreEventRow = Omit<StoredEvent, 'seq'> & { seq: string };
 
 /** Events read per query: memory stays flat whatever the history's length. */
 const PAGE = 5000;
@@ -74,7 +66,7 @@ export async function verifyStoreWith(client: pg.ClientBase, opts: { registerId?
       if (breaks <= MAX_BREAKS) report.breaks.push({ registerId, ...b });
     };
     for (;;) {
-      const page = await client.query<StoredEvent>(
+      const page = await client.query<StoreEventRow>(
         'SELECT e.seq::text AS seq, e.at, e.entity, e.entity_id, e.type, e.payload, e.prev_hash, e.hash FROM journal_events e WHERE e.register_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3',
         [registerId, prevSeq, PAGE],
       );
@@ -83,7 +75,7 @@ export async function verifyStoreWith(client: pg.ClientBase, opts: { registerId?
         events++;
         if (seq !== prevSeq + 1) add({ seq, kind: 'gap', detail: `events ${prevSeq + 1}-${seq - 1} are missing` });
         else if (e.prev_hash !== prevHash) add({ seq, kind: 'prev_hash', detail: 'does not link to the event before it' });
-        const computed = eventHash(e.prev_hash, { seq, at: e.at, entity: e.entity, entity_id: e.entity_id, type: e.type, payload: e.payload });
+        const computed = eventHash(e.prev_hash, { ...e, seq });
         if (computed !== e.hash) add({ seq, kind: 'hash', detail: `${e.entity}.${e.type}: content does not match its hash (changed after it was written)` });
         prevSeq = seq;
         prevHash = e.hash;
