@@ -6,7 +6,7 @@
 
 import type { CardBrand, EntryMode } from '../../src-shared/card.ts';
 import type { TerminalResult } from '../../drivers/terminal.ts';
-import type { CardEntryMethod, CardTypeCode, PaymentDepartment } from '../../src-shared/purser-types.ts';
+import type { CardActivationLock, CardEntryMethod, CardInactiveReason, CardTypeCode, PaymentDepartment } from '../../src-shared/purser-types.ts';
 import type { PurserParameterValues } from './purser-parameters.ts';
 import type { CardRow, PurserRepository, RecordRow } from './purser-repository.ts';
 import { PURSER_MESSAGES } from './purser-messages.ts';
@@ -36,6 +36,30 @@ export function entryMethodOf(mode: EntryMode | undefined): CardEntryMethod {
   if (mode === 'chip') return 'I';
   if (mode === 'contactless') return 'T';
   return 'A';
+}
+
+/**
+ * Files a card the PIN pad read but that is not active on the guest: a declined
+ * initial authorisation's card (4-7, reason 'declined') or a direct sale's card
+ * (reason 'direct_sale'). Runs inside the caller's transaction.
+ */
+export function addInactiveCard(repo: PurserRepository, guestId: string, r: TerminalResult, lock: CardActivationLock, reason: CardInactiveReason): CardRow {
+  return repo.addCard({
+    guest_id: guestId,
+    slot: repo.nextCardSlot(guestId),
+    token: r.token ?? null,
+    token_kind: r.token ? 'real' : 'none',
+    maskedPan: r.maskedPan ?? '****',
+    brand: r.cardBrand ?? 'other',
+    type_code: typeCodeOf(r.cardBrand),
+    expiry_month: r.expiryMonth ?? null,
+    expiry_year: r.expiryYear ?? null,
+    entry_method: entryMethodOf(r.entryMode),
+    active: 0,
+    lock_activation: lock,
+    inactive_reason: reason,
+    signature: 'not_requested',
+  });
 }
 
 /** Where the guest's invoices go: the first active card by routing order, else cash. */

@@ -13,7 +13,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { GuestDetail, GuestSummary, PurserActionResult, PurserParameter, PurserParameterName, PurserParameterValue, PurserPaymentMethod } from '../../src-shared/purser-types.ts';
 import { PURSER_PARAMETER_NAMES } from '../../src-shared/purser-types.ts';
 import { cardHeads, DEFAULT_PROCESSOR_LIMITS, incrementAmount, invoicesRoutedHere, liveAuthorised, planIncrement, splitSettlement, type HeadState, type ProcessorLimits } from './purser-authorisation-plan.ts';
-import { adoptRegistration, declineCascade, departmentCard, paymentDepartment, typeCodeOf } from './purser-card-rules.ts';
+import { addInactiveCard, adoptRegistration, declineCascade, departmentCard, paymentDepartment } from './purser-card-rules.ts';
 import { moneyWords, PURSER_MESSAGES } from './purser-messages.ts';
 import { PARAMETER_DEFINITIONS, validateParameter, type PurserParameterValues } from './purser-parameters.ts';
 import type { CardRow, GuestRow, PurserRepository, RecordRow } from './purser-repository.ts';
@@ -458,22 +458,7 @@ export class PurserService {
         const declined = this.repo.updateRecord(record.id, { status: 2, queue_status: 8, note: PURSER_MESSAGES.cardDeclined, answered_at: at }, 'declined');
         // 4-7: a declined initial authorisation leaves the card inactive; with no card data there is no card.
         if (r.token && r.maskedPan) {
-          const card = this.repo.addCard({
-            guest_id: record.guest_id,
-            slot: this.repo.nextCardSlot(record.guest_id),
-            token: r.token,
-            token_kind: 'real',
-            maskedPan: r.maskedPan,
-            brand: r.cardBrand ?? 'other',
-            type_code: typeCodeOf(r.cardBrand),
-            expiry_month: r.expiryMonth ?? null,
-            expiry_year: r.expiryYear ?? null,
-            entry_method: r.entryMode === 'chip' ? 'I' : r.entryMode === 'contactless' ? 'T' : 'A',
-            active: 0,
-            lock_activation: 1,
-            inactive_reason: 'declined',
-            signature: 'not_requested',
-          });
+          const card = addInactiveCard(this.repo, record.guest_id, r, 1, 'declined');
           this.repo.updateRecord(declined.id, { card_id: card.id }, 'card_attached');
         }
         message = PURSER_MESSAGES.cardDeclined;
@@ -720,22 +705,7 @@ export class PurserService {
           cardId = same.id;
           if (refund && same.active === 1) this.repo.setCardState(same.id, { active: false, lock: 1, reason: 'settled' }, 'refunded on the PIN pad');
         } else {
-          cardId = this.repo.addCard({
-            guest_id: record.guest_id,
-            slot: this.repo.nextCardSlot(record.guest_id),
-            token: r.token ?? null,
-            token_kind: r.token ? 'real' : 'none',
-            maskedPan: r.maskedPan ?? '****',
-            brand: r.cardBrand ?? 'other',
-            type_code: typeCodeOf(r.cardBrand),
-            expiry_month: r.expiryMonth ?? null,
-            expiry_year: r.expiryYear ?? null,
-            entry_method: r.entryMode === 'chip' ? 'I' : r.entryMode === 'contactless' ? 'T' : 'A',
-            active: 0,
-            lock_activation: 2,
-            inactive_reason: 'direct_sale',
-            signature: 'not_requested',
-          }).id;
+          cardId = addInactiveCard(this.repo, record.guest_id, r, 2, 'direct_sale').id;
         }
         const amount = refund ? -record.amount : r.amountApproved || record.amount;
         const paymentId = this.repo.addPayment({ guestId: record.guest_id, method: 'direct_sale', amount, cardId, description: refund ? 'Card refund' : 'Direct sale' });
