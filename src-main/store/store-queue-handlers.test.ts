@@ -10,19 +10,15 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { HandlerContext } from '../../src-shared/ipc-contract.ts';
 import { ManagerQueueRepository, TAKEN_BY_ANOTHER } from './manager-queue-repository.ts';
 import { storeQueueHandlers } from './store-queue-handlers.ts';
-import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
+import { startStoreTestPool, type StoreTestPool } from './store-test-rig.ts';
 
-let cluster: StoreTestCluster;
+let store: StoreTestPool | undefined;
 let pool: pg.Pool;
 before(async () => {
-  cluster = await startStoreTestCluster();
-  pool = new pg.Pool({ connectionString: await cluster.createStoreDatabase(), max: 4 });
-  pool.on('error', () => undefined);
+  store = await startStoreTestPool();
+  pool = store.pool;
 });
-after(async () => {
-  await pool?.end();
-  await cluster?.stop();
-});
+after(() => store?.stop());
 
 const ctx = (staffId: string, name: string): HandlerContext => ({ actor: { staffId, name, role: 'manager' } }) as HandlerContext;
 

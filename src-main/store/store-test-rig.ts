@@ -186,3 +186,31 @@ export async function startStoreTestCluster(opts: { startTimeoutMs?: number; /**
   };
   return cluster;
 }
+
+/** A throw-away cluster with one store database and a pool on it: what a test file of store queries starts before its tests. */
+export interface StoreTestPool {
+  readonly cluster: StoreTestCluster;
+  readonly pool: pg.Pool;
+  /** Ends the pool, then stops the cluster. */
+  stop(): Promise<void>;
+}
+
+/** Starts a cluster, creates a store database and opens a pool of `max` connections on it. */
+export async function startStoreTestPool(max = 4): Promise<StoreTestPool> {
+  const cluster = await startStoreTestCluster();
+  const url = await cluster.createStoreDatabase().catch(async (err: unknown) => {
+    await cluster.stop();
+    throw err;
+  });
+  const pool = new pg.Pool({ connectionString: url, max });
+  // The cluster's shutdown ends idle connections: not a test failure.
+  pool.on('error', () => undefined);
+  return {
+    cluster,
+    pool,
+    stop: async () => {
+      await pool.end();
+      await cluster.stop();
+    },
+  };
+}

@@ -8,19 +8,15 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { AppError } from '../../src-shared/errors.ts';
 import { MOVE_WORDS, moveTicket, ownerOf } from './ticket-ownership-repository.ts';
-import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
+import { startStoreTestPool, type StoreTestPool } from './store-test-rig.ts';
 
-let cluster: StoreTestCluster;
+let store: StoreTestPool | undefined;
 let pool: pg.Pool;
 before(async () => {
-  cluster = await startStoreTestCluster();
-  pool = new pg.Pool({ connectionString: await cluster.createStoreDatabase(), max: 4 });
-  pool.on('error', () => undefined);
+  store = await startStoreTestPool();
+  pool = store.pool;
 });
-after(async () => {
-  await pool?.end();
-  await cluster?.stop();
-});
+after(() => store?.stop());
 
 const at = new Date(Date.UTC(2026, 10, 30, 10));
 const move = (ticketId: string, from: string, to: string, unresolvedHere = 0) => moveTicket(pool, { originRegister: 'reg1', ticketId, from, to, actor: 'staff-1', unresolvedHere, at });
