@@ -225,3 +225,44 @@ export class ChaosHost<Req extends { cmd: string } = HostRequest, Ans = HostAnsw
     this.#pending.clear();
   }
 }
+
+/** What a run keeps about its one host: its lanes share one restart. */
+export interface HostLanes {
+  host: { readonly running: boolean; readonly kills: number };
+  restarting?: Promise<void>;
+  log: (line: string) => void;
+}
+
+/** Sends through `send` once `ensure` has the host up, asking again (20 times at most) when the host was killed meanwhile. */
+export async function askThroughKills<T>(ensure: () => Promise<void>, send: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    await ensure();
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof HostGoneError) || i >= 20) throw err;
+    }
+  }
+}
+
+/**
+ * Brings a killed host back: one restart shared by every lane, up to 20 starts,
+ * each of which `startOnce` may arrange to be killed in (the runs test recovery
+ * that dies half-way). `label` names the run in the log and the error.
+ */
+export async function restartKilledHost(lanes: HostLanes, startOnce: () => Promise<void>, label: string): Promise<void> {
+  while (!lanes.host.running) {
+    lanes.restarting ??= (async () => {
+      for (let i = 0; i < 20; i++) {
+        try {
+          await startOnce();
+          return;
+        } catch {
+          lanes.log(`${label}: host killed during start-up (${lanes.host.kills} kills)`);
+        }
+      }
+      throw new Error(`the ${label} host did not come up after 20 starts`);
+    })().finally(() => (lanes.restarting = undefined));
+    await lanes.restarting;
+  }
+}

@@ -44,3 +44,8 @@ export class ChaosRandom {
     return choices[choices.length - 1][0];
   }
 }
+
+/** Stream n of a run (ticket n, guest n): its decisions do not depend on what other streams drew before. */
+export function streamRandom(seed: number, n: number): ChaosRandom {
+  return new ChaosRandom(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
+}

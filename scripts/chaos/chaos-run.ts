@@ -12,9 +12,9 @@ import { CardknoxClient } from '../../src-main/gateways/cardknox-client.ts';
 import { isUnresolved } from '../../src-shared/payment-state-machine.ts';
 import { armFault, faultLabel, pickFault } from './chaos-faults.ts';
 import { CHAOS_GATEWAY_KEY, startFleet, type Fleet } from './chaos-fleet.ts';
-import { ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError } from './chaos-host-client.ts';
+import { askThroughKills, ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError, restartKilledHost } from './chaos-host-client.ts';
 import { KILL_POINTS, PAD_IDS, type HostAnswers, type HostRequest, type KillPoint, type PadId } from './chaos-host-protocol.ts';
-import { ChaosRandom } from './chaos-random.ts';
+import { ChaosRandom, streamRandom } from './chaos-random.ts';
 import { CHAOS_REGISTER_CODE } from './chaos-register.ts';
 import { chaosLine, chaosPassed, lineAgreesWithLedger, tallyChaos, tallyCounts, type ChaosTally } from './chaos-tally.ts';
 
@@ -73,7 +73,7 @@ const MAX_ACTIONS_PER_TICKET = 10;
 const DECLINE_CARD = '4000000000000002';
 
 interface Ctx {
-  /** Decisions about restarts; tickets draw from their own streams (ticketRandom). */
+  /** Decisions about restarts; tickets draw from their own streams (streamRandom). */
   rng: ChaosRandom;
   fleet: Fleet;
   host: ChaosHost;
@@ -149,8 +149,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         }
         ctx.duplicateCheck[checking ? 'on' : 'off']++;
         await payTicket(ctx, n);
-        if (ticketRandom(ctx.opts.seed ^ 0x57a7, n).chance(0.03)) await strayCharge(ctx, n);
-        const managing = ticketRandom(ctx.opts.seed ^ 0x2e7e, n);
+        if (streamRandom(ctx.opts.seed ^ 0x57a7, n).chance(0.03)) await strayCharge(ctx, n);
+        const managing = streamRandom(ctx.opts.seed ^ 0x2e7e, n);
         if (managing.chance(opts.reversalRate)) await managerReversal(ctx, managing);
         if ((n + 1) % 25 === 0) log(`chaos: ${n + 1}/${opts.payments} tickets, ${host.kills} kills`);
       }
@@ -223,7 +223,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 async function payTicket(ctx: Ctx, n: number): Promise<void> {
   const { host } = ctx;
   // Each ticket has its own stream, so its decisions do not depend on how the lanes interleave.
-  const rng = ticketRandom(ctx.opts.seed, n);
+  const rng = streamRandom(ctx.opts.seed, n);
   const total = rng.int(100, 30_000);
   const ticket = await withHost(ctx, { cmd: 'createTicket', total });
   let pad: PadId = PAD_IDS[n % PAD_IDS.length];
@@ -381,41 +381,25 @@ async function strayCharge(ctx: Ctx, n: number): Promise<void> {
 }
 
 /** Sends a request, restarting the host (and asking again) when it was killed meanwhile. */
-async function withHost<C extends HostRequest['cmd']>(ctx: Ctx, req: Extract<HostRequest, { cmd: C }>, timeoutMs = 60_000): Promise<HostAnswers[C]> {
-  for (let i = 0; ; i++) {
-    await ensureHost(ctx);
-    try {
-      return await ctx.host.request(req, timeoutMs);
-    } catch (err) {
-      if (!(err instanceof HostGoneError) || i >= 20) throw err;
-    }
-  }
+function withHost<C extends HostRequest['cmd']>(ctx: Ctx, req: Extract<HostRequest, { cmd: C }>, timeoutMs = 60_000): Promise<HostAnswers[C]> {
+  return askThroughKills(
+    () => ensureHost(ctx),
+    () => ctx.host.request(req, timeoutMs),
+  );
 }
 
 /** Starts the host again after a kill; sometimes kills it again during its recovery. Lanes share one restart. */
-async function ensureHost(ctx: Ctx): Promise<void> {
-  while (!ctx.host.running) {
-    ctx.restarting ??= (async () => {
-      for (let i = 0; i < 20; i++) {
-        // Some restarts die in their recovery: at the named point (armed at spawn) or at a random moment.
-        const atRecovery = ctx.rng.chance(ctx.host.killsBy.startup_recovery === 0 ? 0.5 : 0.15);
-        const killAfter = !atRecovery && ctx.rng.chance(0.15) ? ctx.rng.int(50, 1500) : undefined;
-        try {
-          await ctx.host.start(killAfter, atRecovery ? ['startup_recovery'] : []);
-          return;
-        } catch {
-          ctx.log(`chaos: host killed during start-up (${ctx.host.kills} kills)`);
-        }
-      }
-      throw new Error('the chaos host did not come up after 20 starts');
-    })().finally(() => (ctx.restarting = undefined));
-    await ctx.restarting;
-  }
-}
-
-/** The random stream of ticket n of a run. */
-function ticketRandom(seed: number, n: number): ChaosRandom {
-  return new ChaosRandom(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
+function ensureHost(ctx: Ctx): Promise<void> {
+  return restartKilledHost(
+    ctx,
+    () => {
+      // Some restarts die in their recovery: at the named point (armed at spawn) or at a random moment.
+      const atRecovery = ctx.rng.chance(ctx.host.killsBy.startup_recovery === 0 ? 0.5 : 0.15);
+      const killAfter = !atRecovery && ctx.rng.chance(0.15) ? ctx.rng.int(50, 1500) : undefined;
+      return ctx.host.start(killAfter, atRecovery ? ['startup_recovery'] : []);
+    },
+    'chaos',
+  );
 }
 
 function ignoreRefusal(ctx: Ctx, err: unknown): void {

@@ -337,7 +337,8 @@ function matchAttempts(
   return { charges: leftCharges, attempts: stillAttempts, pairs };
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+/** Items by key, each list in the order given (the tallies group ledger entries by invoice, refunds by original…). */
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const it of items) {
     const k = key(it);

@@ -17,8 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaultSpec } from '../../src-main/gateways/simulator/gateway-faults.ts';
-import { ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError } from './chaos-host-client.ts';
-import { ChaosRandom } from './chaos-random.ts';
+import { askThroughKills, ChaosHost, HostGoneError, HostRefusedError, HostTimeoutError, restartKilledHost } from './chaos-host-client.ts';
+import { ChaosRandom, streamRandom } from './chaos-random.ts';
 import { startFolioFleet, type FolioFleet } from './folio-chaos-fleet.ts';
 import { FOLIO_KILL_POINTS, type FolioAnswers, type FolioKillPoint, type FolioRequest } from './folio-chaos-protocol.ts';
 import { folioLine, folioPassed, parseDoorLog, tallyFolio, type FolioTally } from './folio-chaos-tally.ts';
@@ -195,7 +195,7 @@ async function phase(ctx: Ctx, n: number): Promise<void> {
 
 /** One guest's stay. */
 async function folio(ctx: Ctx, n: number): Promise<void> {
-  const rng = folioRandom(ctx.opts.seed, n);
+  const rng = streamRandom(ctx.opts.seed, n);
   const { fleet } = ctx;
   const added = await withHost(ctx, { cmd: 'addGuest', name: `Chaos Guest ${n + 1}`, cabin: String(5000 + n) });
   const guestId = added.guestId;
@@ -328,39 +328,23 @@ async function act<C extends FolioRequest['cmd']>(ctx: Ctx, rng: ChaosRandom, re
 }
 
 /** Sends a request, restarting the host (and asking again) when it was killed meanwhile. */
-async function withHost<C extends FolioRequest['cmd']>(ctx: Ctx, req: Extract<FolioRequest, { cmd: C }>, timeoutMs = 60_000): Promise<FolioAnswers[C]> {
-  for (let i = 0; ; i++) {
-    await ensureHost(ctx);
-    try {
-      return (await ctx.host.request(req, timeoutMs)) as FolioAnswers[C];
-    } catch (err) {
-      if (!(err instanceof HostGoneError) || i >= 20) throw err;
-    }
-  }
+function withHost<C extends FolioRequest['cmd']>(ctx: Ctx, req: Extract<FolioRequest, { cmd: C }>, timeoutMs = 60_000): Promise<FolioAnswers[C]> {
+  return askThroughKills(
+    () => ensureHost(ctx),
+    async () => (await ctx.host.request(req, timeoutMs)) as FolioAnswers[C],
+  );
 }
 
 /** Starts the host again after a kill; some restarts die in their start-up pass (the named point, or a timer). */
-async function ensureHost(ctx: Ctx): Promise<void> {
-  while (!ctx.host.running) {
-    ctx.restarting ??= (async () => {
-      for (let i = 0; i < 20; i++) {
-        const atStartup = !ctx.quiet && ctx.rng.chance(ctx.host.killsBy.startup === 0 ? 0.6 : 0.15);
-        const killAfter = !ctx.quiet && !atStartup && ctx.rng.chance(0.1) ? ctx.rng.int(50, 1500) : undefined;
-        try {
-          const again = ctx.quiet ? [] : [...ctx.armed].filter(([p, at]) => ctx.host.killsBy[p] === at).map(([p]) => p);
-          await ctx.host.start(killAfter, atStartup ? ['startup', ...again] : again);
-          return;
-        } catch {
-          ctx.log(`folio chaos: host killed during start-up (${ctx.host.kills} kills)`);
-        }
-      }
-      throw new Error('the folio chaos host did not come up after 20 starts');
-    })().finally(() => (ctx.restarting = undefined));
-    await ctx.restarting;
-  }
-}
-
-/** The random stream of guest n of a run: its decisions do not depend on what came before. */
-function folioRandom(seed: number, n: number): ChaosRandom {
-  return new ChaosRandom(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
+function ensureHost(ctx: Ctx): Promise<void> {
+  return restartKilledHost(
+    ctx,
+    () => {
+      const atStartup = !ctx.quiet && ctx.rng.chance(ctx.host.killsBy.startup === 0 ? 0.6 : 0.15);
+      const killAfter = !ctx.quiet && !atStartup && ctx.rng.chance(0.1) ? ctx.rng.int(50, 1500) : undefined;
+      const again = ctx.quiet ? [] : [...ctx.armed].filter(([p, at]) => ctx.host.killsBy[p] === at).map(([p]) => p);
+      return ctx.host.start(killAfter, atStartup ? ['startup', ...again] : again);
+    },
+    'folio chaos',
+  );
 }

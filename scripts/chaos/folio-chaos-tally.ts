@@ -34,6 +34,7 @@
 // journal shows approved that no processed entry under their reference backs.
 
 import type { LedgerEntry, SaleRequestRecord } from '../../drivers/pax/simulator/processor-ledger.ts';
+import { groupBy } from './chaos-tally.ts';
 import type { FolioDump } from './folio-chaos-protocol.ts';
 
 /** A transaction request the gateway simulator logged (either door; reports left out). */
@@ -246,15 +247,4 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
   const out: Record<string, number> = {};
   for (const it of items) out[key(it)] = (out[key(it)] ?? 0) + 1;
   return out;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }
