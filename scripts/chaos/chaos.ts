@@ -65,20 +65,7 @@ function runFolios(): void {
   }
   // Every line goes out (the findings are capped at a few dozen); --verbose changes nothing here.
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  runFolioChaos({ folios, seed, log }).then(
-    (r) => {
-      process.stderr.write(`folio chaos: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journal and logs in ${r.dir}\n`);
-      const scan = scanPaths([r.dir]);
-      for (const f of scan.findings) process.stderr.write(`card-data-scan: ${f.kind} at ${f.file}:${f.offset} (${f.sample})\n`);
-      process.stderr.write(`${scanSummary(scan)}\n`);
-      process.stdout.write(`${r.killsLine}\n${r.line}\n`);
-      process.exit(r.passed && scan.findings.length === 0 ? 0 : 1);
-    },
-    (err: unknown) => {
-      process.stderr.write(`folio chaos: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(2);
-    },
-  );
+  finishRun('folio chaos', seed, 'journal and logs', runFolioChaos({ folios, seed, log }), (r) => `${r.killsLine}\n${r.line}`);
 }
 
 function runPayments(): void {
@@ -94,21 +81,7 @@ function runPayments(): void {
     if (verbose || !line.startsWith('chaos: ticket ')) process.stderr.write(`${line}\n`);
   };
 
-  runChaos({ payments, seed, lanes, log }).then(
-    (r) => {
-      process.stderr.write(`chaos: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journal and logs in ${r.dir}\n`);
-      // Card data at rest (issue 14 §6): the journal, its WAL and every log of the run.
-      const scan = scanPaths([r.dir]);
-      for (const f of scan.findings) process.stderr.write(`card-data-scan: ${f.kind} at ${f.file}:${f.offset} (${f.sample})\n`);
-      process.stderr.write(`${scanSummary(scan)}\n`);
-      process.stdout.write(`${r.line}\n`);
-      process.exit(r.passed && scan.findings.length === 0 ? 0 : 1);
-    },
-    (err: unknown) => {
-      process.stderr.write(`chaos: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(2);
-    },
-  );
+  finishRun('chaos', seed, 'journal and logs', runChaos({ payments, seed, lanes, log }), (r) => r.line);
 }
 
 /** The store's run (issue 13 §5): registers sharing one PostgreSQL store. */
@@ -120,17 +93,26 @@ function runStore(): void {
     process.stderr.write('--registers must be at least 2 for a store run\n');
     process.exit(2);
   }
-  runStoreChaos({ registers, payments, seed, log: (line) => process.stderr.write(`${line}\n`) }).then(
+  finishRun('chaos-store', seed, 'journals and logs', runStoreChaos({ registers, payments, seed, log: (line) => process.stderr.write(`${line}\n`) }), (r) => r.line);
+}
+
+/**
+ * Ends the process with a run's verdict: scans the run's folder for card data at rest (issue 14 §6: the
+ * journal, its WAL and every log), prints the run's last lines on stdout, and exits 0 only when the run
+ * passed and no card data was found (1 otherwise; 2 when the run itself failed).
+ */
+function finishRun<R extends { ms: number; dir: string; passed: boolean }>(label: string, seed: number, kept: string, run: Promise<R>, lastLines: (r: R) => string): void {
+  run.then(
     (r) => {
-      process.stderr.write(`chaos-store: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; journals and logs in ${r.dir}\n`);
+      process.stderr.write(`${label}: seed=${seed} took ${(r.ms / 1000).toFixed(1)} s; ${kept} in ${r.dir}\n`);
       const scan = scanPaths([r.dir]);
       for (const f of scan.findings) process.stderr.write(`card-data-scan: ${f.kind} at ${f.file}:${f.offset} (${f.sample})\n`);
       process.stderr.write(`${scanSummary(scan)}\n`);
-      process.stdout.write(`${r.line}\n`);
+      process.stdout.write(`${lastLines(r)}\n`);
       process.exit(r.passed && scan.findings.length === 0 ? 0 : 1);
     },
     (err: unknown) => {
-      process.stderr.write(`chaos-store: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.stderr.write(`${label}: run failed: ${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(2);
     },
   );
