@@ -7,7 +7,7 @@ import type { TenderSnapshot, TicketHistoryEntry } from '../../../src-shared/dom
 import { ReversalDialog, reversalWords } from '../manager/reversal-dialog.tsx';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
-import { PlainMessage } from '../common/plain-message.tsx';
+import { FieldError, PlainMessage } from '../common/plain-message.tsx';
 import { canReverse, paymentWords, reversalLinkWords } from './history-payment-words.ts';
 import { journalEventWords } from './journal-event-words.ts';
 
@@ -37,11 +37,7 @@ export function HistoryScreen() {
         <h2 id="history-title">Closed tickets today</h2>
         <label htmlFor="history-search">Search: ticket number, amount, card last four or reference</label>
         <input id="history-search" data-testid="history-search" type="search" autoComplete="off" value={query} onChange={(e) => setQuery(e.target.value)} />
-        {error && (
-          <p className="field-error" role="alert">
-            <PlainMessage text={error} />
-          </p>
-        )}
+        <FieldError text={error} />
         {history && history.length === 0 && <p className="empty" data-testid="history-empty">No closed ticket matches.</p>}
         <ul>
           {history?.map((t) => (

@@ -18,3 +18,13 @@ export function PlainMessage({ text, testId }: { text: string; testId?: string }
     </>
   );
 }
+
+/** A field's or a dialog's error in plain words, announced (role alert); nothing while there is none. */
+export function FieldError({ text, id, testId }: { text: string | null | undefined; id?: string; testId?: string }) {
+  if (!text) return null;
+  return (
+    <p id={id} className="field-error" role="alert" data-testid={testId}>
+      <PlainMessage text={text} />
+    </p>
+  );
+}

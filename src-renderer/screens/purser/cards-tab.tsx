@@ -10,9 +10,9 @@ import type { CardOnFileSnapshot, GuestDetail, PurserActionResult, PurserRecord 
 import type { Outcome } from '../../store/host-api.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
-import { PlainMessage } from '../common/plain-message.tsx';
+import { FieldError } from '../common/plain-message.tsx';
 import { PinPadChooser } from './pin-pad-chooser.tsx';
-import { PurserDialog } from './purser-dialog.tsx';
+import { PurserDialog, PurserDialogActions } from './purser-dialog.tsx';
 import { canActivate, cardName, lastFour, ENTRY_METHOD_WORDS, expiryWords, inactiveWords, isTemporaryToken, recordKindWords, recordStateWords, TEMPORARY_TOKEN_WORDS } from './purser-words.ts';
 import { cardViews, moveInRouting, parseSignedAmount, pinPadChoices, type CardView } from './purser-view.ts';
 
@@ -260,19 +260,8 @@ function RegisterCardDialog({ onClose }: { onClose: (r?: Outcome<PurserActionRes
           Insert, swipe or tap the card on the PIN pad…
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert" data-testid="register-card-error">
-          <PlainMessage text={error} />
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="btn" disabled={busy} onClick={() => onClose()}>
-          <kbd>Esc</kbd> Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy || !picked} data-testid="register-card-start">
-          {busy ? 'Waiting for the card…' : 'Read the card'}
-        </button>
-      </div>
+      <FieldError text={error} testId="register-card-error" />
+      <PurserDialogActions busy={busy} onCancel={() => onClose()} submitWords="Read the card" busyWords="Waiting for the card…" submitTestId="register-card-start" submitDisabled={!picked} />
     </PurserDialog>
   );
 }
@@ -318,19 +307,8 @@ function AddAuthorisationDialog({ card, currency, onClose }: { card: CardOnFileS
           data-testid="add-auth-amount"
         />
       </label>
-      {error && (
-        <p id="add-auth-error" className="field-error" role="alert" data-testid="add-auth-error">
-          <PlainMessage text={error} />
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="btn" disabled={busy} onClick={() => onClose()}>
-          <kbd>Esc</kbd> Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="add-auth-submit">
-          {busy ? 'Adding…' : 'Add authorisation'}
-        </button>
-      </div>
+      <FieldError text={error} id="add-auth-error" testId="add-auth-error" />
+      <PurserDialogActions busy={busy} onCancel={() => onClose()} submitWords="Add authorisation" busyWords="Adding…" submitTestId="add-auth-submit" />
     </PurserDialog>
   );
 }

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { GuestSummary } from '../../../src-shared/purser-types.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
-import { PlainMessage } from '../common/plain-message.tsx';
+import { FieldError } from '../common/plain-message.tsx';
 import { cabinCardNumber } from './purser-view.ts';
 
 /** Waits this long after the last key before searching, so each key does not send a request. */
@@ -114,17 +114,9 @@ export function GuestSearchPanel({ currency }: { currency: string }) {
             </button>
           </span>
         </label>
-        {cardError && (
-          <p id="purser-cabin-card-error" className="field-error" role="alert" data-testid="purser-cabin-card-error">
-            <PlainMessage text={cardError} />
-          </p>
-        )}
+        <FieldError text={cardError} id="purser-cabin-card-error" testId="purser-cabin-card-error" />
       </form>
-      {error && (
-        <p className="field-error" role="alert">
-          <PlainMessage text={error} />
-        </p>
-      )}
+      <FieldError text={error} />
       {guests !== null && guests.length === 0 && (
         <p className="empty" data-testid="purser-search-empty">
           No guest matches.

@@ -9,10 +9,10 @@ import type { GuestDetail, PurserActionResult, PurserPayment, PurserPaymentMetho
 import type { Outcome } from '../../store/host-api.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
-import { PlainMessage } from '../common/plain-message.tsx';
+import { FieldError, PlainMessage } from '../common/plain-message.tsx';
 import type { Report } from './cards-tab.tsx';
 import { PinPadChooser } from './pin-pad-chooser.tsx';
-import { PurserDialog } from './purser-dialog.tsx';
+import { PurserDialog, PurserDialogActions } from './purser-dialog.tsx';
 import { cardName, recordStateWords, voidConfirmation } from './purser-words.ts';
 import { editableAmount, payInvoiceView, pinPadChoices, settlementOfPayment } from './purser-view.ts';
 
@@ -212,19 +212,8 @@ function VoidDialog({ payment, question, currency, onClose }: { payment: PurserP
       <p id="purser-void-question" className="purser-question" data-testid="purser-void-question">
         {question}
       </p>
-      {error && (
-        <p className="field-error" role="alert" data-testid="purser-void-error">
-          <PlainMessage text={error} />
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="btn" disabled={busy} onClick={() => onClose()} data-testid="purser-void-no">
-          <kbd>Esc</kbd> No
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="purser-void-yes">
-          {busy ? 'Voiding…' : 'Yes, void it'}
-        </button>
-      </div>
+      <FieldError text={error} testId="purser-void-error" />
+      <PurserDialogActions busy={busy} onCancel={() => onClose()} cancelWords="No" cancelTestId="purser-void-no" submitWords="Yes, void it" busyWords="Voiding…" submitTestId="purser-void-yes" />
     </PurserDialog>
   );
 }

@@ -74,3 +74,36 @@ export function PurserDialog({
     document.body,
   );
 }
+
+/** A purser dialog's two buttons: Esc to leave it, and its submit (disabled while the host works, with what it is doing). */
+export function PurserDialogActions({
+  busy,
+  onCancel,
+  cancelWords = 'Cancel',
+  cancelTestId,
+  submitWords,
+  busyWords,
+  submitTestId,
+  submitDisabled = false,
+}: {
+  busy: boolean;
+  onCancel: () => void;
+  cancelWords?: string;
+  cancelTestId?: string;
+  submitWords: string;
+  busyWords: string;
+  submitTestId: string;
+  /** Disabled for another reason than busy (nothing picked yet). */
+  submitDisabled?: boolean;
+}) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="btn" disabled={busy} onClick={onCancel} data-testid={cancelTestId}>
+        <kbd>Esc</kbd> {cancelWords}
+      </button>
+      <button type="submit" className="btn btn-primary" disabled={busy || submitDisabled} data-testid={submitTestId}>
+        {busy ? busyWords : submitWords}
+      </button>
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import { CARD_TYPE_CODES, type CardTypeCode, type PurserParameter } from '../../
 import { currencyExponent } from '../../../src-shared/money.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
-import { PlainMessage } from '../common/plain-message.tsx';
+import { FieldError, PlainMessage } from '../common/plain-message.tsx';
 import { parameterValueWords } from './purser-words.ts';
 import { parameterDraft, parseParameterDraft, type ParameterDraft } from './purser-view.ts';
 import './purser.css';
@@ -51,11 +51,7 @@ export function PurserParametersScreen() {
             <kbd>F1</kbd> Back to the purser desk
           </button>
         </div>
-        {error && (
-          <p className="field-error" role="alert">
-            <PlainMessage text={error} />
-          </p>
-        )}
+        <FieldError text={error} />
         {params === null && !error && <p className="muted">Loading…</p>}
       </section>
       {params &&
