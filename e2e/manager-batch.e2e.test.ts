@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { HostProcess } from './fixtures/host-process.ts';
-import { SpecSession } from './fixtures/spec-session.ts';
+import { SpecSession, trainingPadConnected } from './fixtures/spec-session.ts';
 import type { LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
@@ -31,10 +31,7 @@ let gatewayUrl = '';
 before(async () => {
   await session.start([host], {
     timeoutMs: 20_000,
-    ready: async (p) => {
-      await p.getByTestId('training-badge').waitFor();
-      await p.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor();
-    },
+    ready: (p) => trainingPadConnected(p),
   });
   ({ page, pageErrors } = session);
   gatewayUrl = await host.trainingGatewayUrl();

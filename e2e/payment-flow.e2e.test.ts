@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
+import type { Page } from 'playwright-core';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession, trainingPadConnected } from './fixtures/spec-session.ts';
 import { chargedForTicket } from './fixtures/processor-ledger.ts';
 import { formatMoney } from '../src-renderer/screens/common/money-format.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { snap } from './fixtures/browser-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'payment-flow';
@@ -24,33 +25,29 @@ const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, {
   // A short Cancel delay keeps the spec fast; the simulated customer takes 1.5 s to present a card.
   extraArgs: ['--cancel-after-seconds', String(CANCEL_AFTER_SECONDS), '--card-time-ms', '1500'],
 });
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 
 before(async () => {
-  ensureRendererBuilt();
-  const url = await host.start();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  pageErrors = watchPageErrors(page);
-  // Every phase the dialog shows, in order, even ones that last a few milliseconds.
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __phases: string[] }).__phases = seen;
-    new MutationObserver(() => {
-      const phase = document.querySelector('[data-testid="payment-dialog"]')?.getAttribute('data-phase') ?? 'closed';
-      if (seen.at(-1) !== phase) seen.push(phase);
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase'] });
+  await session.start([host], {
+    // Every phase the dialog shows, in order, even ones that last a few milliseconds.
+    beforeGoto: (p) =>
+      p.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { __phases: string[] }).__phases = seen;
+        new MutationObserver(() => {
+          const phase = document.querySelector('[data-testid="payment-dialog"]')?.getAttribute('data-phase') ?? 'closed';
+          if (seen.at(-1) !== phase) seen.push(phase);
+        }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase'] });
+      }),
+    ready: (p) => trainingPadConnected(p, 20_000),
   });
-  await page.goto(url);
-  await page.getByTestId('training-badge').waitFor();
-  await page.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 20_000 });
+  ({ page, pageErrors } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
 

@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import type { Page } from 'playwright-core';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession, trainingPadConnected } from './fixtures/spec-session.ts';
+import { snap } from './fixtures/browser-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 // The screenshot belongs with the payment flow's series, ahead of its first step.
@@ -20,33 +21,29 @@ const dir = e2eWorkDir('cashier-e2e-pinpad-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, {
   extraArgs: ['--cancel-after-seconds', '30', '--card-time-ms', '6000'],
 });
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 
 before(async () => {
-  ensureRendererBuilt();
-  const url = await host.start();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  pageErrors = watchPageErrors(page);
-  // Every live line the dialog shows, in order, even short ones.
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __lines: string[] }).__lines = seen;
-    new MutationObserver(() => {
-      const line = document.querySelector('[data-testid="payment-pin-pad-status"]')?.textContent ?? '';
-      if (line && seen.at(-1) !== line) seen.push(line);
-    }).observe(document, { subtree: true, childList: true, characterData: true });
+  await session.start([host], {
+    // Every live line the dialog shows, in order, even short ones.
+    beforeGoto: (p) =>
+      p.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { __lines: string[] }).__lines = seen;
+        new MutationObserver(() => {
+          const line = document.querySelector('[data-testid="payment-pin-pad-status"]')?.textContent ?? '';
+          if (line && seen.at(-1) !== line) seen.push(line);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      }),
+    ready: (p) => trainingPadConnected(p, 20_000),
   });
-  await page.goto(url);
-  await page.getByTestId('training-badge').waitFor();
-  await page.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 20_000 });
+  ({ page, pageErrors } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
 

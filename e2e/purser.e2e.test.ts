@@ -17,7 +17,7 @@ import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { CONTROL_KEY_HEADER } from '../src-main/gateways/simulator/gateway-simulator.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { HostProcess } from './fixtures/host-process.ts';
-import { SpecSession } from './fixtures/spec-session.ts';
+import { SpecSession, TRAINING_REGISTER_1024 } from './fixtures/spec-session.ts';
 import { purserLedger, PURSER_REFERENCE, type LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
@@ -32,14 +32,7 @@ let pageErrors: string[];
 let gatewayUrl = '';
 
 before(async () => {
-  await session.start([host], {
-    size: { width: 1024, height: 768 },
-    timeoutMs: 20_000,
-    ready: async (p) => {
-      await p.getByTestId('training-badge').waitFor();
-      await p.locator('[data-testid="status-terminal"][data-state="connected"]').waitFor({ timeout: 30_000 });
-    },
-  });
+  await session.start([host], TRAINING_REGISTER_1024);
   ({ page, pageErrors } = session);
   gatewayUrl = await host.trainingGatewayUrl();
 });
