@@ -6,29 +6,26 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
-import { launchBrowser, openPage, snap } from './fixtures/browser-session.ts';
+import type { Page } from 'playwright-core';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
+import { snap } from './fixtures/browser-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'crash-recovery';
 const dir = e2eWorkDir('cashier-e2e-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'));
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let ticketNumber = '';
 
 before(async () => {
-  ensureRendererBuilt();
-  const url = await host.start();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  await page.goto(url);
+  await session.start([host]);
+  page = session.page;
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   releaseE2eWorkDir(dir);
 });
 

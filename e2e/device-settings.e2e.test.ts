@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../drivers/pax/simulator/pax-simulator-cli.ts';
-import { ensureRendererBuilt, HostProcess } from './fixtures/host-process.ts';
-import { launchBrowser, openPage, snap, watchPageErrors } from './fixtures/browser-session.ts';
+import { HostProcess } from './fixtures/host-process.ts';
+import { SpecSession } from './fixtures/spec-session.ts';
+import { snap } from './fixtures/browser-session.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 import { addStaffToJournal } from '../src-main/staff/staff-cli.ts';
 
@@ -22,7 +23,7 @@ const dir = e2eWorkDir('cashier-e2e-settings-');
 const host = new HostProcess(path.join(dir, 'journal.sqlite'), 30_000, { training: false });
 /** The store's manager, made with the staff CLI before the first start; settings changes need them (issue 11 §1). */
 const MANAGER_PIN = '736251';
-let browser: Browser | undefined;
+const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 let sim: RunningSimulator | undefined;
@@ -38,21 +39,15 @@ async function freePort(): Promise<number> {
 }
 
 before(async () => {
-  ensureRendererBuilt();
   sim = await startSimulator({ port: 0, deviceId: 'E2EPAX01', controlPort: 0, duplicateCheck: true });
   deadPort = await freePort();
   await addStaffToJournal(path.join(dir, 'journal.sqlite'), { name: 'Store Manager', role: 'manager', pin: MANAGER_PIN });
-  const url = await host.start();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-  pageErrors = watchPageErrors(page);
-  await page.goto(url);
-  await page.getByTestId('register-screen').waitFor();
+  await session.start([host], { ready: (p) => p.getByTestId('register-screen').waitFor() });
+  ({ page, pageErrors } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await host.stop();
+  await session.stop();
   await sim?.stop();
   releaseE2eWorkDir(dir);
 });
