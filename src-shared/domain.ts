@@ -126,6 +126,11 @@ export interface TicketHistoryEntry {
   lineCount: number;
   /** When it was paid or voided. */
   closedAt: string;
+  /**
+   * Set when the ticket was not voided but moved to another register (issue 13
+   * §3): the journal keeps it as closed here, the screen says where it went.
+   */
+  movedTo?: string;
   /** Cash and approved card tenders, oldest first. */
   tenders: TenderSnapshot[];
   /** ECR references of its card attempts (one per slot). */

@@ -85,6 +85,11 @@ test('an open ticket moves with its lines and cash; the receiving till opens it 
     const moved = await a.moves.move(t.id, bId, 'cashier');
     assert.equal(moved.status, 'voided');
     assert.equal(a.rig.tickets.listOpen().some((x) => x.id === t.id), false, 'it left the open list');
+    // Closed here as voided in the journal, but the closed-ticket list says where it went (not "Voided").
+    assert.deepEqual(
+      a.rig.tickets.historyToday().filter((h) => h.id === t.id).map((h) => [h.status, h.movedTo]),
+      [['voided', 'Till 2']],
+    );
     assert.equal(await ownerOf(a.pool, { originRegister: moved.registerId, ticketId: t.id }), bId);
 
     const here = await b.moves.movedHere();

@@ -312,9 +312,19 @@ export class TicketService {
         closedAt: row.updatedAt,
         tenders: historyTenders(s.tenders, this.history.reversalLinks(s.id)),
         references: row.references === '' ? [] : [...new Set(row.references.split(' '))],
+        ...this.#movedTo(s),
       });
     }
     return out;
+  }
+
+  /** Where a moved ticket went: a move closes it here as voided, and only its `moved` event tells the two apart. */
+  #movedTo(s: TicketSnapshot): { movedTo?: string } {
+    if (s.status !== 'voided') return {};
+    const moved = this.history.events(s.id).find((e) => e.entity === 'ticket' && e.type === 'moved');
+    if (!moved) return {};
+    const name = moved.fields.toName;
+    return { movedTo: typeof name === 'string' && name !== '' ? name : 'another register' };
   }
 
   /** The journal events behind one ticket of this register, oldest first. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TenderReversal, TenderSnapshot } from '../../../src-shared/domain.ts';
-import { canReverse, paymentWords, reversalLinkWords } from './history-payment-words.ts';
+import { canReverse, historyStatusWords, paymentWords, reversalLinkWords } from './history-payment-words.ts';
 
 const refund = (over: Partial<TenderReversal> = {}): TenderReversal => ({
   attemptId: 'a2',
@@ -34,4 +34,10 @@ test('an unanswered or refused reversal says so; what is left decides whether an
   assert.equal(canReverse({ ...card, reversedBy: [refund(), refund({ amount: 600, state: 'in_doubt' })] }), false, 'the rest is on its way');
   assert.equal(canReverse({ ...card, reversed: true, reversedBy: [refund({ kind: 'void', amount: 1000 })] }), false);
   assert.equal(canReverse({ id: 'c', kind: 'cash', amount: 500, tendered: 500, createdAt: card.createdAt }), false);
+});
+
+test('a moved ticket says where it went, not "Voided"; the others keep their status words', () => {
+  assert.equal(historyStatusWords({ status: 'voided', movedTo: 'Till 2' }), 'Moved to Till 2');
+  assert.equal(historyStatusWords({ status: 'voided' }), 'Voided');
+  assert.equal(historyStatusWords({ status: 'paid' }), 'Paid');
 });

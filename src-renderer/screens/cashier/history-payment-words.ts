@@ -2,7 +2,7 @@
 // reversal links on both sides (issue 11 §3): the original says what reversed
 // it, by whom and why; a void or refund says which payment it gives back.
 
-import type { TenderReversal, TenderSnapshot } from '../../../src-shared/domain.ts';
+import type { TenderReversal, TenderSnapshot, TicketHistoryEntry } from '../../../src-shared/domain.ts';
 import { formatMoney } from '../common/money-format.ts';
 import { cardWords } from './journal-event-words.ts';
 
@@ -46,4 +46,11 @@ export function canReverse(p: TenderSnapshot): boolean {
   if (p.kind !== 'card' || !p.attemptId || p.reverses || p.reversed) return false;
   const given = (p.reversedBy ?? []).filter((r) => r.state === 'approved' || PENDING.includes(r.state)).reduce((s, r) => s + r.amount, 0);
   return given < p.amount;
+}
+
+const STATUS_WORDS: Record<TicketHistoryEntry['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
+
+/** A closed ticket's status; a moved one is closed here as voided, so it says where it went instead. */
+export function historyStatusWords(t: Pick<TicketHistoryEntry, 'status' | 'movedTo'>): string {
+  return t.movedTo ? `Moved to ${t.movedTo}` : STATUS_WORDS[t.status];
 }

@@ -3,15 +3,15 @@
 // events behind them, so "was I charged?" has an answer on screen.
 
 import { useEffect, useState } from 'react';
-import type { TenderSnapshot, TicketHistoryEntry } from '../../../src-shared/domain.ts';
+import type { TenderSnapshot } from '../../../src-shared/domain.ts';
 import { ReversalDialog, reversalWords } from '../manager/reversal-dialog.tsx';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { formatMoney } from '../common/money-format.ts';
 import { FieldError, PlainMessage } from '../common/plain-message.tsx';
-import { canReverse, paymentWords, reversalLinkWords } from './history-payment-words.ts';
+import { canReverse, historyStatusWords, paymentWords, reversalLinkWords } from './history-payment-words.ts';
 import { journalEventWords } from './journal-event-words.ts';
 
-const STATUS_WORDS: Record<TicketHistoryEntry['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
+
 
 /** The closed-ticket history screen. */
 export function HistoryScreen() {
@@ -50,7 +50,7 @@ export function HistoryScreen() {
                 onClick={() => void actions.showHistoryTicket(t.id)}
               >
                 <span className="open-ticket-number">#{t.number}</span>
-                <span className="open-ticket-lines">{STATUS_WORDS[t.status]}</span>
+                <span className="open-ticket-lines">{historyStatusWords(t)}</span>
                 <span className="open-ticket-total">{formatMoney(t.total, t.currency)}</span>
               </button>
             </li>
@@ -60,7 +60,7 @@ export function HistoryScreen() {
       {selected && (
         <section className="panel history-detail" aria-labelledby="history-detail-title" data-testid="history-detail">
           <h2 id="history-detail-title">
-            Ticket #{selected.number} · {STATUS_WORDS[selected.status]} · {formatMoney(selected.total, selected.currency)}
+            Ticket #{selected.number} · {historyStatusWords(selected)} · {formatMoney(selected.total, selected.currency)}
           </h2>
           <h3>Payments</h3>
           {selected.tenders.length === 0 ? (
