@@ -123,6 +123,11 @@ export type PurserRecordKind = 'initial_auth' | 'incremental_auth' | 'settlement
 /** 'authorisation' rows are CCA records (operation 1 initial, 2 incremental, mtype 6 direct); 'settlement' rows are CCT records (settlement, refund, void). */
 export type PurserRecordFamily = 'authorisation' | 'settlement';
 
+/** CCA_OPERATION (table 4-22): 1 initial, 2 incremental; null for settlements and direct payments. */
+export type PurserOperation = 1 | 2 | null;
+/** CCA_MTYPE (table 4-22): 0 online initial, 1 offline initial, 4 online incremental, 5 offline incremental, 6 direct payment; null for settlements. */
+export type PurserMtype = 0 | 1 | 4 | 5 | 6 | null;
+
 /** One authorisation or settlement record of the store-and-forward queue. */
 export interface PurserRecord {
   recordId: string;
@@ -132,9 +137,9 @@ export interface PurserRecord {
   family: PurserRecordFamily;
   kind: PurserRecordKind;
   /** CCA_OPERATION: 1 initial, 2 incremental; null for settlements and direct payments. */
-  operation: 1 | 2 | null;
+  operation: PurserOperation;
   /** CCA_MTYPE: 0 online initial, 1 offline initial, 4 online incremental, 5 offline incremental, 6 direct payment; null for settlements. */
-  mtype: 0 | 1 | 4 | 5 | 6 | null;
+  mtype: PurserMtype;
   /** Minor units, ≥ 0 (a refund's amount is what goes back). */
   amount: number;
   status: RecordStatus;

@@ -19,11 +19,14 @@ import type {
   PurserPaymentMethod,
   PurserRecord,
   PurserRecordFamily,
+  PurserMtype,
+  PurserOperation,
+  PurserParameterName,
+  PurserParameterValue,
   PurserRecordKind,
   QueueStatus,
   RecordStatus,
 } from '../../src-shared/purser-types.ts';
-import type { PurserParameterName, PurserParameterValue } from '../../src-shared/purser-types.ts';
 import type { Journal } from '../journal/journal.ts';
 import { defaultParameters, type PurserParameterValues } from './purser-parameters.ts';
 
@@ -70,8 +73,8 @@ export interface RecordRow {
   card_id: string | null;
   family: PurserRecordFamily;
   kind: PurserRecordKind;
-  operation: 1 | 2 | null;
-  mtype: 0 | 1 | 4 | 5 | 6 | null;
+  operation: PurserOperation;
+  mtype: PurserMtype;
   amount: number;
   status: RecordStatus;
   queue_status: QueueStatus;
@@ -140,7 +143,7 @@ const FAMILY: Record<PurserRecordKind, PurserRecordFamily> = {
   refund: 'settlement',
   void: 'settlement',
 };
-const OPERATION: Record<PurserRecordKind, 1 | 2 | null> = {
+const OPERATION: Record<PurserRecordKind, PurserOperation> = {
   initial_auth: 1,
   incremental_auth: 2,
   direct_sale: null,

@@ -214,22 +214,7 @@ export class SimulatedProcessor {
         .find((e) => (e.kind === 'sale' || e.kind === 'auth') && e.status === 'approved' && now - e.enteredAt <= this.#duplicateWindowMs);
       if (original) {
         // No ledger entry: a duplicate is refused before anything is charged.
-        return {
-          response: {
-            result: 'duplicate',
-            refNum: this.#nextRefNum(),
-            amountApproved: 0,
-            text: DUPLICATE_TEXT,
-            original: {
-              refNum: original.refNum,
-              ...(original.authCode ? { authCode: original.authCode } : {}),
-              amountApproved: original.amount,
-              maskedPan: original.maskedPan,
-              cardBrand: original.cardBrand,
-            },
-          },
-          entry: { ...original },
-        };
+        return this.#duplicateOf(original);
       }
     }
     const issuer = issuerDecision(req.command, req.amount, req.cardToken);
@@ -308,16 +293,20 @@ export class SimulatedProcessor {
     const done = this.ledger
       .liveByInvoice(req.invoice)
       .find((e) => e.kind === kind && e.status !== 'declined' && now - e.enteredAt <= this.#duplicateWindowMs);
-    if (!done) return undefined;
+    return done ? this.#duplicateOf(done) : undefined;
+  }
+
+  /** The duplicate answer: a reference of its own, nothing charged, and the original's approval. */
+  #duplicateOf(o: LedgerEntry): ProcessorOutcome {
     return {
       response: {
         result: 'duplicate',
         refNum: this.#nextRefNum(),
         amountApproved: 0,
         text: DUPLICATE_TEXT,
-        original: { refNum: done.refNum, ...(done.authCode ? { authCode: done.authCode } : {}), amountApproved: done.amount, maskedPan: done.maskedPan, cardBrand: done.cardBrand },
+        original: { refNum: o.refNum, ...(o.authCode ? { authCode: o.authCode } : {}), amountApproved: o.amount, maskedPan: o.maskedPan, cardBrand: o.cardBrand },
       },
-      entry: { ...done },
+      entry: { ...o },
     };
   }
 

@@ -30,7 +30,7 @@ function DeviceItem({ role, health }: { role: DeviceRole; health: DeviceHealth |
   );
 }
 
-const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
+const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string; storeOnly?: true }> = [
   { screen: 'register', label: 'Register', key: 'Esc' },
   { screen: 'orphans', label: 'Orphans', key: 'F6' },
   { screen: 'settings', label: 'Settings', key: 'F7' },
@@ -44,7 +44,7 @@ const NAV: ReadonlyArray<{ screen: Screen; label: string; key?: string }> = [
   // The purser's desk (issue 12): F1, shown in the register's key legend; its key hint would push the bar to a third line at 1024 px.
   { screen: 'purser', label: 'Purser' },
   // Only registers that are part of a store (status.store set) have a store queue; without it the bar stays two lines at 1024 px.
-  { screen: 'storeQueue', label: 'Store queue' },
+  { screen: 'storeQueue', label: 'Store queue', storeOnly: true },
 ];
 
 /** The status bar. */
@@ -102,7 +102,7 @@ export function StatusBar() {
       )}
       </div>
       <nav className="status-nav" aria-label="Screens">
-        {NAV.filter((n) => n.screen !== 'storeQueue' || status.store).map((n) => (
+        {NAV.filter((n) => !n.storeOnly || status.store).map((n) => (
           <button
             key={n.screen}
             type="button"
