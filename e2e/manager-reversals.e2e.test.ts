@@ -145,8 +145,50 @@ test('keyboard: a card payment voided from Closed tickets (F10); the processor s
   );
 });
 
-test('mouse: a partial refund, then an over-refund refused in plain words; the processor gave back exactly the part', async () => {
+test('mouse: a part asked back before the batch is closed is refused in plain words (nothing sent); after batch close the part is refunded, then an over-refund refused; the processor gave back exactly the part', async () => {
   const paid = await payByCard('s');
+  await openClosedTicket(paid.number);
+  // The processor refunds only what is settled, and this payment's batch is still open: refused before anything is sent.
+  await page.getByTestId('history-reverse').click();
+  await page.getByTestId('reversal-amount').fill('1.00');
+  await page.getByTestId('reversal-reason').fill('one item returned');
+  await page.getByTestId('reversal-submit').click();
+  const early = page.getByTestId('reversal-error');
+  await early.waitFor();
+  const earlyWords = (await early.innerText()).trim();
+  assert.equal(
+    earlyWords,
+    `$1.00 of this ${paid.total} payment cannot be given back yet: the card processor has not settled it (it settles when the batch is closed). ` +
+      'Void the whole payment and take the right amount again, or refund the part once the batch is closed. Nothing was given back.',
+  );
+  assertPlain(earlyWords, 'not-settled refusal');
+  await session.shootAndScan('03a-part-refused-before-settlement');
+  await page.getByTestId('reversal-dialog').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('reversal-dialog').waitFor({ state: 'detached' });
+  assert.deepEqual((await ledgerForTicket(gatewayUrl, REGISTER_CODE, paid.number)).filter((r) => r.kind === 'refund'), [], 'nothing reached the processor');
+
+  // The manager closes the PIN pad's batch (its charges are settled at the processor), then gives the part back.
+  await page.getByTestId('nav-batch').click();
+  await page.getByTestId('batch-screen').waitFor();
+  // The manager signed in for the void; a session that timed out asks again.
+  if (await page.getByTestId('manager-sign-in').isVisible()) {
+    await page.keyboard.type(TRAINING_MANAGER_PIN);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('manager-sign-in').waitFor({ state: 'hidden' });
+  }
+  const openLines = () => page.locator('[data-testid="batch-line"][data-status="open"]');
+  await page.waitForFunction(() => !!document.querySelector('[data-testid="batch-close"]'));
+  while ((await openLines().count()) > 0) {
+    await openLines().first().getByTestId('batch-line-sign-off').click();
+    await page.getByTestId('batch-dialog-text').fill('Checked on the PIN pad receipt roll');
+    await page.getByTestId('batch-dialog-submit').click();
+    await page.getByTestId('batch-line-dialog').waitFor({ state: 'detached' });
+  }
+  await page.waitForFunction(() => document.querySelector('[data-testid="batch-close"]')?.getAttribute('aria-disabled') === 'false', undefined, { timeout: 30_000 });
+  await page.getByTestId('batch-close').click();
+  await page.getByTestId('batch-close-message').filter({ hasText: /batch is closed/ }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('nav-register').click();
+  await page.getByTestId('register-screen').waitFor();
   await openClosedTicket(paid.number);
   await page.getByTestId('history-reverse').click();
   await page.getByTestId('reversal-amount').fill('1.00');
@@ -244,12 +286,14 @@ test('three stray charges of one amount at the gateway; Find Missing (Orphans, F
   assertPlain(await page.getByTestId('orphan-action-result').innerText(), 'orphan action result');
   await session.shootAndScan('06-orphan-customer-notice');
 
-  // Ground truth: the processor nets exactly one charge of the amount for the three stray invoices.
-  const rows = (await ledger()).filter((r) => strayInvoices.includes(r.invoice) || r.kind === 'refund');
-  const charged = rows.filter((r) => r.kind === 'sale' && strayInvoices.includes(r.invoice) && r.status !== 'voided' && r.status !== 'declined').reduce((s, r) => s + r.amount, 0);
-  const strayRefunds = rows.filter((r) => r.kind === 'refund' && r.status !== 'declined' && r.amount === amount);
-  assert.equal(strayRefunds.length, 2, 'two refunds of the amount');
-  assert.equal(charged - strayRefunds.reduce((s, r) => s + r.amount, 0), amount, 'exactly one charge net');
+  // Ground truth: the processor nets exactly one charge of the amount for the three stray invoices. The gateway has
+  // not settled them (only a PIN pad's batch close settles its own charges), so the two were voided, not refunded.
+  const rows = (await ledger()).filter((r) => strayInvoices.includes(r.invoice));
+  const sales = rows.filter((r) => r.kind === 'sale' && r.status !== 'declined');
+  const standing = sales.filter((r) => r.status !== 'voided').reduce((s, r) => s + r.amount, 0);
+  const strayRefunds = (await ledger()).filter((r) => r.kind === 'refund' && r.status !== 'declined' && sales.some((x) => x.refNum === r.originalRefNum));
+  assert.equal(sales.filter((r) => r.status === 'voided').length + strayRefunds.length, 2, 'two of the three given back (voided before settlement)');
+  assert.equal(standing - strayRefunds.reduce((s, r) => s + r.amount, 0), amount, 'exactly one charge net');
   await page.getByTestId('orphan-action-close').click();
 });
 

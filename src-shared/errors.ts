@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'amount_exceeds_due',
   // a refund that would give back more than was charged (issue 11 §3)
   'over_refund',
+  // a part of a card payment asked back before the processor settled it: refund after settlement, or void the whole
+  'not_settled',
   'attempt_unresolved',
   'terminal_not_configured',
   'terminal_unavailable',

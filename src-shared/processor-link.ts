@@ -8,8 +8,14 @@
 
 import type { CardBrand, EntryMode } from './card.ts';
 
-/** What the processor is asked to do. */
-export type ProcessorCommand = 'sale' | 'auth' | 'capture' | 'incremental' | 'refund' | 'void';
+/**
+ * What the processor is asked to do. `settle` is a terminal's batch close: the
+ * host settles what that device sent since its last close (a PAX B00 batch
+ * close goes to the host; a transaction "already batched cannot be voided and
+ * must be refunded instead", PAX S80/A80 operations guides in
+ * Jax-ZZZZZ/tech-docs docs/card-terminal-guide/). Its card fields are empty.
+ */
+export type ProcessorCommand = 'sale' | 'auth' | 'capture' | 'incremental' | 'refund' | 'void' | 'settle';
 
 /** A request from a simulated device to the simulated processor. */
 export interface ProcessorRequest {

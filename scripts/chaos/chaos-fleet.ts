@@ -63,7 +63,7 @@ export async function startFleet(dir: string, opts: { cardTimeMs: number }): Pro
     await pty?.stop();
   };
   try {
-    const gw = await startTsChild<GatewayInfo>('src-main/gateways/simulator/gateway-simulator-cli.ts', ['--port', '0', '--key', CHAOS_GATEWAY_KEY, '--refund-before-settlement'], {
+    const gw = await startTsChild<GatewayInfo>('src-main/gateways/simulator/gateway-simulator-cli.ts', ['--port', '0', '--key', CHAOS_GATEWAY_KEY], {
       logFile: path.join(dir, 'gateway.log'),
     });
     children.push(gw);

@@ -92,6 +92,8 @@ interface Ctx {
   reversals: Map<string, number>;
   /** Batch lines the harness's manager found the processor ledger contradicts (it then does not close that batch). */
   contradicted: number;
+  /** The end of day has closed the PIN pads' batches: a part of a payment can be refunded now (before, it is refused). */
+  batchesClosed: boolean;
 }
 
 /** Runs the chaos run end to end; never leaves a process behind. */
@@ -126,6 +128,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     paid: [],
     reversals: new Map(),
     contradicted: 0,
+    batchesClosed: false,
   };
   const managerRng = new ChaosRandom(opts.seed ^ 0xba7c);
   // Interrupted (Ctrl-C, CI timeout): take the simulators and the host down with us.
@@ -160,6 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // The manager's end of day, faults and kills still on: close every PIN pad's batch, then refund a few
     // tickets of the closed batches (a void is no longer possible).
     for (const pad of PAD_IDS) await closeBatch(ctx, managerRng, pad);
+    ctx.batchesClosed = true;
     for (let i = 0; i < Math.max(3, Math.round(opts.payments / 50)); i++) await managerReversal(ctx, managerRng);
     log(`chaos: batches closed and refunds after close done after ${Date.now() - started} ms`);
 
@@ -272,9 +276,8 @@ async function managerReversal(ctx: Ctx, rng: ChaosRandom, forced?: { mode: 'ove
   for (let tries = forced ? 20 : 1; tries > 0 && sales.length === 0; tries--) sales = await ticketSales(ctx, rng.pick(ctx.paid));
   if (sales.length === 0) return;
   const original = rng.pick(sales);
-  const mode = forced?.mode ?? rng.weighted<string>([['full', 4], ['partial', 4.5], ['over', 1.5]]);
-  const amount = mode === 'partial' && original.amountApproved > 1 ? rng.int(1, original.amountApproved - 1) : mode === 'over' ? original.amountApproved + rng.int(1, 500) : undefined;
-  ctx.reversals.set(mode, (ctx.reversals.get(mode) ?? 0) + 1);
+  let mode = forced?.mode ?? rng.weighted<string>([['full', 4], ['partial', 4.5], ['over', 1.5]]);
+  let amount = mode === 'partial' && original.amountApproved > 1 ? rng.int(1, original.amountApproved - 1) : mode === 'over' ? original.amountApproved + rng.int(1, 500) : undefined;
   const pad = (PAD_IDS as readonly string[]).includes(original.terminalId) ? (original.terminalId as PadId) : PAD_IDS[0];
   // A forced ask runs in a quiet world (no fault, no kill) so the run always shows the register refusing it.
   if (!forced && rng.chance(ctx.opts.faultRate)) {
@@ -284,6 +287,13 @@ async function managerReversal(ctx: Ctx, rng: ChaosRandom, forced?: { mode: 'ove
   }
   const killChance = forced ? 0 : ctx.host.killsBy.reversal_sent === 0 ? Math.max(0.4, ctx.opts.pointKillRate) : ctx.opts.pointKillRate * 2;
   const killAt: KillPoint | undefined = rng.chance(killChance) ? 'reversal_sent' : undefined;
+  // A part asked while the batch is open is refused before anything is journaled: a kill armed for it would never
+  // fire, so that manager gives the whole payment back instead.
+  if (killAt && mode === 'partial' && !ctx.batchesClosed) {
+    mode = 'full';
+    amount = undefined;
+  }
+  ctx.reversals.set(mode, (ctx.reversals.get(mode) ?? 0) + 1);
   ctx.log(`chaos: manager ${mode} reversal of ${original.ecrRef}${amount !== undefined ? ` for ${amount}` : ''}${killAt ? ', kill armed' : ''}`);
   const reason = `Chaos run: customer asked for a ${mode === 'full' ? 'full' : 'partial'} refund`;
   const asked = ctx.host.request({ cmd: 'reverse', attemptId: original.id, reason, ...(amount !== undefined ? { amount } : {}), ...(killAt ? { killAt } : {}) }, 60_000);

@@ -68,10 +68,8 @@ export class TrainingDevices {
         key: TRAINING_GATEWAY_KEY,
         clock: () => clock().getTime(),
         ...(opts.ledgerFile ? { ledgerFile: opts.ledgerFile } : {}),
-        // The register's reversals (issue 11) refund charges the processor has not settled (the PIN pad's batch close
-        // does not reach it), which real processors refuse (seed 002 table 4-11): allowed here until they void instead.
-        // The other authorisation rules (simulator/authorisation-rules.ts) apply; setAuthorisationRules changes them.
-        authorisationRules: { refundNeedsSettlement: false },
+        // Every authorisation rule (simulator/authorisation-rules.ts) applies, refund only after settlement included:
+        // the training PIN pad's batch close settles its charges; setAuthorisationRules changes them.
       });
       stops.push(() => gateway.close());
       const cardTimeMs = opts.cardTimeMs ?? 1000;

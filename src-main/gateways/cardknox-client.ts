@@ -9,6 +9,7 @@
 import { type CardBrand, type EntryMode, parseMaskedCardNumber } from '../../src-shared/card.ts';
 import { type Money, parseDecimalString, toDecimalString } from '../../src-shared/money.ts';
 import {
+  isNotSettledText,
   brandOfCardType,
   canonicalFields,
   CARDKNOX_VERSION,
@@ -86,12 +87,19 @@ export interface GatewayApproved {
   resendRefused?: string;
 }
 
+/**
+ * Why the processor refused, when it is one the register acts on:
+ * `not_settled`, a refund asked before the charge was settled (void it instead).
+ */
+export type GatewayRefusal = 'not_settled';
+
 /** The gateway declined. */
 export interface GatewayDeclined {
   outcome: 'declined';
   refNum: string;
   text: string;
   errorCode?: string;
+  refusal?: GatewayRefusal;
 }
 
 /** The invoice was already charged: not an error, pull in the original. */
@@ -112,6 +120,7 @@ export interface GatewayErrorResult {
   refNum?: string;
   text: string;
   errorCode?: string;
+  refusal?: GatewayRefusal;
 }
 
 /** A definite answer from the gateway. */
@@ -463,13 +472,14 @@ export class CardknoxClient {
         };
       }
       case 'D':
-        return { outcome: 'declined', refNum, text: text || 'Declined', ...(s('xErrorCode') ? { errorCode: s('xErrorCode') } : {}) };
+        return { outcome: 'declined', refNum, text: text || 'Declined', ...(s('xErrorCode') ? { errorCode: s('xErrorCode') } : {}), ...refusalOf(text) };
       case 'E':
         return {
           outcome: 'error',
           ...(refNum ? { refNum } : {}),
           text: text || 'Error',
           ...(s('xErrorCode') ? { errorCode: s('xErrorCode') } : {}),
+          ...refusalOf(text),
         };
       default:
         throw new GatewayMalformedResponseError(xResult ? 'unknown xResult' : 'no xResult', refNum ? { refNum } : {});
@@ -528,4 +538,9 @@ export class CardknoxClient {
   #scrub(text: string): string {
     return text.split(this.#cfg.key).join('[redacted]');
   }
+}
+
+/** The typed reason of a refusal the register acts on (cardknox-protocol.ts NOT_SETTLED_TEXT), if any. */
+function refusalOf(text: string): { refusal?: GatewayRefusal } {
+  return isNotSettledText(text) ? { refusal: 'not_settled' } : {};
 }

@@ -109,6 +109,26 @@ export const REQUIRED_FIELDS = ['xKey', 'xVersion', 'xSoftwareName', 'xSoftwareV
 /** Text of the duplicate answer. */
 export const DUPLICATE_TEXT = 'Duplicate Transaction';
 
+/**
+ * The processor's refusal of a refund before the charge is settled: the text
+ * seed 002 table 4-11 #5 quotes from the cruise system's gateway. Refund only
+ * after settlement, void before it, is how processors work: Braintree
+ * ("If the transaction has not yet begun settlement, use Transaction: Void
+ * instead", developer.paypal.com braintree reference transaction/refund), and
+ * Drupal's commerce_braintree (src/ErrorHelper.php, HostedFields.php: on
+ * "cannot refund unless settled" a refund of the whole balance is voided
+ * instead, a partial one is refused "until the original transaction has
+ * settled"). The Cardknox WooCommerce and Magento modules send cc:voidrefund
+ * for a whole order and cc:refund for a part. We refund first and void on
+ * this refusal (reversal-service.ts), so the kind journaled is the kind done.
+ */
+export const NOT_SETTLED_TEXT = 'Unable to refund a transaction until it has been settled';
+
+/** Whether a refusal's text is the processor's "not settled yet" (matched loosely: case, punctuation). */
+export function isNotSettledText(text: string): boolean {
+  return /until it has been settled/i.test(text);
+}
+
 /** Where the duplicate answer carries the original approval. */
 export const DUPLICATE_FIELDS = {
   refNum: 'xDuplicateRefNum',

@@ -97,9 +97,8 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const journal = openJournal({ path: journalPath });
   const register = opts.register ?? RIG_REGISTER;
   const tickets = new TicketService(journal, { register, currency: 'USD', catalog: RIG_CATALOG });
-  // The register's reversals (issue 11) refund charges whose batch the processor has not settled (a PIN pad's batch
-  // close does not reach it): real processors refuse that (seed 002 table 4-11), so this rig allows it until they void instead.
-  const gateway = await GatewaySimulator.start({ key: RIG_GATEWAY_KEY, authorisationRules: { refundNeedsSettlement: false } });
+  // Every processor rule in force, refund only after settlement included (a PIN pad's batch close settles its charges).
+  const gateway = await GatewaySimulator.start({ key: RIG_GATEWAY_KEY });
   const client = rigClient(gateway.url);
   const pads: Record<string, RigPad> = {};
   for (const id of opts.padIds ?? ['pad1']) {

@@ -80,7 +80,10 @@ describe('orphan actions', () => {
       act.keepOneRefundRest({ keepOrphanId: charges[0].id, refundOrphanIds: [charges[1].id], ticketId: t.id, reason: 'again' }, MANAGER),
       (e) => e instanceof AppError && e.code === 'conflict',
     );
-    assert.equal(rig.gateway.ledger.all().filter((e) => e.kind === 'refund').length, 2);
+    // Not settled yet at the processor: each refund was refused there and the whole charge voided instead, once.
+    const givenBack = rig.gateway.ledger.all().filter((e) => (e.kind === 'refund' || e.kind === 'void') && e.status !== 'declined');
+    assert.deepEqual(givenBack.map((e) => e.kind), ['void', 'void']);
+    assert.deepEqual([charges[1], charges[2]].map((c) => rig.gateway.ledger.find(c.refNum)?.status), ['voided', 'voided']);
     const events = rig.journal.db.prepare("SELECT type, payload FROM events WHERE entity = 'orphan_action' ORDER BY seq").all() as { type: string; payload: string }[];
     assert.deepEqual(events.map((e) => e.type), ['kept', 'refunded', 'refunded']);
     assert.ok(events.every((e) => JSON.parse(e.payload).actor === MANAGER));
@@ -103,6 +106,18 @@ describe('orphan actions', () => {
     assert.equal(f.refunds[0]?.state, 'approved');
     assert.match(f.notice, /refunded \$4\.50/);
     assert.deepEqual(netByCharge(rig, [a.refNum, b.refNum]), [450, 0]);
+  });
+
+  test('a stray charge the processor has settled is refunded (not voided): the processor gave back exactly it', async () => {
+    const rig = await startRig();
+    const act = actions(rig);
+    const [a] = await orphansOf(rig, 700, ['SETTLED1']);
+    rig.gateway.settle();
+    const f = await act.refund({ orphanId: a.id, reason: 'no purchase' }, MANAGER);
+    assert.equal(f.refunds[0]?.state, 'approved');
+    const givenBack = rig.gateway.ledger.all().filter((e) => (e.kind === 'refund' || e.kind === 'void') && e.status !== 'declined');
+    assert.deepEqual(givenBack.map((e) => [e.kind, e.amount, e.originalRefNum]), [['refund', 700, a.refNum]]);
+    assert.deepEqual(netByCharge(rig, [a.refNum]), [0]);
   });
 
   test('mismatched charges are refused as one customer’s repeats; attach over the due is refused; nothing reaches the processor', async () => {

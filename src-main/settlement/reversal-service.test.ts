@@ -70,6 +70,59 @@ describe('voids and refunds', () => {
     assert.equal(rig.gateway.ledger.find(attempt.hostRef!)?.status, 'refunded');
   });
 
+  test('open batch: a part is refused before anything is sent (the processor refunds only what is settled); nothing reaches the processor', async () => {
+    const rig = await startRig();
+    const reversals = rigReversals(rig);
+    const { attempt } = await paidSale(rig);
+    const before = rig.gateway.ledger.all().length;
+    await assert.rejects(
+      reversals.reverse({ attemptId: attempt.id, amount: 300, reason: 'one item returned' }, MANAGER),
+      (e) => e instanceof AppError && e.code === 'not_settled' && /\$3\.00 of this \$10\.00 payment cannot be given back yet/.test(e.message) && /Void the whole payment/.test(e.message),
+    );
+    assert.equal(rig.gateway.ledger.all().length, before, 'nothing was sent to the processor');
+    assert.deepEqual(reversals.links.reversalsOf(attempt.id), [], 'no reversal was journaled');
+    assert.equal(reversals.remaining(attempt.id), 1000);
+  });
+
+  test('the whole charge the processor has not settled (our batch said closed): the refund is refused there, and the charge is voided at the gateway instead, once', async () => {
+    const rig = await startRig();
+    // A register that believes the batch closed (a gateway-only register, a PIN pad whose close did not reach the host).
+    const reversals = rigReversals(rig, { batchState: async () => 'closed' });
+    const { attempt } = await paidSale(rig);
+    const done = await reversals.reverse({ attemptId: attempt.id, reason: 'customer changed mind' }, MANAGER);
+    assert.equal(done.kind, 'void');
+    assert.equal(done.state, 'approved');
+    assert.equal(done.ecrRef, `${attempt.ecrRef}V1`);
+    const links = reversals.links.reversalsOf(attempt.id);
+    assert.deepEqual(links.map((r) => [r.kind, r.state, r.ecrRef]), [
+      ['refund', 'declined', `${attempt.ecrRef}F1`],
+      ['void', 'approved', `${attempt.ecrRef}V1`],
+    ]);
+    assert.equal(new AttemptRepository(rig.journal).get(attempt.id).state, 'reversed');
+    // Ground truth: the sale voided, no refund, nothing given back twice.
+    const sale = rig.gateway.ledger.find(attempt.hostRef!);
+    assert.equal(sale?.status, 'voided');
+    assert.equal(rig.gateway.ledger.all().filter((e) => e.kind === 'refund' && e.status !== 'declined').length, 0);
+  });
+
+  test('a part the processor has not settled is refused by it in plain words; the refund stays declined and nothing moved', async () => {
+    const rig = await startRig();
+    const reversals = rigReversals(rig, { batchState: async () => 'closed' });
+    const { attempt } = await paidSale(rig);
+    await assert.rejects(
+      reversals.reverse({ attemptId: attempt.id, amount: 250, reason: 'damaged' }, MANAGER),
+      (e) => e instanceof AppError && e.code === 'not_settled' && !/\b\d{3}\b|http|127\.0/.test(e.message),
+    );
+    assert.deepEqual(reversals.links.reversalsOf(attempt.id).map((r) => [r.kind, r.state]), [['refund', 'declined']]);
+    assert.equal(rig.gateway.ledger.find(attempt.hostRef!)?.status, 'approved');
+    assert.equal(reversals.remaining(attempt.id), 1000);
+    // After the PIN pad's batch close the processor has settled it: the same part is refunded.
+    await rig.pads.pad1.terminal.batchClose();
+    const r = await reversals.reverse({ attemptId: attempt.id, amount: 250, reason: 'damaged' }, MANAGER);
+    assert.equal(r.state, 'approved');
+    assert.equal(rig.gateway.ledger.all().filter((e) => e.kind === 'refund' && e.status === 'approved').reduce((t, e) => t + e.amount, 0), 250);
+  });
+
   test('an unanswered refund is in doubt, then resolved by lookup with exactly one refund at the processor', async () => {
     const rig = await startRig();
     const reversals = rigReversals(rig);
@@ -105,13 +158,14 @@ describe('voids and refunds', () => {
     assert.equal(refunded, 700);
   });
 
-  test('the choice follows the batch: open and whole → void, closed or partial → refund, unknown → none', () => {
+  test('the choice follows the batch: open and whole → void, closed → refund, open and a part → refused (not settled), unknown → refused', () => {
     const o = { approvalSource: 'terminal' as const, amountApproved: 1000 };
-    assert.deepEqual(chooseReversal(o, 'open', 1000), { kind: 'void', route: 'terminal' });
-    assert.deepEqual(chooseReversal({ ...o, approvalSource: 'gateway_lookup' }, 'open', 1000), { kind: 'void', route: 'gateway' });
-    assert.deepEqual(chooseReversal(o, 'open', 500), { kind: 'refund', route: 'gateway' });
-    assert.deepEqual(chooseReversal(o, 'closed', 1000), { kind: 'refund', route: 'gateway' });
-    assert.equal(chooseReversal(o, 'unknown', 1000), null);
+    assert.deepEqual(chooseReversal(o, 'open', 1000), { plan: { kind: 'void', route: 'terminal' } });
+    assert.deepEqual(chooseReversal({ ...o, approvalSource: 'gateway_lookup' }, 'open', 1000), { plan: { kind: 'void', route: 'gateway' } });
+    assert.deepEqual(chooseReversal(o, 'open', 500), { refused: 'not_settled' });
+    assert.deepEqual(chooseReversal(o, 'closed', 500), { plan: { kind: 'refund', route: 'gateway' } });
+    assert.deepEqual(chooseReversal(o, 'closed', 1000), { plan: { kind: 'refund', route: 'gateway' } });
+    assert.deepEqual(chooseReversal(o, 'unknown', 1000), { refused: 'batch_unknown' });
   });
 });
 

@@ -13,7 +13,7 @@ import { OutcomeUnknownError, TerminalUnavailableError, type PaymentTerminal, ty
 import { AppError } from '../../src-shared/errors.ts';
 import { formatMoney } from '../../src-shared/money.ts';
 import { reversalReference, type ReversalKind } from '../../src-shared/reversal-reference.ts';
-import type { GatewayResult } from '../gateways/cardknox-client.ts';
+import type { GatewayRefusal, GatewayResult } from '../gateways/cardknox-client.ts';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
 import { committedRefunds, ReversalRepository } from '../journal/reversal-repository.ts';
@@ -37,20 +37,44 @@ export interface ReversalPlan {
   route: 'terminal' | 'gateway';
 }
 
+/** The decision, or why there is none: the batch cannot be read, or a part is asked of an unsettled charge. */
+export type ReversalChoice = { plan: ReversalPlan } | { refused: 'batch_unknown' | 'not_settled' };
+
 /**
  * THE decision between void and refund (the one place batch close replaces):
  * an open batch is voided, a closed one refunded. A void goes where the
  * original was approved (its PIN pad by HRef, or the gateway by xRefNum when
  * the original was found there); a refund goes to the gateway by xRefNum.
- * A partial amount is always a refund: a void gives back the whole charge.
+ * A void gives back the whole charge, and processors refund only what is
+ * settled (cardknox-protocol.ts NOT_SETTLED_TEXT): a part of a charge whose
+ * batch is still open cannot be given back yet, so it is refused here, before
+ * anything is sent.
  */
-export function chooseReversal(original: Pick<AttemptRow, 'approvalSource' | 'amountApproved'>, batch: BatchState, amount: number): ReversalPlan | null {
-  if (batch === 'unknown') return null;
-  if (batch === 'open' && amount === original.amountApproved) {
+export function chooseReversal(original: Pick<AttemptRow, 'approvalSource' | 'amountApproved'>, batch: BatchState, amount: number): ReversalChoice {
+  if (batch === 'unknown') return { refused: 'batch_unknown' };
+  if (batch === 'open') {
+    if (amount !== original.amountApproved) return { refused: 'not_settled' };
     const atGateway = original.approvalSource === 'gateway' || original.approvalSource === 'gateway_duplicate' || original.approvalSource === 'gateway_lookup' || original.approvalSource === 'find_missing';
-    return { kind: 'void', route: atGateway ? 'gateway' : 'terminal' };
+    return { plan: { kind: 'void', route: atGateway ? 'gateway' : 'terminal' } };
   }
-  return { kind: 'refund', route: 'gateway' };
+  return { plan: { kind: 'refund', route: 'gateway' } };
+}
+
+/** The refusal of more than is left of a payment. */
+function overRefund(original: AttemptRow, left: number, amount: number): AppError {
+  return new AppError(
+    'over_refund',
+    `Only ${formatMoney(left, original.currency)} of this ${formatMoney(original.amountApproved, original.currency)} payment can still be given back; ${formatMoney(amount, original.currency)} is more than was charged.`,
+    { attemptId: original.id, left, amount },
+  );
+}
+
+/** Words for a part of a payment asked back before the processor settled it (up front, or on the processor's refusal). */
+export function notSettledWords(amount: string, total: string): string {
+  return (
+    `${amount} of this ${total} payment cannot be given back yet: the card processor has not settled it (it settles when the batch is closed). ` +
+    'Void the whole payment and take the right amount again, or refund the part once the batch is closed. Nothing was given back.'
+  );
 }
 
 /**
@@ -122,15 +146,33 @@ export class ReversalService {
     if (original.state !== 'approved' || left <= 0) {
       throw new AppError('over_refund', 'This payment has already been given back in full. Nothing more can be refunded.', { attemptId: original.id });
     }
+    // More than is left is refused first, whatever the batch (checked again inside the journal transaction).
+    if (Number.isSafeInteger(amount) && amount > left) throw overRefund(original, left, amount);
     const terminal = this.o.terminals().get(original.terminalId);
     // An orphan's charge (adopted by orphan-actions.ts) was never on our PIN pad's batch: it is refunded at the gateway.
     const batch = opts.refundOnly ? 'closed' : await (this.o.batchState ?? ((a) => batchStateFromTerminal(a, terminal, this.o.timeoutMs ?? 5000)))(original);
-    const plan = chooseReversal(original, batch, amount);
-    if (!plan) {
+    const choice = chooseReversal(original, batch, amount);
+    if ('refused' in choice) {
+      if (choice.refused === 'not_settled') {
+        throw new AppError('not_settled', notSettledWords(formatMoney(amount, original.currency), formatMoney(original.amountApproved, original.currency)), { attemptId: original.id, amount });
+      }
       throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached to tell whether its batch is still open, so it is not known whether to void or refund. Try again when it is back.', { attemptId: original.id });
     }
-    const row = this.journalAndSend(original, plan, amount, actor, req.reason);
-    return this.send(row, original, plan, terminal);
+    const row = this.journalAndSend(original, choice.plan, amount, actor, req.reason);
+    const sent = await this.send(row, original, choice.plan, terminal);
+    if (sent.refusal !== 'not_settled') return sent.row;
+    // The processor has not settled the charge (our batch knowledge said it had,
+    // or the charge was never on our PIN pad: an orphan). The whole of it is
+    // voided instead, as its own reversal (V1 beside the declined F1), so the
+    // journal says what the processor did; a part waits for settlement.
+    const whole = amount === original.amountApproved && this.remaining(original.id) === original.amountApproved;
+    if (!whole) {
+      throw new AppError('not_settled', notSettledWords(formatMoney(amount, original.currency), formatMoney(original.amountApproved, original.currency)), { attemptId: original.id, amount, declined: row.id });
+    }
+    this.o.log?.('reversal_void_instead', row.id, 'refund refused before settlement; voiding the whole charge at the gateway');
+    const voidPlan: ReversalPlan = { kind: 'void', route: 'gateway' };
+    const voidRow = this.journalAndSend(original, voidPlan, amount, actor, req.reason);
+    return (await this.send(voidRow, original, voidPlan, terminal)).row;
   }
 
   /** Create, link and mark sent in one transaction, with the amount checked inside it. */
@@ -140,13 +182,7 @@ export class ReversalService {
       const prior = this.links.reversalsOf(original.id);
       const left = now.state === 'approved' ? now.amountApproved - committedRefunds(prior) : 0;
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'The amount to give back must be more than zero.');
-      if (amount > left) {
-        throw new AppError(
-          'over_refund',
-          `Only ${formatMoney(left, now.currency)} of this ${formatMoney(now.amountApproved, now.currency)} payment can still be given back; ${formatMoney(amount, now.currency)} is more than was charged.`,
-          { attemptId: original.id, left, amount },
-        );
-      }
+      if (amount > left) throw overRefund(now, left, amount);
       if (plan.kind === 'void' && prior.some((r) => r.state !== 'declined' && r.state !== 'aborted' && r.state !== 'not_charged' && r.state !== 'abandoned')) {
         throw new AppError('conflict', 'Part of this payment was already given back; refund the rest instead of voiding it.', { attemptId: original.id });
       }
@@ -168,7 +204,8 @@ export class ReversalService {
     });
   }
 
-  private async send(row: AttemptRow, original: AttemptRow, plan: ReversalPlan, terminal: PaymentTerminal | undefined): Promise<AttemptRow> {
+  /** Sends one journaled reversal; answers its row as recorded and, for a gateway refusal the register acts on, its reason. */
+  private async send(row: AttemptRow, original: AttemptRow, plan: ReversalPlan, terminal: PaymentTerminal | undefined): Promise<{ row: AttemptRow; refusal?: GatewayRefusal }> {
     this.o.outcome.emit(row);
     this.o.log?.('reversal_sent', row.id, `${plan.kind} via ${plan.route}`);
     const gateway = plan.route === 'gateway' ? this.o.gateway() : undefined;
@@ -196,22 +233,28 @@ export class ReversalService {
     } catch (err) {
       if (err instanceof TerminalUnavailableError) {
         // The PIN pad could not be reached and nothing was written to it: not sent.
-        return this.unlessUnjournaled(row, () => {
-          this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: 'PIN pad unreachable' });
-          throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached. Nothing was given back; try again when it is back.', { attemptId: original.id });
-        });
+        return {
+          row: this.unlessUnjournaled(row, () => {
+            this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: 'PIN pad unreachable' });
+            throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached. Nothing was given back; try again when it is back.', { attemptId: original.id });
+          }),
+        };
       }
       const reason = err instanceof OutcomeUnknownError ? err.reason : 'timeout';
       this.o.log?.('reversal_in_doubt', row.id, err instanceof Error ? err.message : String(err));
       // No answer (a dropped connection included): it may have gone through. Looked up by its own reference, never sent again.
-      return this.unlessUnjournaled(row, () => {
-        this.o.resolution.doubt(this.o.attempts.get(row.id), reason === 'unanswered_cancel' ? 'timeout' : reason);
-        this.o.resolution.kick(row.id);
-        return this.o.attempts.get(row.id);
-      });
+      return {
+        row: this.unlessUnjournaled(row, () => {
+          this.o.resolution.doubt(this.o.attempts.get(row.id), reason === 'unanswered_cancel' ? 'timeout' : reason);
+          this.o.resolution.kick(row.id);
+          return this.o.attempts.get(row.id);
+        }),
+      };
     }
     const a = answer;
-    return this.unlessUnjournaled(row, () => (a.route === 'terminal' ? this.fromTerminal(row, a.r) : this.fromGateway(row, a.g)));
+    const recorded = this.unlessUnjournaled(row, () => (a.route === 'terminal' ? this.fromTerminal(row, a.r) : this.fromGateway(row, a.g)));
+    const refusal = a.route === 'gateway' && (a.g.outcome === 'declined' || a.g.outcome === 'error') && recorded.state === 'declined' ? a.g.refusal : undefined;
+    return refusal ? { row: recorded, refusal } : { row: recorded };
   }
 
   /**

@@ -331,9 +331,24 @@ export class SimDevice {
     return this.serialise(() => this.run(input, onPrompt ?? (() => undefined)));
   }
 
-  /** Closes the open batch: totals, then a new empty batch with the next number. */
-  closeBatch(): Promise<SimBatchTotals> {
+  /**
+   * Closes the open batch: the host is asked to settle what this device sent,
+   * then totals and a new empty batch with the next number. Without the host
+   * (offline, unreachable, refused) nothing is closed: null, as a real
+   * terminal's batch close fails when its host cannot settle it.
+   */
+  closeBatch(): Promise<SimBatchTotals | null> {
     return this.serialise(async () => {
+      if (this.offline) return null;
+      try {
+        const settled = await this.opts.processor.submit({
+          command: 'settle', invoice: `B${this.batchNumber}`, amount: 0, currency: this.opts.currency ?? 'USD',
+          cardToken: '', maskedPan: '', cardBrand: 'other', entryMode: 'unknown', deviceId: this.opts.deviceId,
+        });
+        if (settled.result !== 'approved') return null;
+      } catch {
+        return null;
+      }
       let totalCount = 0;
       let totalAmount = 0;
       for (const r of this.batch) {

@@ -111,7 +111,16 @@ export function reportResponse(records: readonly SimRecord[], req: PaxReportRequ
 }
 
 /** B01 for closed-batch totals. */
-export function batchCloseResponse(t: SimBatchTotals, terminalId: string, version?: string): PaxBatchCloseResponse {
+export function batchCloseResponse(t: SimBatchTotals | null, terminalId: string, version?: string, timestamp = ''): PaxBatchCloseResponse {
+  if (t === null) {
+    // The host could not settle the batch: nothing closed (the same code as a host that does not answer a sale).
+    return {
+      command: 'B01', status: '0', version: version || PAX_PROTOCOL_VERSION,
+      resultCode: SIM_RESULT.timeout.code, resultText: 'HOST UNAVAILABLE',
+      host: { code: '', message: '', batchNumber: '' },
+      totalCount: 0, totalAmount: 0, timestamp, terminalId, merchantId: SIM_MERCHANT_ID,
+    };
+  }
   return {
     command: 'B01', status: '0', version: version || PAX_PROTOCOL_VERSION,
     resultCode: PAX_RESULT.approved, resultText: 'OK',

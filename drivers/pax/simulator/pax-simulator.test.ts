@@ -260,6 +260,22 @@ describe('PAX simulator over TCP', () => {
     assert.equal(next.trace.terminalRef, '5', 'terminal numbers keep counting across batches');
   });
 
+  test('B00 without its host (processor unreachable) closes nothing: 100001 HOST UNAVAILABLE, the batch kept, closed once the host is back', async () => {
+    await ask(sale('R12T1P1', 1000));
+    processor.setUnavailable(true);
+    const refused = await ask({ command: 'B00', timestamp: '20260304050607' });
+    assert.equal(refused.command, 'B01');
+    if (refused.command === 'B01') {
+      assert.equal(refused.resultCode, '100001');
+      assert.equal(refused.resultText, 'HOST UNAVAILABLE');
+    }
+    assert.equal(sim.records().length, 1, 'the batch is still open');
+    processor.setUnavailable(false);
+    const closed = await ask({ command: 'B00', timestamp: '20260304050608' });
+    assert.equal(closed.command === 'B01' && closed.resultCode, '000000');
+    assert.equal(sim.records().length, 0);
+  });
+
   test('format errors answer 100003: decimal amount, over-long reference', async () => {
     const l = await link();
     l.write(encodeFrame(['T00', '1.28', '01', ['12.50'], '', ['R12T1P1']]));

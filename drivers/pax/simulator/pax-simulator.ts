@@ -418,7 +418,7 @@ export class PaxSimulator {
       case 'R02':
         return reportResponse(await this.device.reportRecords(), req);
       case 'B00':
-        return batchCloseResponse(await this.device.closeBatch(), this.deviceId, req.version);
+        return batchCloseResponse(await this.device.closeBatch(), this.deviceId, req.version, paxTimestamp(this.clock()));
       case 'B08':
         // Every SAF indicator uploads the pending records: a record the host
         // declined at upload is final here, resending it would be declined again.

@@ -61,6 +61,8 @@ export interface LedgerEntry {
   authorisedTotal?: number;
   /** Captured authorisations: the batch the capture went into (what settles it). */
   capturedBatch?: string;
+  /** Settled by its terminal's batch close before the processor's own batch closed: refunded from now on, never voided. */
+  settled?: boolean;
 }
 
 /**

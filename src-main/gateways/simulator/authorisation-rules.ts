@@ -47,8 +47,8 @@ export const DEFAULT_AUTHORISATION_RULES: Readonly<AuthorisationRules> = Object.
   refundNeedsSettlement: true,
 });
 
-/** The processor's text for a refund before settlement (seed 002 table 4-11). */
-export const NOT_SETTLED_TEXT = 'Unable to refund a transaction until it has been settled';
+/** The processor's text for a refund before settlement (seed 002 table 4-11), as the client reads it. */
+export { NOT_SETTLED_TEXT } from '../cardknox-protocol.ts';
 
 /** The rules if valid; throws a RangeError naming the bad one. */
 export function checkAuthorisationRules(r: AuthorisationRules): AuthorisationRules {

@@ -81,7 +81,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 const processorRequestSchema = z
   .object({
-    command: z.enum(['sale', 'auth', 'capture', 'incremental', 'refund', 'void']),
+    command: z.enum(['sale', 'auth', 'capture', 'incremental', 'refund', 'void', 'settle']),
     invoice: z.string().max(64),
     amount: z.number().int().nonnegative(),
     currency: z.string().regex(/^[A-Z]{3}$/),

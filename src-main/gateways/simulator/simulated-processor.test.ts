@@ -116,3 +116,21 @@ test('a follow-up under its original\'s invoice (a PIN pad\'s) is not refused as
   for (let i = 0; i < 2; i++) assert.equal(p.submit(sale({ command: 'incremental', invoice: 'PAD1', amount: 500, originalRefNum: auth.refNum })).response.result, 'approved');
   assert.equal(p.ledger.find(auth.refNum)?.amount, 6_000);
 });
+
+test('a terminal\'s batch close (settle) settles that device\'s charges only: refunded from then on, never voided; kept across a restart', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'proc-settle-')), 'ledger.jsonl');
+  const p = new SimulatedProcessor({ clock: () => 5_000, ledgerFile: file });
+  const a = p.submit(sale({ invoice: 'A1', deviceId: 'padA' })).response;
+  const b = p.submit(sale({ invoice: 'B1', deviceId: 'padB' })).response;
+  assert.equal(p.submit(sale({ command: 'refund', invoice: 'A1F1', amount: 100, originalRefNum: a.refNum })).response.text, 'Unable to refund a transaction until it has been settled');
+  const closed = p.submit(sale({ command: 'settle', invoice: 'B7', amount: 0, cardToken: '', maskedPan: '', deviceId: 'padA' })).response;
+  assert.equal(closed.result, 'approved');
+  assert.match(closed.text, /1 transactions/);
+  // padA's charge: settled. padB's: still open (voidable, not refundable).
+  assert.equal(p.submit(sale({ command: 'void', invoice: 'A1V1', amount: 0, originalRefNum: a.refNum })).response.text, 'Transaction cannot be voided');
+  assert.equal(p.submit(sale({ command: 'refund', invoice: 'B1F1', amount: 100, originalRefNum: b.refNum })).response.result, 'error');
+  const restarted = new SimulatedProcessor({ clock: () => 6_000, ledgerFile: file });
+  assert.equal(restarted.submit(sale({ command: 'refund', invoice: 'A1F1', amount: 100, originalRefNum: a.refNum })).response.result, 'approved');
+  assert.equal(restarted.submit(sale({ command: 'void', invoice: 'B1V1', amount: 0, originalRefNum: b.refNum })).response.result, 'approved');
+  assert.equal(restarted.submit(sale({ command: 'settle', invoice: 'B8', amount: 0, deviceId: '' })).response.result, 'error', 'a batch close names its device');
+});

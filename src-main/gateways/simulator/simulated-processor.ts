@@ -168,6 +168,8 @@ export class SimulatedProcessor {
         return this.#void(req);
       case 'refund':
         return this.#refund(req);
+      case 'settle':
+        return this.#settleDevice(req.deviceId);
       default:
         return this.#error(`Unknown command ${String(req.command)}`);
     }
@@ -246,7 +248,7 @@ export class SimulatedProcessor {
     if (dup) return dup;
     if (o.status !== 'approved' || (o.kind === 'auth' && !o.captured)) return this.#error('Transaction cannot be refunded');
     // Seed 002 table 4-11: a refund before settlement is refused; void it instead.
-    if (this.#rules.refundNeedsSettlement && this.#settledBatchOf(o) === this.batch) return this.#error(NOT_SETTLED_TEXT);
+    if (this.#rules.refundNeedsSettlement && !this.#isSettled(o)) return this.#error(NOT_SETTLED_TEXT);
     const amount = req.amount > 0 ? req.amount : o.amount - o.refundedAmount;
     if (amount > o.amount - o.refundedAmount) return this.#error('Refund amount exceeds the amount charged');
     o.refundedAmount += amount;
@@ -272,6 +274,34 @@ export class SimulatedProcessor {
     if (e.kind === 'sale' || e.kind === 'auth') return e;
     if ((e.kind === 'capture' || e.kind === 'incremental') && e.originalRefNum) return this.#chargeOf(e.originalRefNum);
     return undefined;
+  }
+
+  /**
+   * Settled: by its terminal's batch close (settleDevice), or by the close of
+   * the processor's batch it went into. An authorisation not captured never is.
+   */
+  #isSettled(o: LedgerEntry): boolean {
+    if (o.settled) return true;
+    const batch = this.#settledBatchOf(o);
+    return batch !== undefined && batch !== this.batch;
+  }
+
+  /**
+   * A terminal's batch close (command `settle`): the host settles the sales
+   * and refunds that device sent and that are not settled yet; other devices'
+   * and the gateway's own stay open until their close. Answered like any
+   * transaction, with the count and amount settled in its text.
+   */
+  #settleDevice(deviceId: string): ProcessorOutcome {
+    if (!deviceId) return this.#error('A batch close must name its device');
+    const settled = this.ledger
+      .all()
+      .filter((e) => e.deviceId === deviceId && (e.kind === 'sale' || e.kind === 'refund') && e.status !== 'declined' && !this.#isSettled(e))
+      .map((e) => this.ledger.get(e.refNum)!);
+    for (const e of settled) e.settled = true;
+    if (this.#ledgerFile && settled.length > 0) fs.appendFileSync(this.#ledgerFile, settled.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const amount = settled.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.status === 'voided' ? 0 : e.amount - e.refundedAmount), 0);
+    return { response: { result: 'approved', refNum: this.#nextRefNum(), amountApproved: 0, batch: this.batch, text: `Batch settled: ${settled.length} transactions, ${amount} net` } };
   }
 
   /** The batch whose close settles this charge; undefined for an authorisation not captured (nothing to settle yet). */
@@ -374,8 +404,7 @@ export class SimulatedProcessor {
     if (!o) return this.#error('Original transaction not found');
     const dup = this.#followUpDuplicate(req, 'void', o);
     if (dup) return dup;
-    const settled = this.#settledBatchOf(o);
-    if (o.status !== 'approved' || o.refundedAmount > 0 || (settled !== undefined && settled !== this.batch)) return this.#error('Transaction cannot be voided');
+    if (o.status !== 'approved' || o.refundedAmount > 0 || this.#isSettled(o)) return this.#error('Transaction cannot be voided');
     // A void is a transaction of its own with its own reference, as on the real
     // gateway (dlehren/omnipay-cardknox tests/Mock/VoidSuccess.txt); the original keeps its own.
     const entry = this.#recordFollowUp(req, 'void', o, o.amount, null);

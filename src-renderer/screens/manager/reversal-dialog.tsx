@@ -56,7 +56,7 @@ export function ReversalDialog({ tender, currency, onClose }: { tender: TenderSn
         <h2 id="reversal-title">Void or refund a card payment</h2>
         <p>
           Card payment of {formatMoney(tender.amount, currency)}
-          {tender.maskedPan ? ` on the card ending ${tender.maskedPan.slice(-4)}` : ''}. While its batch is open a full amount is voided; otherwise it is refunded to the card.
+          {tender.maskedPan ? ` on the card ending ${tender.maskedPan.slice(-4)}` : ''}. While its batch is open only the whole payment can be given back (it is voided); once the batch is closed, all or part of it is refunded to the card.
         </p>
         <label className="field">
           Amount to give back (empty: all that is left)
