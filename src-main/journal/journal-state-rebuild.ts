@@ -108,8 +108,8 @@ export class StateRebuild {
         if (t) Object.assign(t, { seq: r.seq }).cols.status = 'paid';
         break;
       case 'moved':
-        // Moved to another register (issue 13 §3): it takes no more money here.
-        if (t) Object.assign(t, { seq: r.seq }).cols.status = 'voided';
+        // Moved to another register (issue 13 §3): closed here as moved, not voided (migration 0150).
+        if (t) Object.assign(t, { seq: r.seq }).cols.status = 'moved';
         break;
       case 'received':
         // The link to the ticket it came from; its lines and cash came as their own events.
