@@ -208,6 +208,7 @@ test('0150 on a journal the 0140 code wrote through the real services: a decline
 
     const db = r.journal.db;
     assert.equal(db.pragma('user_version', { simple: true }), 150);
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'enforcement is on again after the migration');
     const status = (table: string, id: string) => db.prepare(`SELECT status FROM ${table} WHERE id = ?`).pluck().get(id);
     for (const p of declined) assert.equal(status('purser_payments', p.paymentId), 'declined', 'a declined payment (and its counter line) is stored declined');
     assert.equal(status('purser_payments', cashPayment), 'voided', 'a voided payment stays voided');
@@ -235,5 +236,26 @@ test('0150 on a journal the 0140 code wrote through the real services: a decline
     assert.deepEqual(history.filter((h) => h.id === voidedTicket.id).map((h) => h.status), ['voided']);
   } finally {
     await r.close();
+  }
+});
+
+test('0150 through migrate(): run with foreign keys off, every reference checked before the commit; a broken one refuses the journal and leaves it at 140', () => {
+  const file = path.join(tmp.dir, 'broken-ref.sqlite');
+  openTestJournal(file).close();
+  const raw = new BetterSqlite3(file);
+  try {
+    raw.pragma('foreign_keys = OFF');
+    raw.prepare("INSERT INTO ticket_lines (id, ticket_id, item_id, description, quantity, unit_price, line_total, voided, created_at) VALUES ('l1', 'no-such-ticket', NULL, 'x', 1, 1, 1, 0, 'now')").run();
+  } finally {
+    raw.close();
+  }
+  asLeftBy0140(file);
+  assert.throws(() => openTestJournal(file, 'again-'), /broken references \(first in ticket_lines\)/);
+  const after = new BetterSqlite3(file, { readonly: true });
+  try {
+    assert.equal(after.pragma('user_version', { simple: true }), 140, 'nothing committed');
+    assert.match(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'tickets'").pluck().get() as string, /'open', 'paid', 'voided'\)\)/);
+  } finally {
+    after.close();
   }
 });
