@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { startPurserRig, TEST_CARDS } from '../../purser/purser-test-rig.ts';
+import { EndOfDayReporter, localDate } from '../../settlement/end-of-day-report.ts';
 import { loadCatalog } from '../../tickets/catalog.ts';
 import { TicketService } from '../../tickets/ticket-service.ts';
 import { verifyJournal } from '../journal-verify.ts';
@@ -183,6 +184,10 @@ test('0150 on a journal the 0140 code wrote through the real services: a decline
     const money = (db: BetterSqlite3.Database) =>
       db.prepare('SELECT (SELECT sum(amount) FROM purser_payments) || \'/\' || (SELECT sum(amount) FROM folio_lines) || \'/\' || (SELECT sum(total) FROM tickets) || \'/\' || (SELECT sum(applied) FROM cash_tenders)').pluck().get();
     const moneyBefore = money(r.journal.db);
+    const today = localDate(new Date()); // one day for both reports, whatever the clock does meanwhile
+    const endOfDay = (db: BetterSqlite3.Database) => ({ ...new EndOfDayReporter(db, { currency: 'USD', clock: () => new Date() }).report(today), generatedAt: '' });
+    const dayBefore = endOfDay(r.journal.db);
+    assert.equal(dayBefore.tenders.cash.amount, 100, 'the cash taken on the moved ticket is counted');
     const balanceBefore = folio.balance;
 
     const closedIds = [...declined.map((p) => p.paymentId), cashPayment, movedTicket.id, voidedTicket.id];
@@ -216,6 +221,7 @@ test('0150 on a journal the 0140 code wrote through the real services: a decline
     assert.equal(status('tickets', movedTicket.id), 'moved');
     assert.equal(status('tickets', voidedTicket.id), 'voided', 'a voided ticket stays voided');
     assert.equal(money(db), moneyBefore, 'no amount, total or tender changed');
+    assert.deepEqual(endOfDay(db), dayBefore, 'the end-of-day report is the same: cash, card, voids and refunds');
     assert.equal(r.room.service.get(g).balance, balanceBefore);
     assert.deepEqual(
       r.room.service.get(g).payments.map((p) => p.status),
