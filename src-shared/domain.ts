@@ -32,7 +32,8 @@ export interface TicketLine {
 }
 
 /** Life of a ticket. */
-export type TicketStatus = 'open' | 'paid' | 'voided';
+/** moved: closed here because it went to another register (issue 13 §3); not a void, it took no money here after. */
+export type TicketStatus = 'open' | 'paid' | 'voided' | 'moved';
 
 /**
  * Id prefix of the cash tender a ticket moved here from another register
@@ -115,7 +116,7 @@ export interface TicketSummary {
   cardInDoubt?: boolean;
 }
 
-/** A closed ticket (paid or voided) as the history screen lists it. */
+/** A closed ticket (paid, voided or moved) as the history screen lists it. */
 export interface TicketHistoryEntry {
   id: string;
   number: number;
@@ -124,11 +125,11 @@ export interface TicketHistoryEntry {
   total: number;
   paid: number;
   lineCount: number;
-  /** When it was paid or voided. */
+  /** When it was paid, voided or moved. */
   closedAt: string;
   /**
-   * Set when the ticket was not voided but moved to another register (issue 13
-   * §3): the journal keeps it as closed here, the screen says where it went.
+   * Where a ticket of status 'moved' went (issue 13 §3): the register's name
+   * from its `moved` event, so the screen says where it went.
    */
   movedTo?: string;
   /** Cash and approved card tenders, oldest first. */

@@ -47,10 +47,24 @@ export function migrate(db: Db, filePath: string): number {
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > LATEST_SCHEMA_VERSION) throw newerThanCode(filePath, current);
     for (const m of MIGRATIONS) if (m.version > current) m.up(db);
-    if (current < LATEST_SCHEMA_VERSION) db.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`);
+    if (current < LATEST_SCHEMA_VERSION) {
+      // Enforcement is off while migrations run, so every reference is checked here, before the commit.
+      const broken = db.pragma('foreign_key_check') as { table: string }[];
+      if (broken.length > 0) throw new Error(`the migration left ${broken.length} broken references (first in ${broken[0].table})`);
+      db.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`);
+    }
     return LATEST_SCHEMA_VERSION;
   });
-  return run.immediate();
+  // A migration that rebuilds a table (SQLite's only way to change a CHECK, 0150) drops it while other tables
+  // reference it: the documented procedure turns enforcement off for that, which only takes effect outside a
+  // transaction (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema Changes").
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (enforced) db.pragma('foreign_keys = OFF');
+  try {
+    return run.immediate();
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** Opens (creating if missing) the journal file for writing, or throws an AppError saying what to do. */

@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { PurserRepository } from '../purser/purser-repository.ts';
 import { loadCatalog } from '../tickets/catalog.ts';
 import { TicketService } from '../tickets/ticket-service.ts';
 import { AttemptRepository } from './attempt-repository.ts';
@@ -67,6 +68,41 @@ test('a ticket total edited by hand is a state_mismatch naming the table and the
     assert.match(total!.detail, /^ticket #\d+ \(tickets .+\): total is 1, its events say \d+$/);
     const status = found.find((b) => b.rowId === card);
     assert.match(status!.detail, /status is "open", its events say "paid"/);
+  } finally {
+    j.close();
+  }
+});
+
+test('a moved ticket and a declined purser payment rebuild as moved and declined: stored voided (as before migration 0150), each is a state_mismatch', () => {
+  const j = fresh();
+  try {
+    const svc = new TicketService(j, { register: { id: 'r1', code: '1', name: 'Front' }, currency: 'USD', catalog: loadCatalog() });
+    const t = svc.addLine(svc.create().id, loadCatalog()[0].id, 1);
+    svc.beginMove(t.id);
+    svc.finishMove(t.id, { transferId: 1, toRegister: 'r2', toName: 'Till 2', receivedTicketId: 'r2-t', cashApplied: 0, slotsUsed: [] });
+    const repo = new PurserRepository(j);
+    const guest = repo.addGuest({ name: 'A Guest', cabin: '101', embarkDate: '2026-11-28', disembarkDate: '2026-12-05' });
+    const { declined, counter, voided } = j.transact(() => {
+      const declined = repo.addPayment({ guestId: guest.id, method: 'card', amount: 5_000, cardId: null, description: 'Card payment' });
+      const counter = repo.addPayment({ guestId: guest.id, method: 'card', amount: -5_000, cardId: null, voidOf: declined, description: 'Declined' });
+      repo.markPaymentDeclined(counter);
+      repo.markPaymentDeclined(declined);
+      const voided = repo.addPayment({ guestId: guest.id, method: 'cash', amount: 700, cardId: null, description: 'Cash' });
+      repo.markPaymentVoided(voided);
+      return { declined, counter, voided };
+    });
+    assert.equal(j.verify().ok, true, 'written by the app: clean');
+    j.db.prepare("UPDATE tickets SET status = 'voided' WHERE id = ?").run(t.id);
+    j.db.prepare("UPDATE purser_payments SET status = 'voided' WHERE id = ?").run(declined);
+    j.db.prepare("UPDATE purser_payments SET status = 'posted' WHERE id = ?").run(voided);
+    j.db.prepare('UPDATE purser_payments SET amount = 1 WHERE id = ?').run(counter);
+    const found = mismatches(j).map((b) => [b.table, b.rowId, b.detail.replace(/^.*: /, '')]);
+    assert.deepEqual(found.sort(), [
+      ['purser_payments', counter, 'amount is 1, its events say -5000'],
+      ['purser_payments', declined, 'status is "voided", its events say "declined"'],
+      ['purser_payments', voided, 'status is "posted", its events say "voided"'],
+      ['tickets', t.id, 'status is "voided", its events say "moved"'],
+    ].sort());
   } finally {
     j.close();
   }

@@ -1,5 +1,5 @@
 // Rebuilds the state rows the app reads (payment_attempts, tickets,
-// ticket_lines, cash_tenders) from the events, for `journal verify`: the hash
+// ticket_lines, cash_tenders, purser_payments) from the events, for `journal verify`: the hash
 // chain protects the events, and comparing the rows with their rebuild makes
 // it protect what the app actually reads. Every row that differs, has no
 // events, or is missing is one `state_mismatch`, naming its table and id.
@@ -10,7 +10,11 @@
 // close) but their time is a separate clock reading from the row's, so ticket,
 // line and tender times are not compared (a journal written so far would
 // report every row). A ticket's due (total − cash applied − approved card)
-// follows from the rows compared here.
+// follows from the rows compared here. A purser payment's events (entity
+// 'guest': payment_added, payment_voided, payment_declined) carry its guest,
+// method, amount, card, what it takes off, and how it ended: its status is
+// what they say, so a declined payment stored as anything but 'declined'
+// (migration 0150) is reported.
 
 import type BetterSqlite3 from 'better-sqlite3';
 import type { JournalBreak } from '../../src-shared/domain.ts';
@@ -55,12 +59,13 @@ export class StateRebuild {
   private readonly tickets = new Map<string, Rebuilt>();
   private readonly lines = new Map<string, Rebuilt>();
   private readonly cash = new Map<string, Rebuilt>();
+  private readonly payments = new Map<string, Rebuilt>();
   /** Tickets whose history holds an event this code cannot replay: not compared, never a false alarm. */
   private readonly unknownTickets = new Set<string>();
 
   /** Takes one event (any entity; those not rebuilt are ignored). */
   feed(r: RebuildEvent): void {
-    if (r.entity !== 'attempt' && r.entity !== 'ticket') return;
+    if (r.entity !== 'attempt' && r.entity !== 'ticket' && !(r.entity === 'guest' && r.type.startsWith('payment_'))) return;
     let p: Record<string, unknown>;
     try {
       p = JSON.parse(r.payload) as Record<string, unknown>;
@@ -68,7 +73,20 @@ export class StateRebuild {
       return; // a payload that is not JSON is already a hash_mismatch (the writer only stores canonical JSON)
     }
     if (r.entity === 'attempt') this.feedAttempt(r, p);
-    else this.feedTicket(r, p);
+    else if (r.entity === 'ticket') this.feedTicket(r, p);
+    else this.feedPayment(r, p);
+  }
+
+  private feedPayment(r: RebuildEvent, p: Record<string, unknown>): void {
+    const id = String(p.paymentId);
+    if (r.type === 'payment_added') {
+      this.payments.set(id, { cols: { guest_id: r.entity_id, method: p.method, amount: p.amount, card_id: p.cardId ?? null, status: 'posted', void_of: p.voidOf ?? null }, seq: r.seq });
+      return;
+    }
+    const payment = this.payments.get(id);
+    if (!payment) return; // its payment_added is missing: the row is then reported as having no events
+    if (r.type === 'payment_voided') Object.assign(payment, { seq: r.seq }).cols.status = 'voided';
+    else if (r.type === 'payment_declined') Object.assign(payment, { seq: r.seq }).cols.status = 'declined';
   }
 
   private feedAttempt(r: RebuildEvent, p: Record<string, unknown>): void {
@@ -108,8 +126,8 @@ export class StateRebuild {
         if (t) Object.assign(t, { seq: r.seq }).cols.status = 'paid';
         break;
       case 'moved':
-        // Moved to another register (issue 13 §3): it takes no more money here.
-        if (t) Object.assign(t, { seq: r.seq }).cols.status = 'voided';
+        // Moved to another register (issue 13 §3): closed here as moved, not voided (migration 0150).
+        if (t) Object.assign(t, { seq: r.seq }).cols.status = 'moved';
         break;
       case 'received':
         // The link to the ticket it came from; its lines and cash came as their own events.
@@ -141,6 +159,9 @@ export class StateRebuild {
       rebuilt: this.cash,
       skip: (_id, row) => skip.has(String(row.ticket_id)),
     });
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'purser_payments'").get()) {
+      compareTable(db, add, { table: 'purser_payments', what: 'purser payment', cols: ['guest_id', 'method', 'amount', 'card_id', 'status', 'void_of'], rebuilt: this.payments });
+    }
   }
 }
 

@@ -49,6 +49,8 @@ export const PURSER_MESSAGES = {
   providerDeclined: 'Declined by the card provider.',
   /** A settlement (capture) declined after checkout: the payment is not paid, whatever the folio said before. */
   settlementDeclined: 'The card provider declined the settlement of this card payment. The payment is taken off the folio and the balance is due again: take another card or cash.',
+  /** Void asked of a payment whose settlement was declined: it is off the folio already. */
+  paymentDeclinedNoVoid: 'The card provider declined this payment, so it is off the folio already: there is nothing to void.',
   /** The folio line that takes a declined card payment off. */
   paymentDeclinedLine: 'Card payment declined by the card provider',
 } as const;

@@ -93,6 +93,11 @@ test('4-17 #2 the offline registration is declined at upload: its settlement is 
   assert.equal(r.ledger(settlement.reference).length, 0, 'nothing captured at the processor');
   const payment = d.payments.find((p) => p.paymentId === settlement.paymentId)!;
   assert.equal(payment.status, 'declined', 'the payment is marked declined');
+  // Stored declined, not voided (migration 0150): a manager reading the table, or the store's copy, sees no void.
+  const counter = d.payments.find((p) => p.voidOf === payment.paymentId)!;
+  const stored = r.journal.db.prepare('SELECT id, status FROM purser_payments WHERE guest_id = ? ORDER BY created_at, rowid').all(g);
+  assert.deepEqual(stored, [{ id: payment.paymentId, status: 'declined' }, { id: counter.paymentId, status: 'declined' }]);
+  assert.throws(() => r.room.service.voidPayment(payment.paymentId), (e: unknown) => e instanceof AppError && e.message === PURSER_MESSAGES.paymentDeclinedNoVoid, 'a declined payment is not voided');
   assert.equal(d.balance, 12_000, 'the balance is due again');
   assert.deepEqual(d.paymentDepartment, { kind: 'cash' });
   assert.deepEqual([d.cards[0].active, d.cards[0].lockActivation, d.cards[0].inactiveReason], [false, 1, 'declined'], '4-18 #1: the declined initial authorisation locks the card');

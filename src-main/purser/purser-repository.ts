@@ -101,7 +101,7 @@ export interface PaymentRow {
   method: PurserPaymentMethod;
   amount: number;
   card_id: string | null;
-  status: 'posted' | 'voided';
+  status: 'posted' | 'voided' | 'declined';
   void_of: string | null;
   created_at: string;
 }
@@ -342,14 +342,9 @@ export class PurserRepository {
     this.event('guest', p.guest_id, 'payment_voided', { paymentId: id });
   }
 
-  /**
-   * Marks a payment (or the counter line taking it off) declined: the
-   * schema's payment status knows posted and voided, so it is stored voided,
-   * and the journal's 'payment_declined' event says why (payments() shows it
-   * declined).
-   */
+  /** Marks a payment (or the counter line taking it off) declined by the card provider (status 'declined' since migration 0150). */
   markPaymentDeclined(id: string): void {
-    this.db.prepare("UPDATE purser_payments SET status = 'voided', updated_at = ? WHERE id = ?").run(this.journal.nowIso(), id);
+    this.db.prepare("UPDATE purser_payments SET status = 'declined', updated_at = ? WHERE id = ?").run(this.journal.nowIso(), id);
     const p = this.payment(id)!;
     this.event('guest', p.guest_id, 'payment_declined', { paymentId: id });
   }
@@ -369,18 +364,13 @@ export class PurserRepository {
   }
 
   payments(guestId: string): PurserPayment[] {
-    const declined = new Set(
-      (this.db.prepare("SELECT payload FROM events WHERE entity = 'guest' AND entity_id = ? AND type = 'payment_declined'").all(guestId) as { payload: string }[]).map(
-        (e) => (JSON.parse(e.payload) as { paymentId: string }).paymentId,
-      ),
-    );
     return (this.db.prepare('SELECT * FROM purser_payments WHERE guest_id = ? ORDER BY created_at, rowid').all(guestId) as PaymentRow[]).map((p) => ({
       paymentId: p.id,
       guestId: p.guest_id,
       method: p.method,
       amount: p.amount,
       cardId: p.card_id,
-      status: p.status === 'voided' && declined.has(p.id) ? 'declined' : p.status,
+      status: p.status,
       voidOf: p.void_of,
       createdAt: p.created_at,
     }));

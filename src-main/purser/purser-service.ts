@@ -729,6 +729,7 @@ export class PurserService {
   voidPayment(paymentId: string): PurserActionResult {
     const p = this.repo.payment(paymentId);
     if (!p) throw new AppError('not_found', PURSER_MESSAGES.notFound('payment'));
+    if (p.status === 'declined') throw new AppError('conflict', PURSER_MESSAGES.paymentDeclinedNoVoid);
     if (p.status === 'voided' || p.void_of) throw new AppError('conflict', 'This payment is already voided.');
     // A payment settles as one capture per authorisation of the card (purser-authorisation-plan.ts); a capture the
     // card provider declined is off the folio already (settlementDeclined in purser-card-rules.ts): nothing to void.

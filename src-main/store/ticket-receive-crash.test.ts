@@ -132,7 +132,7 @@ test('the giving register stopped between the store recording the move and its j
     const gives = new TicketMoveService({ pool, registerId: 'till-g3', registerName: 'Till G3', tickets: giver.tickets, now: () => new Date() });
     assert.equal(await gives.mendMovesAway(), 1);
     assert.equal(await gives.mendMovesAway(), 0, 'once');
-    assert.equal(giver.tickets.get(t.id).status, 'voided');
+    assert.equal(giver.tickets.get(t.id).status, 'moved');
     assert.equal(giver.tickets.listOpen().length, 0);
     const moved = giver.journal.db.prepare("SELECT payload FROM events WHERE entity = 'ticket' AND entity_id = ? AND type = 'moved'").all(t.id) as { payload: string }[];
     assert.equal(moved.length, 1);

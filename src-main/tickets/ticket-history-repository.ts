@@ -81,7 +81,7 @@ export class TicketHistoryRepository {
                 coalesce((SELECT group_concat(a.host_ref, ' ') FROM payment_attempts a WHERE a.ticket_id = t.id AND a.host_ref IS NOT NULL), '') AS hostRefs,
                 coalesce((SELECT group_concat(a.masked_pan, ' ') FROM payment_attempts a WHERE a.ticket_id = t.id AND a.masked_pan IS NOT NULL), '') AS lastFours
            FROM tickets t
-          WHERE t.register_id = ? AND t.status IN ('paid', 'voided') AND t.updated_at >= ?
+          WHERE t.register_id = ? AND t.status IN ('paid', 'voided', 'moved') AND t.updated_at >= ?
           ORDER BY t.updated_at DESC, t.number DESC
           LIMIT ${MAX_HISTORY}`,
       ),
@@ -123,7 +123,7 @@ export class TicketHistoryRepository {
     return this.s.unresolved.all(registerId);
   }
 
-  /** Paid and voided tickets of a register closed at or after `sinceIso`, newest first. */
+  /** Paid, voided and moved tickets of a register closed at or after `sinceIso`, newest first. */
   closedSince(registerId: string, sinceIso: string): ClosedTicketRow[] {
     return this.s.closedSince.all(registerId, sinceIso);
   }

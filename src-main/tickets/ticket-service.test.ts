@@ -188,3 +188,23 @@ test('the register code cannot silently change under existing references', () =>
   code(() => new TicketService(j, { register, currency: 'EUR', catalog }), 'invalid_request');
   j.close();
 });
+
+test('a ticket moved to another register is closed here as moved, not voided: its row, its snapshot and the closed-ticket list say so', () => {
+  const { journal, tickets } = open();
+  try {
+    const t = tickets.addLine(tickets.create().id, catalog[0].id, 1);
+    const move = tickets.beginMove(t.id);
+    const moved = tickets.finishMove(t.id, { transferId: 3, toRegister: 'reg-2', toName: 'Till 2', receivedTicketId: 'reg-2-t', cashApplied: move.cashApplied, slotsUsed: move.slotsUsed });
+    assert.equal(moved.status, 'moved');
+    assert.equal(journal.db.prepare('SELECT status FROM tickets WHERE id = ?').pluck().get(t.id), 'moved', 'the table itself says moved');
+    assert.equal(moved.total, t.total, 'its total stays what it was');
+    const emptied = tickets.void(tickets.create().id);
+    assert.equal(emptied.status, 'voided', 'a void is still a void');
+    const history = tickets.historyToday();
+    assert.deepEqual(history.filter((h) => h.id === t.id).map((h) => [h.status, h.movedTo]), [['moved', 'Till 2']]);
+    assert.deepEqual(history.filter((h) => h.id === emptied.id).map((h) => [h.status, h.movedTo]), [['voided', undefined]]);
+    assert.deepEqual(journal.db.prepare("SELECT count(*) FROM tickets WHERE status = 'voided'").pluck().get(), 1, 'only the real void is stored voided');
+  } finally {
+    journal.close();
+  }
+});

@@ -175,8 +175,8 @@ export class TicketService {
   }
 
   /**
-   * The store moved the ticket: journals it as moved (status voided: it takes
-   * no more money here; the event says where it went and as which ticket).
+   * The store moved the ticket: journals it as moved (status moved: closed
+   * here, not voided; the event says where it went and as which ticket).
    * Its payment slots stay here, so a late answer for one still lands on it.
    * Idempotent: a ticket already closed is left as it is.
    */
@@ -187,7 +187,7 @@ export class TicketService {
         if (!t || t.registerId !== this.register.id) throw notFound(ticketId);
         if (t.status !== 'open') return;
         const now = this.journal.nowIso();
-        this.repo.updateTicket(ticketId, 'voided', t.total, now);
+        this.repo.updateTicket(ticketId, 'moved', t.total, now);
         this.event(ticketId, 'moved', { ...move, total: t.total });
         this.changed(ticketId);
       });
@@ -279,7 +279,7 @@ export class TicketService {
   }
 
   /**
-   * Today's (from local midnight by the journal's clock) paid and voided tickets,
+   * Today's (from local midnight by the journal's clock) paid, voided and moved tickets,
    * newest first. A query matches the ticket number ("12", "#12"), an amount
    * ("8.25", "$1,500") of the total or a tender, a card's last four digits, or
    * a card reference.
@@ -318,11 +318,11 @@ export class TicketService {
     return out;
   }
 
-  /** Where a moved ticket went: a move closes it here as voided, and only its `moved` event tells the two apart. */
+  /** Where a moved ticket went: the register its `moved` event names. */
   #movedTo(s: TicketSnapshot): { movedTo?: string } {
-    if (s.status !== 'voided') return {};
+    if (s.status !== 'moved') return {};
     const moved = this.history.events(s.id).find((e) => e.entity === 'ticket' && e.type === 'moved');
-    if (!moved) return {};
+    if (!moved) return { movedTo: 'another register' };
     const name = moved.fields.toName;
     return { movedTo: typeof name === 'string' && name !== '' ? name : 'another register' };
   }

@@ -14,9 +14,10 @@ import reversals from './0100-reversals.ts';
 import batches from './0120-batches.ts';
 import purser from './0130-purser.ts';
 import storeOutbox from './0140-store-outbox.ts';
+import declinedAndMovedStatuses from './0150-declined-and-moved-statuses.ts';
 
 /** All migrations, ascending by version. */
-export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, reversals, batches, purser, storeOutbox];
+export const MIGRATIONS: readonly Migration[] = [initial, orphans, devices, receipts, dropEventsEntityIndex, dropAttemptsUnresolvedIndex, hostReferenceNumber, staff, settlementIndexes, reversals, batches, purser, storeOutbox, declinedAndMovedStatuses];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

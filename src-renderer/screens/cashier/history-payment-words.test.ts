@@ -37,7 +37,8 @@ test('an unanswered or refused reversal says so; what is left decides whether an
 });
 
 test('a moved ticket says where it went, not "Voided"; the others keep their status words', () => {
-  assert.equal(historyStatusWords({ status: 'voided', movedTo: 'Till 2' }), 'Moved to Till 2');
+  assert.equal(historyStatusWords({ status: 'moved', movedTo: 'Till 2' }), 'Moved to Till 2');
+  assert.equal(historyStatusWords({ status: 'moved' }), 'Moved to another register', 'the status alone says moved, not voided');
   assert.equal(historyStatusWords({ status: 'voided' }), 'Voided');
   assert.equal(historyStatusWords({ status: 'paid' }), 'Paid');
 });

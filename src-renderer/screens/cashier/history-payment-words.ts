@@ -48,9 +48,9 @@ export function canReverse(p: TenderSnapshot): boolean {
   return given < p.amount;
 }
 
-const STATUS_WORDS: Record<TicketHistoryEntry['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
+const STATUS_WORDS: Record<TicketHistoryEntry['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided', moved: 'Moved' };
 
-/** A closed ticket's status; a moved one is closed here as voided, so it says where it went instead. */
+/** A closed ticket's status; a moved one says where it went. */
 export function historyStatusWords(t: Pick<TicketHistoryEntry, 'status' | 'movedTo'>): string {
-  return t.movedTo ? `Moved to ${t.movedTo}` : STATUS_WORDS[t.status];
+  return t.status === 'moved' ? `Moved to ${t.movedTo ?? 'another register'}` : STATUS_WORDS[t.status];
 }

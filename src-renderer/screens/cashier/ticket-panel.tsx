@@ -15,7 +15,7 @@ export interface TicketPanelProps {
   locked?: 'sent' | 'in_doubt';
 }
 
-const STATUS_WORDS: Record<TicketSnapshot['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided' };
+const STATUS_WORDS: Record<TicketSnapshot['status'], string> = { open: 'Open', paid: 'Paid', voided: 'Voided', moved: 'Moved' };
 
 /**
  * Keeps the lines list a whole number of lines tall inside the space its box
