@@ -2,6 +2,7 @@
 // the payment screen, the events and the tests say the same thing. Each one
 // says what is happening and what to do (DESIGN §8).
 
+import type { AttemptKind } from '../journal/attempt-repository.ts';
 import type { AttemptState } from '../../src-shared/payment-state-machine.ts';
 import { formatMoney } from '../../src-shared/money.ts';
 import { WHAT_TO_DO, type WriteFaultCause } from '../journal/journal-write-health.ts';
@@ -19,11 +20,12 @@ export const RESOLVING = {
     'The PIN pad says this payment was already taken, but the original approval has not been found yet. Still checking; do not charge again.',
 } as const;
 
-/** Words for a state once the coordinator is not working on it. */
+/** Words for a state once the coordinator is not working on it (a void's or refund's are the manager's: reversalStateMessage). */
 export function stateMessage(
   state: AttemptState,
-  facts: { amountApproved: number; amountRequested: number; currency: string; resultCode?: string | null; resultText?: string | null },
+  facts: { amountApproved: number; amountRequested: number; currency: string; resultCode?: string | null; resultText?: string | null; kind?: AttemptKind },
 ): string {
+  if (facts.kind === 'void' || facts.kind === 'refund') return reversalStateMessage(state, facts);
   switch (state) {
     case 'created':
       return 'Getting the PIN pad ready…';
@@ -49,6 +51,35 @@ export function stateMessage(
       return 'The payment was not started; the card was not charged.';
     case 'reversed':
       return 'The payment was reversed; the money goes back to the card.';
+  }
+}
+
+/**
+ * A void's or refund's state in a manager's words: what went back to the card,
+ * or why nothing did. A declined reversal is not "the card was declined, ask
+ * for another card": the card processor refused to give money back.
+ */
+export function reversalStateMessage(state: AttemptState, facts: { amountApproved: number; amountRequested: number; currency: string; resultText?: string | null }): string {
+  const money = formatMoney(state === 'approved' ? facts.amountApproved : facts.amountRequested, facts.currency);
+  switch (state) {
+    case 'created':
+    case 'sent':
+      return `Giving back ${money}…`;
+    case 'approved':
+      return `Given back: ${money}.`;
+    case 'declined':
+      return facts.resultText && /until it has been settled/i.test(facts.resultText)
+        ? 'The card processor has not settled the payment yet, so it refused to refund it; nothing was given back.'
+        : 'The card processor refused it, so nothing was given back. Check the payment in the processor’s portal before trying again.';
+    case 'aborted':
+    case 'abandoned':
+      return 'It was not sent, so nothing was given back. You can try again.';
+    case 'in_doubt':
+      return 'The answer did not come back, so it may have gone through. It is being checked and will not be sent again.';
+    case 'not_charged':
+      return 'Checked with the PIN pad and the gateway: nothing was given back. You can try again.';
+    case 'reversed':
+      return `Given back: ${money}.`;
   }
 }
 

@@ -90,5 +90,6 @@ export function reversalWords(r: ReversalResult): string {
   const left = formatMoney(r.remaining, r.reversal.currency);
   if (r.reversal.state === 'approved') return `${money} given back. ${r.remaining > 0 ? `${left} of the payment can still be refunded.` : 'Nothing is left to give back.'}`;
   if (r.reversal.state === 'in_doubt' || r.reversal.state === 'sent') return `${money} was sent; the answer did not come back. It is being checked (see Payments in doubt) and will not be sent again.`;
-  return `${money} was not given back: ${r.reversal.message}`;
+  // The host's words for a reversal that did not go through already say that nothing was given back, and why.
+  return `${money}: ${r.reversal.message}`;
 }
