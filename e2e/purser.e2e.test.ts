@@ -79,6 +79,13 @@ async function simulate(scenario: string): Promise<void> {
   await page.getByTestId('purser-screen').waitFor();
 }
 
+/** Scrolls the desk back to its top (the training panel's controls sit low on the side and scroll it away) before a shot. */
+const toTop = () =>
+  page.evaluate(() => {
+    window.scrollTo(0, 0);
+    for (const el of document.querySelectorAll<HTMLElement>('main, .purser-layout')) el.scrollTop = 0;
+  });
+
 const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 
 /** The open guest's card sections, by routing order. */
@@ -191,15 +198,21 @@ async function waitForRecords(kind: string, status: number, n: number, cardIndex
   );
 }
 
-/** Adds a posting on the Folio tab, keyboard only. */
-async function post(description: string, amount: string): Promise<void> {
+/**
+ * Adds a posting on the Folio tab, keyboard only. `orSaid`: a decline the sender answered at once may replace
+ * "posted" before it is seen, so either message ends the wait.
+ */
+async function post(description: string, amount: string, orSaid?: string): Promise<void> {
   await page.getByTestId('purser-tab-folio').click();
   await page.getByTestId('purser-posting-description').focus();
   await page.keyboard.type(description);
   await page.keyboard.press('Tab');
   await page.keyboard.type(amount);
   await page.keyboard.press('Enter');
-  await page.getByTestId('purser-message').filter({ hasText: 'posted' }).waitFor();
+  await page
+    .getByTestId('purser-message')
+    .filter({ hasText: orSaid ? new RegExp(`posted|${orSaid.replace(/[.$]/g, '\\$&')}`) : 'posted' })
+    .waitFor();
 }
 
 test('postings raise incremental authorisations by table 4-8; each increment reached the processor once', async () => {
@@ -301,6 +314,7 @@ test('table 4-17 #1: a card registered while the ship is offline holds a tempora
   assert.match(await page.getByTestId('purser-queue-oldest').innerText(), /\S/);
   assert.equal(await page.getByTestId('purser-queue').getAttribute('data-online'), 'false');
   assertPlain(await page.getByTestId('purser-screen').innerText(), 'offline registration');
+  await toTop();
   await session.shootAndScan('07-offline-registration');
   assert.deepEqual((await purserLedger(gatewayUrl)).filter((e) => e.invoice === offlineInitial), [], 'the PIN pad kept it: the processor has not seen it');
 });
@@ -320,6 +334,7 @@ test('back online (mouse): Send now drains the queue; the PIN pad uploads the of
   );
   assert.equal(await page.getByTestId('purser-queue').getAttribute('data-online'), 'true');
   assert.equal(await page.getByTestId('purser-queue-card').count(), 0);
+  await toTop();
   await session.shootAndScan('08-back-online-drained');
   const ledger = await purserLedger(gatewayUrl);
   assertOnce(ledger, 'after the queue drained');
@@ -444,14 +459,16 @@ test('decline cascade to a second card (table 4-18 #2, parameter 1): a second ca
   assert.match(await second.getByTestId('purser-card-masked').innerText(), /6789/);
   assert.equal(await second.getAttribute('data-active'), 'true');
   assert.equal((await page.getByTestId('purser-guest-department').innerText()).trim(), 'Mastercard ending 4444', 'invoices go to the first card by routing order');
+  await toTop();
   await session.shootAndScan('12-second-card-registered');
 
   // The card company will decline the first card's next authorisation; a posting raises it.
   await trainingCard('mastercard', '4444', 'decline');
   await trainingSaid('will decline the next authorisation of the Mastercard ending 4444');
-  await post('Gala dinner', '150.00');
+  await post('Gala dinner', '150.00', 'on Mastercard ending 4444 was declined');
   await page.getByTestId('purser-tab-cards').click();
   await waitForRecords('incremental_auth', 2, 1, 0);
+  await page.getByTestId('purser-message').filter({ hasText: 'Incremental authorisation of $50.00 on Mastercard ending 4444 was declined.' }).waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="purser-card"]')?.getAttribute('data-active') === 'false');
   assert.match(await first.getByTestId('purser-card-lock').innerText(), /declined/);
   assert.equal(await second.getAttribute('data-active'), 'true');
@@ -473,8 +490,8 @@ test('decline cascade to a second card (table 4-18 #2, parameter 1): a second ca
     undefined,
     { timeout: 30_000 },
   );
-  await second.scrollIntoViewIfNeeded();
   assertPlain(await page.getByTestId('purser-guest').innerText(), 'cascade card tab');
+  await toTop();
   await session.shootAndScan('13-cascade-second-card');
 
   // Checkout: Pay invoice settles on the second card.
