@@ -1,10 +1,13 @@
 // The shipboard purser's desk in browser mode (issue 12 §6), training host with
 // its simulators: F1 opens the desk; a guest found by name and by cabin card;
 // a card registered on the PIN pad (initial authorisation); postings raising
-// incremental authorisations (table 4-8); the ship offline (the training
-// gateway refuses every request) and back online with the queue draining;
-// a decline cascade (table 4-18 #2 under parameter value 1, changed on the
-// manager's parameters screen); checkout with Pay invoice and a void's
+// incremental authorisations (table 4-8); the ship offline through the
+// training panel's manager-only control (the training PIN pad approves on its
+// own with a temporary token, the training gateway refuses every request): a
+// card registered offline (table 4-17 #1), then back online with the queue
+// draining; a decline cascade (table 4-18 #2 under parameter value 1, changed
+// on the manager's parameters screen) to cash, and to a guest's second card
+// chosen on the training PIN pad; checkout with Pay invoice and a void's
 // confirmation. Every money check reads the processor's ledger, never our own
 // records: each hold, increment and capture happened once. Keyboard first;
 // axe-core on every screen; shot at 1024×768 and 1920×1080.
@@ -15,6 +18,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { CONTROL_KEY_HEADER } from '../src-main/gateways/simulator/gateway-simulator.ts';
+import { PURSER_MESSAGES } from '../src-main/purser/purser-messages.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { HostProcess } from './fixtures/host-process.ts';
 import { SpecSession, TRAINING_REGISTER_1024 } from './fixtures/spec-session.ts';
@@ -30,6 +34,9 @@ const session = new SpecSession(SPEC);
 let page: Page;
 let pageErrors: string[];
 let gatewayUrl = '';
+/** References the offline tests leave for the back-online one. */
+let offlineIncrement = '';
+let offlineInitial = '';
 
 before(async () => {
   await session.start([host], TRAINING_REGISTER_1024);
@@ -44,19 +51,20 @@ after(async () => {
 
 /** Plain words: no address, port, HTTP status, id or full card number. */
 function assertPlain(text: string, where: string): void {
-  assert.doesNotMatch(text, /127\.0\.0\.1|localhost|HTTP|\b[45]\d\d\b|[0-9a-f]{8}-[0-9a-f]{4}-|\b\d{13,19}\b/i, where);
+  // A status code stands alone: "$400.00" is money, not HTTP 400.
+  assert.doesNotMatch(text, /127\.0\.0\.1|localhost|HTTP|(?<![$,.])\b[45]\d\d\b(?![.,]\d)|[0-9a-f]{8}-[0-9a-f]{4}-|\b\d{13,19}\b/i, where);
   // No record reference (the gateway's invoice) either.
   assert.doesNotMatch(text, /\b[A-Z0-9]*G[0-9A-Z]+C[0-9A-Z]+R[0-9A-Z]+\b/, where);
 }
 
-/** Arms (or clears) the training gateway's "ship offline": every request to the gateway door refused with a server error. */
-async function shipOffline(on: boolean): Promise<void> {
-  const res = await fetch(new URL('_control/faults', gatewayUrl), {
-    method: on ? 'POST' : 'DELETE',
-    headers: { [CONTROL_KEY_HEADER]: TRAINING_GATEWAY_KEY, 'content-type': 'application/json' },
-    ...(on ? { body: JSON.stringify({ kind: 'http_5xx', target: 'gateway', times: 'always', status: 503 }) } : {}),
-  });
-  assert.ok(res.ok, `fault control answered ${res.status}`);
+/** The training panel's answer, once it says this. */
+const trainingSaid = (words: string) => page.getByTestId('purser-training-message').filter({ hasText: words }).waitFor();
+
+/** Sets the training panel's card (brand and last four) and presses one of its card buttons. */
+async function trainingCard(brand: string, lastFour: string, button: 'present' | 'decline'): Promise<void> {
+  await page.getByTestId('purser-training-brand').selectOption(brand);
+  await page.getByTestId('purser-training-last-four').fill(lastFour);
+  await page.getByTestId(`purser-training-${button}`).click();
 }
 
 /** Picks a training scenario on the register's training panel (the register is shown for it). */
@@ -70,6 +78,13 @@ async function simulate(scenario: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.getByTestId('purser-screen').waitFor();
 }
+
+/** Scrolls the desk back to its top (the training panel's controls sit low on the side and scroll it away) before a shot. */
+const toTop = () =>
+  page.evaluate(() => {
+    window.scrollTo(0, 0);
+    for (const el of document.querySelectorAll<HTMLElement>('main, .purser-layout')) el.scrollTop = 0;
+  });
 
 const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 
@@ -183,15 +198,21 @@ async function waitForRecords(kind: string, status: number, n: number, cardIndex
   );
 }
 
-/** Adds a posting on the Folio tab, keyboard only. */
-async function post(description: string, amount: string): Promise<void> {
+/**
+ * Adds a posting on the Folio tab, keyboard only. `orSaid`: a decline the sender answered at once may replace
+ * "posted" before it is seen, so either message ends the wait.
+ */
+async function post(description: string, amount: string, orSaid?: string): Promise<void> {
   await page.getByTestId('purser-tab-folio').click();
   await page.getByTestId('purser-posting-description').focus();
   await page.keyboard.type(description);
   await page.keyboard.press('Tab');
   await page.keyboard.type(amount);
   await page.keyboard.press('Enter');
-  await page.getByTestId('purser-message').filter({ hasText: 'posted' }).waitFor();
+  await page
+    .getByTestId('purser-message')
+    .filter({ hasText: orSaid ? new RegExp(`posted|${orSaid.replace(/[.$]/g, '\\$&')}`) : 'posted' })
+    .waitFor();
 }
 
 test('postings raise incremental authorisations by table 4-8; each increment reached the processor once', async () => {
@@ -228,8 +249,15 @@ test('postings raise incremental authorisations by table 4-8; each increment rea
   }
 });
 
-test('the ship offline: a posting’s increment waits in the queue (outstanding count, amount, offline); back online, Send now drains it, sent once', async () => {
-  await shipOffline(true);
+test('the ship offline (a manager’s training control): a posting’s increment waits in the queue (outstanding count, amount, offline)', async () => {
+  // Keyboard: the training panel's "Ship offline" is a manager's: the sign-in comes first.
+  await page.getByTestId('purser-training-offline').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('manager-sign-in').waitFor();
+  await page.keyboard.type(TRAINING_MANAGER_PIN);
+  await page.keyboard.press('Enter');
+  await trainingSaid('The ship is now offline');
+  assertPlain(await page.getByTestId('purser-training').innerText(), 'training panel');
   await post('Jewellery shop', '300.00');
   const queue = page.getByTestId('purser-queue');
   await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '1', undefined, { timeout: 30_000 });
@@ -251,20 +279,84 @@ test('the ship offline: a posting’s increment waits in the queue (outstanding 
     [],
     'nothing reached the processor while offline',
   );
+  offlineIncrement = waiting.reference;
+});
 
-  await shipOffline(false);
+test('table 4-17 #1: a card registered while the ship is offline holds a temporary token; the queue shows it (count, amount, oldest age); nothing reached the processor', async () => {
+  // Keyboard: the next card on the training PIN pad, a Mastercard ending 4444.
+  await page.getByTestId('purser-training-brand').focus();
+  await page.getByTestId('purser-training-brand').selectOption('mastercard');
+  await page.keyboard.press('Tab');
+  assert.equal(await focusedTestId(), 'purser-training-last-four');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('4444');
+  await page.keyboard.press('Tab');
+  assert.equal(await focusedTestId(), 'purser-training-present');
+  await page.keyboard.press('Enter');
+  await trainingSaid('The next card read on the PIN pad is a Mastercard ending 4444.');
+  await openGuest('Katherine Johnson');
+  await registerCard();
+  await page.getByTestId('purser-message').filter({ hasText: PURSER_MESSAGES.registeredOffline }).waitFor();
+  const card = cards().first();
+  assert.equal(await card.getAttribute('data-active'), 'true', 'an offline approval counts as active');
+  assert.match(await card.getByTestId('purser-card-masked').innerText(), /4444/);
+  assert.equal((await card.getByTestId('purser-card-token').innerText()).trim(), 'Temporary token while the ship is offline');
+  const [initial] = await shownRecords(card);
+  // Table 4-22: status 0 (outstanding) with queue status 8 is the temporary token waiting for the real one.
+  assert.deepEqual([initial.kind, initial.status, initial.queue, initial.amount], ['initial_auth', '0', '8', '10000']);
+  offlineInitial = initial.reference;
+  // The queue: Ada's increment ($300) and this hold ($100), two cards, the oldest record's age.
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '2', undefined, { timeout: 30_000 });
+  assert.equal(await page.getByTestId('purser-queue-total').getAttribute('data-amount'), '40000');
+  const perCard = await page.getByTestId('purser-queue-card').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-count'), r.getAttribute('data-amount')]));
+  assert.deepEqual(perCard.sort(), [['1', '10000'], ['1', '30000']]);
+  assert.match(await page.getByTestId('purser-queue-card').filter({ hasText: 'Katherine Johnson' }).innerText(), /card ending 4444/);
+  assert.match(await page.getByTestId('purser-queue-oldest').innerText(), /\S/);
+  assert.equal(await page.getByTestId('purser-queue').getAttribute('data-online'), 'false');
+  assertPlain(await page.getByTestId('purser-screen').innerText(), 'offline registration');
+  await toTop();
+  await session.shootAndScan('07-offline-registration');
+  assert.deepEqual((await purserLedger(gatewayUrl)).filter((e) => e.invoice === offlineInitial), [], 'the PIN pad kept it: the processor has not seen it');
+});
+
+test('back online (mouse): Send now drains the queue; the PIN pad uploads the offline hold, the real token replaces the temporary one; every record completed and at the processor once', async () => {
+  await page.getByTestId('purser-training-online').click();
+  await trainingSaid('The ship is back online');
   await page.getByTestId('purser-queue-send-now').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="purser-queue-total"]')?.getAttribute('data-count') === '0', undefined, { timeout: 30_000 });
-  await waitForRecords('incremental_auth', 1, 3);
-  assert.equal(await queue.getAttribute('data-online'), 'true');
-  await session.shootAndScan('07-back-online-drained');
+  await waitForRecords('initial_auth', 1, 1);
+  const card = cards().first();
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-card-token"]')?.textContent?.trim() === 'From the card company');
+  // Table 4-22: approved (1), completed (8).
+  assert.deepEqual(
+    (await shownRecords(card)).map((r) => [r.kind, r.status, r.queue]),
+    [['initial_auth', '1', '8']],
+  );
+  assert.equal(await page.getByTestId('purser-queue').getAttribute('data-online'), 'true');
+  assert.equal(await page.getByTestId('purser-queue-card').count(), 0);
+  await toTop();
+  await session.shootAndScan('08-back-online-drained');
   const ledger = await purserLedger(gatewayUrl);
   assertOnce(ledger, 'after the queue drained');
   assert.deepEqual(
-    ledger.filter((e) => e.invoice === waiting.reference).map((e) => [e.kind, e.status, e.amount]),
+    ledger.filter((e) => e.invoice === offlineIncrement).map((e) => [e.kind, e.status, e.amount]),
     [['incremental', 'approved', 30000]],
     'the queued increment reached the processor once',
   );
+  assert.deepEqual(
+    ledger.filter((e) => e.invoice === offlineInitial).map((e) => [e.kind, e.status, e.amount]),
+    [['auth', 'approved', 10000]],
+    'the offline hold reached the processor once, uploaded by the PIN pad',
+  );
+  // Ada's increment, on her card tab: approved and completed.
+  await openGuest('Ada Lovelace');
+  await page.getByTestId('purser-tab-cards').click();
+  await waitForRecords('incremental_auth', 1, 3);
+  const ada = (await shownRecords(cards().first())).find((r) => r.reference === offlineIncrement)!;
+  assert.deepEqual([ada.status, ada.queue], ['1', '8']);
+  // The manager signs out: the parameters screen asks again.
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('manager-sign-in-open').waitFor();
 });
 
 /** Opens a guest by name from the search field. */
@@ -311,7 +403,7 @@ test('manager parameters: every parameter with its meaning; a manager signs in a
   await decline.getByTestId('param-disableCardAndPostingOnDecline-1').check();
   await decline.getByTestId('purser-parameter-save').click();
   await decline.getByTestId('purser-parameter-message').filter({ hasText: 'Saved' }).waitFor();
-  await session.shootAndScan('08-parameters');
+  await session.shootAndScan('09-parameters');
   await page.keyboard.press('F1');
   await page.getByTestId('purser-screen').waitFor();
 });
@@ -325,7 +417,7 @@ test('decline cascade (table 4-18 #2, parameter 1): an added authorisation decli
   await page.getByTestId('add-auth-dialog').waitFor();
   assert.equal(await focusedTestId(), 'add-auth-amount', 'focus starts on the amount');
   await page.keyboard.type('10.51');
-  await session.shootAndScan('09-add-authorisation');
+  await session.shootAndScan('10-add-authorisation');
   await page.keyboard.press('Enter');
   await page.getByTestId('add-auth-dialog').waitFor({ state: 'detached' });
   await waitForRecords('incremental_auth', 2, 1);
@@ -341,7 +433,7 @@ test('decline cascade (table 4-18 #2, parameter 1): an added authorisation decli
     [['incremental', 'declined']],
     'the processor declined it, once',
   );
-  await session.shootAndScan('10-decline-cascade');
+  await session.shootAndScan('11-decline-cascade');
   await page.getByTestId('purser-tab-folio').click();
   await page.getByTestId('purser-posting-disabled').waitFor();
 
@@ -355,13 +447,79 @@ test('decline cascade (table 4-18 #2, parameter 1): an added authorisation decli
   await simulate('normal');
 });
 
+test('decline cascade to a second card (table 4-18 #2, parameter 1): a second card chosen on the training PIN pad; the first card’s next authorisation declined; invoices routed to the second card, posting stays enabled; the processor captured the folio from the second card', async () => {
+  await openGuest('Katherine Johnson');
+  await page.getByTestId('purser-tab-cards').click();
+  // The next card on the PIN pad: a Discover ending 6789 (the manager who set the parameters is still signed in).
+  await trainingCard('discover', '6789', 'present');
+  await trainingSaid('The next card read on the PIN pad is a Discover ending 6789.');
+  await registerCard();
+  await waitForRecords('initial_auth', 1, 1, 1);
+  const [first, second] = [cards().nth(0), cards().nth(1)];
+  assert.match(await second.getByTestId('purser-card-masked').innerText(), /6789/);
+  assert.equal(await second.getAttribute('data-active'), 'true');
+  assert.equal((await page.getByTestId('purser-guest-department').innerText()).trim(), 'Mastercard ending 4444', 'invoices go to the first card by routing order');
+  await toTop();
+  await session.shootAndScan('12-second-card-registered');
+
+  // The card company will decline the first card's next authorisation; a posting raises it.
+  await trainingCard('mastercard', '4444', 'decline');
+  await trainingSaid('will decline the next authorisation of the Mastercard ending 4444');
+  await post('Gala dinner', '150.00', 'on Mastercard ending 4444 was declined');
+  await page.getByTestId('purser-tab-cards').click();
+  await waitForRecords('incremental_auth', 2, 1, 0);
+  await page.getByTestId('purser-message').filter({ hasText: 'Incremental authorisation of $50.00 on Mastercard ending 4444 was declined.' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="purser-card"]')?.getAttribute('data-active') === 'false');
+  assert.match(await first.getByTestId('purser-card-lock').innerText(), /declined/);
+  assert.equal(await second.getAttribute('data-active'), 'true');
+  assert.equal((await page.getByTestId('purser-guest-department').innerText()).trim(), 'Discover ending 6789', 'the invoices are routed to the second card');
+  const declined = (await shownRecords(first)).find((r) => r.status === '2')!;
+  assert.deepEqual(
+    (await purserLedger(gatewayUrl)).filter((e) => e.invoice === declined.reference).map((e) => [e.kind, e.status]),
+    [['incremental', 'declined']],
+    'the processor declined the first card’s increment, once',
+  );
+  // Posting stays enabled (another card takes the invoices): the next posting is authorised on the second card.
+  await post('Spa', '80.00');
+  await page.getByTestId('purser-tab-cards').click();
+  await page.waitForFunction(
+    () => {
+      const card = document.querySelectorAll('[data-testid="purser-card"]')[1];
+      return !!card && [...card.querySelectorAll('[data-testid="purser-record"]')].filter((r) => r.getAttribute('data-status') === '1').length >= 2;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  assertPlain(await page.getByTestId('purser-guest').innerText(), 'cascade card tab');
+  await toTop();
+  await session.shootAndScan('13-cascade-second-card');
+
+  // Checkout: Pay invoice settles on the second card.
+  await page.getByTestId('purser-tab-pay').click();
+  assert.equal(await page.getByTestId('purser-pay-amount').inputValue(), '230.00');
+  assert.equal(await page.getByTestId('purser-pay-method-card').isChecked(), true);
+  await page.getByTestId('purser-pay-submit').click();
+  await page.getByTestId('purser-message').filter({ hasText: 'Settlement is done' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('purser-tab-cards').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-card"]')[1]?.querySelector('[data-testid="purser-settlements"] [data-status="1"]') !== null, undefined, { timeout: 30_000 });
+  const settlement = (await shownRecords(second)).find((r) => r.kind === 'settlement')!;
+  assert.equal((await shownRecords(first)).filter((r) => r.kind === 'settlement').length, 0, 'nothing settled on the declined card');
+  const ledger = await purserLedger(gatewayUrl);
+  assertOnce(ledger, 'after the cascade');
+  assert.deepEqual(
+    ledger.filter((e) => e.invoice === settlement.reference).map((e) => [e.kind, e.status, e.amount, e.maskedPan?.slice(-4)]),
+    [['capture', 'approved', 23000, '6789']],
+    'the processor captured the folio once, from the second card',
+  );
+});
+
 test('checkout: Pay invoice settles the folio on the card (table 4-9), the card deactivated; the processor captured once; a void asks the seed’s question and refunds once', async () => {
   await openGuest('Ada Lovelace');
   await page.getByTestId('purser-tab-pay').click();
   const amount = page.getByTestId('purser-pay-amount');
   assert.equal(await amount.inputValue(), '620.00', 'the balance is offered');
   assert.equal(await page.getByTestId('purser-pay-method-card').isChecked(), true, 'the card on file by default');
-  await session.shootAndScan('11-pay-invoice');
+  await session.shootAndScan('14-pay-invoice');
   // Table 4-12: a negative amount turns Pay into Refund.
   await amount.fill('-20.00');
   await page.getByTestId('purser-refund-submit').waitFor();
@@ -377,7 +535,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   const card = cards().first();
   assert.equal(await card.getAttribute('data-active'), 'false');
   assert.match(await card.getByTestId('purser-card-lock').innerText(), /Settlement or reversal is done for this card, please get credit card again/);
-  await session.shootAndScan('12-settled-card-locked');
+  await session.shootAndScan('15-settled-card-locked');
   const settlement = (await shownRecords(card)).find((r) => r.kind === 'settlement')!;
   const ledger = await purserLedger(gatewayUrl);
   assertOnce(ledger, 'after checkout');
@@ -398,7 +556,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
     (await page.getByTestId('purser-void-question').innerText()).trim(),
     'By voiding the payment, you need to swipe credit card again or change to another payment type. Are you sure you want to void the payment?',
   );
-  await session.shootAndScan('13-void-confirmation');
+  await session.shootAndScan('16-void-confirmation');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await page.getByTestId('purser-screen').isVisible(), true, 'Escape closed the dialog, not the screen');
@@ -417,7 +575,7 @@ test('checkout: Pay invoice settles the folio on the card (table 4-9), the card 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="purser-record"][data-kind="refund"][data-status="1"]').length === 1, undefined, { timeout: 30_000 });
   await page.getByTestId('purser-record').filter({ hasText: 'Refund' }).first().scrollIntoViewIfNeeded();
   assertPlain(await page.getByTestId('purser-guest').innerText(), 'card tab after the void');
-  await session.shootAndScan('14-settlement-and-refund');
+  await session.shootAndScan('17-settlement-and-refund');
   assert.deepEqual(pageErrors, []);
 });
 

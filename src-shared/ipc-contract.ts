@@ -57,6 +57,12 @@ const StaffCardNumber = z.string().regex(/^\d{4,10}$/, 'a staff card number is 4
 /** A person's name on the staff list. */
 const StaffName = z.string().trim().min(1, 'a name is needed').max(60);
 
+/** A training test card as the trainee names it: its brand and last four digits (the number itself is built by the host). */
+const TrainingCardRequest = z.strictObject({
+  brand: z.enum(['visa', 'mastercard', 'amex', 'discover']),
+  lastFour: z.string().regex(/^\d{4}$/, 'the last four are four digits'),
+});
+
 /** Every command the UI can send. */
 export const commands = {
   'app.info': command<AppInfo>()(Empty, 'Who this app is: version, register, training mode.'),
@@ -170,6 +176,19 @@ export const commands = {
       ]),
     }),
     'Training mode only: makes the simulated devices behave this way for the next payment (stray_charge: at once), so a trainee sees every flow.',
+  ),
+  // The purser's practice (issue 12 §6): the ship offline, a chosen card on the PIN pad, a declined authorisation.
+  'training.shipLink': managerCommand<{ message: string }>()(
+    z.strictObject({ online: z.boolean() }),
+    'Training mode only: takes the ship offline (the training PIN pad approves on its own with a temporary token, the card company cannot be reached) or brings it back online.',
+  ),
+  'training.presentCard': managerCommand<{ message: string }>()(
+    TrainingCardRequest,
+    'Training mode only: the card the training PIN pad reads next, a test card of this brand ending in these four digits.',
+  ),
+  'training.declineNext': managerCommand<{ message: string }>()(
+    TrainingCardRequest,
+    'Training mode only: the training card company declines the next authorisation (initial or added) of this card, once.',
   ),
 
   // Manager actions (issue 11 §1).

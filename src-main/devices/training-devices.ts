@@ -10,7 +10,9 @@ import type { PaxTimeouts } from '../../drivers/pax/pax-terminal.ts';
 import { tcpPrinter, type EscPosPrinter } from '../../drivers/printer/escpos-printer.ts';
 import { PrinterSimulator } from '../../drivers/printer/simulator/printer-simulator.ts';
 import { GatewaySimulator } from '../gateways/simulator/gateway-simulator.ts';
+import { defaultDeclineRule } from '../gateways/simulator/simulated-processor.ts';
 import { MonitoredTerminal } from './monitored-terminal.ts';
+import { TrainingDeclines } from './training-cards.ts';
 
 /** Id of the training PIN pad, as payment attempts record it. */
 export const TRAINING_TERMINAL_ID = 'training-pin-pad';
@@ -57,15 +59,20 @@ export class TrainingDevices {
     readonly printerSimulator: PrinterSimulator,
     /** The ESC/POS driver connected to it. */
     readonly printer: EscPosPrinter,
+    /** Cards whose next authorisation the training processor declines (the purser's decline cascade). */
+    readonly declines: TrainingDeclines,
   ) {}
 
   /** Starts everything; on a failure, stops what already started and rethrows. */
   static async start(opts: TrainingOptions = {}): Promise<TrainingDevices> {
     const clock = opts.clock ?? (() => new Date());
     const stops: (() => Promise<void>)[] = [];
+    const declines = new TrainingDeclines();
     try {
       const gateway = await GatewaySimulator.start({
         key: TRAINING_GATEWAY_KEY,
+        // A trainee's one-shot decline first, then the simulator's own rule (its decline card).
+        declineRule: (req) => declines.take(req) ?? defaultDeclineRule(req),
         clock: () => clock().getTime(),
         ...(opts.ledgerFile ? { ledgerFile: opts.ledgerFile } : {}),
         // Every authorisation rule (simulator/authorisation-rules.ts) applies, refund only after settlement included:
@@ -82,7 +89,7 @@ export class TrainingDevices {
       const printerSimulator = await PrinterSimulator.start(0);
       stops.push(() => printerSimulator.close());
       const printer = tcpPrinter('127.0.0.1', printerSimulator.port);
-      return new TrainingDevices(gateway, sim, terminal, printerSimulator, printer);
+      return new TrainingDevices(gateway, sim, terminal, printerSimulator, printer, declines);
     } catch (err) {
       await Promise.allSettled(stops.reverse().map((s) => s()));
       throw err;

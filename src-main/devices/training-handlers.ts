@@ -1,4 +1,4 @@
-// The training command, and the hook that arms a chosen training fault for
+// The training commands, and the hook that arms a chosen training fault for
 // the next card sale. The card command path knows nothing of training: the
 // scenarios install themselves on the payment coordinator's sale hook, which
 // runs once the attempt is journaled and before the PIN pad hears a byte (so
@@ -12,9 +12,14 @@ export interface SaleHooks {
   onSaleStarted(hook: () => void): () => void;
 }
 
-/** The training command. */
-export function trainingHandlers(scenarios: TrainingScenarios): Pick<Handlers, 'training.simulate'> {
-  return { 'training.simulate': ({ scenario }) => scenarios.simulate(scenario) };
+/** The training commands (the purser's three are manager-only: the dispatcher's guard runs first). */
+export function trainingHandlers(scenarios: TrainingScenarios): Pick<Handlers, 'training.simulate' | 'training.shipLink' | 'training.presentCard' | 'training.declineNext'> {
+  return {
+    'training.simulate': ({ scenario }) => scenarios.simulate(scenario),
+    'training.shipLink': ({ online }) => scenarios.shipLink(online),
+    'training.presentCard': (card) => scenarios.presentCard(card),
+    'training.declineNext': (card) => scenarios.declineNext(card),
+  };
 }
 
 /** Arms the pending training fault as each sale starts; returns the uninstall. */

@@ -11,6 +11,7 @@ import { ecrReference } from '../../src-shared/ecr-reference.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import type { RequestOf } from '../../src-shared/ipc-contract.ts';
 import { formatMoney } from '../../src-shared/money.ts';
+import { trainingCardNumber, type TrainingCard } from './training-cards.ts';
 import type { TrainingDevices } from './training-devices.ts';
 
 /** A training scenario (the contract's training.simulate values). */
@@ -47,10 +48,15 @@ const loseEverything: Arm = (rig) => {
   };
 };
 
+/** Brand names as a trainee reads them. */
+const BRAND_WORDS: Record<TrainingCard['brand'], string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
+
 /** Runs training scenarios against the training simulators. */
 export class TrainingScenarios {
   private pending: Pending;
   private strays = 0;
+  /** The gateway fault that keeps the training gateway unreachable while the ship is offline. */
+  private shipOfflineFault: number | undefined;
 
   /**
    * @param rig the running training simulators, or undefined outside training mode
@@ -63,14 +69,23 @@ export class TrainingScenarios {
     private readonly registerCode = '1',
   ) {}
 
-  /** Sets the scenario up; answers what will happen next, in words for the trainee. AppError 'conflict' outside training mode. */
-  simulate(scenario: TrainingScenario): { message: string } {
+  /** The running simulators; AppError 'conflict' outside training mode. */
+  private training(): TrainingDevices {
     const rig = this.rig();
     if (!rig) throw new AppError('conflict', 'Only in training mode.');
+    return rig;
+  }
+
+  /** Sets the scenario up; answers what will happen next, in words for the trainee. AppError 'conflict' outside training mode. */
+  simulate(scenario: TrainingScenario): { message: string } {
+    const rig = this.training();
     switch (scenario) {
       case 'normal':
         this.pending = undefined;
         rig.pinPadSimulator.setFault(null);
+        rig.pinPadSimulator.setOffline(false);
+        this.shipOfflineFault = undefined;
+        rig.declines.clear();
         rig.gateway.clearFaults();
         rig.gateway.processor.partiallyApproveNext(false);
         rig.printerSimulator.setFaults({ paperOut: false, paperNearEnd: false, coverOpen: false, error: false, noAnswer: false });
@@ -122,6 +137,38 @@ export class TrainingScenarios {
             'The receipt printer is now out of paper: payments still go through, and the register says the receipt did not print. Choose Normal to load paper, then press Reprint.',
         };
     }
+  }
+
+  /**
+   * The ship's link to the card company (seed 002 table 4-17): offline, the
+   * training PIN pad approves on its own (a temporary token, kept for upload:
+   * pax-protocol-choices.ts item 25) and the training gateway refuses every
+   * request as a server that cannot be reached would; online, both answer again.
+   */
+  shipLink(online: boolean): { message: string } {
+    const rig = this.training();
+    rig.pinPadSimulator.setOffline(!online);
+    if (this.shipOfflineFault !== undefined) rig.gateway.clearFaults(this.shipOfflineFault);
+    this.shipOfflineFault = online ? undefined : rig.gateway.injectFault({ kind: 'http_5xx', status: 503, target: 'gateway', times: 'always' });
+    return {
+      message: online
+        ? 'The ship is back online: the PIN pad uploads what it approved offline and the waiting authorisations and settlements go out (press Send now to send them at once).'
+        : 'The ship is now offline: the PIN pad approves cards on its own with a temporary token, and the card company cannot be reached, so authorisations and settlements wait in the queue. Choose Back online to bring the link back.',
+    };
+  }
+
+  /** The card the training PIN pad reads next (a test number of that brand ending in those digits, built here). */
+  presentCard(card: TrainingCard): { message: string } {
+    const rig = this.training();
+    rig.pinPadSimulator.presentCard({ pan: trainingCardNumber(card) });
+    return { message: `The next card read on the PIN pad is a ${BRAND_WORDS[card.brand]} ending ${card.lastFour}.` };
+  }
+
+  /** The card company declines the next authorisation (initial or added) of this card, once. */
+  declineNext(card: TrainingCard): { message: string } {
+    const rig = this.training();
+    rig.declines.arm(card);
+    return { message: `The card company will decline the next authorisation of the ${BRAND_WORDS[card.brand]} ending ${card.lastFour}.` };
   }
 
   /** Arms the fault waiting for the next sale; call right before the sale. Returns a function that puts it back if the sale never started. */

@@ -15,6 +15,9 @@ export type Screen = 'register' | 'orphans' | 'settings' | 'history' | 'staff' |
 /** How training mode's simulated devices behave for the next payment. */
 export type TrainingScenario = RequestOf<'training.simulate'>['scenario'];
 
+/** A training test card by brand and last four (the purser's practice). */
+export type TrainingCard = RequestOf<'training.presentCard'>;
+
 /** A command's outcome for a form: the value, or the host's words. */
 export type { Outcome } from './host-api.ts';
 
@@ -41,6 +44,12 @@ export interface ManagerSlice {
   testDevice(target: { deviceId: string } | { device: DeviceDraftInput }): Promise<Outcome<DeviceTestResult>>;
   /** Training mode only: how the simulators behave for the next payment. */
   simulate(scenario: TrainingScenario): Promise<Outcome<{ message: string }>>;
+  /** Training mode only, a manager's: the ship offline (false) or back online (true). */
+  setShipLink(online: boolean): Promise<Outcome<{ message: string }>>;
+  /** Training mode only, a manager's: the card the training PIN pad reads next. */
+  presentTrainingCard(card: TrainingCard): Promise<Outcome<{ message: string }>>;
+  /** Training mode only, a manager's: the card company declines this card's next authorisation. */
+  declineNextAuthorisation(card: TrainingCard): Promise<Outcome<{ message: string }>>;
   /** Checks the whole journal (chain and state rows); runs off the host's thread, so it may take a while. */
   verifyJournal(): Promise<Outcome<JournalVerifyReport>>;
 }
@@ -83,6 +92,9 @@ export const createManagerSlice: SliceCreator<ManagerSlice, HistorySlice> = (set
     removeDevice: (deviceId) => change(() => api.call('device.remove', { deviceId })),
     assignDevice: (deviceId, assigned) => change(() => api.call('device.assign', { deviceId, assigned })),
     simulate: (scenario) => outcome(() => api.call('training.simulate', { scenario })),
+    setShipLink: (online) => outcome(() => api.call('training.shipLink', { online })),
+    presentTrainingCard: (card) => outcome(() => api.call('training.presentCard', card)),
+    declineNextAuthorisation: (card) => outcome(() => api.call('training.declineNext', card)),
     testDevice: (target) => outcome(() => api.call('device.test', target, { timeoutMs: DEVICE_TEST_TIMEOUT_MS })),
     verifyJournal: () => outcome(() => api.call('journal.verify', {}, { timeoutMs: JOURNAL_VERIFY_TIMEOUT_MS })),
   };

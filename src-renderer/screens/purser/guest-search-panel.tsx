@@ -20,6 +20,10 @@ export function GuestSearchPanel({ currency }: { currency: string }) {
   const query = useAppState((s) => s.purserQuery);
   const openId = useAppState((s) => s.purserGuest?.guest.guestId ?? null);
   const actions = useAppActions();
+  // Effects key on these stable commands, not on the state object (new after every change): keyed on
+  // that, the search's debounce restarted with every update and, with updates coming fast, never ran.
+  const searchGuests = useAppState((s) => s.searchGuests);
+  const awaitCabinCard = useAppState((s) => s.awaitCabinCard);
   const [text, setText] = useState(query);
   const [cardText, setCardText] = useState('');
   const [cardError, setCardError] = useState<string | null>(null);
@@ -36,7 +40,7 @@ export function GuestSearchPanel({ currency }: { currency: string }) {
     const wait = async () => {
       while (live) {
         const asked = Date.now();
-        const r = await actions.awaitCabinCard();
+        const r = await awaitCabinCard();
         if (!live) return;
         if (r.ok) {
           setCardError(null);
@@ -52,12 +56,12 @@ export function GuestSearchPanel({ currency }: { currency: string }) {
     return () => {
       live = false;
     };
-  }, [actions, modalOpen]);
+  }, [awaitCabinCard, modalOpen]);
   useEffect(() => {
-    const timer = setTimeout(() => void actions.searchGuests(text.trim()), guests === null ? 0 : SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => void searchGuests(text.trim()), guests === null ? 0 : SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
     // Only the typed text starts a search (guests is read for the first, undelayed one only).
-  }, [text, actions]);
+  }, [text, searchGuests]);
 
   const openCard = async () => {
     const number = cabinCardNumber(cardText);

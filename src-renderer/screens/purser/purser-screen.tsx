@@ -7,6 +7,7 @@ import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { PlainMessage } from '../common/plain-message.tsx';
 import { GuestPanel } from './guest-panel.tsx';
 import { GuestSearchPanel } from './guest-search-panel.tsx';
+import { PurserTrainingPanel } from './purser-training-panel.tsx';
 import { QueuePanel } from './queue-panel.tsx';
 import './purser.css';
 
@@ -17,11 +18,16 @@ export function PurserScreen() {
   const currency = useAppState((s) => s.appInfo?.currency ?? 'USD');
   const modalOpen = useAppState((s) => s.modalOpen);
   const actions = useAppActions();
+  // The commands themselves, not the state object around them: that one is new after every change,
+  // and an effect keyed on it would reload the guest after every reload, without end.
+  const loadQueue = useAppState((s) => s.loadQueue);
+  const reloadGuest = useAppState((s) => s.reloadGuest);
+  const loadDevices = useAppState((s) => s.loadDevices);
 
   useEffect(() => {
     // The queue, the open guest (changed while away) and the PIN pads for the chooser.
-    void Promise.all([actions.loadQueue(), actions.reloadGuest(), actions.loadDevices()]);
-  }, [actions]);
+    void Promise.all([loadQueue(), reloadGuest(), loadDevices()]);
+  }, [loadQueue, reloadGuest, loadDevices]);
 
   return (
     // The whole screen is inert under a dialog (the dialog is rendered at the body), its scrolling too.
@@ -35,6 +41,7 @@ export function PurserScreen() {
               Parameters (manager)
             </button>
           </div>
+          <PurserTrainingPanel />
         </div>
         <div className="purser-main">
           {guestError && (
