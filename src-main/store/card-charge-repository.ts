@@ -37,18 +37,29 @@ function fromDb(r: ChargeRowDb): ChargeRecord {
 }
 
 /** Runs fn in one transaction on a client of the pool. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, stage?: { committing: boolean }): Promise<T> {
   const c = await pool.connect();
+  // A link that breaks while the client is out emits 'error' on it besides rejecting the query in flight; the
+  // rejection is what is acted on, and an unheard 'error' event would take the whole register down.
+  const onError = (): void => undefined;
+  c.on('error', onError);
+  let broken = false;
   try {
     await c.query('BEGIN');
     const r = await fn(c);
+    // From here a lost answer leaves the outcome unknown (the caller that cares passes `stage`).
+    if (stage) stage.committing = true;
     await c.query('COMMIT');
     return r;
   } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
+    await c.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
     throw err;
   } finally {
-    c.release();
+    c.off('error', onError);
+    // A client whose link broke is discarded, not handed to the next caller.
+    c.release(broken);
   }
 }
 

@@ -25,6 +25,13 @@ export interface StoreLinkProxy {
   cut(): void;
   /** Lets new connections through again. */
   restore(): void;
+  /**
+   * Arms a lost answer: the next client request holding `marker` (e.g. "COMMIT")
+   * reaches the store whole, then the link is cut before any answer comes
+   * back (the client's socket is reset, the store's side ended after what was
+   * sent). Until restore(), new connections are refused, as after cut().
+   */
+  loseAnswerTo(marker: string): void;
   /** A PostgreSQL URL through this proxy, from the store's own URL (same user, password and database). */
   urlFor(storeUrl: string): string;
   /** Stops listening and destroys every connection. */
@@ -33,8 +40,9 @@ export interface StoreLinkProxy {
 
 /** Starts a proxy on 127.0.0.1 (a free port) to target host:port. */
 export async function startStoreLinkProxy(target: { host: string; port: number }): Promise<StoreLinkProxy> {
-  const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket; losing?: boolean }>();
   let cut = false;
+  let loseMarker: Buffer | undefined;
   let accepted = 0;
   let refused = 0;
   const server = net.createServer((client) => {
@@ -45,18 +53,36 @@ export async function startStoreLinkProxy(target: { host: string; port: number }
     }
     accepted++;
     const upstream = net.connect({ host: target.host, port: target.port });
-    const pair = { client, upstream };
+    const pair: { client: net.Socket; upstream: net.Socket; losing?: boolean } = { client, upstream };
     pairs.add(pair);
     const drop = (): void => {
       pairs.delete(pair);
       client.destroy();
-      upstream.destroy();
+      // A lost answer: what the client sent still reaches the store (end flushes it), nothing comes back.
+      if (pair.losing) upstream.end();
+      else upstream.destroy();
     };
     // A reset on either side is the other side's reset too: nothing is left half-open.
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream);
     upstream.pipe(client);
+    // After the pipe's own listener, so the request is already handed to the store's socket.
+    client.on('data', (chunk: Buffer) => {
+      if (!loseMarker || !chunk.includes(loseMarker)) return;
+      loseMarker = undefined;
+      cut = true;
+      pair.losing = true;
+      upstream.unpipe(client);
+      client.resetAndDestroy();
+      // The whole link is down, as after cut(): the register's other connections too.
+      for (const p of pairs) {
+        if (p === pair) continue;
+        pairs.delete(p);
+        p.client.resetAndDestroy();
+        p.upstream.destroy();
+      }
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -94,6 +120,9 @@ export async function startStoreLinkProxy(target: { host: string; port: number }
     },
     restore() {
       cut = false;
+    },
+    loseAnswerTo(marker) {
+      loseMarker = Buffer.from(marker);
     },
     urlFor(storeUrl) {
       const u = new URL(storeUrl);

@@ -12,14 +12,17 @@ import { EndOfDayReporter } from '../settlement/end-of-day-report.ts';
 import { startRig, until, type Rig } from '../payments/payment-test-rig.ts';
 import { REGISTER_GROUP_ROLE } from './schema/store-migration.ts';
 import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
-import { TicketMoveService, receivedTicketId } from './ticket-move-service.ts';
+import { startStoreLinkProxy } from './store-link-proxy-test-rig.ts';
+import { MOVE_SETTLE_MS, TicketMoveService, receivedTicketId } from './ticket-move-service.ts';
 import { MOVE_WORDS, moveTicket, ownerOf } from './ticket-ownership-repository.ts';
 
 let cluster: StoreTestCluster;
 let url: string;
+let adminUrl: string;
 before(async () => {
   cluster = await startStoreTestCluster();
   const admin = await cluster.createStoreDatabase();
+  adminUrl = admin;
   // The registers connect with a least-privilege login in the store's register group, as in a real store.
   const role = `reg_move_${process.pid}`;
   const c = new pg.Client({ connectionString: admin });
@@ -127,6 +130,116 @@ test('an open ticket moves with its lines and cash; the receiving till opens it 
     assert.equal(a.rig.journal.verify().ok, true, 'the giving journal verifies (its rows rebuild from its events)');
     assert.equal(b.rig.journal.verify().ok, true, 'the receiving journal verifies');
   } finally {
+    await close();
+  }
+});
+
+/** Till A's move service over a proxied store link (a real TCP proxy that can lose an answer), on a clock the test moves. */
+async function lossyMoves(a: Till) {
+  const proxy = await startStoreLinkProxy({ host: '127.0.0.1', port: cluster.port });
+  const pool = new pg.Pool({ connectionString: proxy.urlFor(url), max: 2, connectionTimeoutMillis: 1000 });
+  pool.on('error', () => undefined);
+  let now = Date.now();
+  const moves = new TicketMoveService({ pool, registerId: a.id, registerName: 'Till 1', tickets: a.rig.tickets, now: () => new Date(now) });
+  return {
+    proxy,
+    moves,
+    later: (ms: number) => void (now += ms),
+    async close() {
+      await pool.end();
+      await proxy.close();
+    },
+  };
+}
+
+const held = (e: unknown) => e instanceof AppError && e.code === 'conflict' && /being moved/.test(e.message);
+
+test('the store\'s answer to a move is lost after its COMMIT left: the ticket is held here (no line, no card) until the store says; it had moved, so it is journaled as moved and charged once, at the other till', async () => {
+  const { a, b, close } = await twoTills();
+  const lossy = await lossyMoves(a);
+  try {
+    const t = a.rig.ticketWith('coffee');
+    lossy.proxy.loseAnswerTo('COMMIT');
+    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
+    assert.deepEqual(lossy.moves.movesInDoubt(), [t.id]);
+    // The store did move it: till 2 can open it. Till 1 must take nothing on it meanwhile.
+    assert.equal((await b.moves.movedHere()).length, 1);
+    assert.throws(() => a.rig.tickets.addLine(t.id, 'cake', 1), held);
+    await assert.rejects(a.rig.coordinator.start(t.id, 1000), held);
+    // The link is back: the mend pass asks the store and journals the move here.
+    lossy.proxy.restore();
+    assert.equal(await lossy.moves.mendMovesAway(), 1);
+    assert.equal(a.rig.tickets.get(t.id).status, 'moved');
+    assert.deepEqual(lossy.moves.movesInDoubt(), []);
+    const [here] = await b.moves.movedHere();
+    const opened = await b.moves.receive(here.transferId);
+    assert.equal((await b.rig.coordinator.start(opened.id, 1000)).state, 'approved');
+    // Ground truth: one charge for the customer, at till 2.
+    assert.deepEqual(approved(a.rig.gateway.ledger.all()).map((e) => e.amount), [1000]);
+    await assert.rejects(a.rig.coordinator.start(t.id, 1000), (e: unknown) => e instanceof AppError && e.code === 'ticket_closed');
+  } finally {
+    await lossy.close();
+    await close();
+  }
+});
+
+test('the link breaks before the COMMIT: the store rolled the move back, so the ticket is this register\'s at once (plain words) and nothing reached the other till', async () => {
+  const { a, b, close } = await twoTills();
+  const lossy = await lossyMoves(a);
+  try {
+    const t = a.rig.ticketWith('coffee');
+    lossy.proxy.loseAnswerTo('INSERT INTO ticket_transfers');
+    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.offline));
+    assert.deepEqual(lossy.moves.movesInDoubt(), []);
+    a.rig.tickets.addLine(t.id, 'cake', 1);
+    assert.deepEqual(await b.moves.movedHere(), []);
+    assert.equal(await ownerOf(b.pool, { originRegister: a.id, ticketId: t.id }), a.id);
+  } finally {
+    await lossy.close();
+    await close();
+  }
+});
+
+test('a move in doubt the store has no transfer of is released only after the settle time; broken variant: releasing at once (the old way) charges the customer twice', async () => {
+  const { a, b, close } = await twoTills();
+  const lossy = await lossyMoves(a);
+  try {
+    const t = a.rig.ticketWith('coffee');
+    lossy.proxy.loseAnswerTo('COMMIT');
+    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
+    lossy.proxy.restore();
+    // Broken variant first, on what the store holds now: a register that gives the ticket back at once lets
+    // both tills charge it (the processor ledger shows two charges for one customer's coffee).
+    a.rig.tickets.cancelMove(t.id);
+    const [here] = await b.moves.movedHere();
+    const opened = await b.moves.receive(here.transferId);
+    assert.equal((await a.rig.coordinator.start(t.id, 1000)).state, 'approved');
+    assert.equal((await b.rig.coordinator.start(opened.id, 1000)).state, 'approved');
+    assert.equal(approved(a.rig.gateway.ledger.all()).length, 2, 'the broken variant charged twice');
+
+    // The real thing: a second ticket in doubt whose transfer the store does not hold (an administrator removed
+    // it, as if the COMMIT had never landed) stays held until the settle time has passed since the failure.
+    const u = a.rig.ticketWith('cake');
+    lossy.proxy.loseAnswerTo('COMMIT');
+    await assert.rejects(lossy.moves.move(u.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
+    lossy.proxy.restore();
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query('DELETE FROM ticket_transfers WHERE origin_register = $1 AND ticket_id = $2', [a.id, u.id]);
+      await admin.query('UPDATE ticket_owners SET owner_register = origin_register WHERE origin_register = $1 AND ticket_id = $2', [a.id, u.id]);
+    } finally {
+      await admin.end();
+    }
+    assert.equal(await lossy.moves.mendMovesAway(), 0);
+    assert.throws(() => a.rig.tickets.addLine(u.id, 'cake', 1), held, 'still held before the settle time');
+    lossy.later(MOVE_SETTLE_MS);
+    await lossy.moves.mendMovesAway();
+    assert.deepEqual(lossy.moves.movesInDoubt(), []);
+    a.rig.tickets.addLine(u.id, 'cake', 1);
+    assert.equal(a.rig.tickets.get(u.id).status, 'open');
+  } finally {
+    await lossy.close();
     await close();
   }
 });

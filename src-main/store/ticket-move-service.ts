@@ -22,7 +22,14 @@ import { AppError } from '../../src-shared/errors.ts';
 import type { MovedHereItem } from '../../src-shared/store-contract.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { TRANSFER_WORDS } from './ticket-move-words.ts';
-import { MOVE_WORDS, getTransfer, knownRegisters, markReceived, moveTicket, pendingTransfers, transfersFrom, type TicketTransfer } from './ticket-ownership-repository.ts';
+import { MOVE_WORDS, getTransfer, knownRegisters, markReceived, moveOutcomeUnknown, moveTicket, pendingTransfers, transfersFrom, type TicketTransfer } from './ticket-ownership-repository.ts';
+
+/**
+ * How long after a move whose answer was lost the store's "no such transfer"
+ * is trusted: a COMMIT the store received just as the link broke completes in
+ * milliseconds, so a lookup this much later sees it if it happened.
+ */
+export const MOVE_SETTLE_MS = 2000;
 
 /** The id the receiving register gives the ticket a transfer brings (an Id: letters, digits, '-', at most 64). */
 export function receivedTicketId(t: { transferId: number; originRegister: string; ticketId: string }): string {
@@ -37,6 +44,8 @@ export type ReceiveHookPoint = 'after_journal';
 export class TicketMoveService {
   /** Transfers away from here up to this id are in the journal (the mend pass reads only newer ones). */
   private mendedUpTo = 0;
+  /** Moves whose answer was lost after the COMMIT left: the ticket stays held until the store says (ticket id → when). */
+  private readonly inDoubt = new Map<string, number>();
 
   constructor(
     private readonly o: {
@@ -93,9 +102,19 @@ export class TicketMoveService {
         slotsUsed: begun.slotsUsed,
       });
     } catch (err) {
-      this.o.tickets.cancelMove(ticketId);
+      if (moveOutcomeUnknown(err)) {
+        // The store may have moved it: the receiving till could open it now. Held here (no line, cash or card)
+        // until the mend pass asks the store, as a payment whose answer is lost is looked up, never guessed.
+        this.inDoubt.set(ticketId, this.o.now().getTime());
+        this.o.log?.(`store: the answer to moving ticket ${ticketId} was lost; held until the store says whether it moved`);
+      } else this.o.tickets.cancelMove(ticketId);
       throw err;
     }
+  }
+
+  /** Tickets held because the store's answer to their move was lost. */
+  movesInDoubt(): string[] {
+    return [...this.inDoubt.keys()];
   }
 
   /** Tickets moved here and not opened yet, oldest first; one opened already by this journal is marked received on the way. */
@@ -163,6 +182,9 @@ export class TicketMoveService {
    */
   async mendMovesAway(): Promise<number> {
     let n = 0;
+    // Read before the transfers: a move in doubt not among them is known not to have happened (after the settle time).
+    const asked = this.o.now().getTime();
+    const doubtful = [...this.inDoubt];
     for (const t of await transfersFrom(this.o.pool, this.o.registerId, this.mendedUpTo)) {
       this.mendedUpTo = Math.max(this.mendedUpTo, t.transferId);
       if (t.originRegister !== this.o.registerId) continue;
@@ -183,6 +205,16 @@ export class TicketMoveService {
         slotsUsed: t.slotsUsed,
       });
       n++;
+    }
+    for (const [ticketId, failedAt] of doubtful) {
+      if (this.o.tickets.get(ticketId).status !== 'open') {
+        this.inDoubt.delete(ticketId); // the store had moved it: journaled above
+        continue;
+      }
+      if (asked - failedAt < MOVE_SETTLE_MS) continue;
+      this.inDoubt.delete(ticketId);
+      this.o.tickets.cancelMove(ticketId);
+      this.o.log?.(`store: ticket ${ticketId} did not move (the store has no transfer of it); it is this register's again`);
     }
     return n;
   }

@@ -55,6 +55,8 @@ export const MOVE_WORDS = {
   unresolved: 'A card payment on this ticket is still being checked, so the ticket stays on this register. Move it once the payment is settled.',
   notHere: 'This ticket is no longer on this register: it was moved to another till. Open it there.',
   offline: 'The store cannot be reached, so the ticket stays on this register. Moving a ticket needs the store; try again when the link is back.',
+  inDoubt:
+    'The store did not answer whether the ticket moved. It is held here (nothing can be rung or paid on it) until the store answers; that is checked every few seconds.',
   sameRegister: 'The ticket is already on that register.',
 } as const;
 
@@ -86,6 +88,9 @@ export async function moveTicket(
 ): Promise<{ transferId: number }> {
   if (move.unresolvedHere > 0) throw new AppError('attempt_unresolved', MOVE_WORDS.unresolved, { ticketId: move.ticketId });
   if (move.from === move.to) throw new AppError('conflict', MOVE_WORDS.sameRegister, { ticketId: move.ticketId });
+  // Sent: the COMMIT has left. A failure after it (the answer lost) may have moved the ticket or not; before it, the
+  // store rolled the transaction back (a backend that loses its client aborts what is not committed).
+  const stage = { committing: false };
   try {
     return await inTransaction(pool, async (c) => {
       await c.query('INSERT INTO ticket_owners (origin_register, ticket_id, owner_register) VALUES ($1, $2, $1) ON CONFLICT DO NOTHING', [move.originRegister, move.ticketId]);
@@ -102,11 +107,18 @@ export async function moveTicket(
         [move.originRegister, move.ticketId, move.from, move.to, move.actor, move.at, k?.fromName ?? null, k?.originNumber ?? null, k?.currency ?? null, JSON.stringify(k?.lines ?? []), k?.cashApplied ?? 0, k?.slotsUsed ?? []],
       );
       return { transferId: Number(r.rows[0].id) };
-    });
+    }, stage);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('store_unavailable', MOVE_WORDS.offline, { ticketId: move.ticketId, cause: err instanceof Error ? err.message : String(err) });
+    const cause = err instanceof Error ? err.message : String(err);
+    if (stage.committing) throw new AppError('store_unavailable', MOVE_WORDS.inDoubt, { ticketId: move.ticketId, outcome: 'unknown', cause });
+    throw new AppError('store_unavailable', MOVE_WORDS.offline, { ticketId: move.ticketId, outcome: 'not_moved', cause });
   }
+}
+
+/** Whether a move's answer was lost after its COMMIT left (the store may have moved the ticket). */
+export function moveOutcomeUnknown(err: unknown): boolean {
+  return err instanceof AppError && err.code === 'store_unavailable' && err.details?.outcome === 'unknown';
 }
 
 interface TransferRow {
