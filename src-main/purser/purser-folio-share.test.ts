@@ -160,6 +160,39 @@ test('a desk cut off from the store decides alone; when its link returns the sho
   assert.equal((await a.store.flags()).length, 1);
 });
 
+test('the ship offline: the offline limit per card holds over every desk\'s claims in the store; the posting beyond it is refused in plain words and added nowhere; broken variant without the limit claims past it', async () => {
+  const { a, b, ga, gb } = await twoDesks();
+  for (const d of [a, b]) d.rig.set('offlineLimitPerCard', 20_000);
+  // The ship's gateway link is down for every desk. Desk A finds out by sending; desk B, holding no card, hears it
+  // the way its host does from any other gateway request (the host wires the gateway's link events to linkSeen).
+  a.rig.offline(true);
+  b.rig.room.sender.linkSeen(false);
+  await b.share().addPosting(gb, 12_000, 'Dinner'); // shortfall 2 000 → an increment of 5 000 claimed on A's card
+  await a.share().syncOnce();
+  await a.rig.send(); // not answered: it waits, outstanding
+  assert.equal(a.rig.room.sender.online(), false);
+  await a.share().syncOnce(); // A publishes the outstanding increment
+  const waitingAtA = () => a.rig.room.repo.cardRecords(a.rig.room.repo.cards(ga)[0].id).filter((r) => r.status === 0 && r.family === 'authorisation').reduce((t, r) => t + r.amount, 0);
+  assert.equal(waitingAtA(), 5_000);
+  const linesBefore = (await a.store.lines([guestKey(a.rig.room.repo.guest(ga)!)], 0)).length;
+  // Desk B posts 20 000 more: the increment (27 000) would leave 32 000 waiting on the card, past 20 000.
+  await assert.rejects(b.share().addPosting(gb, 20_000, 'Jewellery'), (e: unknown) => {
+    assert.ok(e instanceof Error && 'code' in e && (e as { code: string }).code === 'conflict', String(e));
+    assert.match(e.message, /The ship is offline and this guest's card already has 50\.00 waiting/);
+    assert.doesNotMatch(e.message, /\b[A-Z]S\d+\b|postgres|127\.0/);
+    return true;
+  });
+  assert.equal((await a.store.lines([guestKey(a.rig.room.repo.guest(ga)!)], 0)).length, linesBefore, 'the refused line is not in the store');
+  assert.equal(b.rig.room.service.get(gb).balance, 12_000, 'nor on desk B');
+  await a.share().syncOnce();
+  assert.equal(waitingAtA(), 5_000, 'no claim reached the card');
+  // A small posting within the limit still goes through the store.
+  await b.share().addPosting(gb, 3_000, 'Bar');
+  // Broken variant: the same decision asked without the offline rule claims past the limit.
+  const broken = await b.store.post({ register: 'B', guestKey: guestKey(b.rig.room.repo.guest(gb)!), lines: [{ lineId: 'broken-1', amount: 20_000, description: 'Jewellery' }], rule: { autoIncrementalAuthEnabled: 1, autoIncrementalAuthAmount: AUTO } });
+  assert.ok(broken.claim && broken.claim.amount > 20_000 - 5_000, `without the limit the store claims ${broken.claim?.amount}`);
+});
+
 test('a desk posting while the store is out of reach, with no card of its own: the store decides the increment when its lines arrive', async () => {
   const { a, b, gb, initialRef } = await twoDesks();
   b.proxy.cut();

@@ -22,7 +22,9 @@
 // journaled, and a claim on this desk's card is journaled once (its
 // reference is unique in the journal; the sender sends it once).
 
+import { AppError } from '../../src-shared/errors.ts';
 import type { PurserActionResult, PurserPaymentMethod } from '../../src-shared/purser-types.ts';
+import { moneyWords, PURSER_MESSAGES } from './purser-messages.ts';
 import type { PurserParameterValues } from './purser-parameters.ts';
 import type { GuestRow, PurserRepository } from './purser-repository.ts';
 import type { PurserService, QueuePort } from './purser-service.ts';
@@ -78,8 +80,27 @@ export interface FolioFlag {
   raisedBy: string;
 }
 
-/** Table 4-8's switch and amount, from the posting desk's parameters. */
-export type IncrementRule = Pick<PurserParameterValues, 'autoIncrementalAuthEnabled' | 'autoIncrementalAuthAmount'>;
+/**
+ * Table 4-8's switch and amount, from the posting desk's parameters; while the
+ * ship is offline also the offline limit per card (no card may have more than
+ * it waiting to be authorised, whichever desk claimed it), and what to do at
+ * it: refuse the posting (a purser posting now) or claim nothing (lines a desk
+ * already decided alone, published by a pass).
+ */
+export type IncrementRule = Pick<PurserParameterValues, 'autoIncrementalAuthEnabled' | 'autoIncrementalAuthAmount'> & {
+  offline?: { limitPerCard: number; atLimit: 'refuse' | 'no_claim' };
+};
+
+/** The store refused a posting: the increment it needs would take the card past the offline limit (nothing was added). */
+export class OfflineLimitReached extends Error {
+  override readonly name = 'OfflineLimitReached';
+  constructor(
+    /** Minor units the card already has waiting to be authorised, every desk's claims counted. */
+    readonly waiting: number,
+  ) {
+    super(`the increment would take the card past the offline limit (${waiting} waiting)`);
+  }
+}
 
 /** What the store does for the shared folio (shared-folio-store.ts; rejects when the store is out of reach). */
 export interface SharedFolioStore {
@@ -107,7 +128,7 @@ export type FolioShareHookPoint = 'after_store_decision';
 export interface PurserFolioShareOptions {
   repo: PurserRepository;
   service: PurserService;
-  queue: Pick<QueuePort, 'kick'>;
+  queue: Pick<QueuePort, 'kick' | 'online'>;
   store: SharedFolioStore;
   /** This desk's register code (the same as the purser repository's). */
   register: string;
@@ -141,9 +162,12 @@ export class PurserFolioShare {
     if (!this.storeReachable) return service.addPosting(guestId, amount, description, lineId);
     let decided: Awaited<ReturnType<SharedFolioStore['post']>>;
     try {
-      decided = await this.o.store.post({ register: this.o.register, guestKey: guestKey(g), lines: [{ lineId, amount, description }], rule: this.rule() });
+      decided = await this.o.store.post({ register: this.o.register, guestKey: guestKey(g), lines: [{ lineId, amount, description }], rule: this.rule('refuse') });
       this.storeReachable = true;
     } catch (err) {
+      if (err instanceof OfflineLimitReached) {
+        throw new AppError('conflict', PURSER_MESSAGES.postingOfflineLimit(moneyWords(err.waiting)), { reason: 'offline_limit' });
+      }
       this.storeReachable = false;
       this.o.log?.(`shared folio: store not reached, posting decided on this desk: ${(err as Error).message}`);
       return service.addPosting(guestId, amount, description, lineId);
@@ -170,9 +194,12 @@ export class PurserFolioShare {
     return result;
   }
 
-  private rule(): IncrementRule {
+  private rule(atLimit: 'refuse' | 'no_claim'): IncrementRule {
     const p = this.o.service.params();
-    return { autoIncrementalAuthEnabled: p.autoIncrementalAuthEnabled, autoIncrementalAuthAmount: p.autoIncrementalAuthAmount };
+    const rule: IncrementRule = { autoIncrementalAuthEnabled: p.autoIncrementalAuthEnabled, autoIncrementalAuthAmount: p.autoIncrementalAuthAmount };
+    // The ship offline (this desk's gateway link down): the store applies the limit over every desk's claims.
+    if (!this.o.queue.online()) rule.offline = { limitPerCard: p.offlineLimitPerCard, atLimit };
+    return rule;
   }
 
   /**
@@ -220,7 +247,7 @@ export class PurserFolioShare {
         lines: repo.ownLines(g.id).map((l) => ({ lineId: l.id, amount: l.amount, description: l.description })),
         cards: cards.map((c) => ({ cardId: c.id, routingOrder: c.routing_order, active: c.active === 1, registeredAt: c.registered_at })),
         authorisations: cards.flatMap((c) => service.authorisationsHeld(c.id).map((a) => ({ ...a, cardId: c.id }))),
-        rule: this.rule(),
+        rule: this.rule('no_claim'),
       });
       flags.push(...out.flags);
       this.published.set(key, mark);

@@ -17,7 +17,7 @@
 
 import pg from 'pg';
 import { incrementAmount } from '../purser/purser-authorisation-plan.ts';
-import type { ClaimedIncrement, FolioFlag, FolioLineIn, IncrementRule, PublishedAuthorisation, PublishedCard, SharedFolioStore } from '../purser/purser-folio-share.ts';
+import { OfflineLimitReached, type ClaimedIncrement, type FolioFlag, type FolioLineIn, type IncrementRule, type PublishedAuthorisation, type PublishedCard, type SharedFolioStore } from '../purser/purser-folio-share.ts';
 
 /** Where a flag for the manager goes (the shared manager queue once it exists). */
 export interface ManagerFlagQueue {
@@ -165,8 +165,25 @@ export class PostgresSharedFolio implements SharedFolioStore {
           'SELECT owner_register, card_id FROM folio_cards WHERE guest_key = $1 AND active ORDER BY routing_order, registered_at, owner_register LIMIT 1',
           [key],
         );
-        if (card.rows.length === 1) {
-          const { owner_register: owner, card_id: cardId } = card.rows[0];
+        const chosen = card.rows[0];
+        const offline = req.rule.offline;
+        let withinLimit = true;
+        if (chosen && offline) {
+          // Waiting to be authorised on that card: every desk's outstanding records and the claims not answered yet.
+          const waiting = Number(
+            (
+              await c.query<{ n: string }>('SELECT COALESCE(SUM(amount), 0)::bigint AS n FROM folio_authorisations WHERE owner_register = $1 AND card_id = $2 AND status = 0', [
+                chosen.owner_register,
+                chosen.card_id,
+              ])
+            ).rows[0].n,
+          );
+          withinLimit = waiting + amount <= offline.limitPerCard;
+          // Thrown inside the transaction: the line is rolled back with it, nothing is decided.
+          if (!withinLimit && offline.atLimit === 'refuse') throw new OfflineLimitReached(waiting);
+        }
+        if (chosen && withinLimit) {
+          const { owner_register: owner, card_id: cardId } = chosen;
           const n = Number((await c.query<{ n: string }>("SELECT nextval('folio_reference_seq') AS n")).rows[0].n);
           // The owner's code first, S for the store, the number in decimal: a desk's own references
           // (purser-repository.ts recordReference) always carry G, C and R parts, so the two never meet.
