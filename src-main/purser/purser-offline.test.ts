@@ -57,6 +57,23 @@ test('4-17 #1 registered with no internet: status 0 / queue 8 with a temporary t
   assert.deepEqual(r.ledger(inc.reference).map((e) => [e.kind, e.status, e.amount]), [['incremental', 'approved', 5_000]]);
 });
 
+test('the queue knows the ship is offline though nothing was sent (only an offline registration waits for its upload), and knows when it is back', async () => {
+  const r = await rig();
+  const g = r.guest();
+  r.pad.setOffline(true);
+  r.offline(true);
+  r.present(TEST_CARDS.visa);
+  await r.room.service.register(g, 'pad1');
+  assert.equal(r.room.sender.summary().online, true, 'nothing has asked the gateway yet');
+  await r.send(); // the PIN pad cannot upload, no record goes to the gateway: the pass checks the link itself
+  assert.equal(r.room.sender.summary().online, false);
+  r.offline(false);
+  await r.send();
+  assert.equal(r.room.sender.summary().online, true);
+  // Still nothing sent at the gateway: the check is a report, not a transaction.
+  assert.deepEqual(r.gateway.ledger.all().filter((e) => e.kind !== 'auth' || e.status !== 'approved').length, 0);
+});
+
 test('4-17 #2 the offline registration is declined at upload: every authorisation and the settlement of that card are declined', async () => {
   const r = await rig();
   const g = r.guest();

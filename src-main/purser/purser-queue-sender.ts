@@ -70,6 +70,9 @@ export interface PurserQueueSenderOptions {
   settleMs?: number;
 }
 
+/** The invoice the link check asks the report for (an empty window: nothing is ever found under it). */
+const LINK_CHECK_INVOICE = 'LINK-CHECK';
+
 /** The payments' default settle time (payment-coordinator.ts hostSettleMs): a request may still be processed this long after it was sent. */
 export const DEFAULT_SENDER_SETTLE_MS = 90_000;
 
@@ -174,9 +177,12 @@ export class PurserQueueSender implements QueuePort {
   }
 
   private touched = new Set<string>();
+  /** This pass sent or looked something up at the gateway (so the link state is fresh). */
+  private askedGateway = false;
 
   private async pass(): Promise<void> {
     this.touched.clear();
+    this.askedGateway = false;
     try {
       for (const r of this.repo.openRecords()) if (r.queue_status === 3) this.applyEffects(r);
       const uploaded = new Set<string>();
@@ -223,9 +229,33 @@ export class PurserQueueSender implements QueuePort {
           return;
         }
       }
+      await this.checkLink();
     } finally {
       for (const g of this.touched) this.o.changed(g);
     }
+  }
+
+  /**
+   * A pass that asked the gateway nothing (every record held by a gate, or
+   * waiting for the PIN pad to upload it) still learns whether the ship is
+   * online: an empty report window is the cheapest question the gateway
+   * answers. Otherwise "The card company answers" stayed on screen while the
+   * ship was offline, until something was sent.
+   */
+  private async checkLink(): Promise<void> {
+    if (this.askedGateway || this.closed) return;
+    const gateway = this.o.gateway();
+    if (!gateway) return;
+    const was = this.linkUp;
+    const now = this.o.now();
+    try {
+      await gateway.findByInvoice(LINK_CHECK_INVOICE, now, now);
+      this.linkUp = true;
+    } catch {
+      this.linkUp = false;
+    }
+    // Every guest with something waiting sees the new state.
+    if (this.linkUp !== was) for (const r of this.repo.openRecords()) this.touched.add(r.guest_id);
   }
 
   /** True once the settle time since the record was (last) sent has passed: absence at the gateway is then final. */
@@ -256,6 +286,7 @@ export class PurserQueueSender implements QueuePort {
     this.lastSendAt = at;
     await this.o.hook?.('after_mark_sent', r);
     let res: GatewayResult;
+    this.askedGateway = true;
     try {
       res = await this.call(gateway, r);
       this.linkUp = true;
@@ -339,6 +370,7 @@ export class PurserQueueSender implements QueuePort {
     const since = Date.parse(r.created_at) - (this.o.lookupSlackMs ?? 600_000);
     const until = this.o.now() + 60_000;
     let rows: GatewayReportRow[];
+    this.askedGateway = true;
     try {
       rows = await gateway.findByInvoice(r.reference, since, until);
       this.linkUp = true;
