@@ -132,6 +132,10 @@ export class StateRebuild {
       case 'received':
         // The link to the ticket it came from; its lines and cash came as their own events.
         break;
+      case 'move_requested':
+      case 'move_cancelled':
+        // A move asked of the store, and one it did not make: the ticket's row does not change.
+        break;
       default:
         this.unknownTickets.add(id);
         return;

@@ -9,7 +9,8 @@ import type { LedgerEntry } from '../../drivers/pax/simulator/processor-ledger.t
 import { AppError } from '../../src-shared/errors.ts';
 import { RESOLVING } from '../payments/payment-messages.ts';
 import { EndOfDayReporter } from '../settlement/end-of-day-report.ts';
-import { startRig, until, type Rig } from '../payments/payment-test-rig.ts';
+import { RIG_CATALOG, startRig, until, type Rig } from '../payments/payment-test-rig.ts';
+import { TicketService } from '../tickets/ticket-service.ts';
 import { REGISTER_GROUP_ROLE } from './schema/store-migration.ts';
 import { startStoreTestCluster, type StoreTestCluster } from './store-test-rig.ts';
 import { startStoreLinkProxy } from './store-link-proxy-test-rig.ts';
@@ -143,6 +144,7 @@ async function lossyMoves(a: Till) {
   const moves = new TicketMoveService({ pool, registerId: a.id, registerName: 'Till 1', tickets: a.rig.tickets, now: () => new Date(now) });
   return {
     proxy,
+    pool,
     moves,
     later: (ms: number) => void (now += ms),
     async close() {
@@ -183,6 +185,33 @@ test('the store\'s answer to a move is lost after its COMMIT left: the ticket is
   }
 });
 
+test('a move whose answer was lost, then the register restarted: the journaled request holds the ticket again until the store says; moved there, so journaled as moved here', async () => {
+  const { a, b, close } = await twoTills();
+  const lossy = await lossyMoves(a);
+  try {
+    const t = a.rig.ticketWith('coffee');
+    lossy.proxy.loseAnswerTo('COMMIT');
+    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
+    // The restart: a new ticket service on the same journal (nothing in memory), the store still out of reach.
+    const row = a.rig.tickets.get(t.id);
+    const restarted = new TicketService(a.rig.journal, { register: { id: a.id, code: `1${seq}`, name: 'Till 1' }, currency: 'USD', catalog: RIG_CATALOG });
+    const again = new TicketMoveService({ pool: lossy.pool, registerId: a.id, registerName: 'Till 1', tickets: restarted, now: () => new Date() });
+    assert.deepEqual(again.movesInDoubt(), [t.id]);
+    assert.throws(() => restarted.addLine(t.id, 'cake', 1), held, 'held again after the restart');
+    assert.equal(row.status, 'open');
+    lossy.proxy.restore();
+    assert.equal(await again.mendMovesAway(), 1);
+    assert.equal(restarted.get(t.id).status, 'moved');
+    assert.deepEqual(again.movesInDoubt(), []);
+    const types = a.rig.journal.db.prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? ORDER BY seq").pluck().all(t.id);
+    assert.deepEqual(types.slice(-2), ['move_requested', 'moved']);
+    assert.equal(a.rig.journal.verify().ok, true, 'the journal verifies with the new events');
+  } finally {
+    await lossy.close();
+    await close();
+  }
+});
+
 test('the link breaks before the COMMIT: the store rolled the move back, so the ticket is this register\'s at once (plain words) and nothing reached the other till', async () => {
   const { a, b, close } = await twoTills();
   const lossy = await lossyMoves(a);
@@ -191,6 +220,8 @@ test('the link breaks before the COMMIT: the store rolled the move back, so the 
     lossy.proxy.loseAnswerTo('INSERT INTO ticket_transfers');
     await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.offline));
     assert.deepEqual(lossy.moves.movesInDoubt(), []);
+    const types = a.rig.journal.db.prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? ORDER BY seq").pluck().all(t.id);
+    assert.deepEqual(types.slice(-2), ['move_requested', 'move_cancelled'], 'the request and that it did not happen are journaled');
     a.rig.tickets.addLine(t.id, 'cake', 1);
     assert.deepEqual(await b.moves.movedHere(), []);
     assert.equal(await ownerOf(b.pool, { originRegister: a.id, ticketId: t.id }), a.id);

@@ -58,7 +58,10 @@ export class TicketMoveService {
       /** Called at named points (tests kill the process there). */
       hook?: (point: ReceiveHookPoint) => void;
     },
-  ) {}
+  ) {
+    // A move asked before a restart and never answered: held again until the mend pass asks the store.
+    for (const m of o.tickets.movesAsked()) this.inDoubt.set(m.ticketId, Date.parse(m.at));
+  }
 
   /** The other registers the store knows. */
   async targets(): Promise<{ id: string; name: string }[]> {
@@ -82,6 +85,8 @@ export class TicketMoveService {
       const target = targets.find((r) => r.id === to);
       if (!target) throw new AppError('not_found', TRANSFER_WORDS.unknownRegister, { to });
       const carry = { fromName: this.o.registerName, originNumber: begun.number, currency: begun.currency, lines: begun.lines, cashApplied: begun.cashApplied, slotsUsed: begun.slotsUsed };
+      // Journaled before the store is asked: a restart with the answer lost holds the ticket again (movesAsked).
+      this.o.tickets.noteMoveAsked(ticketId, to);
       const { transferId } = await moveTicket(this.o.pool, {
         originRegister: this.o.registerId,
         ticketId,

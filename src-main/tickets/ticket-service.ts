@@ -169,9 +169,45 @@ export class TicketService {
     return { number: t.number, currency: t.currency, lines, cashApplied, slotsUsed: slots.map((a) => a.slot), unresolved: slots.filter((a) => a.unresolved).length };
   }
 
-  /** The move was refused or failed: the ticket is this register's again. */
+  /**
+   * Journals that the store is about to be asked to move the ticket (to
+   * `to`), just before the request leaves: a restart that finds this with no
+   * 'moved' or 'move_cancelled' after it holds the ticket until the store says
+   * (movesAsked), as a payment attempt is journaled sent before it is sent.
+   */
+  noteMoveAsked(ticketId: string, to: string): void {
+    this.journal.transact(() => this.event(ticketId, 'move_requested', { to }));
+  }
+
+  /** The move was refused or failed: the ticket is this register's again (a move asked of the store is journaled cancelled). */
   cancelMove(ticketId: string): void {
-    this.moving.delete(ticketId);
+    try {
+      const last = this.journal.db
+        .prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? AND type IN ('move_requested', 'move_cancelled', 'moved') ORDER BY seq DESC LIMIT 1")
+        .pluck()
+        .get(ticketId);
+      if (last === 'move_requested') this.journal.transact(() => this.event(ticketId, 'move_cancelled', {}));
+    } finally {
+      this.moving.delete(ticketId);
+    }
+  }
+
+  /**
+   * Open tickets of this register whose last move event is a request the
+   * store has not been heard on (no 'moved' or 'move_cancelled' after it):
+   * the answer was lost, then the register restarted. Each is held again.
+   */
+  movesAsked(): { ticketId: string; at: string }[] {
+    // From the open tickets (few) to their events (indexed by entity), not a scan of every event.
+    const rows = this.journal.db
+      .prepare(
+        `SELECT t.id AS ticketId, e.at AS at FROM tickets t JOIN events e ON e.entity = 'ticket' AND e.entity_id = t.id
+          WHERE t.status = 'open' AND t.register_id = ? AND e.type = 'move_requested'
+            AND e.seq = (SELECT max(seq) FROM events x WHERE x.entity = 'ticket' AND x.entity_id = t.id AND x.type IN ('move_requested', 'move_cancelled', 'moved'))`,
+      )
+      .all(this.register.id) as { ticketId: string; at: string }[];
+    for (const r of rows) this.moving.add(r.ticketId);
+    return rows;
   }
 
   /**

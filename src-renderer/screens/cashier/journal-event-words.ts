@@ -75,6 +75,10 @@ export function journalEventWords(e: Pick<JournalEventSnapshot, 'entity' | 'type
       return 'Empty ticket voided';
     case 'ticket.moved':
       return `Moved to ${str('toName') || 'another register'}${num('cashApplied') ? `, with ${money('cashApplied')} already paid in cash here` : ''}`;
+    case 'ticket.move_requested':
+      return 'Asked the store to move it to another register';
+    case 'ticket.move_cancelled':
+      return 'The move did not happen: the ticket stayed on this register';
     case 'ticket.received':
       return `Moved here from ${str('fromName') || 'another register'}${num('originNumber') ? ` (ticket #${num('originNumber')} there)` : ''}`;
     case 'attempt.created':
