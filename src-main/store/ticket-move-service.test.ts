@@ -155,96 +155,82 @@ async function lossyMoves(a: Till) {
 }
 
 const held = (e: unknown) => e instanceof AppError && e.code === 'conflict' && /being moved/.test(e.message);
+const ticketEventTypes = (r: Rig, ticketId: string) => r.journal.db.prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? ORDER BY seq").pluck().all(ticketId) as string[];
 
-test('the store\'s answer to a move is lost after its COMMIT left: the ticket is held here (no line, no card) until the store says; it had moved, so it is journaled as moved and charged once, at the other till', async () => {
+type LossyMoves = Awaited<ReturnType<typeof lossyMoves>>;
+
+/**
+ * Two tills; till A asks to move a ticket over a link that loses the store's
+ * answer at `marker` (the request reaches PostgreSQL whole), and is refused
+ * with `words`; then `run` with the tills, A's lossy move service and the ticket.
+ */
+async function lostMove(marker: string, words: string, run: (c: { a: Till; b: Till; lossy: LossyMoves; ticketId: string }) => Promise<void>): Promise<void> {
   const { a, b, close } = await twoTills();
   const lossy = await lossyMoves(a);
   try {
     const t = a.rig.ticketWith('coffee');
-    lossy.proxy.loseAnswerTo('COMMIT');
-    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
-    assert.deepEqual(lossy.moves.movesInDoubt(), [t.id]);
+    lossy.proxy.loseAnswerTo(marker);
+    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', words));
+    await run({ a, b, lossy, ticketId: t.id });
+  } finally {
+    await lossy.close();
+    await close();
+  }
+}
+
+test('the store\'s answer to a move is lost after its COMMIT left: the ticket is held here (no line, no card) until the store says; it had moved, so it is journaled as moved and charged once, at the other till', () =>
+  lostMove('COMMIT', MOVE_WORDS.inDoubt, async ({ a, b, lossy, ticketId }) => {
+    assert.deepEqual(lossy.moves.movesInDoubt(), [ticketId]);
     // The store did move it: till 2 can open it. Till 1 must take nothing on it meanwhile.
     assert.equal((await b.moves.movedHere()).length, 1);
-    assert.throws(() => a.rig.tickets.addLine(t.id, 'cake', 1), held);
-    await assert.rejects(a.rig.coordinator.start(t.id, 1000), held);
+    assert.throws(() => a.rig.tickets.addLine(ticketId, 'cake', 1), held);
+    await assert.rejects(a.rig.coordinator.start(ticketId, 1000), held);
     // The link is back: the mend pass asks the store and journals the move here.
     lossy.proxy.restore();
     assert.equal(await lossy.moves.mendMovesAway(), 1);
-    assert.equal(a.rig.tickets.get(t.id).status, 'moved');
+    assert.equal(a.rig.tickets.get(ticketId).status, 'moved');
     assert.deepEqual(lossy.moves.movesInDoubt(), []);
     const [here] = await b.moves.movedHere();
     const opened = await b.moves.receive(here.transferId);
     assert.equal((await b.rig.coordinator.start(opened.id, 1000)).state, 'approved');
     // Ground truth: one charge for the customer, at till 2.
     assert.deepEqual(approved(a.rig.gateway.ledger.all()).map((e) => e.amount), [1000]);
-    await assert.rejects(a.rig.coordinator.start(t.id, 1000), (e: unknown) => e instanceof AppError && e.code === 'ticket_closed');
-  } finally {
-    await lossy.close();
-    await close();
-  }
-});
+    await assert.rejects(a.rig.coordinator.start(ticketId, 1000), (e: unknown) => e instanceof AppError && e.code === 'ticket_closed');
+  }));
 
-test('a move whose answer was lost, then the register restarted: the journaled request holds the ticket again until the store says; moved there, so journaled as moved here', async () => {
-  const { a, b, close } = await twoTills();
-  const lossy = await lossyMoves(a);
-  try {
-    const t = a.rig.ticketWith('coffee');
-    lossy.proxy.loseAnswerTo('COMMIT');
-    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
+test('a move whose answer was lost, then the register restarted: the journaled request holds the ticket again until the store says; moved there, so journaled as moved here', () =>
+  lostMove('COMMIT', MOVE_WORDS.inDoubt, async ({ a, lossy, ticketId }) => {
     // The restart: a new ticket service on the same journal (nothing in memory), the store still out of reach.
-    const row = a.rig.tickets.get(t.id);
     const restarted = new TicketService(a.rig.journal, { register: { id: a.id, code: `1${seq}`, name: 'Till 1' }, currency: 'USD', catalog: RIG_CATALOG });
     const again = new TicketMoveService({ pool: lossy.pool, registerId: a.id, registerName: 'Till 1', tickets: restarted, now: () => new Date() });
-    assert.deepEqual(again.movesInDoubt(), [t.id]);
-    assert.throws(() => restarted.addLine(t.id, 'cake', 1), held, 'held again after the restart');
-    assert.equal(row.status, 'open');
+    assert.deepEqual(again.movesInDoubt(), [ticketId]);
+    assert.throws(() => restarted.addLine(ticketId, 'cake', 1), held, 'held again after the restart');
     lossy.proxy.restore();
     assert.equal(await again.mendMovesAway(), 1);
-    assert.equal(restarted.get(t.id).status, 'moved');
+    assert.equal(restarted.get(ticketId).status, 'moved');
     assert.deepEqual(again.movesInDoubt(), []);
-    const types = a.rig.journal.db.prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? ORDER BY seq").pluck().all(t.id);
-    assert.deepEqual(types.slice(-2), ['move_requested', 'moved']);
+    assert.deepEqual(ticketEventTypes(a.rig, ticketId).slice(-2), ['move_requested', 'moved']);
     assert.equal(a.rig.journal.verify().ok, true, 'the journal verifies with the new events');
-  } finally {
-    await lossy.close();
-    await close();
-  }
-});
+  }));
 
-test('the link breaks before the COMMIT: the store rolled the move back, so the ticket is this register\'s at once (plain words) and nothing reached the other till', async () => {
-  const { a, b, close } = await twoTills();
-  const lossy = await lossyMoves(a);
-  try {
-    const t = a.rig.ticketWith('coffee');
-    lossy.proxy.loseAnswerTo('INSERT INTO ticket_transfers');
-    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.offline));
+test('the link breaks before the COMMIT: the store rolled the move back, so the ticket is this register\'s at once (plain words) and nothing reached the other till', () =>
+  lostMove('INSERT INTO ticket_transfers', MOVE_WORDS.offline, async ({ a, b, lossy, ticketId }) => {
     assert.deepEqual(lossy.moves.movesInDoubt(), []);
-    const types = a.rig.journal.db.prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? ORDER BY seq").pluck().all(t.id);
-    assert.deepEqual(types.slice(-2), ['move_requested', 'move_cancelled'], 'the request and that it did not happen are journaled');
-    a.rig.tickets.addLine(t.id, 'cake', 1);
+    assert.deepEqual(ticketEventTypes(a.rig, ticketId).slice(-2), ['move_requested', 'move_cancelled'], 'the request and that it did not happen are journaled');
+    a.rig.tickets.addLine(ticketId, 'cake', 1);
     assert.deepEqual(await b.moves.movedHere(), []);
-    assert.equal(await ownerOf(b.pool, { originRegister: a.id, ticketId: t.id }), a.id);
-  } finally {
-    await lossy.close();
-    await close();
-  }
-});
+    assert.equal(await ownerOf(b.pool, { originRegister: a.id, ticketId }), a.id);
+  }));
 
-test('a move in doubt the store has no transfer of is released only after the settle time; broken variant: releasing at once (the old way) charges the customer twice', async () => {
-  const { a, b, close } = await twoTills();
-  const lossy = await lossyMoves(a);
-  try {
-    const t = a.rig.ticketWith('coffee');
-    lossy.proxy.loseAnswerTo('COMMIT');
-    await assert.rejects(lossy.moves.move(t.id, b.id, 'cashier'), refused('store_unavailable', MOVE_WORDS.inDoubt));
+test('a move in doubt the store has no transfer of is released only after the settle time; broken variant: releasing at once (the old way) charges the customer twice', () =>
+  lostMove('COMMIT', MOVE_WORDS.inDoubt, async ({ a, b, lossy, ticketId }) => {
     lossy.proxy.restore();
     // Broken variant first, on what the store holds now: a register that gives the ticket back at once lets
     // both tills charge it (the processor ledger shows two charges for one customer's coffee).
-    a.rig.tickets.cancelMove(t.id);
+    a.rig.tickets.cancelMove(ticketId);
     const [here] = await b.moves.movedHere();
     const opened = await b.moves.receive(here.transferId);
-    assert.equal((await a.rig.coordinator.start(t.id, 1000)).state, 'approved');
+    assert.equal((await a.rig.coordinator.start(ticketId, 1000)).state, 'approved');
     assert.equal((await b.rig.coordinator.start(opened.id, 1000)).state, 'approved');
     assert.equal(approved(a.rig.gateway.ledger.all()).length, 2, 'the broken variant charged twice');
 
@@ -269,11 +255,7 @@ test('a move in doubt the store has no transfer of is released only after the se
     assert.deepEqual(lossy.moves.movesInDoubt(), []);
     a.rig.tickets.addLine(u.id, 'cake', 1);
     assert.equal(a.rig.tickets.get(u.id).status, 'open');
-  } finally {
-    await lossy.close();
-    await close();
-  }
-});
+  }));
 
 test('refused while a card payment on the ticket is in doubt, allowed once it resolves', async () => {
   const { a, b, close } = await twoTills();
