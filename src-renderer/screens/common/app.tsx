@@ -5,20 +5,23 @@ import { useEffect } from 'react';
 import { CONNECTION_LOST_MESSAGE } from '../../api/client-transport.ts';
 import { useAppActions, useAppState } from '../../store/store-context.ts';
 import { managerKeyScreen } from '../manager/manager-keys.ts';
-import { OrphansScreen } from '../manager/orphans-screen.tsx';
 import { RegisterScreen } from '../cashier/register-screen.tsx';
-import { SettingsScreen } from '../manager/settings-screen.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { HistoryScreen } from '../cashier/history-screen.tsx';
 import { ManagerSignInDialog } from '../manager/manager-sign-in-dialog.tsx';
-import { StaffScreen } from '../manager/staff-screen.tsx';
-import { EndOfDayScreen } from '../manager/end-of-day-screen.tsx';
-import { SettlementReviewScreen } from '../manager/settlement-review-screen.tsx';
-import { BatchScreen } from '../manager/batch-screen.tsx';
-import { InDoubtScreen } from '../manager/in-doubt-screen.tsx';
-import { PurserScreen } from '../purser/purser-screen.tsx';
-import { PurserParametersScreen } from '../purser/purser-parameters-screen.tsx';
-import { StoreQueueScreen } from '../manager/store-queue-screen.tsx';
+import { lazyScreen, prefetchScreens } from './lazy-screen.tsx';
+
+// The cashier's screens come with the window; the manager's and the purser's load on first use (lazy-screen.tsx).
+const OrphansScreen = lazyScreen(async () => (await import('../manager/orphans-screen.tsx')).OrphansScreen);
+const SettingsScreen = lazyScreen(async () => (await import('../manager/settings-screen.tsx')).SettingsScreen);
+const StaffScreen = lazyScreen(async () => (await import('../manager/staff-screen.tsx')).StaffScreen);
+const EndOfDayScreen = lazyScreen(async () => (await import('../manager/end-of-day-screen.tsx')).EndOfDayScreen);
+const SettlementReviewScreen = lazyScreen(async () => (await import('../manager/settlement-review-screen.tsx')).SettlementReviewScreen);
+const BatchScreen = lazyScreen(async () => (await import('../manager/batch-screen.tsx')).BatchScreen);
+const InDoubtScreen = lazyScreen(async () => (await import('../manager/in-doubt-screen.tsx')).InDoubtScreen);
+const PurserScreen = lazyScreen(async () => (await import('../purser/purser-screen.tsx')).PurserScreen);
+const PurserParametersScreen = lazyScreen(async () => (await import('../purser/purser-parameters-screen.tsx')).PurserParametersScreen);
+const StoreQueueScreen = lazyScreen(async () => (await import('../manager/store-queue-screen.tsx')).StoreQueueScreen);
 
 /** True when the key went to a text field or a list box, which own their keys. */
 function isTyping(target: EventTarget | null): boolean {
@@ -32,6 +35,13 @@ export function App() {
   const modalOpen = useAppState((s) => s.modalOpen);
   const signInOpen = useAppState((s) => s.signInOpen);
   const actions = useAppActions();
+
+  // Once the host answers, the other screens' code is fetched while the window is idle (lazy-screen.tsx).
+  useEffect(() => {
+    if (connection !== 'open') return;
+    const t = setTimeout(prefetchScreens, 1500);
+    return () => clearTimeout(t);
+  }, [connection]);
 
   // The manager's settlement review (F3) and end-of-day report (F5) open from any screen, the register's too.
   useEffect(() => {
