@@ -271,7 +271,7 @@ describe('PAX simulator over TCP', () => {
     }
     assert.equal(sim.records().length, 1, 'the batch is still open');
     processor.setUnavailable(false);
-    const closed = await ask({ command: 'B00', timestamp: '20260304050608' });
+    const closed = await ask({ command: 'B00', timestamp: '20260304050609' });
     assert.equal(closed.command === 'B01' && closed.resultCode, '000000');
     assert.equal(sim.records().length, 0);
   });
