@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { stateMessage } from './payment-messages.ts';
+import { NOT_SETTLED_CODE, stateMessage } from './payment-messages.ts';
 
 const facts = { amountApproved: 0, amountRequested: 250, currency: 'USD' };
 
@@ -14,7 +14,7 @@ test('a declined sale asks the cashier for another card; a declined refund or vo
 });
 
 test('a refund refused as not settled says so in plain words, without the processor\'s text', () => {
-  const words = stateMessage('declined', { ...facts, kind: 'refund', resultText: 'Unable to refund a transaction until it has been settled' });
+  const words = stateMessage('declined', { ...facts, kind: 'refund', resultCode: NOT_SETTLED_CODE, resultText: 'Unable to refund a transaction until it has been settled' });
   assert.match(words, /has not settled the payment yet/);
   assert.doesNotMatch(words, /Unable to refund/);
 });

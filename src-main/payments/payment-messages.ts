@@ -54,12 +54,15 @@ export function stateMessage(
   }
 }
 
+/** The result code a reversal is declined with when the processor refused it as not settled yet (ours, as NOT_SENT is). */
+export const NOT_SETTLED_CODE = 'NOT_SETTLED';
+
 /**
  * A void's or refund's state in a manager's words: what went back to the card,
  * or why nothing did. A declined reversal is not "the card was declined, ask
  * for another card": the card processor refused to give money back.
  */
-export function reversalStateMessage(state: AttemptState, facts: { amountApproved: number; amountRequested: number; currency: string; resultText?: string | null }): string {
+export function reversalStateMessage(state: AttemptState, facts: { amountApproved: number; amountRequested: number; currency: string; resultCode?: string | null }): string {
   const money = formatMoney(state === 'approved' ? facts.amountApproved : facts.amountRequested, facts.currency);
   switch (state) {
     case 'created':
@@ -68,7 +71,7 @@ export function reversalStateMessage(state: AttemptState, facts: { amountApprove
     case 'approved':
       return `Given back: ${money}.`;
     case 'declined':
-      return facts.resultText && /until it has been settled/i.test(facts.resultText)
+      return facts.resultCode === NOT_SETTLED_CODE
         ? 'The card processor has not settled the payment yet, so it refused to refund it; nothing was given back.'
         : 'The card processor refused it, so nothing was given back. Check the payment in the processor’s portal before trying again.';
     case 'aborted':

@@ -27,6 +27,7 @@
 
 import type { PaymentTerminal, TerminalRecord } from '../../drivers/terminal.ts';
 import type { CardOnFileGateway, GatewayReportRow, GatewayResult } from '../gateways/card-on-file-gateway.ts';
+import { isNotSettledText } from '../gateways/cardknox-protocol.ts';
 import { GatewayUnavailableError } from '../gateways/gateway-errors.ts';
 import type { QueueCardSummary, QueueSummary } from '../../src-shared/purser-types.ts';
 import { declineCascade } from './purser-card-rules.ts';
@@ -507,6 +508,6 @@ export class PurserQueueSender implements QueuePort {
 
 /** The gateway's words for a purser: its refund-before-settlement sentence as it is, anything else plainly. */
 function plainGatewayText(text: string): string {
-  if (/refund a transaction until it has been settled/i.test(text)) return PURSER_MESSAGES.refundBeforeSettled;
+  if (isNotSettledText(text)) return PURSER_MESSAGES.refundBeforeSettled;
   return PURSER_MESSAGES.providerDeclined;
 }

@@ -13,13 +13,14 @@ import { OutcomeUnknownError, TerminalUnavailableError, type PaymentTerminal, ty
 import { AppError } from '../../src-shared/errors.ts';
 import { formatMoney } from '../../src-shared/money.ts';
 import { reversalReference, type ReversalKind } from '../../src-shared/reversal-reference.ts';
-import type { GatewayRefusal, GatewayResult } from '../gateways/cardknox-client.ts';
+import type { GatewayResult } from '../gateways/cardknox-client.ts';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository.ts';
 import type { Journal } from '../journal/journal.ts';
 import { committedRefunds, ReversalRepository } from '../journal/reversal-repository.ts';
 import { APPROVED_OUTCOMES, terminalFacts, type AttemptOutcome } from '../payments/attempt-outcome.ts';
 import { writeFaultOf, type AttemptResolution } from '../payments/attempt-resolution.ts';
 import { GATEWAY_ONLY_TERMINAL_ID } from '../payments/attempt-resolver.ts';
+import { NOT_SETTLED_CODE } from '../payments/payment-messages.ts';
 import type { Money } from '../../src-shared/money.ts';
 
 /** The gateway calls a reversal makes (GatewaySwitch and CardknoxClient implement them). */
@@ -69,11 +70,14 @@ function overRefund(original: AttemptRow, left: number, amount: number): AppErro
   );
 }
 
-/** Words for a part of a payment asked back before the processor settled it (up front, or on the processor's refusal). */
-export function notSettledWords(amount: string, total: string): string {
-  return (
-    `${amount} of this ${total} payment cannot be given back yet: the card processor has not settled it (it settles when the batch is closed). ` +
-    'Void the whole payment and take the right amount again, or refund the part once the batch is closed. Nothing was given back.'
+/** The refusal of a part of a payment asked back before the processor settled it (up front, or on the processor's refusal). */
+function notSettled(original: AttemptRow, amount: number, details: Record<string, unknown> = {}): AppError {
+  const money = (n: number) => formatMoney(n, original.currency);
+  return new AppError(
+    'not_settled',
+    `${money(amount)} of this ${money(original.amountApproved)} payment cannot be given back yet: the card processor has not settled it (it settles when the batch is closed). ` +
+      'Void the whole payment and take the right amount again, or refund the part once the batch is closed. Nothing was given back.',
+    { attemptId: original.id, amount, ...details },
   );
 }
 
@@ -153,26 +157,22 @@ export class ReversalService {
     const batch = opts.refundOnly ? 'closed' : await (this.o.batchState ?? ((a) => batchStateFromTerminal(a, terminal, this.o.timeoutMs ?? 5000)))(original);
     const choice = chooseReversal(original, batch, amount);
     if ('refused' in choice) {
-      if (choice.refused === 'not_settled') {
-        throw new AppError('not_settled', notSettledWords(formatMoney(amount, original.currency), formatMoney(original.amountApproved, original.currency)), { attemptId: original.id, amount });
-      }
+      if (choice.refused === 'not_settled') throw notSettled(original, amount);
       throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached to tell whether its batch is still open, so it is not known whether to void or refund. Try again when it is back.', { attemptId: original.id });
     }
     const row = this.journalAndSend(original, choice.plan, amount, actor, req.reason);
     const sent = await this.send(row, original, choice.plan, terminal);
-    if (sent.refusal !== 'not_settled') return sent.row;
+    if (sent.state !== 'declined' || sent.resultCode !== NOT_SETTLED_CODE) return sent;
     // The processor has not settled the charge (our batch knowledge said it had,
     // or the charge was never on our PIN pad: an orphan). The whole of it is
     // voided instead, as its own reversal (V1 beside the declined F1), so the
     // journal says what the processor did; a part waits for settlement.
     const whole = amount === original.amountApproved && this.remaining(original.id) === original.amountApproved;
-    if (!whole) {
-      throw new AppError('not_settled', notSettledWords(formatMoney(amount, original.currency), formatMoney(original.amountApproved, original.currency)), { attemptId: original.id, amount, declined: row.id });
-    }
+    if (!whole) throw notSettled(original, amount, { declined: row.id });
     this.o.log?.('reversal_void_instead', row.id, 'refund refused before settlement; voiding the whole charge at the gateway');
     const voidPlan: ReversalPlan = { kind: 'void', route: 'gateway' };
     const voidRow = this.journalAndSend(original, voidPlan, amount, actor, req.reason);
-    return (await this.send(voidRow, original, voidPlan, terminal)).row;
+    return this.send(voidRow, original, voidPlan, terminal);
   }
 
   /** Create, link and mark sent in one transaction, with the amount checked inside it. */
@@ -204,8 +204,7 @@ export class ReversalService {
     });
   }
 
-  /** Sends one journaled reversal; answers its row as recorded and, for a gateway refusal the register acts on, its reason. */
-  private async send(row: AttemptRow, original: AttemptRow, plan: ReversalPlan, terminal: PaymentTerminal | undefined): Promise<{ row: AttemptRow; refusal?: GatewayRefusal }> {
+  private async send(row: AttemptRow, original: AttemptRow, plan: ReversalPlan, terminal: PaymentTerminal | undefined): Promise<AttemptRow> {
     this.o.outcome.emit(row);
     this.o.log?.('reversal_sent', row.id, `${plan.kind} via ${plan.route}`);
     const gateway = plan.route === 'gateway' ? this.o.gateway() : undefined;
@@ -233,28 +232,22 @@ export class ReversalService {
     } catch (err) {
       if (err instanceof TerminalUnavailableError) {
         // The PIN pad could not be reached and nothing was written to it: not sent.
-        return {
-          row: this.unlessUnjournaled(row, () => {
-            this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: 'PIN pad unreachable' });
-            throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached. Nothing was given back; try again when it is back.', { attemptId: original.id });
-          }),
-        };
+        return this.unlessUnjournaled(row, () => {
+          this.o.outcome.transition(row.id, { type: 'abort' }, { resultText: 'PIN pad unreachable' });
+          throw new AppError('terminal_unavailable', 'The PIN pad cannot be reached. Nothing was given back; try again when it is back.', { attemptId: original.id });
+        });
       }
       const reason = err instanceof OutcomeUnknownError ? err.reason : 'timeout';
       this.o.log?.('reversal_in_doubt', row.id, err instanceof Error ? err.message : String(err));
       // No answer (a dropped connection included): it may have gone through. Looked up by its own reference, never sent again.
-      return {
-        row: this.unlessUnjournaled(row, () => {
-          this.o.resolution.doubt(this.o.attempts.get(row.id), reason === 'unanswered_cancel' ? 'timeout' : reason);
-          this.o.resolution.kick(row.id);
-          return this.o.attempts.get(row.id);
-        }),
-      };
+      return this.unlessUnjournaled(row, () => {
+        this.o.resolution.doubt(this.o.attempts.get(row.id), reason === 'unanswered_cancel' ? 'timeout' : reason);
+        this.o.resolution.kick(row.id);
+        return this.o.attempts.get(row.id);
+      });
     }
     const a = answer;
-    const recorded = this.unlessUnjournaled(row, () => (a.route === 'terminal' ? this.fromTerminal(row, a.r) : this.fromGateway(row, a.g)));
-    const refusal = a.route === 'gateway' && (a.g.outcome === 'declined' || a.g.outcome === 'error') && recorded.state === 'declined' ? a.g.refusal : undefined;
-    return refusal ? { row: recorded, refusal } : { row: recorded };
+    return this.unlessUnjournaled(row, () => (a.route === 'terminal' ? this.fromTerminal(row, a.r) : this.fromGateway(row, a.g)));
   }
 
   /**
@@ -293,6 +286,8 @@ export class ReversalService {
     if (g.outcome === 'approved') {
       return this.o.outcome.approve(row.id, 'gateway', { amountApproved: g.amountApproved || row.amountRequested, authCode: g.authCode || undefined, hostRef: g.refNum, resultText: g.text.slice(0, 200) }).row;
     }
-    return this.o.outcome.transition(row.id, { type: 'decline' }, { resultText: g.text.slice(0, 200), ...(g.refNum ? { hostRef: g.refNum } : {}) });
+    // The processor's typed "not settled yet" is kept as the attempt's result code: reverse() voids instead, the words say why.
+    const code = (g.outcome === 'declined' || g.outcome === 'error') && g.refusal === 'not_settled' ? { resultCode: NOT_SETTLED_CODE } : {};
+    return this.o.outcome.transition(row.id, { type: 'decline' }, { resultText: g.text.slice(0, 200), ...code, ...(g.refNum ? { hostRef: g.refNum } : {}) });
   }
 }
