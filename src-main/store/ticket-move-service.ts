@@ -60,7 +60,7 @@ export class TicketMoveService {
     },
   ) {
     // A move asked before a restart and never answered: held again until the mend pass asks the store.
-    for (const m of o.tickets.movesAsked()) this.inDoubt.set(m.ticketId, Date.parse(m.at));
+    for (const m of o.tickets.holdMovesAsked()) this.inDoubt.set(m.ticketId, Date.parse(m.at));
   }
 
   /** The other registers the store knows. */
@@ -85,7 +85,7 @@ export class TicketMoveService {
       const target = targets.find((r) => r.id === to);
       if (!target) throw new AppError('not_found', TRANSFER_WORDS.unknownRegister, { to });
       const carry = { fromName: this.o.registerName, originNumber: begun.number, currency: begun.currency, lines: begun.lines, cashApplied: begun.cashApplied, slotsUsed: begun.slotsUsed };
-      // Journaled before the store is asked: a restart with the answer lost holds the ticket again (movesAsked).
+      // Journaled before the store is asked: a restart with the answer lost holds the ticket again (holdMovesAsked).
       this.o.tickets.noteMoveAsked(ticketId, to);
       const { transferId } = await moveTicket(this.o.pool, {
         originRegister: this.o.registerId,

@@ -173,7 +173,7 @@ export class TicketService {
    * Journals that the store is about to be asked to move the ticket (to
    * `to`), just before the request leaves: a restart that finds this with no
    * 'moved' or 'move_cancelled' after it holds the ticket until the store says
-   * (movesAsked), as a payment attempt is journaled sent before it is sent.
+   * (holdMovesAsked), as a payment attempt is journaled sent before it is sent.
    */
   noteMoveAsked(ticketId: string, to: string): void {
     this.journal.transact(() => this.event(ticketId, 'move_requested', { to }));
@@ -182,32 +182,33 @@ export class TicketService {
   /** The move was refused or failed: the ticket is this register's again (a move asked of the store is journaled cancelled). */
   cancelMove(ticketId: string): void {
     try {
-      const last = this.journal.db
-        .prepare("SELECT type FROM events WHERE entity = 'ticket' AND entity_id = ? AND type IN ('move_requested', 'move_cancelled', 'moved') ORDER BY seq DESC LIMIT 1")
-        .pluck()
-        .get(ticketId);
-      if (last === 'move_requested') this.journal.transact(() => this.event(ticketId, 'move_cancelled', {}));
+      if (this.lastMoveEvent(ticketId)?.type === 'move_requested') this.journal.transact(() => this.event(ticketId, 'move_cancelled', {}));
     } finally {
       this.moving.delete(ticketId);
     }
   }
 
   /**
-   * Open tickets of this register whose last move event is a request the
-   * store has not been heard on (no 'moved' or 'move_cancelled' after it):
-   * the answer was lost, then the register restarted. Each is held again.
+   * Holds again, and answers, the open tickets of this register whose last
+   * move event is a request the store was never heard on (no 'moved' or
+   * 'move_cancelled' after it): the answer was lost, then the register restarted.
    */
-  movesAsked(): { ticketId: string; at: string }[] {
-    // From the open tickets (few) to their events (indexed by entity), not a scan of every event.
-    const rows = this.journal.db
-      .prepare(
-        `SELECT t.id AS ticketId, e.at AS at FROM tickets t JOIN events e ON e.entity = 'ticket' AND e.entity_id = t.id
-          WHERE t.status = 'open' AND t.register_id = ? AND e.type = 'move_requested'
-            AND e.seq = (SELECT max(seq) FROM events x WHERE x.entity = 'ticket' AND x.entity_id = t.id AND x.type IN ('move_requested', 'move_cancelled', 'moved'))`,
-      )
-      .all(this.register.id) as { ticketId: string; at: string }[];
-    for (const r of rows) this.moving.add(r.ticketId);
-    return rows;
+  holdMovesAsked(): { ticketId: string; at: string }[] {
+    const asked: { ticketId: string; at: string }[] = [];
+    for (const t of this.repo.listOpen(this.register.id)) {
+      const last = this.lastMoveEvent(t.id);
+      if (last?.type !== 'move_requested') continue;
+      this.moving.add(t.id);
+      asked.push({ ticketId: t.id, at: last.at });
+    }
+    return asked;
+  }
+
+  /** The ticket's last move event, if any (by the events' entity index). */
+  private lastMoveEvent(ticketId: string): { type: 'move_requested' | 'move_cancelled' | 'moved'; at: string } | undefined {
+    return this.journal.db
+      .prepare("SELECT type, at FROM events WHERE entity = 'ticket' AND entity_id = ? AND type IN ('move_requested', 'move_cancelled', 'moved') ORDER BY seq DESC LIMIT 1")
+      .get(ticketId) as { type: 'move_requested' | 'move_cancelled' | 'moved'; at: string } | undefined;
   }
 
   /**

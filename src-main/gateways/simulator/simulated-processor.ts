@@ -290,7 +290,7 @@ export class SimulatedProcessor {
    * A terminal's batch close (command `settle`): the host settles the sales
    * and refunds that device sent and that are not settled yet; other devices'
    * and the gateway's own stay open until their close. Answered like any
-   * transaction, with the count and amount settled in its text.
+   * transaction, with how many it settled in its text.
    */
   #settleDevice(deviceId: string): ProcessorOutcome {
     if (!deviceId) return this.#error('A batch close must name its device');
@@ -300,8 +300,7 @@ export class SimulatedProcessor {
       .map((e) => this.ledger.get(e.refNum)!);
     for (const e of settled) e.settled = true;
     if (this.#ledgerFile && settled.length > 0) fs.appendFileSync(this.#ledgerFile, settled.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    const amount = settled.reduce((s, e) => s + (e.kind === 'refund' ? -e.amount : e.status === 'voided' ? 0 : e.amount - e.refundedAmount), 0);
-    return { response: { result: 'approved', refNum: this.#nextRefNum(), amountApproved: 0, batch: this.batch, text: `Batch settled: ${settled.length} transactions, ${amount} net` } };
+    return { response: { result: 'approved', refNum: this.#nextRefNum(), amountApproved: 0, batch: this.batch, text: `Batch settled: ${settled.length} transactions` } };
   }
 
   /** The batch whose close settles this charge; undefined for an authorisation not captured (nothing to settle yet). */
