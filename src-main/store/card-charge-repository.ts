@@ -10,6 +10,7 @@
 import pg from 'pg';
 import { duplicateCandidates, DEFAULT_DUPLICATE_WINDOW_MS, type CardIdentity, type ChargeProbe, type StoreCharge } from './cross-register-duplicate-rule.ts';
 import { enqueueItem, type Queryable } from './manager-queue-repository.ts';
+import { inTransaction } from './pg-transaction.ts';
 
 /** A charge as a register pushes it. */
 export interface ChargeRecord extends StoreCharge {
@@ -36,32 +37,6 @@ function fromDb(r: ChargeRowDb): ChargeRecord {
   return { registerId: r.register_id, registerName: r.register_name, attemptId: r.attempt_id, ticketId: r.ticket_id, invoice: r.invoice, amount: Number(r.amount), currency: r.currency, card, at: r.approved_at.getTime() };
 }
 
-/** Runs fn in one transaction on a client of the pool. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, stage?: { committing: boolean }): Promise<T> {
-  const c = await pool.connect();
-  // A link that breaks while the client is out emits 'error' on it besides rejecting the query in flight; the
-  // rejection is what is acted on, and an unheard 'error' event would take the whole register down.
-  const onError = (): void => undefined;
-  c.on('error', onError);
-  let broken = false;
-  try {
-    await c.query('BEGIN');
-    const r = await fn(c);
-    // From here a lost answer leaves the outcome unknown (the caller that cares passes `stage`).
-    if (stage) stage.committing = true;
-    await c.query('COMMIT');
-    return r;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw err;
-  } finally {
-    c.off('error', onError);
-    // A client whose link broke is discarded, not handed to the next caller.
-    c.release(broken);
-  }
-}
 
 /** Same-amount charges around `at` (± window) in the store, any register. */
 async function chargesNear(c: Queryable, amount: number, currency: string, at: number, windowMs: number): Promise<ChargeRecord[]> {

@@ -17,6 +17,7 @@
 
 import pg from 'pg';
 import { incrementAmount } from '../purser/purser-authorisation-plan.ts';
+import { inTransaction } from './pg-transaction.ts';
 import { OfflineLimitReached, type ClaimedIncrement, type FolioFlag, type FolioLineIn, type IncrementRule, type PublishedAuthorisation, type PublishedCard, type SharedFolioStore } from '../purser/purser-folio-share.ts';
 
 /** Where a flag for the manager goes (the shared manager queue once it exists). */
@@ -84,26 +85,8 @@ export class PostgresSharedFolio implements SharedFolioStore {
     this.flagQueue = o.flagQueue ?? FOLIO_FLAGS_TABLE;
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    let broken = false;
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw err;
-    } finally {
-      c.release(broken);
-    }
-  }
-
   async post(req: { register: string; guestKey: string; lines: FolioLineIn[]; cards?: PublishedCard[]; authorisations?: PublishedAuthorisation[]; rule: IncrementRule }): Promise<{ claim: ClaimedIncrement | null; flags: FolioFlag[] }> {
-    return this.tx(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       const key = req.guestKey;
       await c.query('INSERT INTO folio_guests (guest_key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
       await (this.o.lockGuest ?? lockGuestRow)(c, key);

@@ -12,7 +12,7 @@
 
 import type pg from 'pg';
 import { AppError } from '../../src-shared/errors.ts';
-import { inTransaction } from './card-charge-repository.ts';
+import { inTransaction } from './pg-transaction.ts';
 
 /** A ticket's name in the store: the register that opened it and its id there. */
 export interface TicketRef {
