@@ -16,7 +16,7 @@ import { TRAINING_GATEWAY_KEY } from '../src-main/devices/training-devices.ts';
 import { TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { HostProcess } from './fixtures/host-process.ts';
 import { SpecSession, trainingPadConnected } from './fixtures/spec-session.ts';
-import type { LedgerRow } from './fixtures/processor-ledger.ts';
+import { processorLedger, type LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-batch';
@@ -42,11 +42,8 @@ after(async () => {
   releaseE2eWorkDir(dir);
 });
 
-async function ledger(): Promise<LedgerRow[]> {
-  const res = await fetch(new URL('_control/ledger', gatewayUrl), { headers: { 'X-Gateway-Key': TRAINING_GATEWAY_KEY } });
-  assert.ok(res.ok, `ledger answered ${res.status}`);
-  return ((await res.json()) as { entries: LedgerRow[] }).entries;
-}
+/** The training processor's ledger: what was really charged. */
+const ledger = (): Promise<LedgerRow[]> => processorLedger(gatewayUrl);
 
 /** Rings the hotkeys on a fresh ticket and pays it by card (F4), keyboard only. */
 async function payByCard(keys: string): Promise<void> {

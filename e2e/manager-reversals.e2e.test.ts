@@ -19,7 +19,7 @@ import { CONTROL_KEY_HEADER } from '../src-main/gateways/simulator/gateway-simul
 import { TRAINING_MANAGER, TRAINING_MANAGER_PIN } from '../src-main/staff/staff-service.ts';
 import { HostProcess } from './fixtures/host-process.ts';
 import { SpecSession, TRAINING_REGISTER_1024 } from './fixtures/spec-session.ts';
-import { ledgerForTicket, type LedgerRow } from './fixtures/processor-ledger.ts';
+import { ledgerForTicket, processorLedger, type LedgerRow } from './fixtures/processor-ledger.ts';
 import { e2eWorkDir, releaseE2eWorkDir } from './fixtures/e2e-work-dir.ts';
 
 const SPEC = 'manager-reversals';
@@ -43,11 +43,8 @@ after(async () => {
   releaseE2eWorkDir(dir);
 });
 
-async function ledger(): Promise<LedgerRow[]> {
-  const res = await fetch(new URL('_control/ledger', gatewayUrl), { headers: { [CONTROL_KEY_HEADER]: TRAINING_GATEWAY_KEY } });
-  assert.ok(res.ok, `ledger answered ${res.status}`);
-  return ((await res.json()) as { entries: LedgerRow[] }).entries;
-}
+/** The training processor's ledger: what was really charged. */
+const ledger = (): Promise<LedgerRow[]> => processorLedger(gatewayUrl);
 
 /** Plain words: no address, port, HTTP status, journal id or full card number. */
 function assertPlain(text: string, where: string): void {
